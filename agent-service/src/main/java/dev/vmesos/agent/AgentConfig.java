@@ -1,0 +1,196 @@
+package dev.vmesos.agent;
+
+import dev.vmesos.agent.resources.HostResources;
+import dev.vmesos.api.config.FlagException;
+import dev.vmesos.api.config.Flags;
+import dev.vmesos.api.resources.Resources;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The agent's configuration, read once from Mesos-style flags (or {@code MESOS_*} environment
+ * variables) and validated; a bad value stops start-up with a {@link FlagException} naming the flag.
+ *
+ * @param master                      the master's {@code host:port} ({@code --master}, default
+ *                                    {@code 127.0.0.1:5050}); agents reach the leader over the
+ *                                    clustered event bus, so this is where {@code main} joins
+ * @param resources                   the resources the agent offers ({@code --resources}), with
+ *                                    cpus, mem, disk and ports filled in from the host when absent
+ * @param workDir                     root of the sandboxes ({@code --work_dir}); created at start
+ * @param ip                          the address the HTTP server binds to ({@code --ip})
+ * @param port                        the HTTP port ({@code --port}, 5051; 0 picks a free port)
+ * @param hostname                    the name reported to the master ({@code --hostname}; default
+ *                                    the ip)
+ * @param registrationBackoffInitial  first wait before retrying a failed (re)registration
+ *                                    ({@code --registration_backoff_factor}, 500ms); doubles
+ * @param registrationBackoffMax      cap of that wait ({@code --registration_backoff_max}, 10secs)
+ * @param masterRequestTimeout        how long a request to the master may wait for its reply
+ *                                    ({@code --master_request_timeout}, 5secs)
+ * @param statusUpdateRetryMin        first wait before resending an unacknowledged status update
+ *                                    ({@code --status_update_retry_interval_min}, 10secs); doubles
+ * @param statusUpdateRetryMax        cap of that wait ({@code --status_update_retry_interval_max},
+ *                                    10mins)
+ * @param defaultKillGracePeriod      SIGTERM-to-SIGKILL wait for tasks without a kill policy
+ *                                    ({@code --default_kill_grace_period}, 3secs)
+ */
+public record AgentConfig(
+    HostPort master,
+    Resources resources,
+    Path workDir,
+    String ip,
+    int port,
+    String hostname,
+    Duration registrationBackoffInitial,
+    Duration registrationBackoffMax,
+    Duration masterRequestTimeout,
+    Duration statusUpdateRetryMin,
+    Duration statusUpdateRetryMax,
+    Duration defaultKillGracePeriod) {
+
+  /** A {@code host:port} pair. */
+  public record HostPort(String host, int port) {
+
+    @Override
+    public String toString() {
+      return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+  }
+
+  public static final String DEFAULT_MASTER = "127.0.0.1:5050";
+  public static final String DEFAULT_WORK_DIR = "/tmp/vmesos-agent";
+  public static final int DEFAULT_PORT = 5051;
+  public static final String DEFAULT_IP = "127.0.0.1";
+
+  private static final Pattern IPV4 =
+      Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+  private static final Pattern HOSTNAME =
+      Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\\.?");
+
+  public AgentConfig {
+    Objects.requireNonNull(master, "master");
+    Objects.requireNonNull(resources, "resources");
+    Objects.requireNonNull(workDir, "workDir");
+    Objects.requireNonNull(ip, "ip");
+    Objects.requireNonNull(hostname, "hostname");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port out of range: " + port);
+    }
+    requirePositive(registrationBackoffInitial, "registrationBackoffInitial");
+    requireAtLeast(registrationBackoffMax, registrationBackoffInitial, "registrationBackoffMax");
+    requirePositive(masterRequestTimeout, "masterRequestTimeout");
+    requirePositive(statusUpdateRetryMin, "statusUpdateRetryMin");
+    requireAtLeast(statusUpdateRetryMax, statusUpdateRetryMin, "statusUpdateRetryMax");
+    Objects.requireNonNull(defaultKillGracePeriod, "defaultKillGracePeriod");
+  }
+
+  /**
+   * Reads and validates every agent flag. The caller should call {@link Flags#rejectUnknown()}
+   * afterwards (after reading its own flags, if any).
+   *
+   * @throws FlagException naming the first flag that is malformed or out of range
+   */
+  public static AgentConfig fromFlags(Flags flags) {
+    HostPort master = parseMaster(flags.string("master", DEFAULT_MASTER));
+    Path workDir = parseWorkDir(flags.string("work_dir", DEFAULT_WORK_DIR));
+    Resources resources = parseResources(flags.optional("resources").orElse(null), workDir);
+    String ip = flags.string("ip", DEFAULT_IP).trim();
+    if (!IPV4.matcher(ip).matches()) {
+      throw new FlagException("Flag '--ip': '" + ip + "' is not an IPv4 address");
+    }
+    int port = flags.integer("port", DEFAULT_PORT, 0, 65535);
+    String hostname = flags.string("hostname", ip).trim();
+    if (!HOSTNAME.matcher(hostname).matches()) {
+      throw new FlagException("Flag '--hostname': '" + hostname + "' is not a valid host name");
+    }
+    Duration backoffInitial = positive(flags, "registration_backoff_factor", Duration.ofMillis(500));
+    Duration backoffMax = positive(flags, "registration_backoff_max", Duration.ofSeconds(10));
+    atLeast(backoffMax, "registration_backoff_max", backoffInitial, "registration_backoff_factor");
+    Duration requestTimeout = positive(flags, "master_request_timeout", Duration.ofSeconds(5));
+    Duration retryMin = positive(flags, "status_update_retry_interval_min", Duration.ofSeconds(10));
+    Duration retryMax = positive(flags, "status_update_retry_interval_max", Duration.ofMinutes(10));
+    atLeast(retryMax, "status_update_retry_interval_max", retryMin, "status_update_retry_interval_min");
+    Duration killGrace = flags.duration("default_kill_grace_period", Duration.ofSeconds(3));
+    return new AgentConfig(master, resources, workDir, ip, port, hostname, backoffInitial, backoffMax,
+        requestTimeout, retryMin, retryMax, killGrace);
+  }
+
+  static HostPort parseMaster(String value) {
+    String text = value.trim();
+    int colon = text.lastIndexOf(':');
+    if (colon <= 0 || colon == text.length() - 1) {
+      throw new FlagException("Flag '--master': '" + value + "' is not host:port (e.g. 10.0.0.1:5050)");
+    }
+    String host = text.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    } else if (host.contains(":")) {
+      throw new FlagException("Flag '--master': '" + value + "': write an IPv6 address as [addr]:port");
+    }
+    if (host.isEmpty() || (!host.contains(":") && !HOSTNAME.matcher(host).matches())) {
+      throw new FlagException("Flag '--master': '" + host + "' is not a valid host in '" + value + "'");
+    }
+    int port;
+    try {
+      port = Integer.parseInt(text.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new FlagException("Flag '--master': '" + text.substring(colon + 1) + "' is not a port in '" + value + "'");
+    }
+    if (port < 1 || port > 65535) {
+      throw new FlagException("Flag '--master': port " + port + " is out of range [1, 65535]");
+    }
+    return new HostPort(host, port);
+  }
+
+  private static Path parseWorkDir(String value) {
+    try {
+      Path path = Path.of(value.trim());
+      if (!path.isAbsolute()) {
+        throw new FlagException("Flag '--work_dir': '" + value + "' is not an absolute path");
+      }
+      return path.normalize();
+    } catch (InvalidPathException e) {
+      throw new FlagException("Flag '--work_dir': '" + value + "' is not a path: " + e.getMessage(), e);
+    }
+  }
+
+  private static Resources parseResources(String text, Path workDir) {
+    Resources configured = Resources.empty();
+    if (text != null) {
+      try {
+        configured = Resources.parse(text);
+      } catch (IllegalArgumentException e) {
+        throw new FlagException("Flag '--resources': " + e.getMessage(), e);
+      }
+    }
+    return HostResources.fillIn(configured, HostResources.detect(workDir));
+  }
+
+  private static Duration positive(Flags flags, String name, Duration defaultValue) {
+    Duration value = flags.duration(name, defaultValue);
+    if (value.isZero() || value.isNegative()) {
+      throw new FlagException("Flag '--" + name + "': must be positive, got " + value);
+    }
+    return value;
+  }
+
+  private static void atLeast(Duration value, String name, Duration floor, String floorName) {
+    if (value.compareTo(floor) < 0) {
+      throw new FlagException("Flag '--" + name + "': " + value + " is below --" + floorName + " " + floor);
+    }
+  }
+
+  private static void requirePositive(Duration value, String name) {
+    if (value == null || value.isZero() || value.isNegative()) {
+      throw new IllegalArgumentException(name + " must be positive: " + value);
+    }
+  }
+
+  private static void requireAtLeast(Duration value, Duration floor, String name) {
+    if (value == null || value.compareTo(floor) < 0) {
+      throw new IllegalArgumentException(name + " must be at least " + floor + ": " + value);
+    }
+  }
+}

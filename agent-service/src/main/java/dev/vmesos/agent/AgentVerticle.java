@@ -1,0 +1,267 @@
+package dev.vmesos.agent;
+
+import dev.vmesos.agent.http.AgentHttpApi;
+import dev.vmesos.agent.http.AgentState;
+import dev.vmesos.agent.master.Backoff;
+import dev.vmesos.agent.master.MasterLink;
+import dev.vmesos.agent.status.StatusUpdateSender;
+import dev.vmesos.agent.status.StatusUpdateStreams;
+import dev.vmesos.agent.task.AgentTask;
+import dev.vmesos.agent.task.CommandExecutor;
+import dev.vmesos.agent.task.ProcessLauncher;
+import dev.vmesos.agent.task.StatusSink;
+import dev.vmesos.agent.task.TaskStatusFactory;
+import dev.vmesos.api.bus.Addresses;
+import dev.vmesos.api.internal.Internal.Ack;
+import dev.vmesos.api.internal.Internal.AgentRegistered;
+import dev.vmesos.api.internal.Internal.KillTask;
+import dev.vmesos.api.internal.Internal.RunTask;
+import dev.vmesos.api.internal.Internal.RunningTask;
+import dev.vmesos.api.internal.Internal.ShutdownExecutor;
+import dev.vmesos.api.internal.Internal.ShutdownFramework;
+import dev.vmesos.api.internal.Internal.StatusUpdate;
+import dev.vmesos.api.internal.Internal.StatusUpdateAcknowledgement;
+import dev.vmesos.api.v1.Protos.AgentID;
+import dev.vmesos.api.v1.Protos.AgentInfo;
+import dev.vmesos.api.v1.Protos.FrameworkID;
+import dev.vmesos.api.v1.Protos.TaskStatus;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A vmesos agent: serves {@code /health} and {@code /state}, registers with the leading master over
+ * the event bus, runs the command tasks the master sends it and reports their statuses reliably.
+ * All agent state is owned by this verticle's event loop. Clustering is the caller's business:
+ * deploy it on a clustered Vert.x with {@code ProtobufCodec} installed.
+ */
+public final class AgentVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AgentVerticle.class);
+  private static final Ack ACK = Ack.getDefaultInstance();
+
+  private final AgentConfig config;
+  private final Clock clock;
+  private HttpServer server;
+  private MasterLink master;
+  private StatusUpdateSender updates;
+  private CommandExecutor executor;
+  private MessageConsumer<Object> consumer;
+
+  public AgentVerticle(AgentConfig config) {
+    this(config, Clock.systemUTC());
+  }
+
+  AgentVerticle(AgentConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /** The port the HTTP server listens on (useful with {@code --port=0}); valid once deployed. */
+  public int httpPort() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> start() {
+    return prepareWorkDir()
+        .compose(v -> startHttpServer())
+        .onSuccess(v -> startMasterLink());
+  }
+
+  @Override
+  public Future<?> stop() {
+    LOG.info("Stopping agent {}", master == null ? "" : master.agentId().map(AgentID::getValue).orElse("(unregistered)"));
+    if (master != null) {
+      master.stop();
+    }
+    Future<Void> tasksKilled = executor == null
+        ? Future.succeededFuture()
+        : executor.killAll(config.defaultKillGracePeriod());
+    return tasksKilled
+        .onComplete(v -> {
+          if (updates != null) {
+            updates.stop();
+          }
+        })
+        .compose(v -> consumer == null ? Future.succeededFuture() : consumer.unregister())
+        .compose(v -> server == null ? Future.succeededFuture() : server.close());
+  }
+
+  private Future<Void> prepareWorkDir() {
+    Path workDir = config.workDir();
+    return vertx.executeBlocking(() -> {
+      try {
+        Files.createDirectories(workDir);
+        Files.delete(Files.createTempFile(workDir, ".write-probe", ""));
+      } catch (IOException | SecurityException e) {
+        throw new IllegalStateException("Flag '--work_dir': cannot write to " + workDir + ": " + e, e);
+      }
+      return null;
+    });
+  }
+
+  private Future<Void> startHttpServer() {
+    Future<HttpServer> listening = vertx.createHttpServer()
+        .requestHandler(AgentHttpApi.router(vertx, this::state))
+        .listen(config.port(), config.ip());
+    return listening.map(s -> {
+      server = s;
+      LOG.info("Agent HTTP server listening on {}:{}", config.ip(), s.actualPort());
+      return null;
+    });
+  }
+
+  private void startMasterLink() {
+    updates = new StatusUpdateSender(vertx, clock,
+        new StatusUpdateStreams(clock, config.statusUpdateRetryMin(), config.statusUpdateRetryMax()),
+        config.masterRequestTimeout(), (frameworkId, taskId) -> executor.terminalAcknowledged(frameworkId, taskId));
+    executor = new CommandExecutor(vertx, context, config.workDir(), config.defaultKillGracePeriod(),
+        new ProcessLauncher(), new TaskStatusFactory(clock), new Sink());
+    master = new MasterLink(vertx, new LinkedAgent(), config.masterRequestTimeout(),
+        new Backoff(config.registrationBackoffInitial(), config.registrationBackoffMax()));
+    master.start();
+  }
+
+  private JsonObject state() {
+    return AgentState.toJson(new AgentState.Snapshot(
+        master == null ? null : master.agentId().map(AgentID::getValue).orElse(null),
+        config.hostname(),
+        httpPort(),
+        config.master().toString(),
+        master != null && master.isRegistered(),
+        config.resources(),
+        executor == null ? new dev.vmesos.agent.task.TaskTable() : executor.tasks(),
+        updates == null ? 0 : updates.streams().size()));
+  }
+
+  /** Consumes {@code vmesos.agent.<id>}, replacing the consumer of an earlier id. */
+  private Future<Void> bind(AgentID agentId) {
+    String address = Addresses.agent(agentId.getValue());
+    if (consumer != null && consumer.address().equals(address)) {
+      return Future.succeededFuture();
+    }
+    Future<Void> previousGone = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    return previousGone.compose(v -> {
+      consumer = vertx.eventBus().consumer(address, this::onMessage);
+      return consumer.completion();
+    }).onSuccess(v -> LOG.info("Agent {} consumes {}", agentId.getValue(), address));
+  }
+
+  private void onMessage(Message<Object> message) {
+    Object body = message.body();
+    AgentID agentId = master.agentId().orElseThrow();
+    if (body instanceof RunTask run) {
+      if (!run.getFrameworkInfo().hasId()) {
+        LOG.warn("Agent {} refuses RunTask for task {}: framework_info has no id", agentId.getValue(),
+            run.getTask().getTaskId().getValue());
+        message.fail(400, "RunTask.framework_info.id is required");
+        return;
+      }
+      LOG.debug("RunTask {} of framework {}", run.getTask().getTaskId().getValue(),
+          run.getFrameworkInfo().getId().getValue());
+      message.reply(ACK);
+      executor.launch(agentId, run.getFrameworkInfo(), run.getTask());
+    } else if (body instanceof KillTask kill) {
+      message.reply(ACK);
+      executor.kill(kill.getFrameworkId().getValue(), kill.getTaskId().getValue(),
+          kill.hasKillPolicy() ? Optional.of(kill.getKillPolicy()) : Optional.empty());
+    } else if (body instanceof StatusUpdateAcknowledgement ack) {
+      replyIfAsked(message);
+      updates.acknowledge(ack);
+    } else if (body instanceof ShutdownFramework shutdown) {
+      replyIfAsked(message);
+      executor.shutdownFramework(shutdown.getFrameworkId().getValue());
+    } else if (body instanceof ShutdownExecutor shutdown) {
+      replyIfAsked(message);
+      executor.shutdownExecutor(shutdown.getFrameworkId().getValue(), shutdown.getExecutorId().getValue());
+    } else {
+      String type = body == null ? "null" : body.getClass().getName();
+      LOG.warn("Agent {} got an unexpected message of type {} on {}", agentId.getValue(), type, message.address());
+      message.fail(400, "Agent does not handle messages of type " + type);
+    }
+  }
+
+  private static void replyIfAsked(Message<Object> message) {
+    if (message.replyAddress() != null) {
+      message.reply(ACK);
+    }
+  }
+
+  /** What the master link needs from this agent. */
+  private final class LinkedAgent implements MasterLink.Agent {
+
+    @Override
+    public AgentInfo info() {
+      return AgentInfo.newBuilder()
+          .setHostname(config.hostname())
+          .setPort(httpPort())
+          .addAllResources(config.resources().toList())
+          .build();
+    }
+
+    @Override
+    public List<RunningTask> runningTasks() {
+      return executor.tasks().all().stream()
+          .map(AgentVerticle::runningTask)
+          .toList();
+    }
+
+    @Override
+    public Future<Void> registered(AgentRegistered registered, boolean reregistered) {
+      return bind(registered.getAgentId()).onSuccess(v -> {
+        if (reregistered) {
+          updates.flush();
+        }
+      });
+    }
+  }
+
+  private static RunningTask runningTask(AgentTask task) {
+    return RunningTask.newBuilder()
+        .setFrameworkId(task.frameworkId())
+        .setTask(task.info())
+        .setState(task.state())
+        .setFrameworkInfo(task.framework())
+        .build();
+  }
+
+  /** Statuses from the executor go onto the reliable streams. */
+  private final class Sink implements StatusSink {
+
+    @Override
+    public void update(FrameworkID frameworkId, TaskStatus status) {
+      updates.enqueue(statusUpdate(frameworkId, status));
+    }
+
+    @Override
+    public void sendOnce(FrameworkID frameworkId, TaskStatus status) {
+      updates.sendOnce(statusUpdate(frameworkId, status));
+    }
+
+    @Override
+    public void frameworkRemoved(String frameworkId) {
+      updates.removeFramework(frameworkId);
+    }
+
+    private StatusUpdate statusUpdate(FrameworkID frameworkId, TaskStatus status) {
+      return StatusUpdate.newBuilder()
+          .setFrameworkId(frameworkId)
+          .setStatus(status)
+          .setExecutorId(status.getExecutorId())
+          .setAgentId(status.getAgentId())
+          .build();
+    }
+  }
+}

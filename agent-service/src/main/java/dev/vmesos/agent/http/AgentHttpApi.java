@@ -1,0 +1,22 @@
+package dev.vmesos.agent.http;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.util.function.Supplier;
+
+/** The agent's HTTP routes: {@code GET /health} and {@code GET /state} (also {@code /state.json}). */
+public final class AgentHttpApi {
+
+  private AgentHttpApi() {
+  }
+
+  /** {@code state} is called on the verticle's event loop, where the task table lives. */
+  public static Router router(Vertx vertx, Supplier<JsonObject> state) {
+    Router router = Router.router(vertx);
+    router.get("/health").handler(ctx -> ctx.response().setStatusCode(200).end());
+    router.get("/state").handler(ctx -> ctx.json(state.get()));
+    router.get("/state.json").handler(ctx -> ctx.json(state.get()));
+    return router;
+  }
+}

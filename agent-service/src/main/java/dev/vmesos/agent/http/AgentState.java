@@ -1,0 +1,79 @@
+package dev.vmesos.agent.http;
+
+import dev.vmesos.agent.task.AgentTask;
+import dev.vmesos.agent.task.TaskTable;
+import dev.vmesos.api.resources.Resources;
+import dev.vmesos.api.v1.Protos.Resource;
+import dev.vmesos.api.v1.Protos.Value;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Collection;
+import java.util.stream.Collectors;
+
+/**
+ * The agent's {@code /state} document: Mesos v0-ish (snake_case keys, resources as a name-to-value
+ * map), enough for a human or a script to see what the agent runs.
+ */
+public final class AgentState {
+
+  private AgentState() {
+  }
+
+  /** Everything {@link #toJson} shows. */
+  public record Snapshot(String id, String hostname, int port, String master, boolean registered,
+      Resources resources, TaskTable tasks, int pendingStreams) {
+  }
+
+  public static JsonObject toJson(Snapshot s) {
+    JsonArray frameworks = new JsonArray();
+    for (String frameworkId : s.tasks().frameworkIds()) {
+      Collection<AgentTask> tasks = s.tasks().ofFramework(frameworkId);
+      JsonObject framework = new JsonObject().put("id", frameworkId);
+      tasks.stream().findFirst().ifPresent(t -> framework
+          .put("name", t.framework().getName())
+          .put("user", t.framework().getUser()));
+      framework.put("tasks", new JsonArray(tasks.stream().map(AgentState::task).collect(Collectors.toList())));
+      frameworks.add(framework);
+    }
+    return new JsonObject()
+        .put("id", s.id())
+        .put("hostname", s.hostname())
+        .put("port", s.port())
+        .put("master", s.master())
+        .put("registered", s.registered())
+        .put("resources", resources(s.resources()))
+        .put("frameworks", frameworks)
+        .put("completed_tasks",
+            new JsonArray(s.tasks().completed().stream().map(AgentState::task).collect(Collectors.toList())))
+        .put("pending_status_update_streams", s.pendingStreams());
+  }
+
+  private static JsonObject task(AgentTask t) {
+    JsonObject json = new JsonObject()
+        .put("id", t.taskId().getValue())
+        .put("name", t.info().getName())
+        .put("framework_id", t.frameworkId().getValue())
+        .put("executor_id", t.executorId().getValue())
+        .put("container_id", t.containerId())
+        .put("state", t.state().name())
+        .put("sandbox", t.sandbox().toString())
+        .put("resources", resources(Resources.of(t.info().getResourcesList())));
+    t.pid().ifPresent(pid -> json.put("pid", pid));
+    return json;
+  }
+
+  /** {@code {"cpus": 2.0, "ports": "[31000-32000]"}}, summed over roles as Mesos's v0 map is. */
+  static JsonObject resources(Resources resources) {
+    JsonObject json = new JsonObject();
+    resources.scalars().forEach(json::put);
+    for (Resource r : resources) {
+      if (r.getType() == Value.Type.RANGES && !json.containsKey(r.getName())) {
+        json.put(r.getName(), resources.ranges(r.getName()).stream().map(Object::toString)
+            .collect(Collectors.joining(", ", "[", "]")));
+      } else if (r.getType() == Value.Type.SET && !json.containsKey(r.getName())) {
+        json.put(r.getName(), "{" + String.join(",", r.getSet().getItemList()) + "}");
+      }
+    }
+    return json;
+  }
+}

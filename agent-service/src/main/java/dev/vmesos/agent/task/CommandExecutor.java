@@ -1,0 +1,327 @@
+package dev.vmesos.agent.task;
+
+import dev.vmesos.api.v1.Protos.AgentID;
+import dev.vmesos.api.v1.Protos.ContainerInfo;
+import dev.vmesos.api.v1.Protos.ExecutorID;
+import dev.vmesos.api.v1.Protos.FrameworkInfo;
+import dev.vmesos.api.v1.Protos.KillPolicy;
+import dev.vmesos.api.v1.Protos.TaskInfo;
+import dev.vmesos.api.v1.Protos.TaskState;
+import dev.vmesos.api.v1.Protos.TaskStatus.Reason;
+import dev.vmesos.api.v1.Protos.TaskStatus.Source;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The built-in command executor: runs each command task as a local process in its sandbox and
+ * reports STARTING, RUNNING and a terminal state through a {@link StatusSink}. Every method runs on
+ * the owning verticle's context; process starts are done on a worker thread and process exits are
+ * brought back onto that context.
+ */
+public final class CommandExecutor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CommandExecutor.class);
+
+  private final Vertx vertx;
+  private final Context context;
+  private final Path workDir;
+  private final Duration defaultKillGracePeriod;
+  private final ProcessLauncher launcher;
+  private final TaskStatusFactory statuses;
+  private final StatusSink sink;
+  private final TaskTable tasks = new TaskTable();
+  private final Set<String> frameworksShuttingDown = new HashSet<>();
+
+  /** {@code context} is the owning verticle's; create this from that context. */
+  public CommandExecutor(Vertx vertx, Context context, Path workDir, Duration defaultKillGracePeriod,
+      ProcessLauncher launcher, TaskStatusFactory statuses, StatusSink sink) {
+    this.vertx = vertx;
+    this.context = context;
+    this.workDir = workDir;
+    this.defaultKillGracePeriod = defaultKillGracePeriod;
+    this.launcher = launcher;
+    this.statuses = statuses;
+    this.sink = sink;
+  }
+
+  /** The tasks, for reading (state endpoint, re-registration). */
+  public TaskTable tasks() {
+    return tasks;
+  }
+
+  /** Starts {@code task} for {@code framework} (whose id is set) on agent {@code agentId}. */
+  public void launch(AgentID agentId, FrameworkInfo framework, TaskInfo task) {
+    String frameworkId = framework.getId().getValue();
+    String taskId = task.getTaskId().getValue();
+    ExecutorID executorId = task.hasExecutor()
+        ? task.getExecutor().getExecutorId()
+        : ExecutorID.newBuilder().setValue(taskId).build();
+    String containerId = UUID.randomUUID().toString();
+    Optional<String> badId = Sandboxes.validateId("Framework", frameworkId)
+        .or(() -> Sandboxes.validateId("Task", taskId))
+        .or(() -> Sandboxes.validateId("Executor", executorId.getValue()));
+    Path sandbox = badId.isPresent()
+        ? workDir
+        : Sandboxes.path(workDir, agentId.getValue(), frameworkId, executorId.getValue(), containerId);
+    AgentTask agentTask = new AgentTask(agentId, framework, task, executorId, containerId, sandbox);
+
+    if (tasks.find(frameworkId, taskId).isPresent()) {
+      LOG.warn("Refusing task {} of framework {} on agent {}: a task with this id is already here",
+          taskId, frameworkId, agentId.getValue());
+      sink.sendOnce(framework.getId(), statuses.status(agentTask, TaskState.TASK_FAILED, Source.SOURCE_AGENT,
+          Reason.REASON_TASK_INVALID, "Task '" + taskId + "' already exists on this agent"));
+      return;
+    }
+    tasks.add(agentTask);
+    if (frameworksShuttingDown.remove(frameworkId)) {
+      LOG.info("Framework {} launches task {} again: no longer shutting it down", frameworkId, taskId);
+    }
+    if (badId.isPresent()) {
+      fail(agentTask, Source.SOURCE_AGENT, Reason.REASON_TASK_INVALID, "Invalid task: " + badId.get());
+      return;
+    }
+    Optional<String> unsupported = unsupported(task);
+    if (unsupported.isPresent()) {
+      fail(agentTask, Source.SOURCE_AGENT, Reason.REASON_CONTAINER_LAUNCH_FAILED, unsupported.get());
+      return;
+    }
+    Optional<String> invalid = LaunchSpec.validate(task.getCommand());
+    if (invalid.isPresent()) {
+      fail(agentTask, Source.SOURCE_AGENT, Reason.REASON_TASK_INVALID, "Invalid command: " + invalid.get());
+      return;
+    }
+    if (task.getCommand().hasUser()) {
+      LOG.debug("Ignoring user '{}' of task {} of framework {}: tasks run as the agent's user",
+          task.getCommand().getUser(), taskId, frameworkId);
+    }
+    LaunchSpec spec = LaunchSpec.of(task.getCommand(), mesosEnvironment(agentTask), System.getenv("PATH"), sandbox);
+    LOG.info("Launching task {} of framework {} on agent {} in {}: {}",
+        taskId, frameworkId, agentId.getValue(), sandbox, spec.argv());
+    transition(agentTask, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null);
+    vertx.executeBlocking(() -> launcher.launch(spec), false).onComplete(started -> {
+      if (started.succeeded()) {
+        started(agentTask, started.result());
+      } else {
+        launchFailed(agentTask, started.cause());
+      }
+    });
+  }
+
+  /**
+   * Kills a task: SIGTERM, then SIGKILL after the grace period of {@code policy}, else of the
+   * task's own kill policy, else the agent's default. An unknown or finished task is left alone.
+   */
+  public void kill(String frameworkId, String taskId, Optional<KillPolicy> policy) {
+    Optional<AgentTask> found = tasks.find(frameworkId, taskId);
+    if (found.isEmpty()) {
+      LOG.info("Ignoring kill of unknown task {} of framework {}", taskId, frameworkId);
+      return;
+    }
+    AgentTask task = found.get();
+    if (task.isTerminal()) {
+      LOG.debug("Ignoring kill of task {} of framework {}: already {}", taskId, frameworkId, task.state());
+      return;
+    }
+    if (task.killRequested()) {
+      LOG.debug("Task {} of framework {} is already being killed", taskId, frameworkId);
+      return;
+    }
+    Duration grace = gracePeriod(policy.or(() -> task.info().hasKillPolicy()
+        ? Optional.of(task.info().getKillPolicy())
+        : Optional.empty()));
+    LOG.info("Killing task {} of framework {} (grace period {} ms)", taskId, frameworkId, grace.toMillis());
+    task.killRequested(true);
+    if (hasKillingCapability(task.framework())) {
+      transition(task, TaskState.TASK_KILLING, Source.SOURCE_EXECUTOR, null, null);
+    }
+    if (task.process() != null) {
+      terminate(task, grace);
+    }
+    // else the launch is under way; started() kills the process as soon as there is one.
+  }
+
+  /** Kills every task of a framework; once none is left, its tasks and streams are dropped. */
+  public void shutdownFramework(String frameworkId) {
+    LOG.info("Shutting down framework {}", frameworkId);
+    frameworksShuttingDown.add(frameworkId);
+    for (AgentTask task : tasks.ofFramework(frameworkId)) {
+      kill(frameworkId, task.taskId().getValue(), Optional.empty());
+    }
+    removeFrameworkIfDone(frameworkId);
+  }
+
+  /** Kills the tasks of one executor (for command tasks, the executor id is the task id). */
+  public void shutdownExecutor(String frameworkId, String executorId) {
+    List<AgentTask> matching = tasks.ofFramework(frameworkId).stream()
+        .filter(t -> t.executorId().getValue().equals(executorId))
+        .toList();
+    if (matching.isEmpty()) {
+      LOG.info("Ignoring shutdown of unknown executor {} of framework {}", executorId, frameworkId);
+      return;
+    }
+    LOG.info("Shutting down executor {} of framework {}", executorId, frameworkId);
+    matching.forEach(t -> kill(frameworkId, t.taskId().getValue(), Optional.empty()));
+  }
+
+  /** The framework acknowledged the task's terminal update: the agent can forget the task. */
+  public void terminalAcknowledged(String frameworkId, String taskId) {
+    tasks.complete(frameworkId, taskId).ifPresent(t ->
+        LOG.debug("Task {} of framework {} completed ({})", taskId, frameworkId, t.state()));
+  }
+
+  /**
+   * Kills every running process (SIGTERM, SIGKILL after {@code grace}) for the agent's stop;
+   * completes when all have exited.
+   */
+  public Future<Void> killAll(Duration grace) {
+    List<Future<?>> exits = new ArrayList<>();
+    for (AgentTask task : tasks.all()) {
+      Process process = task.process();
+      if (process != null && process.isAlive()) {
+        task.killRequested(true);
+        LOG.info("Stopping task {} of framework {}", task.taskId().getValue(), task.frameworkId().getValue());
+        terminate(task, grace);
+        exits.add(Future.fromCompletionStage(process.onExit(), context));
+      }
+    }
+    return Future.all(exits)
+        .timeout(grace.toMillis() + 5_000, TimeUnit.MILLISECONDS)
+        .<Void>mapEmpty()
+        .recover(e -> {
+          LOG.warn("Some task processes did not exit: {}", e.getMessage());
+          return Future.succeededFuture();
+        });
+  }
+
+  private void started(AgentTask task, Process process) {
+    task.process(process);
+    process.onExit().whenComplete((p, error) -> context.runOnContext(v -> exited(task, process.exitValue())));
+    if (task.killRequested()) {
+      LOG.info("Task {} of framework {} was killed while launching", task.taskId().getValue(),
+          task.frameworkId().getValue());
+      terminate(task, Duration.ZERO);
+      return;
+    }
+    LOG.info("Task {} of framework {} is running as pid {}", task.taskId().getValue(),
+        task.frameworkId().getValue(), process.pid());
+    transition(task, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null);
+  }
+
+  private void launchFailed(AgentTask task, Throwable cause) {
+    LOG.warn("Failed to launch task {} of framework {}: {}", task.taskId().getValue(),
+        task.frameworkId().getValue(), cause.getMessage());
+    fail(task, Source.SOURCE_EXECUTOR, Reason.REASON_COMMAND_EXECUTOR_FAILED,
+        "Failed to launch command: " + cause.getMessage());
+  }
+
+  private void exited(AgentTask task, int exitValue) {
+    if (task.killTimerId() >= 0) {
+      vertx.cancelTimer(task.killTimerId());
+      task.killTimerId(-1);
+    }
+    if (task.isTerminal()) {
+      return;
+    }
+    String description = ExitStatus.describe(exitValue);
+    TaskState state;
+    if (task.killRequested()) {
+      state = TaskState.TASK_KILLED;
+    } else if (ExitStatus.isSuccess(exitValue)) {
+      state = TaskState.TASK_FINISHED;
+    } else {
+      state = TaskState.TASK_FAILED;
+    }
+    LOG.info("Task {} of framework {} is {}: {}", task.taskId().getValue(), task.frameworkId().getValue(),
+        state, description);
+    transition(task, state, Source.SOURCE_EXECUTOR, null, description);
+    removeFrameworkIfDone(task.frameworkId().getValue());
+  }
+
+  private void fail(AgentTask task, Source source, Reason reason, String message) {
+    LOG.warn("Task {} of framework {} failed: {}", task.taskId().getValue(), task.frameworkId().getValue(), message);
+    transition(task, TaskState.TASK_FAILED, source, reason, message);
+    removeFrameworkIfDone(task.frameworkId().getValue());
+  }
+
+  private void transition(AgentTask task, TaskState state, Source source, Reason reason, String message) {
+    task.state(state);
+    sink.update(task.frameworkId(), statuses.status(task, state, source, reason, message));
+  }
+
+  private void terminate(AgentTask task, Duration grace) {
+    Process process = task.process();
+    if (grace.isZero() || grace.isNegative()) {
+      launcher.kill(process);
+      return;
+    }
+    launcher.terminate(process);
+    task.killTimerId(vertx.setTimer(grace.toMillis(), id -> {
+      task.killTimerId(-1);
+      if (process.isAlive()) {
+        LOG.info("Task {} of framework {} outlived its {} ms grace period: sending SIGKILL",
+            task.taskId().getValue(), task.frameworkId().getValue(), grace.toMillis());
+        launcher.kill(process);
+      }
+    }));
+  }
+
+  private void removeFrameworkIfDone(String frameworkId) {
+    if (frameworksShuttingDown.contains(frameworkId)
+        && tasks.ofFramework(frameworkId).stream().allMatch(AgentTask::isTerminal)) {
+      frameworksShuttingDown.remove(frameworkId);
+      tasks.removeFramework(frameworkId);
+      sink.frameworkRemoved(frameworkId);
+      LOG.info("Framework {} is shut down: no task left", frameworkId);
+    }
+  }
+
+  private Duration gracePeriod(Optional<KillPolicy> policy) {
+    return policy.filter(KillPolicy::hasGracePeriod)
+        .map(p -> Duration.ofNanos(Math.max(0, p.getGracePeriod().getNanoseconds())))
+        .orElse(defaultKillGracePeriod);
+  }
+
+  private static Optional<String> unsupported(TaskInfo task) {
+    if (task.hasExecutor()) {
+      return Optional.of("Custom executors are not supported by this agent yet (task has an ExecutorInfo)");
+    }
+    if (task.hasContainer() && task.getContainer().getType() == ContainerInfo.Type.DOCKER) {
+      return Optional.of("Docker containers are not supported by this agent yet");
+    }
+    if (!task.hasCommand()) {
+      return Optional.of("Task has no command, and custom executors are not supported by this agent yet");
+    }
+    return Optional.empty();
+  }
+
+  private static boolean hasKillingCapability(FrameworkInfo framework) {
+    return framework.getCapabilitiesList().stream()
+        .anyMatch(c -> c.getType() == FrameworkInfo.Capability.Type.TASK_KILLING_STATE);
+  }
+
+  private static Map<String, String> mesosEnvironment(AgentTask task) {
+    Map<String, String> env = new LinkedHashMap<>();
+    String sandbox = task.sandbox().toString();
+    env.put("MESOS_SANDBOX", sandbox);
+    env.put("MESOS_DIRECTORY", sandbox);
+    env.put("MESOS_TASK_ID", task.taskId().getValue());
+    env.put("MESOS_FRAMEWORK_ID", task.frameworkId().getValue());
+    env.put("MESOS_AGENT_ID", task.agentId().getValue());
+    env.put("MESOS_EXECUTOR_ID", task.executorId().getValue());
+    return env;
+  }
+}

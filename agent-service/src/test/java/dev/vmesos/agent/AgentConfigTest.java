@@ -1,0 +1,132 @@
+package dev.vmesos.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vmesos.api.config.FlagException;
+import dev.vmesos.api.config.Flags;
+import dev.vmesos.api.resources.Resources;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AgentConfigTest {
+
+  private static AgentConfig config(String... args) {
+    Flags flags = Flags.parse(args, Map.of());
+    AgentConfig config = AgentConfig.fromFlags(flags);
+    flags.rejectUnknown();
+    return config;
+  }
+
+  @Test
+  void defaultsFollowMesos() {
+    AgentConfig config = config();
+
+    assertThat(config.master()).isEqualTo(new AgentConfig.HostPort("127.0.0.1", 5050));
+    assertThat(config.port()).isEqualTo(5051);
+    assertThat(config.ip()).isEqualTo("127.0.0.1");
+    assertThat(config.hostname()).isEqualTo("127.0.0.1");
+    assertThat(config.workDir()).isEqualTo(Path.of("/tmp/vmesos-agent"));
+    assertThat(config.statusUpdateRetryMin()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.statusUpdateRetryMax()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(config.registrationBackoffInitial()).isEqualTo(Duration.ofMillis(500));
+    assertThat(config.registrationBackoffMax()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.defaultKillGracePeriod()).isEqualTo(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void resourcesAreDetectedFromTheHostWhenNotGiven() {
+    Resources resources = config().resources();
+
+    assertThat(resources.scalar("cpus")).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(resources.scalar("mem")).isGreaterThanOrEqualTo(256);
+    assertThat(resources.scalar("disk")).isGreaterThanOrEqualTo(1024);
+    assertThat(resources.ranges("ports")).containsExactly(new Resources.Range(31000, 32000));
+  }
+
+  @Test
+  void givenResourcesWinAndMissingOnesAreDetected() {
+    Resources resources = config("--resources=cpus:2.5;mem:1024;gpus:1").resources();
+
+    assertThat(resources.scalar("cpus")).isEqualTo(2.5);
+    assertThat(resources.scalar("mem")).isEqualTo(1024);
+    assertThat(resources.scalar("gpus")).isEqualTo(1);
+    assertThat(resources.scalar("disk")).isGreaterThanOrEqualTo(1024);
+    assertThat(resources.ranges("ports")).containsExactly(new Resources.Range(31000, 32000));
+  }
+
+  @Test
+  void badResourcesNameTheFlag() {
+    assertThatThrownBy(() -> config("--resources=cpus:lots"))
+        .isInstanceOf(FlagException.class)
+        .hasMessageContaining("--resources")
+        .hasMessageContaining("cpus");
+    assertThatThrownBy(() -> config("--resources=cpus:-1"))
+        .isInstanceOf(FlagException.class)
+        .hasMessageContaining("--resources");
+  }
+
+  @Test
+  void badPortsNameTheFlag() {
+    assertThatThrownBy(() -> config("--port=70000")).isInstanceOf(FlagException.class).hasMessageContaining("--port");
+    assertThatThrownBy(() -> config("--port=http")).isInstanceOf(FlagException.class).hasMessageContaining("--port");
+    assertThat(config("--port=0").port()).isZero();
+  }
+
+  @Test
+  void masterMustBeHostAndPort() {
+    assertThat(config("--master=10.0.0.7:5055").master()).isEqualTo(new AgentConfig.HostPort("10.0.0.7", 5055));
+    assertThat(config("--master=master.example.org:5050").master().host()).isEqualTo("master.example.org");
+    assertThatThrownBy(() -> config("--master=10.0.0.7")).isInstanceOf(FlagException.class)
+        .hasMessageContaining("--master");
+    assertThatThrownBy(() -> config("--master=10.0.0.7:0")).isInstanceOf(FlagException.class)
+        .hasMessageContaining("--master");
+    assertThatThrownBy(() -> config("--master=a b:5050")).isInstanceOf(FlagException.class)
+        .hasMessageContaining("--master");
+  }
+
+  @Test
+  void hostnameDefaultsToTheIp() {
+    AgentConfig config = config("--ip=127.0.0.2");
+
+    assertThat(config.hostname()).isEqualTo("127.0.0.2");
+    assertThat(config("--ip=127.0.0.2", "--hostname=agent-1.local").hostname()).isEqualTo("agent-1.local");
+    assertThatThrownBy(() -> config("--ip=localhost")).isInstanceOf(FlagException.class)
+        .hasMessageContaining("--ip");
+  }
+
+  @Test
+  void durationsUseMesosSyntaxAndMustBeOrdered() {
+    AgentConfig config = config("--status_update_retry_interval_min=200ms",
+        "--status_update_retry_interval_max=2secs", "--registration_backoff_factor=100ms");
+
+    assertThat(config.statusUpdateRetryMin()).isEqualTo(Duration.ofMillis(200));
+    assertThat(config.statusUpdateRetryMax()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.registrationBackoffInitial()).isEqualTo(Duration.ofMillis(100));
+    assertThatThrownBy(() -> config("--status_update_retry_interval_min=1mins",
+        "--status_update_retry_interval_max=10secs"))
+        .isInstanceOf(FlagException.class)
+        .hasMessageContaining("--status_update_retry_interval_max");
+    assertThatThrownBy(() -> config("--status_update_retry_interval_min=0secs"))
+        .isInstanceOf(FlagException.class)
+        .hasMessageContaining("--status_update_retry_interval_min");
+    assertThatThrownBy(() -> config("--status_update_retry_interval_min=soon"))
+        .isInstanceOf(FlagException.class)
+        .hasMessageContaining("--status_update_retry_interval_min");
+  }
+
+  @Test
+  void workDirMustBeAbsolute() {
+    assertThat(config("--work_dir=/var/lib/vmesos/").workDir()).isEqualTo(Path.of("/var/lib/vmesos"));
+    assertThatThrownBy(() -> config("--work_dir=relative/dir")).isInstanceOf(FlagException.class)
+        .hasMessageContaining("--work_dir");
+  }
+
+  @Test
+  void unknownFlagsAreNotSilentlyIgnored() {
+    assertThatThrownBy(() -> config("--resorces=cpus:1")).isInstanceOf(FlagException.class)
+        .hasMessageContaining("--resorces");
+  }
+}

@@ -1,0 +1,174 @@
+package dev.vmesos.api.config;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Mesos-style flags: {@code --name=value}, {@code --name value}, {@code --flag} (true) and
+ * {@code --no-flag} (false); a flag not on the command line may come from the environment as
+ * {@code MESOS_NAME} or {@code VMESOS_NAME}. Read every flag through the typed getters, then call
+ * {@link #rejectUnknown()} so that a misspelt flag stops start-up instead of being ignored.
+ */
+public final class Flags {
+
+  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|ms|secs|mins|hrs|days|weeks|s|m|h|d)");
+
+  private final Map<String, String> commandLine;
+  private final Map<String, String> environment;
+  private final Set<String> read = new HashSet<>();
+
+  private Flags(Map<String, String> commandLine, Map<String, String> environment) {
+    this.commandLine = commandLine;
+    this.environment = environment;
+  }
+
+  /** Parses arguments (the subcommand already removed); {@code env} is usually {@code System.getenv()}. */
+  public static Flags parse(String[] args, Map<String, String> env) {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--") || arg.length() == 2) {
+        throw new FlagException("Unexpected argument '" + arg + "': flags look like --name=value");
+      }
+      String body = arg.substring(2);
+      String name;
+      String value;
+      int eq = body.indexOf('=');
+      if (eq >= 0) {
+        name = body.substring(0, eq);
+        value = body.substring(eq + 1);
+      } else if (body.startsWith("no-")) {
+        name = body.substring(3);
+        value = "false";
+      } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+        name = body;
+        value = args[++i];
+      } else {
+        name = body;
+        value = "true";
+      }
+      name = name.replace('-', '_');
+      if (values.put(name, value) != null) {
+        throw new FlagException("Flag '--" + name + "' was given more than once");
+      }
+    }
+    return new Flags(values, env);
+  }
+
+  private Optional<String> raw(String name) {
+    read.add(name);
+    String value = commandLine.get(name);
+    if (value == null) {
+      String upper = name.toUpperCase(Locale.ROOT);
+      value = environment.get("VMESOS_" + upper);
+      if (value == null) {
+        value = environment.get("MESOS_" + upper);
+      }
+    }
+    return Optional.ofNullable(value);
+  }
+
+  public Optional<String> optional(String name) {
+    return raw(name).filter(v -> !v.isEmpty());
+  }
+
+  public String string(String name, String defaultValue) {
+    return optional(name).orElse(defaultValue);
+  }
+
+  public String required(String name) {
+    return optional(name).orElseThrow(() -> new FlagException("Flag '--" + name + "' is required"));
+  }
+
+  public int integer(String name, int defaultValue, int min, int max) {
+    Optional<String> value = optional(name);
+    if (value.isEmpty()) {
+      return defaultValue;
+    }
+    try {
+      int parsed = Integer.parseInt(value.get().trim());
+      if (parsed < min || parsed > max) {
+        throw new FlagException("Flag '--" + name + "': " + parsed + " is out of range [" + min + ", " + max + "]");
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw new FlagException("Flag '--" + name + "': '" + value.get() + "' is not an integer");
+    }
+  }
+
+  public boolean bool(String name, boolean defaultValue) {
+    Optional<String> value = optional(name);
+    if (value.isEmpty()) {
+      return defaultValue;
+    }
+    switch (value.get().trim().toLowerCase(Locale.ROOT)) {
+      case "true", "1", "yes" -> {
+        return true;
+      }
+      case "false", "0", "no" -> {
+        return false;
+      }
+      default -> throw new FlagException("Flag '--" + name + "': '" + value.get() + "' is not a boolean");
+    }
+  }
+
+  /** Mesos durations: {@code 15secs}, {@code 100ms}, {@code 2mins}, {@code 1hrs}; a bare number means seconds. */
+  public Duration duration(String name, Duration defaultValue) {
+    Optional<String> value = optional(name);
+    if (value.isEmpty()) {
+      return defaultValue;
+    }
+    try {
+      return parseDuration(value.get());
+    } catch (IllegalArgumentException e) {
+      throw new FlagException("Flag '--" + name + "': " + e.getMessage());
+    }
+  }
+
+  /** Parses a Mesos duration string such as {@code 15secs} or {@code 500ms}. */
+  public static Duration parseDuration(String text) {
+    String trimmed = text.trim();
+    try {
+      double seconds = Double.parseDouble(trimmed);
+      if (seconds < 0 || Double.isNaN(seconds) || Double.isInfinite(seconds)) {
+        throw new IllegalArgumentException("'" + text + "' is not a valid duration");
+      }
+      return Duration.ofNanos(Math.round(seconds * 1e9));
+    } catch (NumberFormatException ignored) {
+      // falls through to the unit syntax
+    }
+    Matcher m = DURATION.matcher(trimmed);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("'" + text + "' is not a duration (examples: 15secs, 500ms, 2mins)");
+    }
+    double amount = Double.parseDouble(m.group(1));
+    double nanosPerUnit = switch (m.group(2)) {
+      case "ns" -> 1;
+      case "us" -> 1e3;
+      case "ms" -> 1e6;
+      case "secs", "s" -> 1e9;
+      case "mins", "m" -> 60e9;
+      case "hrs", "h" -> 3600e9;
+      case "days", "d" -> 86400e9;
+      case "weeks" -> 7 * 86400e9;
+      default -> throw new IllegalArgumentException("unknown unit in '" + text + "'");
+    };
+    return Duration.ofNanos(Math.round(amount * nanosPerUnit));
+  }
+
+  /** Fails naming the first command-line flag that no getter asked for. */
+  public void rejectUnknown() {
+    for (String name : commandLine.keySet()) {
+      if (!read.contains(name)) {
+        throw new FlagException("Unknown flag '--" + name + "'");
+      }
+    }
+  }
+}

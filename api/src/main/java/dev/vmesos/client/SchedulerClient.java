@@ -1,0 +1,125 @@
+package dev.vmesos.client;
+
+import dev.vmesos.api.codec.WireCodec;
+import dev.vmesos.api.http.MediaType;
+import dev.vmesos.api.recordio.RecordIODecoder;
+import dev.vmesos.api.v1.Protos.FrameworkID;
+import dev.vmesos.api.v1.Protos.FrameworkInfo;
+import dev.vmesos.api.v1.scheduler.Protos.Call;
+import dev.vmesos.api.v1.scheduler.Protos.Event;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.util.function.Consumer;
+
+/**
+ * A client of the Mesos v1 scheduler HTTP API: one SUBSCRIBE stream delivering events, and calls
+ * sent on their own requests with the stream id and framework id filled in. Events are delivered on
+ * the Vert.x context that called {@link #subscribe}.
+ */
+public final class SchedulerClient {
+
+  public static final String PATH = "/api/v1/scheduler";
+  private static final String STREAM_ID = "Mesos-Stream-Id";
+
+  private final HttpClientAgent http;
+  private final String host;
+  private final int port;
+  private final MediaType mediaType;
+  private volatile String streamId;
+  private volatile FrameworkID frameworkId;
+  private HttpClientResponse stream;
+
+  public SchedulerClient(Vertx vertx, String host, int port, MediaType mediaType) {
+    this.http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(host).setDefaultPort(port));
+    this.host = host;
+    this.port = port;
+    this.mediaType = mediaType;
+  }
+
+  public String streamId() {
+    return streamId;
+  }
+
+  public FrameworkID frameworkId() {
+    return frameworkId;
+  }
+
+  /**
+   * Subscribes; the future completes when the 200 and its headers arrive, or fails with a
+   * {@link SchedulerHttpException}. {@code onEvent} gets every event; {@code onClose} gets null when
+   * the master ends the stream, or the error that broke it.
+   */
+  public Future<Void> subscribe(FrameworkInfo info, Consumer<Event> onEvent, Consumer<Throwable> onClose) {
+    if (info.hasId()) {
+      frameworkId = info.getId();
+    }
+    Buffer body = Buffer.buffer(WireCodec.encode(Calls.subscribe(info), mediaType));
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
+        .setURI(PATH)
+        .putHeader(HttpHeaders.CONTENT_TYPE, mediaType.mime())
+        .putHeader(HttpHeaders.ACCEPT, mediaType.mime());
+    return http.request(options)
+        .compose(request -> request.send(body))
+        .compose(response -> {
+          if (response.statusCode() != 200) {
+            return response.body().compose(b -> Future.failedFuture(
+                new SchedulerHttpException(response.statusCode(), b.toString())));
+          }
+          stream = response;
+          streamId = response.getHeader(STREAM_ID);
+          RecordIODecoder decoder = new RecordIODecoder();
+          response.handler(chunk -> {
+            try {
+              for (byte[] record : decoder.decode(chunk.getBytes())) {
+                Event event = WireCodec.decode(record, mediaType, Event.getDefaultInstance());
+                if (event.getType() == Event.Type.SUBSCRIBED) {
+                  frameworkId = event.getSubscribed().getFrameworkId();
+                }
+                onEvent.accept(event);
+              }
+            } catch (RuntimeException e) {
+              response.request().connection().close();
+              onClose.accept(e);
+            }
+          });
+          response.exceptionHandler(onClose::accept);
+          response.endHandler(v -> onClose.accept(null));
+          return Future.succeededFuture();
+        });
+  }
+
+  /** Sends a call; succeeds on 202 (200 for UPDATE_FRAMEWORK), fails with {@link SchedulerHttpException}. */
+  public Future<Void> call(Call call) {
+    Call full = Calls.withFramework(call, frameworkId);
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
+        .setURI(PATH)
+        .putHeader(HttpHeaders.CONTENT_TYPE, mediaType.mime());
+    if (streamId != null) {
+      options.putHeader(STREAM_ID, streamId);
+    }
+    return http.request(options)
+        .compose(request -> request.send(Buffer.buffer(WireCodec.encode(full, mediaType))))
+        .compose(response -> response.body().compose(b -> {
+          int status = response.statusCode();
+          if (status == 202 || status == 200) {
+            return Future.succeededFuture();
+          }
+          return Future.failedFuture(new SchedulerHttpException(status, b.toString()));
+        }));
+  }
+
+  /** Closes the stream's connection and the client. */
+  public Future<Void> close() {
+    if (stream != null) {
+      stream.request().connection().close();
+    }
+    return http.close();
+  }
+}

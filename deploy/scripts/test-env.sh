@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Sets up what vmesos's tests need on this machine, idempotently:
+#  - a Docker engine (Debian's docker.io, installed when missing and we are root), started without
+#    bridge or iptables changes: containers run with --network host, as Mesos's default HOST mode;
+#  - the local test image vmesos/busybox:local, imported from Debian's busybox-static (nothing is pulled).
+set -euo pipefail
+
+IMAGE="vmesos/busybox:local"
+DOCKERD_LOG="${DOCKERD_LOG:-/var/log/vmesos-dockerd.log}"
+
+log() { printf 'test-env: %s\n' "$*" >&2; }
+is_root() { [ "$(id -u)" = 0 ]; }
+
+apt_install() {
+  if ! is_root; then
+    log "need root to install $*; install them by hand"
+    return 1
+  fi
+  if [ -z "${APT_UPDATED:-}" ]; then
+    log "apt-get update"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    APT_UPDATED=1
+  fi
+  log "apt-get install $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+docker_up() { docker info >/dev/null 2>&1; }
+
+ensure_docker() {
+  if docker_up; then
+    log "Docker engine is running"
+    return
+  fi
+  if ! command -v dockerd >/dev/null 2>&1; then
+    apt_install docker.io
+  fi
+  if ! command -v docker >/dev/null 2>&1; then
+    log "no docker client after installing docker.io"
+    exit 1
+  fi
+  log "starting dockerd (--bridge=none --iptables=false --ip6tables=false), log in $DOCKERD_LOG"
+  nohup dockerd --bridge=none --iptables=false --ip6tables=false >"$DOCKERD_LOG" 2>&1 &
+  for _ in $(seq 1 60); do
+    if docker_up; then
+      log "Docker engine is up"
+      return
+    fi
+    sleep 1
+  done
+  log "dockerd did not come up within 60 s; last lines of $DOCKERD_LOG:"
+  tail -n 20 "$DOCKERD_LOG" >&2 || true
+  exit 1
+}
+
+ensure_test_image() {
+  if docker image inspect "$IMAGE" >/dev/null 2>&1; then
+    log "test image $IMAGE is present"
+    return
+  fi
+  local busybox=/bin/busybox
+  if ! [ -x "$busybox" ] || ! file_is_static "$busybox"; then
+    apt_install busybox-static
+  fi
+  local rootfs
+  rootfs=$(mktemp -d)
+  trap 'rm -rf "$rootfs"' RETURN
+  mkdir -p "$rootfs/bin" "$rootfs/tmp" "$rootfs/etc"
+  cp "$busybox" "$rootfs/bin/busybox"
+  for applet in $("$busybox" --list); do
+    [ "$applet" = busybox ] || ln -sf busybox "$rootfs/bin/$applet"
+  done
+  echo 'root:x:0:0:root:/root:/bin/sh' >"$rootfs/etc/passwd"
+  log "importing $IMAGE from busybox-static"
+  tar -C "$rootfs" -c . | docker import -c 'ENV PATH=/bin' -c 'CMD ["/bin/sh"]' - "$IMAGE" >/dev/null
+  log "test image $IMAGE is ready"
+}
+
+file_is_static() {
+  # busybox-static's binary needs no loader; the dynamic busybox package's does.
+  ! grep -q 'ld-linux' "$1" 2>/dev/null
+}
+
+ensure_docker
+ensure_test_image

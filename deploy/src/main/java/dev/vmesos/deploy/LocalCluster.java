@@ -1,0 +1,80 @@
+package dev.vmesos.deploy;
+
+import dev.vmesos.agent.AgentConfig;
+import dev.vmesos.agent.AgentVerticle;
+import dev.vmesos.api.config.Flags;
+import dev.vmesos.master.MasterConfig;
+import dev.vmesos.master.MasterVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A master and N agents in one JVM, on one Vert.x instance that is still clustered over Hazelcast
+ * on loopback, so the agents register over the same clustered event bus a multi-host cluster uses.
+ */
+public final class LocalCluster {
+
+  private final Vertx vertx;
+  private final MasterVerticle master;
+  private final List<Integer> agentPorts;
+
+  private LocalCluster(Vertx vertx, MasterVerticle master, List<Integer> agentPorts) {
+    this.vertx = vertx;
+    this.master = master;
+    this.agentPorts = agentPorts;
+  }
+
+  /**
+   * Starts the cluster. Agent {@code i} listens on {@code firstAgentPort + i} (or a free port when
+   * {@code firstAgentPort} is 0), works in {@code workDir/agent-i} and offers {@code resources}.
+   */
+  public static Future<LocalCluster> start(ClusterConfig cluster, MasterConfig masterConfig, int agents,
+                                           int firstAgentPort, String resources, Path workDir) {
+    return Cluster.start(cluster).compose(vertx -> {
+      MasterVerticle master = new MasterVerticle(masterConfig);
+      List<Integer> ports = new ArrayList<>();
+      return vertx.deployVerticle(master).compose(id -> {
+        Future<String> chain = Future.succeededFuture();
+        for (int i = 0; i < agents; i++) {
+          int port = firstAgentPort == 0 ? FreePorts.find() : firstAgentPort + i;
+          ports.add(port);
+          List<String> args = new ArrayList<>(List.of(
+              "--master=" + masterConfig.ip() + ":" + master.actualPort(),
+              "--port=" + port,
+              "--work_dir=" + workDir.resolve("agent-" + i)));
+          if (resources != null) {
+            args.add("--resources=" + resources);
+          }
+          AgentConfig config = AgentConfig.fromFlags(Flags.parse(args.toArray(String[]::new), Map.of()));
+          chain = chain.compose(v -> vertx.deployVerticle(new AgentVerticle(config)));
+        }
+        return chain;
+      }).map(v -> new LocalCluster(vertx, master, ports))
+          .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
+    });
+  }
+
+  public int masterPort() {
+    return master.actualPort();
+  }
+
+  public List<Integer> agentPorts() {
+    return agentPorts;
+  }
+
+  public MasterVerticle master() {
+    return master;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Future<Void> close() {
+    return vertx.close();
+  }
+}

@@ -1,0 +1,103 @@
+package dev.vmesos.deploy;
+
+import dev.vmesos.agent.AgentConfig;
+import dev.vmesos.agent.AgentVerticle;
+import dev.vmesos.api.config.FlagException;
+import dev.vmesos.api.config.Flags;
+import dev.vmesos.master.MasterConfig;
+import dev.vmesos.master.MasterVerticle;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+/** The {@code vmesos} command: {@code master}, {@code agent}, {@code local} and {@code demo}. */
+public final class Main {
+
+  private static final String USAGE = """
+      usage: vmesos <command> [--flag=value ...]
+        master   run a master (--ip, --port=5050, --hostname, --allocation_interval, --heartbeat_interval,
+                 --agent_ping_interval, --cluster_host, --cluster_port, --cluster_members, --cluster_name)
+        agent    run an agent (--master=127.0.0.1:5050, --resources, --work_dir, --port=5051, and the cluster flags;
+                 --cluster_members defaults to the master's host)
+        local    run a master and N agents in one JVM (--agents=1, --resources, --work_dir, --port=5050)
+        demo     start a local cluster, run one task through the scheduler API, shut down
+      """;
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
+      System.out.print(USAGE);
+      System.exit(args.length == 0 ? 2 : 0);
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    try {
+      switch (args[0]) {
+        case "master" -> master(rest);
+        case "agent" -> agent(rest);
+        case "local" -> local(rest);
+        case "demo" -> System.exit(Demo.run(rest, System.out));
+        default -> {
+          System.err.println("vmesos: unknown command '" + args[0] + "'\n" + USAGE);
+          System.exit(2);
+        }
+      }
+    } catch (FlagException e) {
+      System.err.println("vmesos " + args[0] + ": failed to load flags: " + e.getMessage());
+      System.exit(1);
+    } catch (Exception e) {
+      System.err.println("vmesos " + args[0] + ": " + e);
+      System.exit(1);
+    }
+  }
+
+  private static void master(String[] args) throws Exception {
+    Flags flags = Flags.parse(args, System.getenv());
+    MasterConfig config = MasterConfig.fromFlags(flags);
+    ClusterConfig cluster = ClusterConfig.fromFlags(flags, ClusterConfig.DEFAULT_HOST);
+    flags.rejectUnknown();
+    Vertx vertx = Cluster.start(cluster).await(120, TimeUnit.SECONDS);
+    keepRunning(vertx);
+    vertx.deployVerticle(new MasterVerticle(config)).await(60, TimeUnit.SECONDS);
+  }
+
+  private static void agent(String[] args) throws Exception {
+    Flags flags = Flags.parse(args, System.getenv());
+    AgentConfig config = AgentConfig.fromFlags(flags);
+    ClusterConfig cluster = ClusterConfig.fromFlags(flags, config.master().host());
+    flags.rejectUnknown();
+    Vertx vertx = Cluster.start(cluster).await(120, TimeUnit.SECONDS);
+    keepRunning(vertx);
+    vertx.deployVerticle(new AgentVerticle(config)).await(60, TimeUnit.SECONDS);
+  }
+
+  private static void local(String[] args) throws Exception {
+    Flags flags = Flags.parse(args, System.getenv());
+    int agents = flags.integer("agents", 1, 1, 64);
+    String resources = flags.string("resources", "cpus:2;mem:2048;disk:4096;ports:[31000-32000]");
+    Path workDir = Path.of(flags.string("work_dir", "/tmp/vmesos-local"));
+    int agentPort = flags.integer("agent_port", 5051, 0, 65535);
+    MasterConfig master = MasterConfig.fromFlags(flags);
+    ClusterConfig cluster = ClusterConfig.fromFlags(flags, ClusterConfig.DEFAULT_HOST);
+    flags.rejectUnknown();
+    System.out.printf("vmesos local: starting a master and %d agent(s)...%n", agents);
+    LocalCluster local = LocalCluster.start(cluster, master, agents, agentPort, resources, workDir)
+        .await(120, TimeUnit.SECONDS);
+    keepRunning(local.vertx());
+    System.out.printf("vmesos local: master at http://%s:%d/api/v1/scheduler, agents on ports %s, work dir %s."
+        + " Ctrl-C stops it.%n", master.ip(), local.masterPort(), local.agentPorts(), workDir);
+  }
+
+  /** Closes Vert.x (and so leaves the cluster and stops tasks) when the JVM is asked to stop. */
+  private static void keepRunning(Vertx vertx) {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        vertx.close().await(20, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // exiting anyway
+      }
+    }, "vmesos-shutdown"));
+  }
+}

@@ -1,0 +1,110 @@
+package dev.vmesos.master.http;
+
+import dev.vmesos.api.codec.WireCodec;
+import dev.vmesos.api.http.MediaType;
+import dev.vmesos.api.http.MediaTypes;
+import dev.vmesos.api.v1.scheduler.Protos.Call;
+import dev.vmesos.master.state.CallResult;
+import dev.vmesos.master.state.Master;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /api/v1/scheduler}: one fixed sequence of checks with one status per failure, as the
+ * Mesos master runs them: method (405), Content-Type (400/415), body (400), call validation
+ * (400/501), then for SUBSCRIBE the Accept header (406) and an open stream; for other calls the
+ * framework and stream checks and 202.
+ */
+public final class SchedulerEndpoint {
+
+  public static final String STREAM_ID_HEADER = "Mesos-Stream-Id";
+  private static final Logger LOG = LoggerFactory.getLogger(SchedulerEndpoint.class);
+
+  private final Master master;
+
+  public SchedulerEndpoint(Master master) {
+    this.master = master;
+  }
+
+  public void handle(RoutingContext context) {
+    HttpServerRequest request = context.request();
+    HttpServerResponse response = context.response();
+    if (request.method() != HttpMethod.POST) {
+      response.putHeader(HttpHeaders.ALLOW, "POST");
+      Responses.text(response, 405, "Expecting a 'POST' request, received '" + request.method() + "'");
+      return;
+    }
+    String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
+    if (contentType == null) {
+      Responses.text(response, 400, "Expecting 'Content-Type' to be present");
+      return;
+    }
+    Optional<MediaType> requestType = MediaTypes.contentType(contentType);
+    if (requestType.isEmpty()) {
+      Responses.text(response, 415, "Expecting 'Content-Type' of " + MediaTypes.APPLICATION_JSON + " or "
+          + MediaTypes.APPLICATION_PROTOBUF);
+      return;
+    }
+    Call call;
+    try {
+      byte[] body = context.body().buffer() == null ? new byte[0] : context.body().buffer().getBytes();
+      call = WireCodec.decode(body, requestType.get(), Call.getDefaultInstance());
+    } catch (RuntimeException e) {
+      Responses.text(response, 400, "Failed to parse body into Call protobuf: " + e.getMessage());
+      return;
+    }
+    CallResult invalid = CallValidation.validate(call);
+    if (invalid != null) {
+      Responses.text(response, invalid.status(), "Failed to validate scheduler::Call: " + invalid.message());
+      return;
+    }
+    if (call.getType() == Call.Type.SUBSCRIBE) {
+      subscribe(request, response, call);
+      return;
+    }
+    try {
+      CallResult result = master.call(call, request.getHeader(STREAM_ID_HEADER));
+      if (result.status() == 202) {
+        response.setStatusCode(202).end();
+      } else {
+        Responses.text(response, result.status(), result.message());
+      }
+    } catch (RuntimeException e) {
+      LOG.error("Failed to handle {} call of framework {}", call.getType(), call.getFrameworkId().getValue(), e);
+      Responses.text(response, 500, "Internal error: " + e);
+    }
+  }
+
+  private void subscribe(HttpServerRequest request, HttpServerResponse response, Call call) {
+    Optional<MediaType> accepted = MediaTypes.negotiate(request.getHeader(HttpHeaders.ACCEPT));
+    if (accepted.isEmpty()) {
+      Responses.text(response, 406, "Expecting 'Accept' to allow " + MediaTypes.APPLICATION_JSON + " or "
+          + MediaTypes.APPLICATION_PROTOBUF);
+      return;
+    }
+    if (request.getHeader(STREAM_ID_HEADER) != null) {
+      Responses.text(response, 400, "Subscribe calls should not include the '" + STREAM_ID_HEADER + "' header");
+      return;
+    }
+    String streamId = UUID.randomUUID().toString();
+    HttpEventStream stream = new HttpEventStream(response, accepted.get(), streamId);
+    response.setStatusCode(200)
+        .setChunked(true)
+        .putHeader(HttpHeaders.CONTENT_TYPE, accepted.get().mime())
+        .putHeader(STREAM_ID_HEADER, streamId);
+    response.closeHandler(v -> {
+      stream.markClosed();
+      master.streamClosed(stream);
+    });
+    response.exceptionHandler(e -> LOG.debug("Stream {}: {}", streamId, e.toString()));
+    response.writeHead();
+    master.subscribe(call, stream);
+  }
+}

@@ -1,0 +1,619 @@
+package dev.vmesos.master.state;
+
+import com.google.protobuf.ByteString;
+import dev.vmesos.api.internal.Internal.AgentRegistered;
+import dev.vmesos.api.internal.Internal.KillTask;
+import dev.vmesos.api.internal.Internal.Ping;
+import dev.vmesos.api.internal.Internal.Pong;
+import dev.vmesos.api.internal.Internal.RegisterAgent;
+import dev.vmesos.api.internal.Internal.ReregisterAgent;
+import dev.vmesos.api.internal.Internal.RunTask;
+import dev.vmesos.api.internal.Internal.RunningTask;
+import dev.vmesos.api.internal.Internal.ShutdownFramework;
+import dev.vmesos.api.internal.Internal.StatusUpdate;
+import dev.vmesos.api.internal.Internal.StatusUpdateAcknowledgement;
+import dev.vmesos.api.resources.Resources;
+import dev.vmesos.api.v1.Protos.AgentID;
+import dev.vmesos.api.v1.Protos.AgentInfo;
+import dev.vmesos.api.v1.Protos.FrameworkID;
+import dev.vmesos.api.v1.Protos.FrameworkInfo;
+import dev.vmesos.api.v1.Protos.MasterInfo;
+import dev.vmesos.api.v1.Protos.Offer;
+import dev.vmesos.api.v1.Protos.OfferID;
+import dev.vmesos.api.v1.Protos.Resource;
+import dev.vmesos.api.v1.Protos.TaskID;
+import dev.vmesos.api.v1.Protos.TaskInfo;
+import dev.vmesos.api.v1.Protos.TaskState;
+import dev.vmesos.api.v1.Protos.TaskStatus;
+import dev.vmesos.api.v1.scheduler.Protos.Call;
+import dev.vmesos.api.v1.scheduler.Protos.Event;
+import dev.vmesos.master.allocator.DrfAllocator;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The master's state and the logic of the scheduler API and of agent messages. Plain Java owned by
+ * one event loop: the shell hands it decoded calls and bus messages and performs what it asks
+ * through {@link MasterEffects} and the frameworks' {@link EventSink}s.
+ */
+public final class Master {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Master.class);
+  private static final Duration ALLOCATION_DELAY = Duration.ofMillis(1);
+
+  private final MasterInfo masterInfo;
+  private final Duration heartbeatInterval;
+  private final Duration agentPingInterval;
+  private final Clock clock;
+  private final MasterEffects effects;
+  private final DrfAllocator allocator;
+  private final Map<String, Framework> frameworks = new LinkedHashMap<>();
+  private final Map<String, Agent> agents = new LinkedHashMap<>();
+  private final Map<String, OutstandingOffer> offers = new LinkedHashMap<>();
+  private long nextFrameworkId;
+  private long nextAgentId;
+  private long nextOfferId;
+  private boolean allocationPending;
+
+  /** An offer made and not yet answered: the resources in their internal (canonical) form. */
+  private record OutstandingOffer(String frameworkId, String agentId, Resources resources) {
+  }
+
+  public Master(MasterInfo masterInfo, Duration heartbeatInterval, Duration agentPingInterval, Clock clock,
+                MasterEffects effects) {
+    this.masterInfo = masterInfo;
+    this.heartbeatInterval = heartbeatInterval;
+    this.agentPingInterval = agentPingInterval;
+    this.clock = clock;
+    this.effects = effects;
+    this.allocator = new DrfAllocator(clock);
+  }
+
+  public MasterInfo masterInfo() {
+    return masterInfo;
+  }
+
+  public Map<String, Framework> frameworks() {
+    return frameworks;
+  }
+
+  public Map<String, Agent> agents() {
+    return agents;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Scheduler API
+
+  /** SUBSCRIBE: validated against the framework's info here; failures end the stream with ERROR. */
+  public void subscribe(Call call, EventSink sink) {
+    FrameworkInfo info = call.getSubscribe().getFrameworkInfo();
+    String error = FrameworkValidation.validate(info);
+    if (error != null) {
+      LOG.warn("Refusing subscription of framework '{}': {}", info.getName(), error);
+      sink.send(Events.error(error));
+      sink.close();
+      return;
+    }
+    String id = info.hasId() && !info.getId().getValue().isEmpty()
+        ? info.getId().getValue()
+        : String.format("%s-%04d", masterInfo.getId(), nextFrameworkId++);
+    info = info.toBuilder().setId(FrameworkID.newBuilder().setValue(id)).build();
+
+    Framework framework = frameworks.get(id);
+    if (framework == null) {
+      framework = new Framework(id, info);
+      frameworks.put(id, framework);
+      LOG.info("Framework {} ({}) subscribed, role {}, stream {}", id, info.getName(), framework.role(),
+          sink.streamId());
+    } else {
+      if (framework.connected()) {
+        framework.stream().send(Events.error("Framework failed over"));
+        framework.stream().close();
+      }
+      stopTimers(framework);
+      rescindOffers(framework);
+      framework.info(info);
+      LOG.info("Framework {} ({}) re-subscribed (failover), stream {}", id, info.getName(), sink.streamId());
+    }
+    allocator.addFramework(id);
+    if (call.getSubscribe().getSuppressedRolesList().contains(framework.role())) {
+      allocator.suppress(id);
+    }
+    framework.stream(sink);
+    sink.send(Events.subscribed(id, heartbeatInterval, masterInfo));
+    sink.send(Events.heartbeat());
+    Framework subscribed = framework;
+    framework.heartbeatTimer(effects.schedulePeriodic(heartbeatInterval, () -> {
+      if (subscribed.stream() == sink && sink.isOpen()) {
+        sink.send(Events.heartbeat());
+      }
+    }));
+    requestAllocation();
+  }
+
+  /** The HTTP connection of a subscription ended. The framework keeps its tasks until failover_timeout. */
+  public void streamClosed(EventSink sink) {
+    for (Framework framework : frameworks.values()) {
+      if (framework.stream() == sink) {
+        disconnected(framework);
+        return;
+      }
+    }
+  }
+
+  private void disconnected(Framework framework) {
+    stopTimers(framework);
+    framework.stream(null);
+    allocator.deactivateFramework(framework.id());
+    rescindOffers(framework);
+    Duration failover = Duration.ofMillis(Math.round(framework.info().getFailoverTimeout() * 1000));
+    LOG.info("Framework {} disconnected; removing it in {} unless it re-subscribes", framework.id(), failover);
+    framework.failoverTimer(effects.schedule(failover.isZero() ? Duration.ofMillis(1) : failover, () -> {
+      if (frameworks.get(framework.id()) == framework && !framework.connected()) {
+        LOG.info("Framework {} did not re-subscribe within its failover timeout", framework.id());
+        removeFramework(framework);
+      }
+    }));
+  }
+
+  /** Any call but SUBSCRIBE: checks the framework and stream, then dispatches. */
+  public CallResult call(Call call, String streamId) {
+    String frameworkId = call.getFrameworkId().getValue();
+    Framework framework = frameworks.get(frameworkId);
+    if (framework == null) {
+      return CallResult.badRequest("Framework cannot be found");
+    }
+    if (!framework.connected()) {
+      return CallResult.forbidden("Framework is not subscribed");
+    }
+    if (streamId == null) {
+      return CallResult.badRequest("All non-subscribe calls should include the 'Mesos-Stream-Id' header");
+    }
+    if (!streamId.equals(framework.stream().streamId())) {
+      return CallResult.badRequest("The stream ID '" + streamId + "' included in this request didn't match "
+          + "the stream ID currently associated with framework ID " + frameworkId);
+    }
+    switch (call.getType()) {
+      case TEARDOWN -> {
+        LOG.info("Framework {} asked to be torn down", frameworkId);
+        removeFramework(framework);
+      }
+      case ACCEPT -> accept(framework, call.getAccept());
+      case DECLINE -> decline(framework, call.getDecline());
+      case REVIVE -> {
+        allocator.revive(frameworkId);
+        requestAllocation();
+      }
+      case SUPPRESS -> allocator.suppress(frameworkId);
+      case KILL -> kill(framework, call.getKill());
+      case ACKNOWLEDGE -> {
+        return acknowledge(framework, call.getAcknowledge());
+      }
+      case RECONCILE -> reconcile(framework, call.getReconcile());
+      default -> {
+        return CallResult.notImplemented("'" + call.getType() + "' calls are not supported by this master yet");
+      }
+    }
+    return CallResult.ACCEPTED;
+  }
+
+  private void accept(Framework framework, Call.Accept accept) {
+    String agentId = null;
+    String invalid = null;
+    Resources offered = Resources.empty();
+    if (accept.getOfferIdsCount() == 0) {
+      invalid = "No offers specified";
+    }
+    for (OfferID offerId : accept.getOfferIdsList()) {
+      OutstandingOffer offer = offers.get(offerId.getValue());
+      if (offer == null || !offer.frameworkId().equals(framework.id())) {
+        invalid = "Offer " + offerId.getValue() + " is no longer valid";
+        continue;
+      }
+      removeOffer(framework, offerId.getValue());
+      if (agentId != null && !agentId.equals(offer.agentId())) {
+        invalid = "Aggregated offers must belong to one single agent";
+      }
+      agentId = offer.agentId();
+      offered = offered.plus(offer.resources());
+    }
+    Agent agent = agentId == null ? null : agents.get(agentId);
+    if (invalid == null && agent == null) {
+      invalid = "Agent " + agentId + " is not registered";
+    }
+    if (invalid != null) {
+      if (agentId != null && !offered.isEmpty()) {
+        allocator.recover(framework.id(), agentId, offered, Duration.ZERO);
+      }
+      dropAllTasks(framework, accept, invalid);
+      requestAllocation();
+      return;
+    }
+
+    Resources available = offered;
+    Set<String> launched = new HashSet<>();
+    for (dev.vmesos.api.v1.Protos.Offer.Operation operation : accept.getOperationsList()) {
+      switch (operation.getType()) {
+        case LAUNCH -> {
+          for (TaskInfo task : operation.getLaunch().getTaskInfosList()) {
+            available = launch(framework, agent, task, available, launched);
+          }
+        }
+        default -> LOG.warn("Framework {}: operation {} is not supported yet; ignored", framework.id(),
+            operation.getType());
+      }
+    }
+    Duration refuse = refuseDuration(accept.hasFilters() ? accept.getFilters().getRefuseSeconds() : 5.0);
+    if (!available.isEmpty()) {
+      allocator.recover(framework.id(), agent.id(), available, refuse);
+    }
+  }
+
+  /** Validates and launches one task from the offered resources; returns what is left of them. */
+  private Resources launch(Framework framework, Agent agent, TaskInfo task, Resources available,
+                           Set<String> launched) {
+    String taskId = task.getTaskId().getValue();
+    Resources needed = Resources.of(normalize(framework, task.getResourcesList()));
+    if (task.hasExecutor()) {
+      needed = needed.plus(Resources.of(normalize(framework, task.getExecutor().getResourcesList())));
+    }
+    String error = null;
+    if (taskId.isEmpty()) {
+      error = "Task ID must not be empty";
+    } else if (launched.contains(taskId) || framework.tasks().containsKey(taskId)) {
+      error = "Task has duplicate ID: " + taskId;
+    } else if (!task.getAgentId().getValue().equals(agent.id())) {
+      error = "Task uses invalid agent: " + task.getAgentId().getValue();
+    } else if (task.hasCommand() == task.hasExecutor()) {
+      error = "Task should have at least one (but not both) of CommandInfo or ExecutorInfo present";
+    } else if (!available.contains(needed)) {
+      error = "Task uses more resources " + needed + " than available " + available;
+    }
+    if (error != null) {
+      LOG.info("Framework {}: task {} is invalid: {}", framework.id(), taskId, error);
+      sendUpdate(framework, Events.masterStatus(task.getTaskId(), agent.id(), TaskState.TASK_ERROR,
+          TaskStatus.Reason.REASON_TASK_INVALID, error, clock));
+      return available;
+    }
+    launched.add(taskId);
+    Task tracked = new Task(framework.id(), agent.id(), task, needed);
+    tracked.update(Events.masterStatus(task.getTaskId(), agent.id(), TaskState.TASK_STAGING, null, null, clock));
+    framework.tasks().put(taskId, tracked);
+    LOG.info("Launching task {} of framework {} on agent {} with {}", taskId, framework.id(), agent.id(), needed);
+    effects.sendToAgent(agent.id(), RunTask.newBuilder().setFrameworkInfo(framework.info()).setTask(task).build());
+    return available.minus(needed);
+  }
+
+  /** Tasks of an ACCEPT whose offers were not valid: TASK_DROPPED (partition-aware) or TASK_LOST. */
+  private void dropAllTasks(Framework framework, Call.Accept accept, String reason) {
+    LOG.info("Framework {}: invalid ACCEPT: {}", framework.id(), reason);
+    TaskState state = FrameworkValidation.hasCapability(framework.info(),
+        FrameworkInfo.Capability.Type.PARTITION_AWARE) ? TaskState.TASK_DROPPED : TaskState.TASK_LOST;
+    for (dev.vmesos.api.v1.Protos.Offer.Operation operation : accept.getOperationsList()) {
+      if (operation.hasLaunch()) {
+        for (TaskInfo task : operation.getLaunch().getTaskInfosList()) {
+          sendUpdate(framework, Events.masterStatus(task.getTaskId(), task.getAgentId().getValue(), state,
+              TaskStatus.Reason.REASON_INVALID_OFFERS, reason, clock));
+        }
+      }
+    }
+  }
+
+  private void decline(Framework framework, Call.Decline decline) {
+    Duration refuse = refuseDuration(decline.hasFilters() ? decline.getFilters().getRefuseSeconds() : 5.0);
+    for (OfferID offerId : decline.getOfferIdsList()) {
+      OutstandingOffer offer = offers.get(offerId.getValue());
+      if (offer == null || !offer.frameworkId().equals(framework.id())) {
+        LOG.debug("Framework {} declined unknown offer {}", framework.id(), offerId.getValue());
+        continue;
+      }
+      removeOffer(framework, offerId.getValue());
+      allocator.recover(framework.id(), offer.agentId(), offer.resources(), refuse);
+    }
+  }
+
+  private void kill(Framework framework, Call.Kill kill) {
+    Task task = framework.tasks().get(kill.getTaskId().getValue());
+    if (task == null) {
+      String agentId = kill.hasAgentId() ? kill.getAgentId().getValue() : null;
+      sendUpdate(framework, Events.masterStatus(kill.getTaskId(), agentId, TaskState.TASK_LOST,
+          TaskStatus.Reason.REASON_RECONCILIATION, "Attempted to kill an unknown task", clock));
+      return;
+    }
+    if (Task.isTerminal(task.state())) {
+      return;
+    }
+    KillTask.Builder message = KillTask.newBuilder()
+        .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id()))
+        .setTaskId(kill.getTaskId());
+    if (kill.hasKillPolicy()) {
+      message.setKillPolicy(kill.getKillPolicy());
+    } else if (task.info().hasKillPolicy()) {
+      message.setKillPolicy(task.info().getKillPolicy());
+    }
+    LOG.info("Killing task {} of framework {} on agent {}", task.id(), framework.id(), task.agentId());
+    effects.sendToAgent(task.agentId(), message.build());
+  }
+
+  private CallResult acknowledge(Framework framework, Call.Acknowledge ack) {
+    ByteString uuid = ack.getUuid();
+    if (uuid.size() != 16) {
+      return CallResult.badRequest("Failed to parse UUID: expected 16 bytes, got " + uuid.size());
+    }
+    String agentId = ack.getAgentId().getValue();
+    if (!agents.containsKey(agentId)) {
+      LOG.warn("Framework {} acknowledged an update from unknown agent {}", framework.id(), agentId);
+      return CallResult.ACCEPTED;
+    }
+    Task task = framework.tasks().get(ack.getTaskId().getValue());
+    if (task != null && Task.isTerminal(task.state()) && task.latestStatus() != null
+        && uuid.equals(task.latestStatus().getUuid())) {
+      framework.tasks().remove(task.id());
+    }
+    effects.sendToAgent(agentId, StatusUpdateAcknowledgement.newBuilder()
+        .setAgentId(ack.getAgentId())
+        .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id()))
+        .setTaskId(ack.getTaskId())
+        .setUuid(uuid)
+        .build());
+    return CallResult.ACCEPTED;
+  }
+
+  private void reconcile(Framework framework, Call.Reconcile reconcile) {
+    if (reconcile.getTasksCount() == 0) {
+      for (Task task : framework.tasks().values()) {
+        sendUpdate(framework, Events.reconciled(task, clock));
+      }
+      return;
+    }
+    for (Call.Reconcile.Task requested : reconcile.getTasksList()) {
+      Task task = framework.tasks().get(requested.getTaskId().getValue());
+      if (task != null) {
+        sendUpdate(framework, Events.reconciled(task, clock));
+      } else {
+        String agentId = requested.hasAgentId() ? requested.getAgentId().getValue() : null;
+        sendUpdate(framework, Events.masterStatus(requested.getTaskId(), agentId, TaskState.TASK_LOST,
+            TaskStatus.Reason.REASON_RECONCILIATION, "Reconciliation: Task is unknown", clock));
+      }
+    }
+  }
+
+  private void removeFramework(Framework framework) {
+    stopTimers(framework);
+    rescindOffers(framework);
+    Set<String> agentsWithTasks = new HashSet<>();
+    for (Task task : framework.tasks().values()) {
+      if (!Task.isTerminal(task.state())) {
+        agentsWithTasks.add(task.agentId());
+      }
+      if (task.markResourcesRecovered()) {
+        allocator.recover(framework.id(), task.agentId(), task.resources(), Duration.ZERO);
+      }
+    }
+    for (String agentId : agentsWithTasks) {
+      if (agents.containsKey(agentId)) {
+        effects.sendToAgent(agentId, ShutdownFramework.newBuilder()
+            .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id())).build());
+      }
+    }
+    if (framework.connected()) {
+      framework.stream().close();
+    }
+    framework.stream(null);
+    allocator.removeFramework(framework.id());
+    frameworks.remove(framework.id());
+    LOG.info("Removed framework {} ({} tasks shut down)", framework.id(), framework.tasks().size());
+    requestAllocation();
+  }
+
+  private void stopTimers(Framework framework) {
+    if (framework.heartbeatTimer() != null) {
+      effects.cancel(framework.heartbeatTimer());
+      framework.heartbeatTimer(null);
+    }
+    if (framework.failoverTimer() != null) {
+      effects.cancel(framework.failoverTimer());
+      framework.failoverTimer(null);
+    }
+  }
+
+  /** Takes back every outstanding offer of a framework, telling it with RESCIND if it listens. */
+  private void rescindOffers(Framework framework) {
+    for (String offerId : List.copyOf(framework.offers().keySet())) {
+      OutstandingOffer offer = offers.get(offerId);
+      removeOffer(framework, offerId);
+      allocator.recover(framework.id(), offer.agentId(), offer.resources(), Duration.ZERO);
+      if (framework.connected()) {
+        framework.stream().send(Events.rescind(offerId));
+      }
+    }
+  }
+
+  private void removeOffer(Framework framework, String offerId) {
+    offers.remove(offerId);
+    framework.offers().remove(offerId);
+  }
+
+  private void sendUpdate(Framework framework, TaskStatus status) {
+    if (framework.connected()) {
+      framework.stream().send(Events.update(status));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Agents
+
+  public AgentRegistered registerAgent(RegisterAgent register) {
+    String id = String.format("%s-S%d", masterInfo.getId(), nextAgentId++);
+    AgentInfo info = register.getAgentInfo().toBuilder().setId(AgentID.newBuilder().setValue(id)).build();
+    Resources total = Resources.of(canonical(info.getResourcesList()));
+    agents.put(id, new Agent(id, info, total));
+    allocator.addAgent(id, total, Resources.empty());
+    LOG.info("Registered agent {} at {}:{} with {}", id, info.getHostname(), info.getPort(), total);
+    requestAllocation();
+    return registered(id);
+  }
+
+  public AgentRegistered reregisterAgent(ReregisterAgent reregister) {
+    AgentInfo info = reregister.getAgentInfo();
+    String id = info.getId().getValue();
+    Resources total = Resources.of(canonical(info.getResourcesList()));
+    if (agents.containsKey(id)) {
+      allocator.removeAgent(id);
+    }
+    agents.put(id, new Agent(id, info, total));
+    allocator.addAgent(id, total, Resources.empty());
+    for (RunningTask running : reregister.getTasksList()) {
+      recoverTask(id, running);
+    }
+    LOG.info("Re-registered agent {} at {}:{} with {} and {} tasks", id, info.getHostname(), info.getPort(),
+        total, reregister.getTasksCount());
+    requestAllocation();
+    return registered(id);
+  }
+
+  /** A task reported by a re-registering agent: tracked again, its resources allocated again. */
+  private void recoverTask(String agentId, RunningTask running) {
+    String frameworkId = running.getFrameworkId().getValue();
+    Framework framework = frameworks.get(frameworkId);
+    if (framework == null) {
+      FrameworkInfo info = running.hasFrameworkInfo() ? running.getFrameworkInfo()
+          : FrameworkInfo.newBuilder().setUser("").setName("").setId(running.getFrameworkId()).build();
+      framework = new Framework(frameworkId, info);
+      frameworks.put(frameworkId, framework);
+      allocator.addFramework(frameworkId);
+      allocator.deactivateFramework(frameworkId);
+    }
+    if (Task.isTerminal(running.getState())) {
+      return;
+    }
+    Task task = framework.tasks().get(running.getTask().getTaskId().getValue());
+    Resources resources = Resources.of(canonical(running.getTask().getResourcesList()))
+        .allocatedTo(framework.role());
+    if (task == null) {
+      task = new Task(frameworkId, agentId, running.getTask(), resources);
+      framework.tasks().put(task.id(), task);
+    }
+    task.update(Events.masterStatus(running.getTask().getTaskId(), agentId, running.getState(), null, null, clock));
+    allocator.allocated(frameworkId, agentId, resources);
+  }
+
+  private AgentRegistered registered(String agentId) {
+    return AgentRegistered.newBuilder()
+        .setAgentId(AgentID.newBuilder().setValue(agentId))
+        .setMasterInfo(masterInfo)
+        .setPingIntervalSeconds(agentPingInterval.toMillis() / 1000.0)
+        .build();
+  }
+
+  public Pong ping(Ping ping) {
+    return Pong.newBuilder().setSequence(ping.getSequence())
+        .setRegistered(agents.containsKey(ping.getAgentId().getValue())).build();
+  }
+
+  /** A status update from an agent: track it, recover resources when terminal, forward it. */
+  public void statusUpdate(StatusUpdate update) {
+    TaskStatus status = update.getStatus();
+    String frameworkId = update.getFrameworkId().getValue();
+    Framework framework = frameworks.get(frameworkId);
+    if (framework == null) {
+      LOG.warn("Ignoring status update {} of task {} for unknown framework {}", status.getState(),
+          status.getTaskId().getValue(), frameworkId);
+      return;
+    }
+    Task task = framework.tasks().get(status.getTaskId().getValue());
+    if (task != null) {
+      task.update(status);
+      if (Task.isTerminal(status.getState()) && task.markResourcesRecovered()) {
+        allocator.recover(frameworkId, task.agentId(), task.resources(), Duration.ZERO);
+        requestAllocation();
+      }
+    }
+    LOG.info("Status update {} ({}) for task {} of framework {} from agent {}", status.getState(),
+        Events.uuidString(status.getUuid()), status.getTaskId().getValue(), frameworkId,
+        update.getAgentId().getValue());
+    if (framework.connected()) {
+      framework.stream().send(Events.update(status));
+    } else {
+      LOG.debug("Framework {} is not connected; the agent will resend the update", frameworkId);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Allocation
+
+  /** Asks for an allocation round soon; requests made while one is pending merge into it. */
+  public void requestAllocation() {
+    if (!allocationPending) {
+      allocationPending = true;
+      effects.schedule(ALLOCATION_DELAY, this::allocate);
+    }
+  }
+
+  /** One allocation round: turns grants into offers and sends them, one OFFERS event per framework. */
+  public void allocate() {
+    allocationPending = false;
+    Map<String, List<Offer>> byFramework = new LinkedHashMap<>();
+    for (DrfAllocator.Grant grant : allocator.allocate()) {
+      Framework framework = frameworks.get(grant.frameworkId());
+      Agent agent = agents.get(grant.agentId());
+      if (framework == null || agent == null || !framework.connected()) {
+        allocator.recover(grant.frameworkId(), grant.agentId(), grant.resources(), Duration.ZERO);
+        continue;
+      }
+      String offerId = String.format("%s-O%d", masterInfo.getId(), nextOfferId++);
+      Resources resources = grant.resources().allocatedTo(framework.role());
+      offers.put(offerId, new OutstandingOffer(framework.id(), agent.id(), resources));
+      Offer offer = Events.offer(offerId, framework, agent, resources);
+      framework.offers().put(offerId, offer);
+      byFramework.computeIfAbsent(framework.id(), k -> new ArrayList<>()).add(offer);
+    }
+    for (Map.Entry<String, List<Offer>> entry : byFramework.entrySet()) {
+      Framework framework = frameworks.get(entry.getKey());
+      LOG.debug("Sending {} offers to framework {}", entry.getValue().size(), framework.id());
+      framework.stream().send(Events.offers(entry.getValue()));
+    }
+  }
+
+  /** Resources from a framework, in the canonical form and allocated to its role, for comparison with offers. */
+  private static List<Resource> normalize(Framework framework, List<Resource> resources) {
+    return Resources.of(canonical(resources)).unallocated().allocatedTo(framework.role()).toList();
+  }
+
+  private static List<Resource> canonical(List<Resource> resources) {
+    List<Resource> result = new ArrayList<>(resources.size());
+    for (Resource resource : resources) {
+      result.add(Resources.toPostRefinement(resource));
+    }
+    return result;
+  }
+
+  private static Duration refuseDuration(double seconds) {
+    if (Double.isNaN(seconds) || seconds <= 0) {
+      return Duration.ZERO;
+    }
+    // Frameworks use huge values to mean "forever"; cap at a year so Instant arithmetic stays in range.
+    double capped = Math.min(seconds, 365 * 24 * 3600.0);
+    return Duration.ofMillis(Math.round(capped * 1000));
+  }
+
+  /** For tests and metrics. */
+  public int outstandingOffers() {
+    return offers.size();
+  }
+
+  /** For tests: the status the master last saw for a task. */
+  public TaskState taskState(String frameworkId, TaskID taskId) {
+    Framework framework = frameworks.get(frameworkId);
+    Task task = framework == null ? null : framework.tasks().get(taskId.getValue());
+    return task == null ? null : task.state();
+  }
+}

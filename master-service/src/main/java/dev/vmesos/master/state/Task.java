@@ -1,0 +1,75 @@
+package dev.vmesos.master.state;
+
+import dev.vmesos.api.resources.Resources;
+import dev.vmesos.api.v1.Protos.TaskInfo;
+import dev.vmesos.api.v1.Protos.TaskState;
+import dev.vmesos.api.v1.Protos.TaskStatus;
+
+/** A task as the master tracks it, from launch until its terminal update is acknowledged. */
+public final class Task {
+
+  private final String frameworkId;
+  private final String agentId;
+  private final TaskInfo info;
+  private final Resources resources;
+  private TaskState state = TaskState.TASK_STAGING;
+  private TaskStatus latestStatus;
+  private boolean resourcesRecovered;
+
+  public Task(String frameworkId, String agentId, TaskInfo info, Resources resources) {
+    this.frameworkId = frameworkId;
+    this.agentId = agentId;
+    this.info = info;
+    this.resources = resources;
+  }
+
+  public String id() {
+    return info.getTaskId().getValue();
+  }
+
+  public String frameworkId() {
+    return frameworkId;
+  }
+
+  public String agentId() {
+    return agentId;
+  }
+
+  public TaskInfo info() {
+    return info;
+  }
+
+  public Resources resources() {
+    return resources;
+  }
+
+  public TaskState state() {
+    return state;
+  }
+
+  public TaskStatus latestStatus() {
+    return latestStatus;
+  }
+
+  public void update(TaskStatus status) {
+    this.state = status.getState();
+    this.latestStatus = status;
+  }
+
+  /** True once, the first time the task is seen terminal: its resources go back then. */
+  public boolean markResourcesRecovered() {
+    if (resourcesRecovered) {
+      return false;
+    }
+    resourcesRecovered = true;
+    return true;
+  }
+
+  public static boolean isTerminal(TaskState state) {
+    return switch (state) {
+      case TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_LOST, TASK_DROPPED, TASK_GONE,
+          TASK_GONE_BY_OPERATOR -> true;
+      default -> false;
+    };
+  }
+}
