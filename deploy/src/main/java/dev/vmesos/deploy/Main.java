@@ -28,6 +28,9 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    // Before any Hazelcast class loads: log through slf4j like the rest, never phone home.
+    System.setProperty("hazelcast.logging.type", "slf4j");
+    System.setProperty("hazelcast.phone.home.enabled", "false");
     if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
       System.out.print(USAGE);
       System.exit(args.length == 0 ? 2 : 0);

@@ -61,6 +61,8 @@ public final class MasterLink {
   private long timerId = -1;
   private long pingSequence;
   private int failedPings;
+  /** Failed (re)registration attempts since the last success. */
+  private int attempts;
 
   public MasterLink(Vertx vertx, Agent agent, Duration requestTimeout, Backoff backoff) {
     this.vertx = vertx;
@@ -97,13 +99,23 @@ public final class MasterLink {
     Object request;
     if (reregistering) {
       List<RunningTask> tasks = agent.runningTasks();
-      LOG.info("Re-registering agent {} with the master ({} task(s))", agentId.getValue(), tasks.size());
+      if (attempts == 0) {
+        LOG.info("Re-registering agent {} with the master ({} task(s))", agentId.getValue(), tasks.size());
+      } else {
+        LOG.debug("Re-registering agent {} with the master ({} task(s), attempt {})", agentId.getValue(),
+            tasks.size(), attempts + 1);
+      }
       request = ReregisterAgent.newBuilder()
           .setAgentInfo(agent.info().toBuilder().setId(agentId))
           .addAllTasks(tasks)
           .build();
     } else {
-      LOG.info("Registering agent {}:{} with the master", agent.info().getHostname(), agent.info().getPort());
+      if (attempts == 0) {
+        LOG.info("Registering agent {}:{} with the master", agent.info().getHostname(), agent.info().getPort());
+      } else {
+        LOG.debug("Registering agent {}:{} with the master (attempt {})", agent.info().getHostname(),
+            agent.info().getPort(), attempts + 1);
+      }
       request = RegisterAgent.newBuilder().setAgentInfo(agent.info()).build();
     }
     vertx.eventBus().<Object>request(Addresses.MASTER_LEADER, request, delivery)
@@ -114,9 +126,11 @@ public final class MasterLink {
             return;
           }
           if (done.succeeded()) {
+            attempts = 0;
             backoff.reset();
             schedulePing(done.result());
           } else {
+            attempts++;
             Duration wait = backoff.next();
             String why = ReplyFailures.describe(Addresses.MASTER_LEADER, done.cause());
             if (ReplyFailures.isNoMaster(done.cause())) {
