@@ -11,6 +11,7 @@ import dev.vmesos.agent.task.CommandExecutor;
 import dev.vmesos.agent.task.ProcessLauncher;
 import dev.vmesos.agent.task.StatusSink;
 import dev.vmesos.agent.task.TaskStatusFactory;
+import dev.vmesos.agent.task.TaskTable;
 import dev.vmesos.api.bus.Addresses;
 import dev.vmesos.api.internal.Internal.Ack;
 import dev.vmesos.api.internal.Internal.AgentRegistered;
@@ -142,7 +143,7 @@ public final class AgentVerticle extends VerticleBase {
         config.master().toString(),
         master != null && master.isRegistered(),
         config.resources(),
-        executor == null ? new dev.vmesos.agent.task.TaskTable() : executor.tasks(),
+        executor == null ? new TaskTable() : executor.tasks(),
         updates == null ? 0 : updates.streams().size()));
   }
 

@@ -148,7 +148,7 @@ public final class RecordIODecoder {
             body = null;
             bodyFilled = 0;
             length = 0;
-            lengthDigits = 0;
+            lengthDigits = lengthDigits;
         }
         return i + n;
     }

@@ -1,5 +1,8 @@
 package dev.vmesos.api.resources;
 
+import dev.vmesos.api.json.MesosJson;
+import dev.vmesos.api.json.MesosJsonException;
+import dev.vmesos.api.v1.Protos.Offer;
 import dev.vmesos.api.v1.Protos.Resource;
 import dev.vmesos.api.v1.Protos.Value;
 import java.util.ArrayList;
@@ -26,8 +29,8 @@ import java.util.regex.Pattern;
  *   <li>A name given twice adds up ({@code cpus:2;cpus:2} is {@code cpus:4}), as in Mesos.
  * </ul>
  *
- * <p>A JSON array of {@code Resource} objects, which Mesos also accepts, is not supported yet
- * (waiting for the shared JSON codec); such input is rejected with a message saying so.
+ * <p>Like Mesos, it also accepts a JSON array of {@code Resource} objects, {@code
+ * [{"name":"cpus","type":"SCALAR","scalar":{"value":4}}]}, in either reservation format.
  */
 public final class ResourcesParser {
 
@@ -55,28 +58,61 @@ public final class ResourcesParser {
       throw new ResourcesParseException(defaultRole, "invalid default role: " + badRole.get());
     }
     String trimmed = text.strip();
-    if (trimmed.startsWith("[") || trimmed.startsWith("{")) {
-      // TODO: decode with dev.vmesos.api.json.MesosJson once it exists, applying defaultRole to
-      // elements without a reservation, then validate each element with Resources.validate.
-      throw new ResourcesParseException(abbreviate(trimmed),
-          "the JSON form of --resources is not supported yet; use the text form, e.g. cpus:4;mem:1024");
-    }
     List<Resource> resources = new ArrayList<>();
     Map<String, Value.Type> typeByName = new HashMap<>();
+    if (trimmed.startsWith("[")) {
+      List<Resource> fromJson = parseJson(trimmed, defaultRole);
+      for (int i = 0; i < fromJson.size(); i++) {
+        add(resources, typeByName, "resources[" + i + "]", fromJson.get(i));
+      }
+      return Resources.of(resources);
+    }
     for (String piece : trimmed.split(";", -1)) {
       String token = piece.strip();
-      if (token.isEmpty()) {
-        continue;
+      if (!token.isEmpty()) {
+        add(resources, typeByName, token, parseOne(token, defaultRole));
       }
-      Resource resource = parseOne(token, defaultRole);
-      Value.Type earlier = typeByName.putIfAbsent(resource.getName(), resource.getType());
-      if (earlier != null && earlier != resource.getType()) {
-        throw new ResourcesParseException(token, "'" + resource.getName() + "' was already given as "
-            + describe(earlier) + " and cannot also be " + describe(resource.getType()));
+    }
+    return Resources.of(resources);
+  }
+
+  private static void add(List<Resource> resources, Map<String, Value.Type> typeByName, String token,
+      Resource resource) {
+    Value.Type earlier = typeByName.putIfAbsent(resource.getName(), resource.getType());
+    if (earlier != null && earlier != resource.getType()) {
+      throw new ResourcesParseException(token, "'" + resource.getName() + "' was already given as "
+          + describe(earlier) + " and cannot also be " + describe(resource.getType()));
+    }
+    resources.add(resource);
+  }
+
+  /**
+   * The JSON form. The array is read as the {@code resources} field of a message that holds
+   * nothing else, so the shared codec checks required fields and names the failing element
+   * ({@code resources[1].name}).
+   */
+  @SuppressWarnings("deprecation") // a resource in the old format says its role in Resource.role
+  private static List<Resource> parseJson(String json, String defaultRole) {
+    List<Resource> parsed;
+    try {
+      parsed = MesosJson.parse("{\"resources\":" + json + "}", Offer.Operation.Unreserve.getDefaultInstance())
+          .getResourcesList();
+    } catch (MesosJsonException e) {
+      throw new ResourcesParseException(abbreviate(json), "not a valid JSON array of resources: " + e.getMessage());
+    }
+    List<Resource> resources = new ArrayList<>();
+    for (int i = 0; i < parsed.size(); i++) {
+      Resource resource = parsed.get(i);
+      if (!resource.hasRole() && resource.getReservationsCount() == 0 && !defaultRole.equals(Roles.UNRESERVED)) {
+        resource = resource.toBuilder().addReservations(Resources.staticReservation(defaultRole)).build();
+      }
+      Optional<String> bad = Resources.validate(resource);
+      if (bad.isPresent()) {
+        throw new ResourcesParseException("resources[" + i + "]", bad.get());
       }
       resources.add(resource);
     }
-    return Resources.of(resources);
+    return resources;
   }
 
   private static Resource parseOne(String token, String defaultRole) {

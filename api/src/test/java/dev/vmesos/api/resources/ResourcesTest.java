@@ -57,6 +57,14 @@ class ResourcesTest {
     }
 
     @Test
+    void inputIsStoredRounded() {
+      Resources sloppy = Resources.of(scalar("cpus", 0.1 + 0.2)); // 0.30000000000000004
+
+      assertThat(sloppy.toList().get(0).getScalar().getValue()).isEqualTo(0.3);
+      assertThat(sloppy).isEqualTo(r("cpus:0.3"));
+    }
+
+    @Test
     void valuesAreRoundedToThousandths() {
       assertThat(Resources.of(scalar("cpus", 0.12345)).scalar("cpus")).isEqualTo(0.123);
       assertThat(Resources.of(scalar("cpus", 0.1235)).scalar("cpus")).isEqualTo(0.124);

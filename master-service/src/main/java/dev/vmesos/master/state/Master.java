@@ -525,8 +525,14 @@ public final class Master {
     String frameworkId = update.getFrameworkId().getValue();
     Framework framework = frameworks.get(frameworkId);
     if (framework == null) {
-      LOG.warn("Ignoring status update {} of task {} for unknown framework {}", status.getState(),
-          status.getTaskId().getValue(), frameworkId);
+      // The framework was removed: the agent must drop its tasks and their pending updates,
+      // or it would resend them forever.
+      LOG.warn("Status update {} of task {} for unknown framework {}; asking agent {} to shut it down",
+          status.getState(), status.getTaskId().getValue(), frameworkId, update.getAgentId().getValue());
+      if (agents.containsKey(update.getAgentId().getValue())) {
+        effects.sendToAgent(update.getAgentId().getValue(),
+            ShutdownFramework.newBuilder().setFrameworkId(update.getFrameworkId()).build());
+      }
       return;
     }
     Task task = framework.tasks().get(status.getTaskId().getValue());
