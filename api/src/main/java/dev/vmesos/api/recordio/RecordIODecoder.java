@@ -148,7 +148,7 @@ public final class RecordIODecoder {
             body = null;
             bodyFilled = 0;
             length = 0;
-            lengthDigits = lengthDigits;
+            lengthDigits = 0;
         }
         return i + n;
     }

@@ -60,6 +60,10 @@ public final class ResourcesParser {
     String trimmed = text.strip();
     List<Resource> resources = new ArrayList<>();
     Map<String, Value.Type> typeByName = new HashMap<>();
+    if (trimmed.startsWith("{")) {
+      throw new ResourcesParseException(abbreviate(trimmed),
+          "JSON resources must be an array, e.g. [{\"name\":\"cpus\",\"type\":\"SCALAR\",\"scalar\":{\"value\":4}}]");
+    }
     if (trimmed.startsWith("[")) {
       List<Resource> fromJson = parseJson(trimmed, defaultRole);
       for (int i = 0; i < fromJson.size(); i++) {

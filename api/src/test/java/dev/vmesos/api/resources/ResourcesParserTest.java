@@ -177,10 +177,41 @@ class ResourcesParserTest {
   }
 
   @Test
-  void jsonFormIsRejectedWithAClearMessageUntilSupported() {
-    assertThatThrownBy(() -> ResourcesParser.parse("[{\"name\":\"cpus\",\"type\":\"SCALAR\",\"scalar\":{\"value\":4}}]"))
-        .isInstanceOf(ResourcesParseException.class)
-        .hasMessageContaining("JSON form");
+  void jsonArrayForm() {
+    Resources r = ResourcesParser.parse("""
+        [{"name":"cpus","type":"SCALAR","scalar":{"value":4}},
+         {"name":"ports","type":"RANGES","ranges":{"range":[{"begin":31000,"end":32000}]},"role":null},
+         {"name":"mem","type":"SCALAR","scalar":{"value":"512"},"role":"web"},
+         {"name":"cpus","type":"SCALAR","scalar":{"value":0.5}}]
+        """);
+
+    assertThat(r).isEqualTo(ResourcesParser.parse("cpus:4.5;ports:[31000-32000];mem(web):512"));
+  }
+
+  @Test
+  void jsonArrayFormTakesTheDefaultRoleWhenNoneIsGiven() {
+    Resources r = ResourcesParser.parse("""
+        [{"name":"cpus","type":"SCALAR","scalar":{"value":4}},
+         {"name":"mem","type":"SCALAR","scalar":{"value":8},"role":"*"}]""", "ads");
+
+    assertThat(r).isEqualTo(ResourcesParser.parse("cpus(ads):4;mem:8"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      "[{'type':'SCALAR','scalar':{'value':4}}]                      | [{'type'             | name",
+      "[{'name':'cpus','type':'SCALAR','scalar':{'value':-4}}]       | resources[0]         | cpus: scalar value -4 is negative",
+      "[{'name':'p','type':'RANGES','ranges':{'range':[{'begin':5,'end':1}]}}] | resources[0] | p: range 5-1 has begin > end",
+      "[{'name':'os','type':'TEXT'}]                                 | resources[0]         | resources cannot have type TEXT",
+      "[{'name':'cpus','type':'SCALAR','scalar':{'value':4}}        | [{'name':'cpus'      | not a valid JSON array",
+      "{'name':'cpus','type':'SCALAR','scalar':{'value':4}}          | {'name':'cpus'       | must be an array",
+  })
+  void jsonErrors(String json, String tokenStart, String reason) {
+    assertThatThrownBy(() -> ResourcesParser.parse(json.replace('\'', '"')))
+        .isInstanceOfSatisfying(ResourcesParseException.class, e -> {
+          assertThat(e.token()).startsWith(tokenStart.replace('\'', '"'));
+          assertThat(e.reason()).contains(reason);
+        });
   }
 
   @Test

@@ -104,17 +104,19 @@ public final class DrfAllocator {
   }
 
   /** Marks resources on an agent as used by a framework (tasks found on a re-registered agent). */
-  public void allocated(String frameworkId, String agentId, Resources resources) {
+  public void allocated(String frameworkId, String agentId, Resources allocated) {
+    Resources resources = allocated.unallocated();
     FrameworkShare f = frameworks.computeIfAbsent(frameworkId, FrameworkShare::new);
     f.allocated = f.allocated.plus(resources);
     agentFree.computeIfPresent(agentId, (id, free) -> free.minus(resources));
   }
 
   /**
-   * Gives resources back: unused parts of offers, declined offers, finished tasks. A positive
+   * Gives resources back (in any allocation form; the allocator keeps them unallocated): unused parts of offers, declined offers, finished tasks. A positive
    * {@code refuse} keeps this agent's resources away from the framework for that long.
    */
-  public void recover(String frameworkId, String agentId, Resources resources, Duration refuse) {
+  public void recover(String frameworkId, String agentId, Resources recovered, Duration refuse) {
+    Resources resources = recovered.unallocated();
     FrameworkShare f = frameworks.get(frameworkId);
     if (f != null) {
       f.allocated = f.allocated.minus(resources);
@@ -124,8 +126,11 @@ public final class DrfAllocator {
     }
     if (agentFree.containsKey(agentId)) {
       Resources free = agentFree.get(agentId).plus(resources);
-      Resources total = agentTotal.get(agentId);
-      agentFree.put(agentId, total.contains(free) ? free : total);
+      if (!agentTotal.get(agentId).contains(free)) {
+        throw new IllegalStateException("Recovering " + resources + " on agent " + agentId
+            + " would exceed its total " + agentTotal.get(agentId));
+      }
+      agentFree.put(agentId, free);
     }
   }
 

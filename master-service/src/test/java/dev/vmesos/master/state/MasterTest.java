@@ -1,0 +1,346 @@
+package dev.vmesos.master.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
+import dev.vmesos.api.internal.Internal.AgentRegistered;
+import dev.vmesos.api.internal.Internal.RegisterAgent;
+import dev.vmesos.api.internal.Internal.RunTask;
+import dev.vmesos.api.internal.Internal.ShutdownFramework;
+import dev.vmesos.api.internal.Internal.StatusUpdate;
+import dev.vmesos.api.internal.Internal.StatusUpdateAcknowledgement;
+import dev.vmesos.api.resources.Resources;
+import dev.vmesos.api.resources.ResourcesParser;
+import dev.vmesos.api.v1.Protos.AgentID;
+import dev.vmesos.api.v1.Protos.AgentInfo;
+import dev.vmesos.api.v1.Protos.CommandInfo;
+import dev.vmesos.api.v1.Protos.Filters;
+import dev.vmesos.api.v1.Protos.FrameworkID;
+import dev.vmesos.api.v1.Protos.FrameworkInfo;
+import dev.vmesos.api.v1.Protos.MasterInfo;
+import dev.vmesos.api.v1.Protos.Offer;
+import dev.vmesos.api.v1.Protos.TaskID;
+import dev.vmesos.api.v1.Protos.TaskInfo;
+import dev.vmesos.api.v1.Protos.TaskState;
+import dev.vmesos.api.v1.Protos.TaskStatus;
+import dev.vmesos.api.v1.scheduler.Protos.Call;
+import dev.vmesos.api.v1.scheduler.Protos.Event;
+import dev.vmesos.master.allocator.MutableClock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The master core without Vert.x: calls in, events and agent messages out. */
+class MasterTest {
+
+  private MutableClock clock;
+  private FakeEffects effects;
+  private Master master;
+  private int nextStream;
+
+  /** Records what the master sends and keeps timers to fire by hand. */
+  static final class FakeEffects implements MasterEffects {
+    final List<Message> toAgents = new ArrayList<>();
+    final TreeMap<Long, Runnable> timers = new TreeMap<>();
+    long nextTimer;
+
+    @Override
+    public void sendToAgent(String agentId, Message message) {
+      toAgents.add(message);
+    }
+
+    @Override
+    public long schedule(Duration delay, Runnable action) {
+      timers.put(nextTimer, action);
+      return nextTimer++;
+    }
+
+    @Override
+    public long schedulePeriodic(Duration period, Runnable action) {
+      return nextTimer++;
+    }
+
+    @Override
+    public void cancel(long timerId) {
+      timers.remove(timerId);
+    }
+
+    void runTimers() {
+      while (!timers.isEmpty()) {
+        timers.pollFirstEntry().getValue().run();
+      }
+    }
+
+    <T extends Message> List<T> sent(Class<T> type) {
+      return toAgents.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+  }
+
+  static final class RecordingSink implements EventSink {
+    final String id;
+    final List<Event> events = new ArrayList<>();
+    boolean open = true;
+
+    RecordingSink(String id) {
+      this.id = id;
+    }
+
+    @Override
+    public String streamId() {
+      return id;
+    }
+
+    @Override
+    public void send(Event event) {
+      if (open) {
+        events.add(event);
+      }
+    }
+
+    @Override
+    public void close() {
+      open = false;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return open;
+    }
+
+    List<Event> ofType(Event.Type type) {
+      return events.stream().filter(e -> e.getType() == type).toList();
+    }
+
+    List<TaskStatus> updates() {
+      return ofType(Event.Type.UPDATE).stream().map(e -> e.getUpdate().getStatus()).toList();
+    }
+
+    Offer lastOffer() {
+      List<Event> offers = ofType(Event.Type.OFFERS);
+      assertThat(offers).as("offers received").isNotEmpty();
+      return offers.get(offers.size() - 1).getOffers().getOffers(0);
+    }
+  }
+
+  @BeforeEach
+  void setUp() {
+    clock = new MutableClock();
+    effects = new FakeEffects();
+    MasterInfo info = MasterInfo.newBuilder().setId("m").setIp(16777343).setPort(5050).build();
+    master = new Master(info, Duration.ofSeconds(15), Duration.ofSeconds(15), clock, effects);
+  }
+
+  private String agent(String resources) {
+    AgentInfo info = AgentInfo.newBuilder().setHostname("host").setPort(5051)
+        .addAllResources(ResourcesParser.parse(resources).toList()).build();
+    AgentRegistered registered = master.registerAgent(RegisterAgent.newBuilder().setAgentInfo(info).build());
+    return registered.getAgentId().getValue();
+  }
+
+  private RecordingSink subscribe(String name) {
+    RecordingSink sink = new RecordingSink("stream-" + nextStream++);
+    FrameworkInfo info = FrameworkInfo.newBuilder().setUser("u").setName(name).build();
+    master.subscribe(Call.newBuilder().setType(Call.Type.SUBSCRIBE)
+        .setSubscribe(Call.Subscribe.newBuilder().setFrameworkInfo(info)).build(), sink);
+    return sink;
+  }
+
+  private static String frameworkId(RecordingSink sink) {
+    return sink.ofType(Event.Type.SUBSCRIBED).get(0).getSubscribed().getFrameworkId().getValue();
+  }
+
+  private CallResult call(RecordingSink sink, Call.Builder call) {
+    return master.call(call.setFrameworkId(FrameworkID.newBuilder().setValue(frameworkId(sink))).build(),
+        sink.streamId());
+  }
+
+  private static TaskInfo task(String id, Offer offer, String resources) {
+    return TaskInfo.newBuilder().setName(id).setTaskId(TaskID.newBuilder().setValue(id))
+        .setAgentId(offer.getAgentId())
+        .setCommand(CommandInfo.newBuilder().setValue("true"))
+        .addAllResources(ResourcesParser.parse(resources).toList())
+        .build();
+  }
+
+  private static Call.Builder launch(Offer offer, double refuseSeconds, TaskInfo... tasks) {
+    return Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
+        .addOfferIds(offer.getId())
+        .addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
+            .setLaunch(Offer.Operation.Launch.newBuilder().addAllTaskInfos(List.of(tasks))))
+        .setFilters(Filters.newBuilder().setRefuseSeconds(refuseSeconds)));
+  }
+
+  private StatusUpdate agentUpdate(String frameworkId, String agentId, String taskId, TaskState state) {
+    return StatusUpdate.newBuilder()
+        .setFrameworkId(FrameworkID.newBuilder().setValue(frameworkId))
+        .setAgentId(AgentID.newBuilder().setValue(agentId))
+        .setStatus(TaskStatus.newBuilder().setTaskId(TaskID.newBuilder().setValue(taskId)).setState(state)
+            .setAgentId(AgentID.newBuilder().setValue(agentId))
+            .setUuid(ByteString.copyFrom(new byte[16])))
+        .build();
+  }
+
+  @Test
+  void subscribeSendsSubscribedAndHeartbeatThenOffersTheAgent() {
+    agent("cpus:4;mem:1024");
+    RecordingSink sink = subscribe("fw");
+    assertThat(sink.events).extracting(Event::getType).containsExactly(Event.Type.SUBSCRIBED, Event.Type.HEARTBEAT);
+
+    effects.runTimers();
+
+    Offer offer = sink.lastOffer();
+    assertThat(Resources.of(offer.getResourcesList())).isEqualTo(ResourcesParser.parse("cpus:4;mem:1024"));
+    assertThat(offer.getResourcesList()).allSatisfy(r -> {
+      assertThat(r.getRole()).as("pre-refinement role for a legacy framework").isEqualTo("*");
+      assertThat(r.hasAllocationInfo()).as("no allocation_info without MULTI_ROLE").isFalse();
+    });
+  }
+
+  @Test
+  void launchSendsRunTaskAndGivesTheRestBack() {
+    agent("cpus:4;mem:1024");
+    RecordingSink sink = subscribe("fw");
+    effects.runTimers();
+    Offer offer = sink.lastOffer();
+
+    CallResult result = call(sink, launch(offer, 0, task("t1", offer, "cpus:1;mem:256")));
+
+    assertThat(result).isEqualTo(CallResult.ACCEPTED);
+    assertThat(effects.sent(RunTask.class)).singleElement()
+        .satisfies(run -> assertThat(run.getTask().getTaskId().getValue()).isEqualTo("t1"));
+    assertThat(master.taskState(frameworkId(sink), TaskID.newBuilder().setValue("t1").build()))
+        .isEqualTo(TaskState.TASK_STAGING);
+    effects.runTimers();
+    master.allocate();
+    assertThat(Resources.of(sink.lastOffer().getResourcesList())).isEqualTo(ResourcesParser.parse("cpus:3;mem:768"));
+  }
+
+  @Test
+  void invalidTasksGetTaskErrorAndLaunchNothing() {
+    agent("cpus:4;mem:1024");
+    RecordingSink sink = subscribe("fw");
+    effects.runTimers();
+    Offer offer = sink.lastOffer();
+
+    call(sink, launch(offer, 0,
+        task("too-big", offer, "cpus:8;mem:256"),
+        task("ok", offer, "cpus:1;mem:128"),
+        task("ok", offer, "cpus:1;mem:128")));
+
+    assertThat(effects.sent(RunTask.class)).extracting(r -> r.getTask().getTaskId().getValue()).containsExactly("ok");
+    assertThat(sink.updates()).extracting(s -> s.getTaskId().getValue() + " " + s.getState() + " " + s.getReason())
+        .containsExactly("too-big TASK_ERROR REASON_TASK_INVALID", "ok TASK_ERROR REASON_TASK_INVALID");
+    assertThat(sink.updates()).allSatisfy(s -> assertThat(s.hasUuid()).as("master updates need no ack").isFalse());
+    assertThat(sink.updates().get(1).getMessage()).contains("duplicate");
+  }
+
+  @Test
+  void acceptingAnUnknownOfferLosesTheTasks() {
+    agent("cpus:4;mem:1024");
+    RecordingSink sink = subscribe("fw");
+    effects.runTimers();
+    Offer offer = sink.lastOffer().toBuilder().setId(dev.vmesos.api.v1.Protos.OfferID.newBuilder().setValue("bogus"))
+        .build();
+
+    call(sink, launch(offer, 0, task("t1", offer, "cpus:1;mem:128")));
+
+    assertThat(effects.sent(RunTask.class)).isEmpty();
+    assertThat(sink.updates()).singleElement().satisfies(s -> {
+      assertThat(s.getState()).isEqualTo(TaskState.TASK_LOST);
+      assertThat(s.getReason()).isEqualTo(TaskStatus.Reason.REASON_INVALID_OFFERS);
+    });
+  }
+
+  @Test
+  void aDeclinedAgentGoesToTheOtherFrameworkUntilTheFilterExpires() {
+    agent("cpus:4;mem:1024");
+    RecordingSink a = subscribe("a");
+    RecordingSink b = subscribe("b");
+    effects.runTimers();
+    Offer offer = a.lastOffer();
+    assertThat(b.ofType(Event.Type.OFFERS)).isEmpty();
+
+    call(a, Call.newBuilder().setType(Call.Type.DECLINE).setDecline(Call.Decline.newBuilder()
+        .addOfferIds(offer.getId()).setFilters(Filters.newBuilder().setRefuseSeconds(10))));
+    master.allocate();
+
+    assertThat(b.ofType(Event.Type.OFFERS)).hasSize(1);
+  }
+
+  @Test
+  void updatesAreForwardedAndTerminalOnesFreeTheResources() {
+    String agentId = agent("cpus:4;mem:1024");
+    RecordingSink sink = subscribe("fw");
+    effects.runTimers();
+    Offer offer = sink.lastOffer();
+    call(sink, launch(offer, 3600, task("t1", offer, "cpus:1;mem:128")));
+    String fw = frameworkId(sink);
+
+    master.statusUpdate(agentUpdate(fw, agentId, "t1", TaskState.TASK_RUNNING));
+    master.statusUpdate(agentUpdate(fw, agentId, "t1", TaskState.TASK_FINISHED));
+
+    assertThat(sink.updates()).extracting(TaskStatus::getState)
+        .containsExactly(TaskState.TASK_RUNNING, TaskState.TASK_FINISHED);
+    CallResult ack = call(sink, Call.newBuilder().setType(Call.Type.ACKNOWLEDGE).setAcknowledge(
+        Call.Acknowledge.newBuilder().setAgentId(AgentID.newBuilder().setValue(agentId))
+            .setTaskId(TaskID.newBuilder().setValue("t1")).setUuid(ByteString.copyFrom(new byte[16]))));
+    assertThat(ack).isEqualTo(CallResult.ACCEPTED);
+    assertThat(effects.sent(StatusUpdateAcknowledgement.class)).hasSize(1);
+    assertThat(master.taskState(fw, TaskID.newBuilder().setValue("t1").build()))
+        .as("forgotten once its terminal update is acknowledged").isNull();
+  }
+
+  @Test
+  void acknowledgeWithABadUuidIs400() {
+    String agentId = agent("cpus:4;mem:1024");
+    RecordingSink sink = subscribe("fw");
+
+    CallResult result = call(sink, Call.newBuilder().setType(Call.Type.ACKNOWLEDGE).setAcknowledge(
+        Call.Acknowledge.newBuilder().setAgentId(AgentID.newBuilder().setValue(agentId))
+            .setTaskId(TaskID.newBuilder().setValue("t1")).setUuid(ByteString.copyFromUtf8("short"))));
+
+    assertThat(result.status()).isEqualTo(400);
+    assertThat(effects.sent(StatusUpdateAcknowledgement.class)).isEmpty();
+  }
+
+  @Test
+  void teardownShutsTheFrameworkDownOnItsAgentsAndClosesTheStream() {
+    agent("cpus:4;mem:1024");
+    RecordingSink sink = subscribe("fw");
+    effects.runTimers();
+    Offer offer = sink.lastOffer();
+    call(sink, launch(offer, 0, task("t1", offer, "cpus:1;mem:128")));
+
+    assertThat(call(sink, Call.newBuilder().setType(Call.Type.TEARDOWN))).isEqualTo(CallResult.ACCEPTED);
+
+    assertThat(effects.sent(ShutdownFramework.class)).hasSize(1);
+    assertThat(sink.isOpen()).isFalse();
+    assertThat(master.frameworks()).isEmpty();
+  }
+
+  @Test
+  void anUpdateForARemovedFrameworkShutsItDownOnTheAgent() {
+    String agentId = agent("cpus:4;mem:1024");
+
+    master.statusUpdate(agentUpdate("gone", agentId, "t1", TaskState.TASK_RUNNING));
+
+    assertThat(effects.sent(ShutdownFramework.class)).singleElement()
+        .satisfies(s -> assertThat(s.getFrameworkId().getValue()).isEqualTo("gone"));
+  }
+
+  @Test
+  void aDisconnectedFrameworkWithoutFailoverTimeoutIsRemoved() {
+    agent("cpus:4;mem:1024");
+    RecordingSink sink = subscribe("fw");
+    sink.close();
+
+    master.streamClosed(sink);
+    effects.runTimers();
+
+    assertThat(master.frameworks()).isEmpty();
+  }
+}
