@@ -5,7 +5,6 @@ import dev.vmesos.api.v1.Protos.Resource.ReservationInfo;
 import dev.vmesos.api.v1.Protos.Value;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -200,7 +199,7 @@ final class ResourceOps {
         && left.getDisk().equals(right.getDisk())
         && left.hasRevocable() == right.hasRevocable()
         && left.hasProviderId() == right.hasProviderId()
-        && Objects.equals(left.getProviderId(), right.getProviderId());
+        && left.getProviderId().equals(right.getProviderId());
   }
 
   private static boolean isMountDisk(Resource r) {

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -293,7 +294,7 @@ public final class Resources implements Iterable<Resource> {
 
   // ---- internals -----------------------------------------------------------------------------
 
-  private Resources map(java.util.function.UnaryOperator<Resource> f) {
+  private Resources map(UnaryOperator<Resource> f) {
     List<Entry> result = new ArrayList<>();
     for (Entry e : entries) {
       Resource changed = f.apply(e.resource);

@@ -157,7 +157,7 @@ public final class ResourcesParser {
 
     Resource.Builder b = Resource.newBuilder().setName(name);
     if (valueText.startsWith("[")) {
-      b.setType(Value.Type.RANGES).setRanges(parseRanges(token, name, valueText));
+      b.setType(Value.Type.RANGES).setRanges(parseRanges(token, valueText));
     } else if (valueText.startsWith("{")) {
       b.setType(Value.Type.SET).setSet(parseSet(token, valueText));
     } else {
@@ -197,7 +197,7 @@ public final class ResourcesParser {
     return Value.Scalar.newBuilder().setValue(value).build();
   }
 
-  private static Value.Ranges parseRanges(String token, String name, String text) {
+  private static Value.Ranges parseRanges(String token, String text) {
     if (!text.endsWith("]")) {
       throw new ResourcesParseException(token, "ranges must end with ']', e.g. [31000-32000]");
     }
