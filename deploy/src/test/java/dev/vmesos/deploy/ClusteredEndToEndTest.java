@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vmesos.agent.AgentConfig;
 import dev.vmesos.agent.AgentVerticle;
 import dev.vmesos.api.config.Flags;
+import dev.vmesos.api.TaskStates;
 import dev.vmesos.api.http.MediaType;
 import dev.vmesos.api.resources.Resources;
 import dev.vmesos.api.v1.Protos.CommandInfo;
@@ -109,7 +110,7 @@ class ClusteredEndToEndTest {
       client.call(Calls.launch(List.of(offer.getId()), List.of(task), 0)).await(10, TimeUnit.SECONDS);
 
       List<TaskStatus> updates = new ArrayList<>();
-      while (updates.isEmpty() || !isTerminal(updates.get(updates.size() - 1).getState())) {
+      while (updates.isEmpty() || !TaskStates.isTerminal(updates.get(updates.size() - 1).getState())) {
         TaskStatus status = next(events, Event.Type.UPDATE).getUpdate().getStatus();
         updates.add(status);
         assertThat(status.getUuid().size()).as("agent updates carry a uuid").isEqualTo(16);
@@ -197,10 +198,6 @@ class ClusteredEndToEndTest {
     throw new AssertionError("no " + type + " event within " + seconds + " s");
   }
 
-  private static boolean isTerminal(TaskState state) {
-    return state == TaskState.TASK_FINISHED || state == TaskState.TASK_FAILED || state == TaskState.TASK_KILLED
-        || state == TaskState.TASK_ERROR || state == TaskState.TASK_LOST;
-  }
 
   private static Resource scalar(String name, double value) {
     return Resource.newBuilder().setName(name).setType(Value.Type.SCALAR)

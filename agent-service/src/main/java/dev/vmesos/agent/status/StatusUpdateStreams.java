@@ -1,7 +1,7 @@
 package dev.vmesos.agent.status;
 
+import dev.vmesos.api.TaskStates;
 import com.google.protobuf.ByteString;
-import dev.vmesos.agent.task.TaskStates;
 import dev.vmesos.api.internal.Internal.StatusUpdate;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.vmesos.agent.task;
 
+import dev.vmesos.api.TaskStates;
 import dev.vmesos.api.v1.Protos.AgentID;
 import dev.vmesos.api.v1.Protos.ExecutorID;
 import dev.vmesos.api.v1.Protos.FrameworkID;

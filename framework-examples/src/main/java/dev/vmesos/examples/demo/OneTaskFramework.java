@@ -1,5 +1,6 @@
 package dev.vmesos.examples.demo;
 
+import dev.vmesos.api.TaskStates;
 import dev.vmesos.api.http.MediaType;
 import dev.vmesos.api.resources.Resources;
 import dev.vmesos.api.v1.Protos.CommandInfo;
@@ -9,7 +10,6 @@ import dev.vmesos.api.v1.Protos.OfferID;
 import dev.vmesos.api.v1.Protos.Resource;
 import dev.vmesos.api.v1.Protos.TaskID;
 import dev.vmesos.api.v1.Protos.TaskInfo;
-import dev.vmesos.api.v1.Protos.TaskState;
 import dev.vmesos.api.v1.Protos.TaskStatus;
 import dev.vmesos.api.v1.Protos.Value;
 import dev.vmesos.api.v1.scheduler.Protos.Event;
@@ -117,18 +117,11 @@ public final class OneTaskFramework {
         ? Future.succeededFuture()
         : client.call(Calls.acknowledge(status));
     acked.onFailure(done::tryFail);
-    if (isTerminal(status.getState()) && status.getTaskId().equals(taskId)) {
+    if (TaskStates.isTerminal(status.getState()) && status.getTaskId().equals(taskId)) {
       acked.onSuccess(v -> done.tryComplete(status));
     }
   }
 
-  private static boolean isTerminal(TaskState state) {
-    return switch (state) {
-      case TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_LOST, TASK_DROPPED, TASK_GONE,
-          TASK_GONE_BY_OPERATOR -> true;
-      default -> false;
-    };
-  }
 
   private static Resource scalar(String name, double value) {
     return Resource.newBuilder().setName(name).setType(Value.Type.SCALAR)

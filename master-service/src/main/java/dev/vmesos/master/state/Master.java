@@ -1,6 +1,7 @@
 package dev.vmesos.master.state;
 
 import com.google.protobuf.ByteString;
+import dev.vmesos.api.TaskStates;
 import dev.vmesos.api.internal.Internal.AgentRegistered;
 import dev.vmesos.api.internal.Internal.KillTask;
 import dev.vmesos.api.internal.Internal.Ping;
@@ -328,7 +329,7 @@ public final class Master {
           TaskStatus.Reason.REASON_RECONCILIATION, "Attempted to kill an unknown task", clock));
       return;
     }
-    if (Task.isTerminal(task.state())) {
+    if (TaskStates.isTerminal(task.state())) {
       return;
     }
     KillTask.Builder message = KillTask.newBuilder()
@@ -354,7 +355,7 @@ public final class Master {
       return CallResult.ACCEPTED;
     }
     Task task = framework.tasks().get(ack.getTaskId().getValue());
-    if (task != null && Task.isTerminal(task.state()) && task.latestStatus() != null
+    if (task != null && TaskStates.isTerminal(task.state()) && task.latestStatus() != null
         && uuid.equals(task.latestStatus().getUuid())) {
       framework.tasks().remove(task.id());
     }
@@ -391,7 +392,7 @@ public final class Master {
     rescindOffers(framework);
     Set<String> agentsWithTasks = new HashSet<>();
     for (Task task : framework.tasks().values()) {
-      if (!Task.isTerminal(task.state())) {
+      if (!TaskStates.isTerminal(task.state())) {
         agentsWithTasks.add(task.agentId());
       }
       if (task.markResourcesRecovered()) {
@@ -492,7 +493,7 @@ public final class Master {
       allocator.addFramework(frameworkId);
       allocator.deactivateFramework(frameworkId);
     }
-    if (Task.isTerminal(running.getState())) {
+    if (TaskStates.isTerminal(running.getState())) {
       return;
     }
     Task task = framework.tasks().get(running.getTask().getTaskId().getValue());
@@ -538,7 +539,7 @@ public final class Master {
     Task task = framework.tasks().get(status.getTaskId().getValue());
     if (task != null) {
       task.update(status);
-      if (Task.isTerminal(status.getState()) && task.markResourcesRecovered()) {
+      if (TaskStates.isTerminal(status.getState()) && task.markResourcesRecovered()) {
         allocator.recover(frameworkId, task.agentId(), task.resources(), Duration.ZERO);
         requestAllocation();
       }

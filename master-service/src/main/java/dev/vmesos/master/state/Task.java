@@ -65,11 +65,4 @@ public final class Task {
     return true;
   }
 
-  public static boolean isTerminal(TaskState state) {
-    return switch (state) {
-      case TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_LOST, TASK_DROPPED, TASK_GONE,
-          TASK_GONE_BY_OPERATOR -> true;
-      default -> false;
-    };
-  }
 }

@@ -1,8 +1,8 @@
-package dev.vmesos.agent.task;
+package dev.vmesos.api;
 
 import dev.vmesos.api.v1.Protos.TaskState;
 
-/** Task state predicates. */
+/** Task state predicates shared by masters, agents and frameworks. */
 public final class TaskStates {
 
   private TaskStates() {
