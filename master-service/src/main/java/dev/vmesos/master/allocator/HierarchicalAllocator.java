@@ -1,0 +1,798 @@
+package dev.vmesos.master.allocator;
+
+import dev.vmesos.api.resources.Resources;
+import dev.vmesos.api.v1.Protos.Resource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The first level of two-level scheduling: decides which framework is offered which agent's
+ * resources. Roles are ordered by the role sorter (weighted DRF by default), frameworks within a
+ * role by that role's framework sorter; each role with an unmet quota guarantee is served first,
+ * quota limits are never crossed and unreserved resources needed for other roles' unmet guarantees
+ * are held back (headroom); resources reserved to a role go only to that role (or its subroles).
+ *
+ * <p>One round ({@link #allocate()}) repeatedly takes the lowest-share role, its lowest-share
+ * framework, and the first free agent that framework has not declined (a word-level scan over
+ * {@link AgentBits}), and gives that framework everything on the agent it may have. A framework
+ * that finds no agent, and a role with no such framework, sit out the rest of the round. Outstanding
+ * offers count as allocated until {@link #recover} gives them back.
+ *
+ * <p>Plain single-threaded Java: the master's event loop owns it, calls it with verbs and gets
+ * {@link Allocation}s back as data.
+ */
+public final class HierarchicalAllocator {
+
+  private final AllocatorConfig config;
+  private final Clock clock;
+  private final LongSupplier nanoTime;
+  private final Random random;
+  private final Sorter roleSorter;
+  private final Map<String, RoleSlot> roles = new HashMap<>();
+  private final Map<String, FrameworkSlot> frameworks = new HashMap<>();
+  private final Map<String, AgentSlot> agentsById = new HashMap<>();
+  private final List<AgentSlot> agentSlots = new ArrayList<>();
+  private final ArrayList<Integer> freeSlots = new ArrayList<>();
+  /** Agents whose free unreserved resources are worth offering. */
+  private final AgentBits freeUnreserved = new AgentBits();
+  private final PriorityQueue<FilterExpiry> filterExpiries = new PriorityQueue<>();
+  private Quantities clusterTotal = Quantities.EMPTY;
+  /** Free unreserved quantities over all agents: the pool quota headroom is kept in. */
+  private Quantities unreservedAvailable = Quantities.EMPTY;
+  private final AllocatorMetrics metrics = new AllocatorMetrics();
+
+  private static final class AgentSlot {
+    final String id;
+    final int index;
+    Resources total;
+    Resources free;
+    Quantities freeUnreservedQuantities = Quantities.EMPTY;
+    /** Roles with free resources reserved to them on this agent. */
+    Set<String> reservedRoles = Set.of();
+
+    AgentSlot(String id, int index, Resources total) {
+      this.id = id;
+      this.index = index;
+      this.total = total;
+      this.free = total;
+    }
+  }
+
+  private static final class FrameworkSlot {
+    final String id;
+    FrameworkProfile profile;
+    boolean active = true;
+    final Set<String> suppressed = new HashSet<>();
+    final AgentBits filtered = new AgentBits();
+    final Map<Integer, Instant> filteredUntil = new HashMap<>();
+    /** Agents tried and found wanting in this round (below a minimum, or trimmed to nothing). */
+    AgentBits skipped;
+
+    FrameworkSlot(String id, FrameworkProfile profile) {
+      this.id = id;
+      this.profile = profile;
+      this.suppressed.addAll(profile.suppressedRoles());
+    }
+
+    boolean offerable(String role) {
+      return active && !suppressed.contains(role) && profile.roles().contains(role);
+    }
+  }
+
+  private final class RoleSlot {
+    final String name;
+    final Sorter frameworks;
+    Quota quota = Quota.NONE;
+    /** Frameworks in this role that may be offered to now (active, not suppressed). */
+    int offerable;
+    /** Agents with free resources reserved to exactly this role. */
+    final AgentBits reserved = new AgentBits();
+
+    RoleSlot(String name) {
+      this.name = name;
+      this.frameworks = Sorters.create(config.frameworkSorter(), random);
+      this.frameworks.total(clusterTotal);
+    }
+
+    /** Guaranteed quantities not yet offered or allocated to this role. */
+    Quantities unmetGuarantee() {
+      if (quota.guarantees().isEmpty()) {
+        return Quantities.EMPTY;
+      }
+      return Quantities.of(quota.guarantees()).minus(roleSorter.allocation(name));
+    }
+  }
+
+  private record FilterExpiry(Instant until, String frameworkId, int agentIndex)
+      implements Comparable<FilterExpiry> {
+    @Override
+    public int compareTo(FilterExpiry o) {
+      return until.compareTo(o.until);
+    }
+  }
+
+  public HierarchicalAllocator(AllocatorConfig config, Clock clock) {
+    this(config, clock, new Random(), System::nanoTime);
+  }
+
+  public HierarchicalAllocator(AllocatorConfig config, Clock clock, Random random, LongSupplier nanoTime) {
+    this.config = config;
+    this.clock = clock;
+    this.random = random;
+    this.nanoTime = nanoTime;
+    this.roleSorter = Sorters.create(config.roleSorter(), random);
+    for (Map.Entry<String, Quota> quota : config.quotas().entrySet()) {
+      role(quota.getKey()).quota = quota.getValue();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Agents
+
+  /** Adds an agent; {@code used} are resources already allocated on it (tasks it runs). */
+  public void addAgent(String agentId, Resources total, List<Allocation> used) {
+    if (agentsById.containsKey(agentId)) {
+      throw new IllegalArgumentException("Agent " + agentId + " is already known to the allocator");
+    }
+    int index = freeSlots.isEmpty() ? agentSlots.size() : freeSlots.remove(freeSlots.size() - 1);
+    AgentSlot agent = new AgentSlot(agentId, index, total.unallocated());
+    if (index == agentSlots.size()) {
+      agentSlots.add(agent);
+    } else {
+      agentSlots.set(index, agent);
+    }
+    agentsById.put(agentId, agent);
+    Resources free = agent.total;
+    for (Allocation allocation : used) {
+      Resources resources = allocation.resources().unallocated();
+      free = free.minus(resources);
+      track(allocation.frameworkId(), allocation.role(), Quantities.of(resources));
+    }
+    agent.free = free;
+    setTotal(clusterTotal.plus(Quantities.of(agent.total)));
+    refreshAgent(agent, Quantities.EMPTY);
+  }
+
+  /** Forgets an agent. Allocations on it stay with their frameworks until recovered. */
+  public void removeAgent(String agentId) {
+    AgentSlot agent = agentsById.remove(agentId);
+    if (agent == null) {
+      return;
+    }
+    unreservedAvailable = unreservedAvailable.minus(agent.freeUnreservedQuantities);
+    freeUnreserved.clear(agent.index);
+    for (String role : agent.reservedRoles) {
+      RoleSlot slot = roles.get(role);
+      if (slot != null) {
+        slot.reserved.clear(agent.index);
+      }
+    }
+    for (FrameworkSlot framework : frameworks.values()) {
+      if (framework.filteredUntil.remove(agent.index) != null) {
+        framework.filtered.clear(agent.index);
+      }
+    }
+    agentSlots.set(agent.index, null);
+    freeSlots.add(agent.index);
+    setTotal(clusterTotal.minus(Quantities.of(agent.total)));
+  }
+
+  public boolean hasAgent(String agentId) {
+    return agentsById.containsKey(agentId);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Frameworks
+
+  public void addFramework(String frameworkId, FrameworkProfile profile) {
+    if (frameworks.containsKey(frameworkId)) {
+      throw new IllegalArgumentException("Framework " + frameworkId + " is already known to the allocator");
+    }
+    FrameworkSlot framework = new FrameworkSlot(frameworkId, profile);
+    frameworks.put(frameworkId, framework);
+    for (String role : profile.roles()) {
+      RoleSlot slot = role(role);
+      if (!slot.frameworks.contains(frameworkId)) {
+        slot.frameworks.add(frameworkId, 1.0);
+      }
+      setOfferable(framework, slot, framework.offerable(role));
+    }
+  }
+
+  /** New roles, suppressed roles or minimums; roles no longer listed stop getting offers. */
+  public void updateFramework(String frameworkId, FrameworkProfile profile) {
+    FrameworkSlot framework = framework(frameworkId);
+    Set<String> before = framework.profile.roles();
+    framework.profile = profile;
+    framework.suppressed.clear();
+    framework.suppressed.addAll(profile.suppressedRoles());
+    Set<String> all = new HashSet<>(before);
+    all.addAll(profile.roles());
+    for (String role : all) {
+      RoleSlot slot = role(role);
+      if (!slot.frameworks.contains(frameworkId)) {
+        slot.frameworks.add(frameworkId, 1.0);
+      }
+      setOfferable(framework, slot, framework.offerable(role));
+    }
+  }
+
+  public void removeFramework(String frameworkId) {
+    FrameworkSlot framework = frameworks.remove(frameworkId);
+    if (framework == null) {
+      return;
+    }
+    for (RoleSlot slot : roles.values()) {
+      if (slot.frameworks.contains(frameworkId)) {
+        if (slot.frameworks.isActive(frameworkId)) {
+          slot.offerable--;
+          if (slot.offerable == 0) {
+            roleSorter.deactivate(slot.name);
+          }
+        }
+        slot.frameworks.remove(frameworkId);
+      }
+    }
+  }
+
+  public boolean hasFramework(String frameworkId) {
+    return frameworks.containsKey(frameworkId);
+  }
+
+  /** A connected framework gets offers again. */
+  public void activateFramework(String frameworkId) {
+    FrameworkSlot framework = framework(frameworkId);
+    framework.active = true;
+    refreshOfferable(framework);
+  }
+
+  /** A disconnected framework keeps its allocation but gets no offers. */
+  public void deactivateFramework(String frameworkId) {
+    FrameworkSlot framework = framework(frameworkId);
+    framework.active = false;
+    refreshOfferable(framework);
+  }
+
+  /** Stops offers to the framework for these roles (all of its roles when empty). */
+  public void suppress(String frameworkId, Set<String> roleNames) {
+    FrameworkSlot framework = framework(frameworkId);
+    framework.suppressed.addAll(roleNames.isEmpty() ? framework.profile.roles() : roleNames);
+    refreshOfferable(framework);
+  }
+
+  /** Resumes offers for these roles (all when empty) and clears the framework's decline filters. */
+  public void revive(String frameworkId, Set<String> roleNames) {
+    FrameworkSlot framework = framework(frameworkId);
+    if (roleNames.isEmpty()) {
+      framework.suppressed.clear();
+    } else {
+      framework.suppressed.removeAll(roleNames);
+    }
+    framework.filtered.clearAll();
+    framework.filteredUntil.clear();
+    refreshOfferable(framework);
+  }
+
+  private void refreshOfferable(FrameworkSlot framework) {
+    for (String role : framework.profile.roles()) {
+      setOfferable(framework, role(role), framework.offerable(role));
+    }
+  }
+
+  private void setOfferable(FrameworkSlot framework, RoleSlot slot, boolean offerable) {
+    boolean now = slot.frameworks.isActive(framework.id);
+    if (offerable && !now) {
+      slot.frameworks.activate(framework.id);
+      if (slot.offerable++ == 0) {
+        roleSorter.activate(slot.name);
+      }
+    } else if (!offerable && now) {
+      slot.frameworks.deactivate(framework.id);
+      if (--slot.offerable == 0) {
+        roleSorter.deactivate(slot.name);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Roles
+
+  public void updateWeight(String role, double weight) {
+    if (!(weight > 0) || Double.isInfinite(weight)) {
+      throw new IllegalArgumentException("Weight of role '" + role + "' must be a positive number");
+    }
+    role(role);
+    roleSorter.updateWeight(role, weight);
+  }
+
+  public void updateQuota(String role, Quota quota) {
+    role(role).quota = quota;
+  }
+
+  public Quota quota(String role) {
+    RoleSlot slot = roles.get(role);
+    return slot == null ? Quota.NONE : slot.quota;
+  }
+
+  public double weight(String role) {
+    return config.weights().getOrDefault(role, 1.0);
+  }
+
+  private RoleSlot role(String name) {
+    RoleSlot slot = roles.get(name);
+    if (slot == null) {
+      slot = new RoleSlot(name);
+      roles.put(name, slot);
+      roleSorter.add(name, config.weights().getOrDefault(name, 1.0));
+    }
+    return slot;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Resources
+
+  /**
+   * Gives resources back: a declined offer, the unused part of an accepted one, a finished task.
+   * A positive {@code refuse} keeps this agent away from the framework for that long.
+   */
+  public void recover(String frameworkId, String agentId, String role, Resources resources, Duration refuse) {
+    Resources recovered = resources.unallocated();
+    Quantities quantities = Quantities.of(recovered);
+    untrack(frameworkId, role, quantities);
+    AgentSlot agent = agentsById.get(agentId);
+    if (agent == null) {
+      return;
+    }
+    Resources free = agent.free.isEmpty() ? recovered : agent.free.plus(recovered);
+    if (!agent.total.contains(free)) {
+      throw new IllegalStateException("Recovering " + recovered + " on agent " + agentId
+          + " would exceed its total " + agent.total);
+    }
+    Quantities before = agent.freeUnreservedQuantities;
+    agent.free = free;
+    refreshAgent(agent, before);
+    FrameworkSlot framework = frameworks.get(frameworkId);
+    if (framework != null && refuse != null && refuse.compareTo(Duration.ZERO) > 0) {
+      Instant until = clock.instant().plus(refuse);
+      framework.filtered.set(agent.index);
+      framework.filteredUntil.put(agent.index, until);
+      filterExpiries.add(new FilterExpiry(until, frameworkId, agent.index));
+    }
+  }
+
+  /** Marks resources on an agent as allocated to a framework (tasks found on a re-registered agent). */
+  public void allocated(String frameworkId, String agentId, String role, Resources resources) {
+    Resources used = resources.unallocated();
+    track(frameworkId, role, Quantities.of(used));
+    AgentSlot agent = agentsById.get(agentId);
+    if (agent != null) {
+      Quantities before = agent.freeUnreservedQuantities;
+      agent.free = agent.free.minus(used);
+      refreshAgent(agent, before);
+    }
+  }
+
+  private void track(String frameworkId, String role, Quantities quantities) {
+    RoleSlot slot = role(role);
+    roleSorter.allocated(role, quantities);
+    if (slot.frameworks.contains(frameworkId)) {
+      slot.frameworks.allocated(frameworkId, quantities);
+    }
+  }
+
+  private void untrack(String frameworkId, String role, Quantities quantities) {
+    RoleSlot slot = roles.get(role);
+    if (slot == null) {
+      return;
+    }
+    roleSorter.unallocated(role, quantities);
+    if (slot.frameworks.contains(frameworkId)) {
+      slot.frameworks.unallocated(frameworkId, quantities);
+    }
+  }
+
+  /** Re-derives an agent's bits and pooled quantities after its free resources changed. */
+  private void refreshAgent(AgentSlot agent, Quantities unreservedBefore) {
+    Resources reserved = agent.free.isEmpty() ? agent.free : agent.free.reserved();
+    Resources unreserved = reserved.isEmpty() ? agent.free : agent.free.unreserved();
+    agent.freeUnreservedQuantities = Quantities.of(unreserved);
+    unreservedAvailable = unreservedAvailable.minus(unreservedBefore).plus(agent.freeUnreservedQuantities);
+    if (meetsMinimum(agent.freeUnreservedQuantities, config.minAllocatable())) {
+      freeUnreserved.set(agent.index);
+    } else {
+      freeUnreserved.clear(agent.index);
+    }
+    Set<String> reservedRoles = new HashSet<>();
+    for (Resource resource : reserved) {
+      reservedRoles.add(Resources.role(resource));
+    }
+    for (String role : agent.reservedRoles) {
+      if (!reservedRoles.contains(role)) {
+        role(role).reserved.clear(agent.index);
+      }
+    }
+    for (String role : reservedRoles) {
+      role(role).reserved.set(agent.index);
+    }
+    agent.reservedRoles = reservedRoles.isEmpty() ? Set.of() : reservedRoles;
+  }
+
+  private void setTotal(Quantities total) {
+    clusterTotal = total;
+    roleSorter.total(total);
+    for (RoleSlot slot : roles.values()) {
+      slot.frameworks.total(total);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Allocation
+
+  /** One allocation round. */
+  public List<Allocation> allocate() {
+    long start = nanoTime.getAsLong();
+    expireFilters(clock.instant());
+    Round round = new Round();
+    round.quotaStage();
+    round.fairShareStage();
+    metrics.recordRun((nanoTime.getAsLong() - start) / 1e6, round.allocations.size());
+    return round.allocations;
+  }
+
+  private void expireFilters(Instant now) {
+    while (!filterExpiries.isEmpty() && !filterExpiries.peek().until().isAfter(now)) {
+      FilterExpiry expiry = filterExpiries.poll();
+      FrameworkSlot framework = frameworks.get(expiry.frameworkId());
+      if (framework != null) {
+        Instant until = framework.filteredUntil.get(expiry.agentIndex());
+        if (until != null && !until.isAfter(now)) {
+          framework.filteredUntil.remove(expiry.agentIndex());
+          framework.filtered.clear(expiry.agentIndex());
+        }
+      }
+    }
+  }
+
+  /** The state of one allocation round. */
+  private final class Round {
+    final List<Allocation> allocations = new ArrayList<>();
+    final List<String> sittingOutRoles = new ArrayList<>();
+    final List<Map.Entry<RoleSlot, String>> sittingOutFrameworks = new ArrayList<>();
+    final List<FrameworkSlot> skippedAny = new ArrayList<>();
+    final Map<String, AgentBits> reservedForRole = new HashMap<>();
+    /** Unmet guarantees of all roles, kept current as the round allocates. */
+    Quantities unmetTotal = Quantities.EMPTY;
+    final Map<String, Quantities> unmet = new HashMap<>();
+
+    Round() {
+      for (RoleSlot slot : roles.values()) {
+        Quantities u = slot.unmetGuarantee();
+        if (!u.isEmpty()) {
+          unmet.put(slot.name, u);
+          unmetTotal = unmetTotal.plus(u);
+        }
+      }
+    }
+
+    /** Stage 1: roles below their guarantee, in role order, up to the guarantee. */
+    void quotaStage() {
+      if (unmet.isEmpty()) {
+        return;
+      }
+      for (String role : roleSorter.sort()) {
+        if (unmet.containsKey(role)) {
+          RoleSlot slot = roles.get(role);
+          while (unmet.containsKey(role) && offerOnce(slot, true)) {
+            // keeps offering until the guarantee is met or nothing fits
+          }
+          restoreFrameworks();
+        }
+      }
+    }
+
+    /** Stage 2: everyone, in fair order, within limits and leaving others' unmet guarantees free. */
+    void fairShareStage() {
+      while (true) {
+        String role = roleSorter.first();
+        if (role == null) {
+          break;
+        }
+        RoleSlot slot = roles.get(role);
+        if (!offerOnce(slot, false)) {
+          roleSorter.deactivate(role);
+          sittingOutRoles.add(role);
+        }
+      }
+      restoreFrameworks();
+      for (String role : sittingOutRoles) {
+        RoleSlot slot = roles.get(role);
+        if (slot != null && slot.offerable > 0) {
+          roleSorter.activate(role);
+        }
+      }
+      for (FrameworkSlot framework : skippedAny) {
+        framework.skipped = null;
+      }
+    }
+
+    /**
+     * Makes one offer in this role if any framework in it can take one: true if an offer was made.
+     * Frameworks that find nothing sit out (until {@link #restoreFrameworks}).
+     */
+    boolean offerOnce(RoleSlot slot, boolean guaranteeStage) {
+      while (true) {
+        String frameworkId = slot.frameworks.first();
+        if (frameworkId == null) {
+          return false;
+        }
+        FrameworkSlot framework = frameworks.get(frameworkId);
+        if (offerToFramework(slot, framework, guaranteeStage)) {
+          return true;
+        }
+        slot.frameworks.deactivate(frameworkId);
+        sittingOutFrameworks.add(Map.entry(slot, frameworkId));
+      }
+    }
+
+    boolean offerToFramework(RoleSlot slot, FrameworkSlot framework, boolean guaranteeStage) {
+      AgentBits reserved = reservedFor(slot.name);
+      int from = 0;
+      while (true) {
+        int index = AgentBits.next(from, freeUnreserved, reserved, framework.filtered, framework.skipped);
+        if (index < 0) {
+          return false;
+        }
+        AgentSlot agent = agentSlots.get(index);
+        Resources offer = offerable(agent, slot, guaranteeStage);
+        Quantities quantities = offer == agent.free && agent.reservedRoles.isEmpty()
+            ? agent.freeUnreservedQuantities : Quantities.of(offer);
+        if (offer.isEmpty() || !worthOffering(framework, slot.name, quantities)) {
+          skip(framework, index);
+          from = index + 1;
+          continue;
+        }
+        grant(slot, framework, agent, offer, quantities);
+        return true;
+      }
+    }
+
+    /** What the agent has for this role, within its limit and the headroom others' guarantees need. */
+    Resources offerable(AgentSlot agent, RoleSlot slot, boolean guaranteeStage) {
+      Resources available = agent.reservedRoles.isEmpty() ? agent.free : agent.free.allocatableTo(slot.name);
+      Quota quota = slot.quota;
+      if (quota.isNone() && unmetTotal.isEmpty()) {
+        return available;
+      }
+      Quantities consumed = roleSorter.allocation(slot.name);
+      Map<String, Double> max = new TreeMap<>();
+      for (Map.Entry<String, Double> limit : quota.limits().entrySet()) {
+        max.put(limit.getKey(), Math.max(0, limit.getValue() - consumed.get(limit.getKey())));
+      }
+      if (guaranteeStage) {
+        for (Map.Entry<String, Double> g : unmet.getOrDefault(slot.name, Quantities.EMPTY).toMap().entrySet()) {
+          max.merge(g.getKey(), g.getValue(), Math::min);
+        }
+      }
+      Map<String, Double> unreservedMax = new TreeMap<>();
+      if (!unmetTotal.isEmpty()) {
+        Quantities othersUnmet = unmetTotal.minus(unmet.getOrDefault(slot.name, Quantities.EMPTY));
+        for (Map.Entry<String, Double> need : othersUnmet.toMap().entrySet()) {
+          unreservedMax.put(need.getKey(), Math.max(0, unreservedAvailable.get(need.getKey()) - need.getValue()));
+        }
+      }
+      if (max.isEmpty() && unreservedMax.isEmpty()) {
+        return available;
+      }
+      return trim(available, max, unreservedMax);
+    }
+
+    void grant(RoleSlot slot, FrameworkSlot framework, AgentSlot agent, Resources offer, Quantities quantities) {
+      Quantities before = agent.freeUnreservedQuantities;
+      agent.free = offer == agent.free ? Resources.empty() : agent.free.minus(offer);
+      refreshAgent(agent, before);
+      roleSorter.allocated(slot.name, quantities);
+      slot.frameworks.allocated(framework.id, quantities);
+      if (unmet.containsKey(slot.name)) {
+        Quantities old = unmet.get(slot.name);
+        Quantities now = old.minus(quantities);
+        unmetTotal = unmetTotal.minus(old).plus(now);
+        if (now.isEmpty()) {
+          unmet.remove(slot.name);
+        } else {
+          unmet.put(slot.name, now);
+        }
+      }
+      allocations.add(new Allocation(framework.id, agent.id, slot.name, offer));
+    }
+
+    void skip(FrameworkSlot framework, int index) {
+      if (framework.skipped == null) {
+        framework.skipped = new AgentBits();
+        skippedAny.add(framework);
+      }
+      framework.skipped.set(index);
+    }
+
+    void restoreFrameworks() {
+      for (Map.Entry<RoleSlot, String> entry : sittingOutFrameworks) {
+        FrameworkSlot framework = frameworks.get(entry.getValue());
+        if (framework != null && framework.offerable(entry.getKey().name)) {
+          entry.getKey().frameworks.activate(entry.getValue());
+        }
+      }
+      sittingOutFrameworks.clear();
+    }
+
+    /** Agents with free resources reserved to the role or to one of its ancestors. */
+    AgentBits reservedFor(String role) {
+      return reservedForRole.computeIfAbsent(role, r -> {
+        AgentBits bits = null;
+        for (String name = r; name != null; name = parent(name)) {
+          RoleSlot slot = roles.get(name);
+          if (slot != null && !slot.reserved.isEmpty()) {
+            bits = bits == null ? slot.reserved : bits.or(slot.reserved);
+          }
+        }
+        return bits;
+      });
+    }
+
+    boolean worthOffering(FrameworkSlot framework, String role, Quantities quantities) {
+      if (!meetsMinimum(quantities, config.minAllocatable())) {
+        return false;
+      }
+      List<Map<String, Double>> own = framework.profile.minAllocatable().get(role);
+      return own == null || own.isEmpty() || meetsMinimum(quantities, own);
+    }
+  }
+
+  private static String parent(String role) {
+    int slash = role.lastIndexOf('/');
+    return slash < 0 ? null : role.substring(0, slash);
+  }
+
+  private static boolean meetsMinimum(Quantities quantities, List<Map<String, Double>> alternatives) {
+    if (alternatives.isEmpty()) {
+      return !quantities.isEmpty();
+    }
+    for (Map<String, Double> alternative : alternatives) {
+      boolean met = true;
+      for (Map.Entry<String, Double> need : alternative.entrySet()) {
+        if (quantities.get(need.getKey()) < need.getValue()) {
+          met = false;
+          break;
+        }
+      }
+      if (met) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Shrinks scalar resources to at most {@code max} per name (any resource), and unreserved ones to
+   * at most {@code unreservedMax} per name; other resources pass unchanged.
+   */
+  static Resources trim(Resources resources, Map<String, Double> max, Map<String, Double> unreservedMax) {
+    Map<String, Double> left = new HashMap<>(max);
+    Map<String, Double> unreservedLeft = new HashMap<>(unreservedMax);
+    List<Resource> kept = new ArrayList<>();
+    for (Resource resource : resources) {
+      if (!resource.hasScalar()) {
+        kept.add(resource);
+        continue;
+      }
+      double value = resource.getScalar().getValue();
+      String name = resource.getName();
+      double allowed = left.getOrDefault(name, Double.MAX_VALUE);
+      boolean unreserved = Resources.role(resource).equals("*");
+      if (unreserved) {
+        allowed = Math.min(allowed, unreservedLeft.getOrDefault(name, Double.MAX_VALUE));
+      }
+      double take = Math.floor(Math.min(value, allowed) * 1000) / 1000;
+      if (take <= 0) {
+        continue;
+      }
+      if (left.containsKey(name)) {
+        left.put(name, left.get(name) - take);
+      }
+      if (unreserved && unreservedLeft.containsKey(name)) {
+        unreservedLeft.put(name, unreservedLeft.get(name) - take);
+      }
+      kept.add(take == value ? resource
+          : resource.toBuilder().setScalar(resource.getScalar().toBuilder().setValue(take)).build());
+    }
+    return Resources.of(kept);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Introspection
+
+  /** The framework's dominant share (unweighted) over all its roles' allocations. */
+  public double dominantShare(String frameworkId) {
+    Quantities total = Quantities.EMPTY;
+    for (RoleSlot slot : roles.values()) {
+      if (slot.frameworks.contains(frameworkId)) {
+        total = total.plus(slot.frameworks.allocation(frameworkId));
+      }
+    }
+    return share(total);
+  }
+
+  /** The role's dominant share (unweighted). */
+  public double roleShare(String role) {
+    return roles.containsKey(role) ? share(roleSorter.allocation(role)) : 0;
+  }
+
+  /** What is offered or allocated to a role. */
+  public Map<String, Double> roleAllocation(String role) {
+    return roles.containsKey(role) ? roleSorter.allocation(role).toMap() : Map.of();
+  }
+
+  public Map<String, Double> clusterTotal() {
+    return clusterTotal.toMap();
+  }
+
+  private double share(Quantities allocation) {
+    double share = 0;
+    for (int i = 0; i < allocation.size(); i++) {
+      double t = clusterTotal.get(i);
+      if (t > 0) {
+        share = Math.max(share, allocation.get(i) / t);
+      }
+    }
+    return share;
+  }
+
+  /** Metrics under Mesos's key names ({@code allocator/mesos/...}), plus per-framework shares. */
+  public Map<String, Double> metrics() {
+    Map<String, Double> out = new LinkedHashMap<>(metrics.snapshot());
+    Quantities allocated = Quantities.EMPTY;
+    for (RoleSlot slot : roles.values()) {
+      allocated = allocated.plus(roleSorter.allocation(slot.name));
+    }
+    for (Map.Entry<String, Double> total : clusterTotal.toMap().entrySet()) {
+      out.put("allocator/mesos/resources/" + total.getKey() + "/total", total.getValue());
+      out.put("allocator/mesos/resources/" + total.getKey() + "/offered_or_allocated", allocated.get(total.getKey()));
+    }
+    for (RoleSlot slot : new TreeMap<>(roles).values()) {
+      out.put("allocator/mesos/roles/" + slot.name + "/shares/dominant", share(roleSorter.allocation(slot.name)));
+      long filters = 0;
+      for (String frameworkId : slot.frameworks.sort()) {
+        filters += frameworks.get(frameworkId).filteredUntil.size();
+      }
+      out.put("allocator/mesos/offer_filters/roles/" + slot.name + "/active", (double) filters);
+      for (Map.Entry<String, Double> g : slot.quota.guarantees().entrySet()) {
+        out.put("allocator/mesos/quota/roles/" + slot.name + "/resources/" + g.getKey() + "/guarantee", g.getValue());
+      }
+      for (Map.Entry<String, Double> l : slot.quota.limits().entrySet()) {
+        out.put("allocator/mesos/quota/roles/" + slot.name + "/resources/" + l.getKey() + "/limit", l.getValue());
+      }
+    }
+    for (String frameworkId : new TreeMap<>(frameworks).keySet()) {
+      out.put("allocator/mesos/frameworks/" + frameworkId + "/shares/dominant", dominantShare(frameworkId));
+    }
+    return out;
+  }
+
+  private FrameworkSlot framework(String frameworkId) {
+    FrameworkSlot framework = frameworks.get(frameworkId);
+    if (framework == null) {
+      throw new IllegalArgumentException("Unknown framework " + frameworkId);
+    }
+    return framework;
+  }
+}
