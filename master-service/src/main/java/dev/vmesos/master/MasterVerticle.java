@@ -68,7 +68,8 @@ public final class MasterVerticle extends VerticleBase {
     return listenHttp()
         .compose(v -> {
           master = new Master(masterInfo(server.actualPort()), config.heartbeatInterval(),
-              config.agentPingInterval(), Clock.systemUTC(), new VertxEffects());
+              config.agentPingInterval(), config.offerTimeout(), config.allocator(), Clock.systemUTC(),
+              new VertxEffects());
           scheduler = new SchedulerEndpoint(master);
           return listenOnBus();
         })

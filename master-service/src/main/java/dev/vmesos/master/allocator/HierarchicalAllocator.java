@@ -189,6 +189,20 @@ public final class HierarchicalAllocator {
     setTotal(clusterTotal.minus(Quantities.of(agent.total)));
   }
 
+  /**
+   * An agent's total changed shape but not size: RESERVE or UNRESERVE converted resources that are
+   * offered, so its free resources are unchanged.
+   */
+  public void updateAgentTotal(String agentId, Resources total) {
+    AgentSlot agent = agentsById.get(agentId);
+    if (agent == null) {
+      return;
+    }
+    Resources newTotal = total.unallocated();
+    setTotal(clusterTotal.minus(Quantities.of(agent.total)).plus(Quantities.of(newTotal)));
+    agent.total = newTotal;
+  }
+
   public boolean hasAgent(String agentId) {
     return agentsById.containsKey(agentId);
   }

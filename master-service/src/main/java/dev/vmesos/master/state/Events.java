@@ -64,7 +64,7 @@ public final class Events {
    * An offer as this framework can read it: without {@code allocation_info} unless it is MULTI_ROLE,
    * with the pre-refinement {@code role} fields unless it is RESERVATION_REFINEMENT (as Mesos does).
    */
-  public static Offer offer(String offerId, Framework framework, Agent agent, Resources resources) {
+  public static Offer offer(String offerId, Framework framework, Agent agent, String role, Resources resources) {
     FrameworkInfo info = framework.info();
     boolean multiRole = FrameworkValidation.hasCapability(info, FrameworkInfo.Capability.Type.MULTI_ROLE);
     boolean refinement = FrameworkValidation.hasCapability(info,
@@ -83,7 +83,7 @@ public final class Events {
             .setPath("/slave(1)"))
         .addAllResources(list);
     if (multiRole) {
-      offer.setAllocationInfo(Resource.AllocationInfo.newBuilder().setRole(framework.role()));
+      offer.setAllocationInfo(Resource.AllocationInfo.newBuilder().setRole(role));
     }
     return offer.build();
   }

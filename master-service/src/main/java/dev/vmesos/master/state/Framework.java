@@ -69,11 +69,16 @@ public final class Framework {
     return tasks;
   }
 
-  /** The role offers are made for: the first of {@code roles} (MULTI_ROLE) or the legacy {@code role}. */
-  public String role() {
+  /** The roles offers are made for: {@code roles} (MULTI_ROLE) or the legacy single {@code role}. */
+  public java.util.List<String> roles() {
     if (info.getRolesCount() > 0) {
-      return info.getRoles(0);
+      return info.getRolesList();
     }
-    return info.hasRole() ? info.getRole() : "*";
+    return java.util.List.of(info.hasRole() ? info.getRole() : "*");
+  }
+
+  /** The first of its roles: the one a task's resources belong to when they do not say. */
+  public String role() {
+    return roles().get(0);
   }
 }

@@ -20,6 +20,7 @@ import dev.vmesos.api.v1.Protos.FrameworkID;
 import dev.vmesos.api.v1.Protos.FrameworkInfo;
 import dev.vmesos.api.v1.Protos.MasterInfo;
 import dev.vmesos.api.v1.Protos.Offer;
+import dev.vmesos.api.v1.Protos.OfferFilters;
 import dev.vmesos.api.v1.Protos.OfferID;
 import dev.vmesos.api.v1.Protos.Resource;
 import dev.vmesos.api.v1.Protos.TaskID;
@@ -28,10 +29,14 @@ import dev.vmesos.api.v1.Protos.TaskState;
 import dev.vmesos.api.v1.Protos.TaskStatus;
 import dev.vmesos.api.v1.scheduler.Protos.Call;
 import dev.vmesos.api.v1.scheduler.Protos.Event;
-import dev.vmesos.master.allocator.DrfAllocator;
+import dev.vmesos.master.allocator.Allocation;
+import dev.vmesos.master.allocator.AllocatorConfig;
+import dev.vmesos.master.allocator.FrameworkProfile;
+import dev.vmesos.master.allocator.HierarchicalAllocator;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,7 +60,8 @@ public final class Master {
   private final Duration agentPingInterval;
   private final Clock clock;
   private final MasterEffects effects;
-  private final DrfAllocator allocator;
+  private final HierarchicalAllocator allocator;
+  private final Duration offerTimeout;
   private final Map<String, Framework> frameworks = new LinkedHashMap<>();
   private final Map<String, Agent> agents = new LinkedHashMap<>();
   private final Map<String, OutstandingOffer> offers = new LinkedHashMap<>();
@@ -64,18 +70,28 @@ public final class Master {
   private long nextOfferId;
   private boolean allocationPending;
 
-  /** An offer made and not yet answered: the resources in their internal (canonical) form. */
-  private record OutstandingOffer(String frameworkId, String agentId, Resources resources) {
+  /**
+   * An offer made and not yet answered: its role and resources in canonical form, allocated to the
+   * role; the timer that rescinds it when {@code --offer_timeout} is set.
+   */
+  private record OutstandingOffer(String frameworkId, String agentId, String role, Resources resources,
+                                  Long timer) {
   }
 
   public Master(MasterInfo masterInfo, Duration heartbeatInterval, Duration agentPingInterval, Clock clock,
                 MasterEffects effects) {
+    this(masterInfo, heartbeatInterval, agentPingInterval, null, AllocatorConfig.defaults(), clock, effects);
+  }
+
+  public Master(MasterInfo masterInfo, Duration heartbeatInterval, Duration agentPingInterval,
+                Duration offerTimeout, AllocatorConfig allocatorConfig, Clock clock, MasterEffects effects) {
     this.masterInfo = masterInfo;
     this.heartbeatInterval = heartbeatInterval;
     this.agentPingInterval = agentPingInterval;
     this.clock = clock;
     this.effects = effects;
-    this.allocator = new DrfAllocator(clock);
+    this.offerTimeout = offerTimeout;
+    this.allocator = new HierarchicalAllocator(allocatorConfig, clock);
   }
 
   public MasterInfo masterInfo() {
@@ -112,7 +128,7 @@ public final class Master {
     if (framework == null) {
       framework = new Framework(id, info);
       frameworks.put(id, framework);
-      LOG.info("Framework {} ({}) subscribed, role {}, stream {}", id, info.getName(), framework.role(),
+      LOG.info("Framework {} ({}) subscribed, roles {}, stream {}", id, info.getName(), framework.roles(),
           sink.streamId());
     } else {
       if (framework.connected()) {
@@ -124,9 +140,12 @@ public final class Master {
       framework.info(info);
       LOG.info("Framework {} ({}) re-subscribed (failover), stream {}", id, info.getName(), sink.streamId());
     }
-    allocator.addFramework(id);
-    if (call.getSubscribe().getSuppressedRolesList().contains(framework.role())) {
-      allocator.suppress(id);
+    FrameworkProfile profile = profile(info, call.getSubscribe().getSuppressedRolesList());
+    if (allocator.hasFramework(id)) {
+      allocator.updateFramework(id, profile);
+      allocator.activateFramework(id);
+    } else {
+      allocator.addFramework(id, profile);
     }
     framework.stream(sink);
     sink.send(Events.subscribed(id, heartbeatInterval, masterInfo));
@@ -190,10 +209,10 @@ public final class Master {
       case ACCEPT -> accept(framework, call.getAccept());
       case DECLINE -> decline(framework, call.getDecline());
       case REVIVE -> {
-        allocator.revive(frameworkId);
+        allocator.revive(frameworkId, Set.copyOf(call.getRevive().getRolesList()));
         requestAllocation();
       }
-      case SUPPRESS -> allocator.suppress(frameworkId);
+      case SUPPRESS -> allocator.suppress(frameworkId, Set.copyOf(call.getSuppress().getRolesList()));
       case KILL -> kill(framework, call.getKill());
       case ACKNOWLEDGE -> {
         return acknowledge(framework, call.getAcknowledge());
@@ -231,8 +250,8 @@ public final class Master {
       invalid = "Agent " + agentId + " is not registered";
     }
     if (invalid != null) {
-      if (agentId != null && !offered.isEmpty()) {
-        allocator.recover(framework.id(), agentId, offered, Duration.ZERO);
+      if (agentId != null) {
+        recover(framework.id(), agentId, offered, Duration.ZERO);
       }
       dropAllTasks(framework, accept, invalid);
       requestAllocation();
@@ -241,30 +260,31 @@ public final class Master {
 
     Resources available = offered;
     Set<String> launched = new HashSet<>();
-    for (dev.vmesos.api.v1.Protos.Offer.Operation operation : accept.getOperationsList()) {
+    for (Offer.Operation operation : accept.getOperationsList()) {
       switch (operation.getType()) {
         case LAUNCH -> {
           for (TaskInfo task : operation.getLaunch().getTaskInfosList()) {
             available = launch(framework, agent, task, available, launched);
           }
         }
+        case RESERVE -> available = reserve(framework, agent, operation.getReserve(), available);
+        case UNRESERVE -> available = unreserve(framework, agent, operation.getUnreserve(), available);
         default -> LOG.warn("Framework {}: operation {} is not supported yet; ignored", framework.id(),
             operation.getType());
       }
     }
     Duration refuse = refuseDuration(accept.hasFilters() ? accept.getFilters().getRefuseSeconds() : 5.0);
-    if (!available.isEmpty()) {
-      allocator.recover(framework.id(), agent.id(), available, refuse);
-    }
+    recover(framework.id(), agent.id(), available, refuse);
   }
 
   /** Validates and launches one task from the offered resources; returns what is left of them. */
   private Resources launch(Framework framework, Agent agent, TaskInfo task, Resources available,
                            Set<String> launched) {
     String taskId = task.getTaskId().getValue();
-    Resources needed = Resources.of(normalize(framework, task.getResourcesList()));
+    String defaultRole = OfferResources.roleOf(available, framework.role());
+    Resources needed = OfferResources.fromFramework(task.getResourcesList(), defaultRole);
     if (task.hasExecutor()) {
-      needed = needed.plus(Resources.of(normalize(framework, task.getExecutor().getResourcesList())));
+      needed = needed.plus(OfferResources.fromFramework(task.getExecutor().getResourcesList(), defaultRole));
     }
     String error = null;
     if (taskId.isEmpty()) {
@@ -275,6 +295,8 @@ public final class Master {
       error = "Task uses invalid agent: " + task.getAgentId().getValue();
     } else if (task.hasCommand() == task.hasExecutor()) {
       error = "Task should have at least one (but not both) of CommandInfo or ExecutorInfo present";
+    } else if (OfferResources.byRole(needed).size() > 1) {
+      error = "Task uses resources allocated to more than one role";
     } else if (!available.contains(needed)) {
       error = "Task uses more resources " + needed + " than available " + available;
     }
@@ -285,7 +307,7 @@ public final class Master {
       return available;
     }
     launched.add(taskId);
-    Task tracked = new Task(framework.id(), agent.id(), task, needed);
+    Task tracked = new Task(framework.id(), agent.id(), OfferResources.roleOf(needed, defaultRole), task, needed);
     tracked.update(Events.masterStatus(task.getTaskId(), agent.id(), TaskState.TASK_STAGING, null, null, clock));
     framework.tasks().put(taskId, tracked);
     LOG.info("Launching task {} of framework {} on agent {} with {}", taskId, framework.id(), agent.id(), needed);
@@ -293,12 +315,52 @@ public final class Master {
     return available.minus(needed);
   }
 
+  /** RESERVE on offered resources: they become reserved to the role, on the agent too. */
+  private Resources reserve(Framework framework, Agent agent, Offer.Operation.Reserve reserve, Resources available) {
+    Resources reserved = OfferResources.fromFramework(reserve.getResourcesList(), framework.role());
+    Resources unreserved = OfferResources.popReservation(reserved);
+    String error = OfferResources.validateReserve(reserved, framework.roles()).orElse(null);
+    if (error == null && !available.contains(unreserved)) {
+      error = "Reserving " + unreserved + " needs more than is offered: " + available;
+    }
+    if (error != null) {
+      LOG.warn("Framework {}: RESERVE dropped: {}", framework.id(), error);
+      return available;
+    }
+    updateAgentTotal(agent, agent.total().minus(unreserved.unallocated()).plus(reserved.unallocated()));
+    LOG.info("Framework {} reserved {} on agent {}", framework.id(), reserved, agent.id());
+    return available.minus(unreserved).plus(reserved);
+  }
+
+  /** UNRESERVE of offered reserved resources: they become unreserved again. */
+  private Resources unreserve(Framework framework, Agent agent, Offer.Operation.Unreserve unreserve,
+                              Resources available) {
+    Resources reserved = OfferResources.fromFramework(unreserve.getResourcesList(), framework.role());
+    String error = OfferResources.validateUnreserve(reserved).orElse(null);
+    if (error == null && !available.contains(reserved)) {
+      error = "Unreserving " + reserved + " needs them to be offered: " + available;
+    }
+    if (error != null) {
+      LOG.warn("Framework {}: UNRESERVE dropped: {}", framework.id(), error);
+      return available;
+    }
+    Resources unreserved = OfferResources.popReservation(reserved);
+    updateAgentTotal(agent, agent.total().minus(reserved.unallocated()).plus(unreserved.unallocated()));
+    LOG.info("Framework {} unreserved {} on agent {}", framework.id(), reserved, agent.id());
+    return available.minus(reserved).plus(unreserved);
+  }
+
+  private void updateAgentTotal(Agent agent, Resources total) {
+    agents.put(agent.id(), new Agent(agent.id(), agent.info(), total));
+    allocator.updateAgentTotal(agent.id(), total);
+  }
+
   /** Tasks of an ACCEPT whose offers were not valid: TASK_DROPPED (partition-aware) or TASK_LOST. */
   private void dropAllTasks(Framework framework, Call.Accept accept, String reason) {
     LOG.info("Framework {}: invalid ACCEPT: {}", framework.id(), reason);
     TaskState state = FrameworkValidation.hasCapability(framework.info(),
         FrameworkInfo.Capability.Type.PARTITION_AWARE) ? TaskState.TASK_DROPPED : TaskState.TASK_LOST;
-    for (dev.vmesos.api.v1.Protos.Offer.Operation operation : accept.getOperationsList()) {
+    for (Offer.Operation operation : accept.getOperationsList()) {
       if (operation.hasLaunch()) {
         for (TaskInfo task : operation.getLaunch().getTaskInfosList()) {
           sendUpdate(framework, Events.masterStatus(task.getTaskId(), task.getAgentId().getValue(), state,
@@ -317,7 +379,14 @@ public final class Master {
         continue;
       }
       removeOffer(framework, offerId.getValue());
-      allocator.recover(framework.id(), offer.agentId(), offer.resources(), refuse);
+      allocator.recover(framework.id(), offer.agentId(), offer.role(), offer.resources(), refuse);
+    }
+  }
+
+  /** Gives resources (allocated to one or more roles) back to the allocator. */
+  private void recover(String frameworkId, String agentId, Resources resources, Duration refuse) {
+    for (Map.Entry<String, Resources> part : OfferResources.byRole(resources).entrySet()) {
+      allocator.recover(frameworkId, agentId, part.getKey(), part.getValue(), refuse);
     }
   }
 
@@ -396,7 +465,7 @@ public final class Master {
         agentsWithTasks.add(task.agentId());
       }
       if (task.markResourcesRecovered()) {
-        allocator.recover(framework.id(), task.agentId(), task.resources(), Duration.ZERO);
+        allocator.recover(framework.id(), task.agentId(), task.role(), task.resources(), Duration.ZERO);
       }
     }
     for (String agentId : agentsWithTasks) {
@@ -431,7 +500,7 @@ public final class Master {
     for (String offerId : List.copyOf(framework.offers().keySet())) {
       OutstandingOffer offer = offers.get(offerId);
       removeOffer(framework, offerId);
-      allocator.recover(framework.id(), offer.agentId(), offer.resources(), Duration.ZERO);
+      allocator.recover(framework.id(), offer.agentId(), offer.role(), offer.resources(), Duration.ZERO);
       if (framework.connected()) {
         framework.stream().send(Events.rescind(offerId));
       }
@@ -439,8 +508,30 @@ public final class Master {
   }
 
   private void removeOffer(Framework framework, String offerId) {
-    offers.remove(offerId);
+    OutstandingOffer offer = offers.remove(offerId);
+    if (offer != null && offer.timer() != null) {
+      effects.cancel(offer.timer());
+    }
     framework.offers().remove(offerId);
+  }
+
+  /** {@code --offer_timeout}: an offer left unanswered that long is rescinded. */
+  private void offerTimedOut(String offerId) {
+    OutstandingOffer offer = offers.get(offerId);
+    if (offer == null) {
+      return;
+    }
+    Framework framework = frameworks.get(offer.frameworkId());
+    LOG.info("Offer {} to framework {} timed out; rescinding it", offerId, offer.frameworkId());
+    offers.remove(offerId);
+    if (framework != null) {
+      framework.offers().remove(offerId);
+      if (framework.connected()) {
+        framework.stream().send(Events.rescind(offerId));
+      }
+    }
+    allocator.recover(offer.frameworkId(), offer.agentId(), offer.role(), offer.resources(), Duration.ZERO);
+    requestAllocation();
   }
 
   private void sendUpdate(Framework framework, TaskStatus status) {
@@ -455,9 +546,9 @@ public final class Master {
   public AgentRegistered registerAgent(RegisterAgent register) {
     String id = String.format("%s-S%d", masterInfo.getId(), nextAgentId++);
     AgentInfo info = register.getAgentInfo().toBuilder().setId(AgentID.newBuilder().setValue(id)).build();
-    Resources total = Resources.of(canonical(info.getResourcesList()));
+    Resources total = OfferResources.fromAgent(info.getResourcesList());
     agents.put(id, new Agent(id, info, total));
-    allocator.addAgent(id, total, Resources.empty());
+    allocator.addAgent(id, total, List.of());
     LOG.info("Registered agent {} at {}:{} with {}", id, info.getHostname(), info.getPort(), total);
     requestAllocation();
     return registered(id);
@@ -466,23 +557,53 @@ public final class Master {
   public AgentRegistered reregisterAgent(ReregisterAgent reregister) {
     AgentInfo info = reregister.getAgentInfo();
     String id = info.getId().getValue();
-    Resources total = Resources.of(canonical(info.getResourcesList()));
+    Resources total = OfferResources.fromAgent(info.getResourcesList());
     if (agents.containsKey(id)) {
+      forgetAllocationsOn(id);
       allocator.removeAgent(id);
     }
     agents.put(id, new Agent(id, info, total));
-    allocator.addAgent(id, total, Resources.empty());
+    List<Allocation> used = new ArrayList<>();
     for (RunningTask running : reregister.getTasksList()) {
-      recoverTask(id, running);
+      Task task = recoverTask(id, running);
+      if (task != null) {
+        used.add(new Allocation(task.frameworkId(), id, task.role(), task.resources()));
+      }
     }
+    allocator.addAgent(id, total, used);
     LOG.info("Re-registered agent {} at {}:{} with {} and {} tasks", id, info.getHostname(), info.getPort(),
         total, reregister.getTasksCount());
     requestAllocation();
     return registered(id);
   }
 
-  /** A task reported by a re-registering agent: tracked again, its resources allocated again. */
-  private void recoverTask(String agentId, RunningTask running) {
+  /**
+   * Before an agent is re-added: its offers are rescinded and the allocator forgets its tasks, which
+   * come back with the agent's report.
+   */
+  private void forgetAllocationsOn(String agentId) {
+    for (Framework framework : frameworks.values()) {
+      for (Map.Entry<String, Offer> offer : List.copyOf(framework.offers().entrySet())) {
+        if (offer.getValue().getAgentId().getValue().equals(agentId)) {
+          OutstandingOffer outstanding = offers.get(offer.getKey());
+          removeOffer(framework, offer.getKey());
+          allocator.recover(framework.id(), agentId, outstanding.role(), outstanding.resources(), Duration.ZERO);
+          if (framework.connected()) {
+            framework.stream().send(Events.rescind(offer.getKey()));
+          }
+        }
+      }
+      for (Task task : framework.tasks().values()) {
+        if (task.agentId().equals(agentId) && task.markResourcesRecovered()) {
+          allocator.recover(framework.id(), agentId, task.role(), task.resources(), Duration.ZERO);
+        }
+      }
+      framework.tasks().values().removeIf(task -> task.agentId().equals(agentId));
+    }
+  }
+
+  /** A task reported by a re-registering agent: tracked again; returned when it still holds resources. */
+  private Task recoverTask(String agentId, RunningTask running) {
     String frameworkId = running.getFrameworkId().getValue();
     Framework framework = frameworks.get(frameworkId);
     if (framework == null) {
@@ -490,21 +611,22 @@ public final class Master {
           : FrameworkInfo.newBuilder().setUser("").setName("").setId(running.getFrameworkId()).build();
       framework = new Framework(frameworkId, info);
       frameworks.put(frameworkId, framework);
-      allocator.addFramework(frameworkId);
+      allocator.addFramework(frameworkId, profile(info, List.of()));
       allocator.deactivateFramework(frameworkId);
     }
     if (TaskStates.isTerminal(running.getState())) {
-      return;
+      return null;
     }
-    Task task = framework.tasks().get(running.getTask().getTaskId().getValue());
-    Resources resources = Resources.of(canonical(running.getTask().getResourcesList()))
-        .allocatedTo(framework.role());
-    if (task == null) {
-      task = new Task(frameworkId, agentId, running.getTask(), resources);
-      framework.tasks().put(task.id(), task);
+    TaskInfo info = running.getTask();
+    Resources resources = OfferResources.fromFramework(info.getResourcesList(), framework.role());
+    if (info.hasExecutor()) {
+      resources = resources.plus(OfferResources.fromFramework(info.getExecutor().getResourcesList(),
+          framework.role()));
     }
-    task.update(Events.masterStatus(running.getTask().getTaskId(), agentId, running.getState(), null, null, clock));
-    allocator.allocated(frameworkId, agentId, resources);
+    Task task = new Task(frameworkId, agentId, OfferResources.roleOf(resources, framework.role()), info, resources);
+    framework.tasks().put(task.id(), task);
+    task.update(Events.masterStatus(info.getTaskId(), agentId, running.getState(), null, null, clock));
+    return task;
   }
 
   private AgentRegistered registered(String agentId) {
@@ -540,7 +662,7 @@ public final class Master {
     if (task != null) {
       task.update(status);
       if (TaskStates.isTerminal(status.getState()) && task.markResourcesRecovered()) {
-        allocator.recover(frameworkId, task.agentId(), task.resources(), Duration.ZERO);
+        allocator.recover(frameworkId, task.agentId(), task.role(), task.resources(), Duration.ZERO);
         requestAllocation();
       }
     }
@@ -565,21 +687,23 @@ public final class Master {
     }
   }
 
-  /** One allocation round: turns grants into offers and sends them, one OFFERS event per framework. */
+  /** One allocation round: turns allocations into offers and sends them, one OFFERS event per framework. */
   public void allocate() {
     allocationPending = false;
     Map<String, List<Offer>> byFramework = new LinkedHashMap<>();
-    for (DrfAllocator.Grant grant : allocator.allocate()) {
-      Framework framework = frameworks.get(grant.frameworkId());
-      Agent agent = agents.get(grant.agentId());
+    for (Allocation allocation : allocator.allocate()) {
+      Framework framework = frameworks.get(allocation.frameworkId());
+      Agent agent = agents.get(allocation.agentId());
       if (framework == null || agent == null || !framework.connected()) {
-        allocator.recover(grant.frameworkId(), grant.agentId(), grant.resources(), Duration.ZERO);
+        allocator.recover(allocation.frameworkId(), allocation.agentId(), allocation.role(),
+            allocation.resources(), Duration.ZERO);
         continue;
       }
       String offerId = String.format("%s-O%d", masterInfo.getId(), nextOfferId++);
-      Resources resources = grant.resources().allocatedTo(framework.role());
-      offers.put(offerId, new OutstandingOffer(framework.id(), agent.id(), resources));
-      Offer offer = Events.offer(offerId, framework, agent, resources);
+      Resources resources = allocation.resources().allocatedTo(allocation.role());
+      Long timer = offerTimeout == null ? null : effects.schedule(offerTimeout, () -> offerTimedOut(offerId));
+      offers.put(offerId, new OutstandingOffer(framework.id(), agent.id(), allocation.role(), resources, timer));
+      Offer offer = Events.offer(offerId, framework, agent, allocation.role(), resources);
       framework.offers().put(offerId, offer);
       byFramework.computeIfAbsent(framework.id(), k -> new ArrayList<>()).add(offer);
     }
@@ -590,17 +714,22 @@ public final class Master {
     }
   }
 
-  /** Resources from a framework, in the canonical form and allocated to its role, for comparison with offers. */
-  private static List<Resource> normalize(Framework framework, List<Resource> resources) {
-    return Resources.of(canonical(resources)).unallocated().allocatedTo(framework.role()).toList();
-  }
-
-  private static List<Resource> canonical(List<Resource> resources) {
-    List<Resource> result = new ArrayList<>(resources.size());
-    for (Resource resource : resources) {
-      result.add(Resources.toPostRefinement(resource));
+  /** What the allocator needs to know of a framework: roles, suppressed roles, offer filters. */
+  private static FrameworkProfile profile(FrameworkInfo info, List<String> suppressedRoles) {
+    List<String> roles = info.getRolesCount() > 0 ? info.getRolesList()
+        : List.of(info.hasRole() ? info.getRole() : "*");
+    Map<String, List<Map<String, Double>>> minimums = new HashMap<>();
+    for (Map.Entry<String, OfferFilters> filter : info.getOfferFiltersMap().entrySet()) {
+      List<Map<String, Double>> alternatives = new ArrayList<>();
+      for (OfferFilters.ResourceQuantities quantities
+          : filter.getValue().getMinAllocatableResources().getQuantitiesList()) {
+        Map<String, Double> alternative = new HashMap<>();
+        quantities.getQuantitiesMap().forEach((name, scalar) -> alternative.put(name, scalar.getValue()));
+        alternatives.add(alternative);
+      }
+      minimums.put(filter.getKey(), alternatives);
     }
-    return result;
+    return new FrameworkProfile(Set.copyOf(roles), Set.copyOf(suppressedRoles), minimums);
   }
 
   private static Duration refuseDuration(double seconds) {

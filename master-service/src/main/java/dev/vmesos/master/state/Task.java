@@ -10,15 +10,17 @@ public final class Task {
 
   private final String frameworkId;
   private final String agentId;
+  private final String role;
   private final TaskInfo info;
   private final Resources resources;
   private TaskState state = TaskState.TASK_STAGING;
   private TaskStatus latestStatus;
   private boolean resourcesRecovered;
 
-  public Task(String frameworkId, String agentId, TaskInfo info, Resources resources) {
+  public Task(String frameworkId, String agentId, String role, TaskInfo info, Resources resources) {
     this.frameworkId = frameworkId;
     this.agentId = agentId;
+    this.role = role;
     this.info = info;
     this.resources = resources;
   }
@@ -35,10 +37,16 @@ public final class Task {
     return agentId;
   }
 
+  /** The role the task's resources are allocated to. */
+  public String role() {
+    return role;
+  }
+
   public TaskInfo info() {
     return info;
   }
 
+  /** Task and executor resources, canonical, allocated to {@link #role()}. */
   public Resources resources() {
     return resources;
   }
@@ -64,5 +72,4 @@ public final class Task {
     resourcesRecovered = true;
     return true;
   }
-
 }

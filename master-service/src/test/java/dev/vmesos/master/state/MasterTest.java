@@ -149,6 +149,13 @@ class MasterTest {
     return sink;
   }
 
+  private RecordingSink subscribe(FrameworkInfo info) {
+    RecordingSink sink = new RecordingSink("stream-" + nextStream++);
+    master.subscribe(Call.newBuilder().setType(Call.Type.SUBSCRIBE)
+        .setSubscribe(Call.Subscribe.newBuilder().setFrameworkInfo(info)).build(), sink);
+    return sink;
+  }
+
   private static String frameworkId(RecordingSink sink) {
     return sink.ofType(Event.Type.SUBSCRIBED).get(0).getSubscribed().getFrameworkId().getValue();
   }
@@ -342,5 +349,76 @@ class MasterTest {
     effects.runTimers();
 
     assertThat(master.frameworks()).isEmpty();
+  }
+
+  @Test
+  void multiRoleFrameworksGetOffersPerRoleWithAllocationInfo() {
+    agent("cpus:4;mem:1024");
+    agent("cpus:4;mem:1024");
+    RecordingSink sink = subscribe(FrameworkInfo.newBuilder().setUser("u").setName("multi")
+        .addRoles("a").addRoles("b")
+        .addCapabilities(FrameworkInfo.Capability.newBuilder().setType(FrameworkInfo.Capability.Type.MULTI_ROLE))
+        .addCapabilities(FrameworkInfo.Capability.newBuilder()
+            .setType(FrameworkInfo.Capability.Type.RESERVATION_REFINEMENT))
+        .build());
+    effects.runTimers();
+
+    List<Offer> offers = sink.ofType(Event.Type.OFFERS).get(0).getOffers().getOffersList();
+
+    assertThat(offers).extracting(o -> o.getAllocationInfo().getRole()).containsExactlyInAnyOrder("a", "b");
+    assertThat(offers).allSatisfy(o -> assertThat(o.getResourcesList()).allSatisfy(r -> {
+      assertThat(r.getAllocationInfo().getRole()).isEqualTo(o.getAllocationInfo().getRole());
+      assertThat(r.hasRole()).as("no legacy role for a refinement-aware framework").isFalse();
+    }));
+  }
+
+  @Test
+  void reservedResourcesComeBackOnlyToTheirRole() {
+    String agentId = agent("cpus:4;mem:1024");
+    RecordingSink web = subscribe(FrameworkInfo.newBuilder().setUser("u").setName("web").setRole("web").build());
+    effects.runTimers();
+    Offer offer = web.lastOffer();
+    dev.vmesos.api.v1.Protos.Resource reserved = dev.vmesos.api.v1.Protos.Resource.newBuilder()
+        .setName("cpus").setType(dev.vmesos.api.v1.Protos.Value.Type.SCALAR)
+        .setScalar(dev.vmesos.api.v1.Protos.Value.Scalar.newBuilder().setValue(2))
+        .addReservations(dev.vmesos.api.v1.Protos.Resource.ReservationInfo.newBuilder()
+            .setType(dev.vmesos.api.v1.Protos.Resource.ReservationInfo.Type.DYNAMIC).setRole("web"))
+        .build();
+    call(web, Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
+        .addOfferIds(offer.getId())
+        .addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.RESERVE)
+            .setReserve(Offer.Operation.Reserve.newBuilder().addResources(reserved)))
+        .setFilters(Filters.newBuilder().setRefuseSeconds(0))));
+    Resources total = master.agents().get(agentId).total();
+    assertThat(total.reservedTo("web").scalar("cpus")).as("2 cpus now reserved to web").isEqualTo(2.0);
+    assertThat(total.unreserved()).isEqualTo(ResourcesParser.parse("cpus:2;mem:1024"));
+
+    RecordingSink batch = subscribe(FrameworkInfo.newBuilder().setUser("u").setName("batch").setRole("batch").build());
+    call(web, Call.newBuilder().setType(Call.Type.SUPPRESS));
+    effects.runTimers();
+    master.allocate();
+
+    assertThat(Resources.of(batch.lastOffer().getResourcesList()).scalar("cpus"))
+        .as("batch sees only the unreserved cpus").isEqualTo(2.0);
+  }
+
+  @Test
+  void anUnansweredOfferIsRescindedAfterTheOfferTimeout() {
+    master = new Master(MasterInfo.newBuilder().setId("m").setIp(16777343).setPort(5050).build(),
+        Duration.ofSeconds(15), Duration.ofSeconds(15), Duration.ofSeconds(30),
+        dev.vmesos.master.allocator.AllocatorConfig.defaults(), clock, effects);
+    agent("cpus:4;mem:1024");
+    RecordingSink sink = subscribe("fw");
+    effects.timers.pollFirstEntry().getValue().run(); // the allocation
+    Offer offer = sink.lastOffer();
+
+    effects.timers.pollFirstEntry().getValue().run(); // the offer timeout fires
+
+    assertThat(sink.ofType(Event.Type.RESCIND)).singleElement()
+        .satisfies(e -> assertThat(e.getRescind().getOfferId()).isEqualTo(offer.getId()));
+    assertThat(master.outstandingOffers()).isZero();
+    effects.timers.pollFirstEntry().getValue().run(); // the allocation it asked for
+    assertThat(master.outstandingOffers()).as("offered again").isEqualTo(1);
+    assertThat(sink.lastOffer().getId()).isNotEqualTo(offer.getId());
   }
 }

@@ -1,0 +1,64 @@
+package dev.vmesos.master;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vmesos.api.config.FlagException;
+import dev.vmesos.api.config.Flags;
+import dev.vmesos.master.allocator.Quota;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MasterConfigTest {
+
+  private static MasterConfig parse(String... args) {
+    Flags flags = Flags.parse(args, Map.of());
+    MasterConfig config = MasterConfig.fromFlags(flags);
+    flags.rejectUnknown();
+    return config;
+  }
+
+  @Test
+  void defaultsAreMesoss() {
+    MasterConfig config = parse();
+    assertThat(config.port()).isEqualTo(5050);
+    assertThat(config.allocationInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.offerTimeout()).isNull();
+    assertThat(config.allocator().roleSorter()).isEqualTo("drf");
+    assertThat(config.allocator().minAllocatable()).containsExactly(Map.of("cpus", 0.01), Map.of("mem", 32.0));
+  }
+
+  @Test
+  void allocatorFlagsAreParsed() {
+    MasterConfig config = parse("--role_sorter=random", "--framework_sorter=maxmin:mem", "--weights=a=2,b=0.5",
+        "--min_allocatable_resources=cpus:1;mem:64|disk:100", "--offer_timeout=30secs",
+        "--quota={\"web\":{\"guarantees\":\"cpus:4;mem:1024\",\"limits\":\"cpus:8\"}}");
+
+    assertThat(config.allocator().roleSorter()).isEqualTo("random");
+    assertThat(config.allocator().frameworkSorter()).isEqualTo("maxmin:mem");
+    assertThat(config.allocator().weights()).containsEntry("a", 2.0).containsEntry("b", 0.5);
+    assertThat(config.allocator().minAllocatable())
+        .containsExactly(Map.of("cpus", 1.0, "mem", 64.0), Map.of("disk", 100.0));
+    assertThat(config.offerTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.allocator().quotas()).containsEntry("web",
+        new Quota(Map.of("cpus", 4.0, "mem", 1024.0), Map.of("cpus", 8.0)));
+  }
+
+  @Test
+  void badAllocatorFlagsNameTheFlag() {
+    for (List<String> bad : List.of(
+        List.of("--role_sorter=fifo", "--role_sorter"),
+        List.of("--framework_sorter=maxmin:", "--framework_sorter"),
+        List.of("--weights=a=0", "--weights"),
+        List.of("--weights=a", "--weights"),
+        List.of("--min_allocatable_resources=cpus:-1", "--min_allocatable_resources"),
+        List.of("--quota={\"web\":{\"guarantees\":\"cpus:8\",\"limits\":\"cpus:4\"}}", "--quota"),
+        List.of("--quota=not json", "--quota"),
+        List.of("--offer_timeout=soon", "--offer_timeout"))) {
+      assertThatThrownBy(() -> parse(bad.get(0))).as(bad.get(0))
+          .isInstanceOf(FlagException.class).hasMessageContaining(bad.get(1));
+    }
+  }
+}
