@@ -562,6 +562,10 @@ public final class HierarchicalAllocator {
 
     boolean offerToFramework(RoleSlot slot, FrameworkSlot framework, boolean guaranteeStage) {
       AgentBits reserved = reservedFor(slot.name);
+      Caps caps = caps(slot, guaranteeStage);
+      if (caps != null && reserved == null && !couldBeWorthOffering(framework, slot.name, caps)) {
+        return false;  // at its limit (or held back by headroom): no agent can change that
+      }
       int from = 0;
       while (true) {
         int index = AgentBits.next(from, freeUnreserved, reserved, framework.filtered, framework.skipped);
@@ -569,7 +573,7 @@ public final class HierarchicalAllocator {
           return false;
         }
         AgentSlot agent = agentSlots.get(index);
-        Resources offer = offerable(agent, slot, guaranteeStage);
+        Resources offer = offerable(agent, slot, caps);
         Quantities quantities = offer == agent.free && agent.reservedRoles.isEmpty()
             ? agent.freeUnreservedQuantities : Quantities.of(offer);
         if (offer.isEmpty() || !worthOffering(framework, slot.name, quantities)) {
@@ -582,34 +586,70 @@ public final class HierarchicalAllocator {
       }
     }
 
-    /** What the agent has for this role, within its limit and the headroom others' guarantees need. */
-    Resources offerable(AgentSlot agent, RoleSlot slot, boolean guaranteeStage) {
+    /** What the agent has for this role, within the role's caps. */
+    Resources offerable(AgentSlot agent, RoleSlot slot, Caps caps) {
       Resources available = agent.reservedRoles.isEmpty() ? agent.free : agent.free.allocatableTo(slot.name);
+      return caps == null ? available : trim(available, caps.any(), caps.unreserved());
+    }
+
+    /**
+     * The most the role may be offered now, per resource name: what its limits leave (and, in the
+     * guarantee stage, its unmet guarantee), and of unreserved resources what the headroom for other
+     * roles' unmet guarantees leaves. Null when nothing caps it. Independent of the agent.
+     */
+    Caps caps(RoleSlot slot, boolean guaranteeStage) {
       Quota quota = slot.quota;
       if (quota.isNone() && unmetTotal.isEmpty()) {
-        return available;
+        return null;
       }
       Quantities consumed = roleSorter.allocation(slot.name);
-      Map<String, Double> max = new TreeMap<>();
+      Map<String, Double> any = new HashMap<>();
       for (Map.Entry<String, Double> limit : quota.limits().entrySet()) {
-        max.put(limit.getKey(), Math.max(0, limit.getValue() - consumed.get(limit.getKey())));
+        any.put(limit.getKey(), Math.max(0, limit.getValue() - consumed.get(limit.getKey())));
       }
       if (guaranteeStage) {
         for (Map.Entry<String, Double> g : unmet.getOrDefault(slot.name, Quantities.EMPTY).toMap().entrySet()) {
-          max.merge(g.getKey(), g.getValue(), Math::min);
+          any.merge(g.getKey(), g.getValue(), Math::min);
         }
       }
-      Map<String, Double> unreservedMax = new TreeMap<>();
+      Map<String, Double> unreserved = new HashMap<>();
       if (!unmetTotal.isEmpty()) {
         Quantities othersUnmet = unmetTotal.minus(unmet.getOrDefault(slot.name, Quantities.EMPTY));
         for (Map.Entry<String, Double> need : othersUnmet.toMap().entrySet()) {
-          unreservedMax.put(need.getKey(), Math.max(0, unreservedAvailable.get(need.getKey()) - need.getValue()));
+          unreserved.put(need.getKey(), Math.max(0, unreservedAvailable.get(need.getKey()) - need.getValue()));
         }
       }
-      if (max.isEmpty() && unreservedMax.isEmpty()) {
-        return available;
+      return any.isEmpty() && unreserved.isEmpty() ? null : new Caps(any, unreserved);
+    }
+
+    /** Whether anything within the caps could meet the minimums (global, and the framework's own). */
+    boolean couldBeWorthOffering(FrameworkSlot framework, String role, Caps caps) {
+      if (!withinCaps(config.minAllocatable(), caps)) {
+        return false;
       }
-      return trim(available, max, unreservedMax);
+      List<Map<String, Double>> own = framework.profile.minAllocatable().get(role);
+      return own == null || own.isEmpty() || withinCaps(own, caps);
+    }
+
+    private boolean withinCaps(List<Map<String, Double>> alternatives, Caps caps) {
+      if (alternatives.isEmpty()) {
+        return true;
+      }
+      for (Map<String, Double> alternative : alternatives) {
+        boolean fits = true;
+        for (Map.Entry<String, Double> need : alternative.entrySet()) {
+          double cap = Math.min(caps.any().getOrDefault(need.getKey(), Double.MAX_VALUE),
+              caps.unreserved().getOrDefault(need.getKey(), Double.MAX_VALUE));
+          if (cap < need.getValue()) {
+            fits = false;
+            break;
+          }
+        }
+        if (fits) {
+          return true;
+        }
+      }
+      return false;
     }
 
     void grant(RoleSlot slot, FrameworkSlot framework, AgentSlot agent, Resources offer, Quantities quantities) {
@@ -670,6 +710,10 @@ public final class HierarchicalAllocator {
       List<Map<String, Double>> own = framework.profile.minAllocatable().get(role);
       return own == null || own.isEmpty() || meetsMinimum(quantities, own);
     }
+  }
+
+  /** Per-name caps on what a role may be offered now: on any resource, and on unreserved ones. */
+  private record Caps(Map<String, Double> any, Map<String, Double> unreserved) {
   }
 
   private static String parent(String role) {

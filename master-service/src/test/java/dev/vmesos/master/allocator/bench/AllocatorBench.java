@@ -34,13 +34,13 @@ public final class AllocatorBench {
     }
     List<Cell> plan = options.plan();
     String machine = machine(options.heap());
-    System.out.println("vmesos allocator benchmark: " + plan.size() + " cells on " + machine);
+    System.out.println("vmesos allocator benchmark: " + plan.size() + " cells on " + machine + ", load " + loadAverage());
     long start = System.nanoTime();
     CellRunner runner = new CellRunner(options.out(), options.heap(), 1);
     List<CellResult> results = new ArrayList<>();
     for (int i = 0; i < plan.size(); i++) {
       Cell cell = plan.get(i);
-      System.out.printf("[%d/%d] %s ...%n", i + 1, plan.size(), cell.description());
+      System.out.printf("[%d/%d] %s (load %s) ...%n", i + 1, plan.size(), cell.description(), loadAverage());
       CellResult result = runner.run(cell);
       System.out.println("        " + result.summary());
       results.add(result);
@@ -64,10 +64,19 @@ public final class AllocatorBench {
     if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
       memory = os.getTotalMemorySize();
     }
-    return String.format(Locale.ROOT, "%d cores, %.0f GiB, %s (%s %s), %s %s, forks -Xmx%s",
+    return String.format(Locale.ROOT, "%d cores, %.0f GiB, %s (%s %s), %s %s, forks -Xms=-Xmx=%s pre-touched",
         Runtime.getRuntime().availableProcessors(), memory / (1024.0 * 1024 * 1024), cpuModel(),
         System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"),
         System.getProperty("os.name"), System.getProperty("os.version"), heap);
+  }
+
+  /** The 1-minute load average: other work on a 2-core machine shows in the figures. */
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException e) {
+      return "unknown";
+    }
   }
 
   private static String cpuModel() {

@@ -18,7 +18,7 @@ record BenchOptions(boolean quick, List<String> cells, int rounds, int warmups, 
 
   static final String USAGE = """
       usage: ./vmesos bench allocator [options]
-        --quick              a small grid for a smoke run (about a minute)
+        --quick              a small grid for a smoke run (under a minute)
         --cells=LIST         only these cells, comma-separated: AGENTSxFRAMEWORKS (DeclineOffers,
                              e.g. 10000x1000), quota (LargeAndSmallQuota round 1), quota2 (its
                              round 2), addagents (addAgent x 10k)

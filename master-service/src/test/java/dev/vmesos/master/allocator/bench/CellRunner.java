@@ -30,7 +30,7 @@ final class CellRunner {
 
   /**
    * @param outDir where JMH's reports and the round logs go
-   * @param heap   the forked JVM's heap ({@code -Xms} = {@code -Xmx}), e.g. {@code 8g}
+   * @param heap   the forked JVM's heap ({@code -Xms} = {@code -Xmx}, pre-touched), e.g. {@code 8g}
    * @param forks  1 for a fresh JVM per cell; 0 runs in this JVM (tests only: figures are unreliable)
    */
   CellRunner(Path outDir, String heap, int forks) {
@@ -63,7 +63,10 @@ final class CellRunner {
         .param("roundLog", roundLog.toString())
         .output(report.toString());
     if (forks > 0) {
-      options.jvmArgs("-Xms" + heap, "-Xmx" + heap);
+      // A fixed heap, touched before the benchmark starts: on a VM a page's first touch is slow (the
+      // host backs it then), and an untouched multi-GiB eden would charge that to the measured
+      // rounds, which a long-running master never pays.
+      options.jvmArgs("-Xms" + heap, "-Xmx" + heap, "-XX:+AlwaysPreTouch");
     }
     switch (cell.kind()) {
       case DECLINE_OFFERS, ADD_AGENTS -> options

@@ -43,6 +43,10 @@ record Reference(String mesos, Double targetMs) {
   }
 
   String target() {
-    return targetMs == null ? "—" : "≤ " + CellResult.millis(targetMs);
+    if (targetMs == null) {
+      return "—";
+    }
+    return targetMs >= 1000 ? String.format(java.util.Locale.ROOT, "≤ %.0f s", targetMs / 1000)
+        : String.format(java.util.Locale.ROOT, "≤ %.0f ms", targetMs);
   }
 }

@@ -7,11 +7,12 @@ import java.util.List;
 final class ResultTable {
 
   static final String NOTES = """
-      Times are of allocate() alone (addAgent: adding all agents), JMH single-shot, one forked JVM per cell.
-      DeclineOffers rounds are numbered from 0 as Mesos numbers them; warm-up rounds ran on a separate
-      smaller cluster. Offers: made in the first -> last measured round. Mesos figures from
-      shared/PERFORMANCE.md ("here": Mesos built from source on a 2-core machine of this kind; others on
-      hardware their sources do not name). Verdict: the median against vmesos's target.
+      Times are of allocate() alone (addAgent: adding all agents), JMH single-shot, one forked JVM per
+      cell. DeclineOffers rounds are numbered from 0 as Mesos numbers them; warm-up rounds ran on a
+      separate, smaller cluster. Offers: made in the first → last measured round (with 1 framework,
+      round 0 offers every agent and round 1 nothing, so the median is their mean). Mesos figures from
+      shared/PERFORMANCE.md ("here": Mesos built from source on a 2-core machine of this kind; the
+      others on hardware their sources do not name). Verdict: the median against vmesos's target.
       """;
 
   private static final String[] HEADER =
