@@ -190,13 +190,7 @@ public final class DrfSorter implements Sorter {
       double t = total.get(resource);
       share = t > 0 ? c.allocation.get(resource) / t : 0;
     } else {
-      int n = Math.min(c.allocation.size(), total.size());
-      for (int i = 0; i < n; i++) {
-        double t = total.get(i);
-        if (t > 0) {
-          share = Math.max(share, c.allocation.get(i) / t);
-        }
-      }
+      share = c.allocation.dominantShare(total);
     }
     return share / c.weight;
   }

@@ -203,10 +203,6 @@ public final class HierarchicalAllocator {
     agent.total = newTotal;
   }
 
-  public boolean hasAgent(String agentId) {
-    return agentsById.containsKey(agentId);
-  }
-
   // ---------------------------------------------------------------------------------------------
   // Frameworks
 
@@ -335,15 +331,6 @@ public final class HierarchicalAllocator {
     role(role).quota = quota;
   }
 
-  public Quota quota(String role) {
-    RoleSlot slot = roles.get(role);
-    return slot == null ? Quota.NONE : slot.quota;
-  }
-
-  public double weight(String role) {
-    return config.weights().getOrDefault(role, 1.0);
-  }
-
   private RoleSlot role(String name) {
     RoleSlot slot = roles.get(name);
     if (slot == null) {
@@ -383,18 +370,6 @@ public final class HierarchicalAllocator {
       framework.filtered.set(agent.index);
       framework.filteredUntil.put(agent.index, until);
       filterExpiries.add(new FilterExpiry(until, frameworkId, agent.index));
-    }
-  }
-
-  /** Marks resources on an agent as allocated to a framework (tasks found on a re-registered agent). */
-  public void allocated(String frameworkId, String agentId, String role, Resources resources) {
-    Resources used = resources.unallocated();
-    track(frameworkId, role, Quantities.of(used));
-    AgentSlot agent = agentsById.get(agentId);
-    if (agent != null) {
-      Quantities before = agent.freeUnreservedQuantities;
-      agent.free = agent.free.minus(used);
-      refreshAgent(agent, before);
     }
   }
 
@@ -790,29 +765,13 @@ public final class HierarchicalAllocator {
     return share(total);
   }
 
-  /** The role's dominant share (unweighted). */
-  public double roleShare(String role) {
-    return roles.containsKey(role) ? share(roleSorter.allocation(role)) : 0;
-  }
-
   /** What is offered or allocated to a role. */
   public Map<String, Double> roleAllocation(String role) {
     return roles.containsKey(role) ? roleSorter.allocation(role).toMap() : Map.of();
   }
 
-  public Map<String, Double> clusterTotal() {
-    return clusterTotal.toMap();
-  }
-
   private double share(Quantities allocation) {
-    double share = 0;
-    for (int i = 0; i < allocation.size(); i++) {
-      double t = clusterTotal.get(i);
-      if (t > 0) {
-        share = Math.max(share, allocation.get(i) / t);
-      }
-    }
-    return share;
+    return allocation.dominantShare(clusterTotal);
   }
 
   /** Metrics under Mesos's key names ({@code allocator/mesos/...}), plus per-framework shares. */

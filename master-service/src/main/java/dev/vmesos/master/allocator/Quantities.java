@@ -115,6 +115,18 @@ public final class Quantities {
     return new Quantities(v);
   }
 
+  /** The largest fraction of {@code total} this holds of any resource: DRF's dominant share; 0 if none. */
+  public double dominantShare(Quantities total) {
+    double share = 0;
+    int n = Math.min(values.length, total.values.length);
+    for (int i = 0; i < n; i++) {
+      if (total.values[i] > 0) {
+        share = Math.max(share, values[i] / total.values[i]);
+      }
+    }
+    return share;
+  }
+
   /** True when every quantity here is at least the other's. */
   public boolean contains(Quantities other) {
     for (int i = 0; i < other.values.length; i++) {

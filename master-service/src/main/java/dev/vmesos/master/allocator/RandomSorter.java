@@ -142,15 +142,7 @@ public final class RandomSorter implements Sorter {
   /** The dominant share (for metrics); it plays no part in the order. */
   @Override
   public double share(String client) {
-    Quantities allocation = client(client).allocation;
-    double share = 0;
-    for (int i = 0; i < allocation.size(); i++) {
-      double t = total.get(i);
-      if (t > 0) {
-        share = Math.max(share, allocation.get(i) / t);
-      }
-    }
-    return share;
+    return client(client).allocation.dominantShare(total);
   }
 
   private Client client(String name) {
