@@ -98,23 +98,7 @@ public final class RandomSorter implements Sorter {
 
   @Override
   public String first() {
-    double sum = 0;
-    for (Client c : active.values()) {
-      sum += c.weight;
-    }
-    if (active.isEmpty()) {
-      return null;
-    }
-    double pick = random.nextDouble() * sum;
-    String last = null;
-    for (Map.Entry<String, Client> e : active.entrySet()) {
-      pick -= e.getValue().weight;
-      last = e.getKey();
-      if (pick < 0) {
-        return last;
-      }
-    }
-    return last;
+    return draw(active);
   }
 
   /** A weighted random permutation of the active clients. */
@@ -123,20 +107,29 @@ public final class RandomSorter implements Sorter {
     List<String> order = new ArrayList<>();
     Map<String, Client> left = new LinkedHashMap<>(active);
     while (!left.isEmpty()) {
-      double sum = left.values().stream().mapToDouble(c -> c.weight).sum();
-      double pick = random.nextDouble() * sum;
-      String chosen = null;
-      for (Map.Entry<String, Client> e : left.entrySet()) {
-        pick -= e.getValue().weight;
-        chosen = e.getKey();
-        if (pick < 0) {
-          break;
-        }
-      }
+      String chosen = draw(left);
       order.add(chosen);
       left.remove(chosen);
     }
     return order;
+  }
+
+  /** One client drawn with probability proportional to its weight; null when there is none. */
+  private String draw(Map<String, Client> candidates) {
+    double sum = 0;
+    for (Client c : candidates.values()) {
+      sum += c.weight;
+    }
+    double pick = random.nextDouble() * sum;
+    String last = null;
+    for (Map.Entry<String, Client> e : candidates.entrySet()) {
+      pick -= e.getValue().weight;
+      last = e.getKey();
+      if (pick < 0) {
+        return last;
+      }
+    }
+    return last;
   }
 
   /** The dominant share (for metrics); it plays no part in the order. */
