@@ -152,6 +152,11 @@ public final class DrfSorter implements Sorter {
   }
 
   @Override
+  public double weight(String client) {
+    return client(client).weight;
+  }
+
+  @Override
   public double share(String client) {
     refresh();
     return client(client).share;

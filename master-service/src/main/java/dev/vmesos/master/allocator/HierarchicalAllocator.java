@@ -331,6 +331,31 @@ public final class HierarchicalAllocator {
     role(role).quota = quota;
   }
 
+  /** Quotas by role (roles without one left out). */
+  public Map<String, Quota> quotas() {
+    Map<String, Quota> quotas = new TreeMap<>();
+    roles.forEach((name, slot) -> {
+      if (!slot.quota.isNone()) {
+        quotas.put(name, slot.quota);
+      }
+    });
+    return quotas;
+  }
+
+  /** Weights by role, for every role the allocator knows. */
+  public Map<String, Double> weights() {
+    Map<String, Double> weights = new TreeMap<>();
+    for (String role : roles.keySet()) {
+      weights.put(role, roleSorter.weight(role));
+    }
+    return weights;
+  }
+
+  /** Every role the allocator knows: of frameworks, quotas, reservations or weights. */
+  public java.util.Set<String> roleNames() {
+    return new java.util.TreeSet<>(roles.keySet());
+  }
+
   private RoleSlot role(String name) {
     RoleSlot slot = roles.get(name);
     if (slot == null) {

@@ -75,6 +75,11 @@ public final class RandomSorter implements Sorter {
   }
 
   @Override
+  public double weight(String client) {
+    return client(client).weight;
+  }
+
+  @Override
   public void allocated(String client, Quantities quantities) {
     Client c = client(client);
     c.allocation = c.allocation.plus(quantities);

@@ -25,6 +25,8 @@ public interface Sorter {
 
   void updateWeight(String client, double weight);
 
+  double weight(String client);
+
   /** Resources offered or allocated to the client. */
   void allocated(String client, Quantities quantities);
 

@@ -69,6 +69,10 @@ public final class Master {
   private long nextAgentId;
   private long nextOfferId;
   private boolean allocationPending;
+  private final List<MasterListener> listeners = new ArrayList<>();
+  /** Frameworks removed, newest last, at most {@link #COMPLETED_KEPT}. */
+  private final java.util.ArrayDeque<Framework> completedFrameworks = new java.util.ArrayDeque<>();
+  private static final int COMPLETED_KEPT = 50;
 
   /**
    * An offer made and not yet answered: its role and resources in canonical form, allocated to the
@@ -106,6 +110,19 @@ public final class Master {
     return agents;
   }
 
+  /** Frameworks removed from this master, oldest first (bounded). */
+  public java.util.Collection<Framework> completedFrameworks() {
+    return completedFrameworks;
+  }
+
+  public HierarchicalAllocator allocator() {
+    return allocator;
+  }
+
+  public void addListener(MasterListener listener) {
+    listeners.add(listener);
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Scheduler API
 
@@ -130,6 +147,9 @@ public final class Master {
       frameworks.put(id, framework);
       LOG.info("Framework {} ({}) subscribed, roles {}, stream {}", id, info.getName(), framework.roles(),
           sink.streamId());
+      for (MasterListener listener : listeners) {
+        listener.frameworkAdded(framework);
+      }
     } else {
       if (framework.connected()) {
         framework.stream().send(Events.error("Framework failed over"));
@@ -139,6 +159,9 @@ public final class Master {
       rescindOffers(framework);
       framework.info(info);
       LOG.info("Framework {} ({}) re-subscribed (failover), stream {}", id, info.getName(), sink.streamId());
+      for (MasterListener listener : listeners) {
+        listener.frameworkUpdated(framework);
+      }
     }
     FrameworkProfile profile = profile(info, call.getSubscribe().getSuppressedRolesList());
     if (allocator.hasFramework(id)) {
@@ -310,6 +333,9 @@ public final class Master {
     Task tracked = new Task(framework.id(), agent.id(), OfferResources.roleOf(needed, defaultRole), task, needed);
     tracked.update(Events.masterStatus(task.getTaskId(), agent.id(), TaskState.TASK_STAGING, null, null, clock));
     framework.tasks().put(taskId, tracked);
+    for (MasterListener listener : listeners) {
+      listener.taskAdded(tracked);
+    }
     LOG.info("Launching task {} of framework {} on agent {} with {}", taskId, framework.id(), agent.id(), needed);
     effects.sendToAgent(agent.id(), RunTask.newBuilder().setFrameworkInfo(framework.info()).setTask(task).build());
     return available.minus(needed);
@@ -480,6 +506,13 @@ public final class Master {
     framework.stream(null);
     allocator.removeFramework(framework.id());
     frameworks.remove(framework.id());
+    completedFrameworks.addLast(framework);
+    if (completedFrameworks.size() > COMPLETED_KEPT) {
+      completedFrameworks.removeFirst();
+    }
+    for (MasterListener listener : listeners) {
+      listener.frameworkRemoved(framework);
+    }
     LOG.info("Removed framework {} ({} tasks shut down)", framework.id(), framework.tasks().size());
     requestAllocation();
   }
@@ -550,6 +583,9 @@ public final class Master {
     agents.put(id, new Agent(id, info, total));
     allocator.addAgent(id, total, List.of());
     LOG.info("Registered agent {} at {}:{} with {}", id, info.getHostname(), info.getPort(), total);
+    for (MasterListener listener : listeners) {
+      listener.agentAdded(agents.get(id));
+    }
     requestAllocation();
     return registered(id);
   }
@@ -661,6 +697,9 @@ public final class Master {
     Task task = framework.tasks().get(status.getTaskId().getValue());
     if (task != null) {
       task.update(status);
+      for (MasterListener listener : listeners) {
+        listener.taskUpdated(task, status);
+      }
       if (TaskStates.isTerminal(status.getState()) && task.markResourcesRecovered()) {
         allocator.recover(frameworkId, task.agentId(), task.role(), task.resources(), Duration.ZERO);
         requestAllocation();
