@@ -26,14 +26,16 @@ import java.util.Map;
  * @param heartbeatInterval   interval of HEARTBEAT events to schedulers ({@code --heartbeat_interval})
  * @param allocationInterval  batch allocation period ({@code --allocation_interval})
  * @param agentPingInterval   how often agents ping the master ({@code --agent_ping_interval})
+ * @param maxAgentPingTimeouts pings an agent may miss in a row before it is unreachable
+ *                            ({@code --max_agent_ping_timeouts}, Mesos default 5)
  * @param offerTimeout        unanswered offers are rescinded after this; null: never ({@code --offer_timeout})
  * @param allocator           sorters, weights, minimum allocatable resources and quotas
  *                            ({@code --role_sorter}, {@code --framework_sorter}, {@code --weights},
  *                            {@code --min_allocatable_resources}, {@code --quota})
  */
 public record MasterConfig(String ip, int port, String hostname, Duration heartbeatInterval,
-                           Duration allocationInterval, Duration agentPingInterval, Duration offerTimeout,
-                           AllocatorConfig allocator) {
+                           Duration allocationInterval, Duration agentPingInterval, int maxAgentPingTimeouts,
+                           Duration offerTimeout, AllocatorConfig allocator) {
 
   public static final int DEFAULT_PORT = 5050;
 
@@ -49,7 +51,7 @@ public record MasterConfig(String ip, int port, String hostname, Duration heartb
   /** Defaults for a master on loopback: the values Mesos uses. */
   public static MasterConfig defaults() {
     return new MasterConfig("127.0.0.1", DEFAULT_PORT, "127.0.0.1", Duration.ofSeconds(15),
-        Duration.ofSeconds(1), Duration.ofSeconds(15), null, AllocatorConfig.defaults());
+        Duration.ofSeconds(1), Duration.ofSeconds(15), 5, null, AllocatorConfig.defaults());
   }
 
   public static MasterConfig fromFlags(Flags flags) {
@@ -75,28 +77,34 @@ public record MasterConfig(String ip, int port, String hostname, Duration heartb
         flags.duration("heartbeat_interval", Duration.ofSeconds(15)),
         flags.duration("allocation_interval", Duration.ofSeconds(1)),
         flags.duration("agent_ping_interval", Duration.ofSeconds(15)),
+        flags.integer("max_agent_ping_timeouts", 5, 1, 1000),
         flags.duration("offer_timeout", null),
         allocator);
   }
 
   public MasterConfig withPort(int newPort) {
     return new MasterConfig(ip, newPort, hostname, heartbeatInterval, allocationInterval, agentPingInterval,
-        offerTimeout, allocator);
+        maxAgentPingTimeouts, offerTimeout, allocator);
   }
 
   public MasterConfig withHeartbeatInterval(Duration interval) {
-    return new MasterConfig(ip, port, hostname, interval, allocationInterval, agentPingInterval, offerTimeout,
-        allocator);
+    return new MasterConfig(ip, port, hostname, interval, allocationInterval, agentPingInterval, maxAgentPingTimeouts,
+        offerTimeout, allocator);
   }
 
   public MasterConfig withOfferTimeout(Duration timeout) {
-    return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, agentPingInterval, timeout,
-        allocator);
+    return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, agentPingInterval, maxAgentPingTimeouts,
+        timeout, allocator);
+  }
+
+  public MasterConfig withAgentPing(Duration interval, int maxTimeouts) {
+    return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, interval, maxTimeouts,
+        offerTimeout, allocator);
   }
 
   public MasterConfig withAllocator(AllocatorConfig newAllocator) {
     return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, agentPingInterval,
-        offerTimeout, newAllocator);
+        maxAgentPingTimeouts, offerTimeout, newAllocator);
   }
 
   private static String sorter(Flags flags, String flag) {

@@ -68,7 +68,8 @@ public final class MasterVerticle extends VerticleBase {
     return listenHttp()
         .compose(v -> {
           master = new Master(masterInfo(server.actualPort()), config.heartbeatInterval(),
-              config.agentPingInterval(), config.offerTimeout(), config.allocator(), Clock.systemUTC(),
+              config.agentPingInterval(), config.maxAgentPingTimeouts(), config.offerTimeout(), config.allocator(),
+              Clock.systemUTC(),
               new VertxEffects());
           scheduler = new SchedulerEndpoint(master);
           return listenOnBus();
@@ -130,6 +131,11 @@ public final class MasterVerticle extends VerticleBase {
         message.reply(Ack.getDefaultInstance());
       } else if (body instanceof Ping ping) {
         message.reply(master.ping(ping));
+      } else if (body instanceof dev.vmesos.api.internal.Internal.ExecutorToFrameworkMessage executorMessage) {
+        master.executorMessage(executorMessage);
+        if (message.replyAddress() != null) {
+          message.reply(Ack.getDefaultInstance());
+        }
       } else {
         LOG.warn("Unexpected message on {}: {}", Addresses.MASTER_LEADER,
             body == null ? "null" : body.getClass().getName());

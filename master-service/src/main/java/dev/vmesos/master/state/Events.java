@@ -55,6 +55,25 @@ public final class Events {
         .setRescind(Event.Rescind.newBuilder().setOfferId(OfferID.newBuilder().setValue(offerId))).build();
   }
 
+  /** Operation feedback for an operation the master did not perform, or does not know. */
+  public static Event operationStatus(dev.vmesos.api.v1.Protos.OperationID operationId, String agentId,
+                                      dev.vmesos.api.v1.Protos.OperationState state, String message) {
+    dev.vmesos.api.v1.Protos.OperationStatus.Builder status = dev.vmesos.api.v1.Protos.OperationStatus.newBuilder()
+        .setOperationId(operationId).setState(state).setMessage(message);
+    if (agentId != null && !agentId.isEmpty()) {
+      status.setAgentId(AgentID.newBuilder().setValue(agentId));
+    }
+    return Event.newBuilder().setType(Event.Type.UPDATE_OPERATION_STATUS)
+        .setUpdateOperationStatus(Event.UpdateOperationStatus.newBuilder().setStatus(status)).build();
+  }
+
+  /** An executor's message for its scheduler. */
+  public static Event message(AgentID agentId, dev.vmesos.api.v1.Protos.ExecutorID executorId, ByteString data) {
+    return Event.newBuilder().setType(Event.Type.MESSAGE)
+        .setMessage(Event.Message.newBuilder().setAgentId(agentId).setExecutorId(executorId).setData(data))
+        .build();
+  }
+
   public static Event offers(List<Offer> offers) {
     return Event.newBuilder().setType(Event.Type.OFFERS)
         .setOffers(Event.Offers.newBuilder().addAllOffers(offers)).build();

@@ -3,6 +3,9 @@ package dev.vmesos.master.state;
 import com.google.protobuf.ByteString;
 import dev.vmesos.api.TaskStates;
 import dev.vmesos.api.internal.Internal.AgentRegistered;
+import dev.vmesos.api.internal.Internal.FrameworkToExecutorMessage;
+import dev.vmesos.api.internal.Internal.ShutdownExecutor;
+import dev.vmesos.api.internal.Internal.ExecutorToFrameworkMessage;
 import dev.vmesos.api.internal.Internal.KillTask;
 import dev.vmesos.api.internal.Internal.Ping;
 import dev.vmesos.api.internal.Internal.Pong;
@@ -35,6 +38,7 @@ import dev.vmesos.master.allocator.FrameworkProfile;
 import dev.vmesos.master.allocator.HierarchicalAllocator;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -69,6 +73,11 @@ public final class Master {
   private long nextAgentId;
   private long nextOfferId;
   private boolean allocationPending;
+  private final int maxAgentPingTimeouts;
+  /** When each registered agent was last heard from (registration, ping or update). */
+  private final Map<String, Instant> lastSeen = new HashMap<>();
+  /** Agents that stopped answering, until they re-register. */
+  private final Map<String, Agent> unreachableAgents = new LinkedHashMap<>();
   private final List<MasterListener> listeners = new ArrayList<>();
   /** Frameworks removed, newest last, at most {@link #COMPLETED_KEPT}. */
   private final java.util.ArrayDeque<Framework> completedFrameworks = new java.util.ArrayDeque<>();
@@ -84,11 +93,18 @@ public final class Master {
 
   public Master(MasterInfo masterInfo, Duration heartbeatInterval, Duration agentPingInterval, Clock clock,
                 MasterEffects effects) {
-    this(masterInfo, heartbeatInterval, agentPingInterval, null, AllocatorConfig.defaults(), clock, effects);
+    this(masterInfo, heartbeatInterval, agentPingInterval, 5, null, AllocatorConfig.defaults(), clock, effects);
   }
 
+  /**
+   * @param agentPingInterval    how often agents ping; an agent silent for {@code maxAgentPingTimeouts}
+   *                             intervals is unreachable
+   * @param offerTimeout         unanswered offers are rescinded after this; null: never
+   */
   public Master(MasterInfo masterInfo, Duration heartbeatInterval, Duration agentPingInterval,
-                Duration offerTimeout, AllocatorConfig allocatorConfig, Clock clock, MasterEffects effects) {
+                int maxAgentPingTimeouts, Duration offerTimeout, AllocatorConfig allocatorConfig, Clock clock,
+                MasterEffects effects) {
+    this.maxAgentPingTimeouts = maxAgentPingTimeouts;
     this.masterInfo = masterInfo;
     this.heartbeatInterval = heartbeatInterval;
     this.agentPingInterval = agentPingInterval;
@@ -96,6 +112,7 @@ public final class Master {
     this.effects = effects;
     this.offerTimeout = offerTimeout;
     this.allocator = new HierarchicalAllocator(allocatorConfig, clock);
+    effects.schedulePeriodic(agentPingInterval, this::checkAgents);
   }
 
   public MasterInfo masterInfo() {
@@ -241,6 +258,17 @@ public final class Master {
         return acknowledge(framework, call.getAcknowledge());
       }
       case RECONCILE -> reconcile(framework, call.getReconcile());
+      case SHUTDOWN -> shutdownExecutor(framework, call.getShutdown());
+      case MESSAGE -> frameworkMessage(framework, call.getMessage());
+      case REQUEST -> LOG.info("Framework {} sent REQUEST for {} agent(s); offers follow DRF, as in Mesos",
+          frameworkId, call.getRequest().getRequestsCount());
+      case UPDATE_FRAMEWORK -> {
+        return updateFramework(framework, call.getUpdateFramework());
+      }
+      case ACCEPT_INVERSE_OFFERS, DECLINE_INVERSE_OFFERS, ACKNOWLEDGE_OPERATION_STATUS ->
+          LOG.debug("Framework {}: {} has nothing to act on (no inverse offers or operations are tracked)",
+              frameworkId, call.getType());
+      case RECONCILE_OPERATIONS -> reconcileOperations(framework, call.getReconcileOperations());
       default -> {
         return CallResult.notImplemented("'" + call.getType() + "' calls are not supported by this master yet");
       }
@@ -292,12 +320,19 @@ public final class Master {
         }
         case RESERVE -> available = reserve(framework, agent, operation.getReserve(), available);
         case UNRESERVE -> available = unreserve(framework, agent, operation.getUnreserve(), available);
-        default -> LOG.warn("Framework {}: operation {} is not supported yet; ignored", framework.id(),
-            operation.getType());
+        case LAUNCH_GROUP -> {
+          for (TaskInfo task : operation.getLaunchGroup().getTaskGroup().getTasksList()) {
+            sendUpdate(framework, Events.masterStatus(task.getTaskId(), agent.id(), TaskState.TASK_ERROR,
+                TaskStatus.Reason.REASON_TASK_GROUP_INVALID,
+                "LAUNCH_GROUP is not supported by this vmesos master yet", clock));
+          }
+        }
+        default -> unsupportedOperation(framework, agent, operation);
       }
     }
     Duration refuse = refuseDuration(accept.hasFilters() ? accept.getFilters().getRefuseSeconds() : 5.0);
     recover(framework.id(), agent.id(), available, refuse);
+    requestAllocation();
   }
 
   /** Validates and launches one task from the offered resources; returns what is left of them. */
@@ -407,6 +442,7 @@ public final class Master {
       removeOffer(framework, offerId.getValue());
       allocator.recover(framework.id(), offer.agentId(), offer.role(), offer.resources(), refuse);
     }
+    requestAllocation();
   }
 
   /** Gives resources (allocated to one or more roles) back to the allocator. */
@@ -414,6 +450,97 @@ public final class Master {
     for (Map.Entry<String, Resources> part : OfferResources.byRole(resources).entrySet()) {
       allocator.recover(frameworkId, agentId, part.getKey(), part.getValue(), refuse);
     }
+  }
+
+  /**
+   * Operations vmesos does not perform (volumes, disks): the framework is told, through operation
+   * feedback when the operation has an id; the offered resources it named go back unused.
+   */
+  private void unsupportedOperation(Framework framework, Agent agent, Offer.Operation operation) {
+    String message = "Operation " + operation.getType() + " is not supported by this vmesos master";
+    LOG.warn("Framework {}: {}", framework.id(), message);
+    if (operation.hasId()) {
+      sendEvent(framework, Events.operationStatus(operation.getId(), agent.id(),
+          dev.vmesos.api.v1.Protos.OperationState.OPERATION_ERROR, message));
+    }
+  }
+
+  private void reconcileOperations(Framework framework, Call.ReconcileOperations reconcile) {
+    for (Call.ReconcileOperations.Operation operation : reconcile.getOperationsList()) {
+      String agentId = operation.hasAgentId() ? operation.getAgentId().getValue() : null;
+      sendEvent(framework, Events.operationStatus(operation.getOperationId(), agentId,
+          dev.vmesos.api.v1.Protos.OperationState.OPERATION_UNKNOWN, "The master tracks no such operation"));
+    }
+  }
+
+  private void shutdownExecutor(Framework framework, Call.Shutdown shutdown) {
+    String agentId = shutdown.getAgentId().getValue();
+    if (!agents.containsKey(agentId)) {
+      LOG.warn("Framework {} asked to shut down executor {} on unknown agent {}", framework.id(),
+          shutdown.getExecutorId().getValue(), agentId);
+      return;
+    }
+    LOG.info("Shutting down executor {} of framework {} on agent {}", shutdown.getExecutorId().getValue(),
+        framework.id(), agentId);
+    effects.sendToAgent(agentId, ShutdownExecutor.newBuilder()
+        .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id()))
+        .setExecutorId(shutdown.getExecutorId()).build());
+  }
+
+  private void frameworkMessage(Framework framework, Call.Message message) {
+    String agentId = message.getAgentId().getValue();
+    if (!agents.containsKey(agentId)) {
+      LOG.warn("Framework {} sent a message to executor {} on unknown agent {}; dropped", framework.id(),
+          message.getExecutorId().getValue(), agentId);
+      return;
+    }
+    effects.sendToAgent(agentId, FrameworkToExecutorMessage.newBuilder()
+        .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id()))
+        .setExecutorId(message.getExecutorId())
+        .setData(message.getData()).build());
+  }
+
+  /** An executor's message for its scheduler: a MESSAGE event. */
+  public void executorMessage(ExecutorToFrameworkMessage message) {
+    Framework framework = frameworks.get(message.getFrameworkId().getValue());
+    if (framework == null) {
+      LOG.warn("Message from executor {} for unknown framework {}; dropped", message.getExecutorId().getValue(),
+          message.getFrameworkId().getValue());
+      return;
+    }
+    sendEvent(framework, Events.message(message.getAgentId(), message.getExecutorId(), message.getData()));
+  }
+
+  /** UPDATE_FRAMEWORK: new info and suppressed roles; 200 on success, 400 with a reason otherwise. */
+  private CallResult updateFramework(Framework framework, Call.UpdateFramework update) {
+    FrameworkInfo info = update.getFrameworkInfo();
+    if (!info.hasId() || !info.getId().getValue().equals(framework.id())) {
+      return CallResult.badRequest("'UpdateFramework.framework_info.id' is not equal to the framework's ID "
+          + framework.id());
+    }
+    String error = FrameworkValidation.validate(info);
+    if (error == null && !info.getPrincipal().equals(framework.info().getPrincipal())) {
+      error = "Updating 'FrameworkInfo.principal' is unsupported";
+    }
+    if (error == null && info.getCheckpoint() != framework.info().getCheckpoint()) {
+      error = "Updating 'FrameworkInfo.checkpoint' is unsupported";
+    }
+    if (error == null && !info.getUser().equals(framework.info().getUser())) {
+      error = "Updating 'FrameworkInfo.user' is unsupported";
+    }
+    if (error != null) {
+      return CallResult.badRequest(error);
+    }
+    framework.info(info);
+    rescindOffers(framework);
+    allocator.updateFramework(framework.id(), profile(info, update.getSuppressedRolesList()));
+    LOG.info("Framework {} updated: roles {}, suppressed {}", framework.id(), framework.roles(),
+        update.getSuppressedRolesList());
+    for (MasterListener listener : listeners) {
+      listener.frameworkUpdated(framework);
+    }
+    requestAllocation();
+    return CallResult.OK;
   }
 
   private void kill(Framework framework, Call.Kill kill) {
@@ -568,8 +695,12 @@ public final class Master {
   }
 
   private void sendUpdate(Framework framework, TaskStatus status) {
+    sendEvent(framework, Events.update(status));
+  }
+
+  private void sendEvent(Framework framework, Event event) {
     if (framework.connected()) {
-      framework.stream().send(Events.update(status));
+      framework.stream().send(event);
     }
   }
 
@@ -581,6 +712,7 @@ public final class Master {
     AgentInfo info = register.getAgentInfo().toBuilder().setId(AgentID.newBuilder().setValue(id)).build();
     Resources total = OfferResources.fromAgent(info.getResourcesList());
     agents.put(id, new Agent(id, info, total));
+    lastSeen.put(id, clock.instant());
     allocator.addAgent(id, total, List.of());
     LOG.info("Registered agent {} at {}:{} with {}", id, info.getHostname(), info.getPort(), total);
     for (MasterListener listener : listeners) {
@@ -598,17 +730,25 @@ public final class Master {
       forgetAllocationsOn(id);
       allocator.removeAgent(id);
     }
+    boolean returning = unreachableAgents.remove(id) != null;
     agents.put(id, new Agent(id, info, total));
+    lastSeen.put(id, clock.instant());
     List<Allocation> used = new ArrayList<>();
     for (RunningTask running : reregister.getTasksList()) {
+      if (returning && lostWhileUnreachable(running)) {
+        continue;
+      }
       Task task = recoverTask(id, running);
       if (task != null) {
         used.add(new Allocation(task.frameworkId(), id, task.role(), task.resources()));
       }
     }
     allocator.addAgent(id, total, used);
-    LOG.info("Re-registered agent {} at {}:{} with {} and {} tasks", id, info.getHostname(), info.getPort(),
-        total, reregister.getTasksCount());
+    LOG.info("Re-registered agent {} at {}:{} with {} and {} tasks{}", id, info.getHostname(), info.getPort(),
+        total, reregister.getTasksCount(), returning ? " (it had been unreachable)" : "");
+    for (MasterListener listener : listeners) {
+      listener.agentAdded(agents.get(id));
+    }
     requestAllocation();
     return registered(id);
   }
@@ -674,13 +814,108 @@ public final class Master {
   }
 
   public Pong ping(Ping ping) {
-    return Pong.newBuilder().setSequence(ping.getSequence())
-        .setRegistered(agents.containsKey(ping.getAgentId().getValue())).build();
+    String agentId = ping.getAgentId().getValue();
+    boolean registered = agents.containsKey(agentId);
+    if (registered) {
+      lastSeen.put(agentId, clock.instant());
+    }
+    return Pong.newBuilder().setSequence(ping.getSequence()).setRegistered(registered).build();
+  }
+
+  /**
+   * A task of a returning agent that the master reported TASK_LOST while the agent was unreachable
+   * (its framework is not partition-aware): it is killed, as Mesos does, not taken back.
+   */
+  private boolean lostWhileUnreachable(RunningTask running) {
+    Framework framework = frameworks.get(running.getFrameworkId().getValue());
+    if (framework != null && FrameworkValidation.hasCapability(framework.info(),
+        FrameworkInfo.Capability.Type.PARTITION_AWARE)) {
+      return false;
+    }
+    if (TaskStates.isTerminal(running.getState())) {
+      return false;
+    }
+    LOG.info("Killing task {} of framework {}: it was reported lost while its agent was unreachable",
+        running.getTask().getTaskId().getValue(), running.getFrameworkId().getValue());
+    effects.sendToAgent(running.getTask().getAgentId().getValue(), KillTask.newBuilder()
+        .setFrameworkId(running.getFrameworkId()).setTaskId(running.getTask().getTaskId()).build());
+    return true;
+  }
+
+  /** Marks agents that missed {@code max_agent_ping_timeouts} pings in a row unreachable. */
+  public void checkAgents() {
+    Instant deadline = clock.instant().minus(agentPingInterval.multipliedBy(maxAgentPingTimeouts));
+    for (String agentId : List.copyOf(agents.keySet())) {
+      Instant seen = lastSeen.get(agentId);
+      if (seen != null && seen.isBefore(deadline)) {
+        markUnreachable(agentId);
+      }
+    }
+  }
+
+  /**
+   * An agent stopped answering: its offers are rescinded, its tasks become TASK_UNREACHABLE for
+   * partition-aware frameworks (kept, in case it returns) and TASK_LOST for the others (forgotten).
+   */
+  private void markUnreachable(String agentId) {
+    Agent agent = agents.remove(agentId);
+    lastSeen.remove(agentId);
+    unreachableAgents.put(agentId, agent);
+    LOG.warn("Agent {} ({}) missed {} pings: it is unreachable", agentId, agent.info().getHostname(),
+        maxAgentPingTimeouts);
+    long unreachableNanos = clock.millis() * 1_000_000L;
+    for (Framework framework : frameworks.values()) {
+      for (Map.Entry<String, Offer> offer : List.copyOf(framework.offers().entrySet())) {
+        if (offer.getValue().getAgentId().getValue().equals(agentId)) {
+          OutstandingOffer outstanding = offers.get(offer.getKey());
+          removeOffer(framework, offer.getKey());
+          allocator.recover(framework.id(), agentId, outstanding.role(), outstanding.resources(), Duration.ZERO);
+          sendEvent(framework, Events.rescind(offer.getKey()));
+        }
+      }
+      boolean partitionAware = FrameworkValidation.hasCapability(framework.info(),
+          FrameworkInfo.Capability.Type.PARTITION_AWARE);
+      for (Task task : List.copyOf(framework.tasks().values())) {
+        if (!task.agentId().equals(agentId) || TaskStates.isTerminal(task.state())) {
+          continue;
+        }
+        TaskStatus status = Events.masterStatus(task.info().getTaskId(), agentId,
+            partitionAware ? TaskState.TASK_UNREACHABLE : TaskState.TASK_LOST,
+            TaskStatus.Reason.REASON_AGENT_REMOVED, "Agent " + agentId + " is unreachable", clock);
+        if (partitionAware) {
+          status = status.toBuilder().setUnreachableTime(
+              dev.vmesos.api.v1.Protos.TimeInfo.newBuilder().setNanoseconds(unreachableNanos)).build();
+        }
+        task.update(status);
+        if (task.markResourcesRecovered()) {
+          allocator.recover(framework.id(), agentId, task.role(), task.resources(), Duration.ZERO);
+        }
+        for (MasterListener listener : listeners) {
+          listener.taskUpdated(task, status);
+        }
+        sendUpdate(framework, status);
+        if (!partitionAware) {
+          framework.tasks().remove(task.id());
+        }
+      }
+    }
+    allocator.removeAgent(agentId);
+    for (MasterListener listener : listeners) {
+      listener.agentRemoved(agent);
+    }
+  }
+
+  /** Agents that stopped answering and have not come back. */
+  public Map<String, Agent> unreachableAgents() {
+    return unreachableAgents;
   }
 
   /** A status update from an agent: track it, recover resources when terminal, forward it. */
   public void statusUpdate(StatusUpdate update) {
     TaskStatus status = update.getStatus();
+    if (lastSeen.containsKey(update.getAgentId().getValue())) {
+      lastSeen.put(update.getAgentId().getValue(), clock.instant());
+    }
     String frameworkId = update.getFrameworkId().getValue();
     Framework framework = frameworks.get(frameworkId);
     if (framework == null) {

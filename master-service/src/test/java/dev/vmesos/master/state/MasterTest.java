@@ -405,7 +405,7 @@ class MasterTest {
   @Test
   void anUnansweredOfferIsRescindedAfterTheOfferTimeout() {
     master = new Master(MasterInfo.newBuilder().setId("m").setIp(16777343).setPort(5050).build(),
-        Duration.ofSeconds(15), Duration.ofSeconds(15), Duration.ofSeconds(30),
+        Duration.ofSeconds(15), Duration.ofSeconds(15), 5, Duration.ofSeconds(30),
         dev.vmesos.master.allocator.AllocatorConfig.defaults(), clock, effects);
     agent("cpus:4;mem:1024");
     RecordingSink sink = subscribe("fw");
@@ -420,5 +420,155 @@ class MasterTest {
     effects.timers.pollFirstEntry().getValue().run(); // the allocation it asked for
     assertThat(master.outstandingOffers()).as("offered again").isEqualTo(1);
     assertThat(sink.lastOffer().getId()).isNotEqualTo(offer.getId());
+  }
+
+  private static FrameworkInfo partitionAware(String name) {
+    return FrameworkInfo.newBuilder().setUser("u").setName(name)
+        .addCapabilities(FrameworkInfo.Capability.newBuilder().setType(FrameworkInfo.Capability.Type.PARTITION_AWARE))
+        .build();
+  }
+
+  private String launchOne(RecordingSink sink, String taskId) {
+    effects.runTimers();
+    Offer offer = sink.lastOffer();
+    call(sink, launch(offer, 0, task(taskId, offer, "cpus:1;mem:128")));
+    return offer.getAgentId().getValue();
+  }
+
+  @Test
+  void anAgentThatStopsPingingIsUnreachableItsTasksLostOrUnreachable() {
+    agent("cpus:4;mem:1024");
+    RecordingSink plain = subscribe("plain");
+    RecordingSink aware = subscribe(partitionAware("aware"));
+    String agentId = launchOne(plain, "p1");
+    launchOne(aware, "a1");
+    clock.advance(Duration.ofSeconds(15 * 5 - 1));
+    master.checkAgents();
+    assertThat(master.agents()).as("not yet: 5 pings may be missed").containsKey(agentId);
+
+    clock.advance(Duration.ofSeconds(2));
+    master.checkAgents();
+
+    assertThat(master.agents()).doesNotContainKey(agentId);
+    assertThat(master.unreachableAgents()).containsKey(agentId);
+    assertThat(plain.updates()).last().satisfies(s -> {
+      assertThat(s.getState()).isEqualTo(TaskState.TASK_LOST);
+      assertThat(s.getReason()).isEqualTo(TaskStatus.Reason.REASON_AGENT_REMOVED);
+    });
+    assertThat(aware.updates()).last().satisfies(s -> {
+      assertThat(s.getState()).isEqualTo(TaskState.TASK_UNREACHABLE);
+      assertThat(s.hasUnreachableTime()).isTrue();
+    });
+    assertThat(master.ping(dev.vmesos.api.internal.Internal.Ping.newBuilder()
+        .setAgentId(AgentID.newBuilder().setValue(agentId)).build()).getRegistered())
+        .as("its next ping tells it to re-register").isFalse();
+  }
+
+  @Test
+  void aReturningAgentKeepsPartitionAwareTasksAndKillsTheLostOnes() {
+    agent("cpus:4;mem:1024");
+    RecordingSink plain = subscribe("plain");
+    RecordingSink aware = subscribe(partitionAware("aware"));
+    String agentId = launchOne(plain, "p1");
+    launchOne(aware, "a1");
+    List<RunTask> runs = effects.sent(RunTask.class);
+    clock.advance(Duration.ofSeconds(100));
+    master.checkAgents();
+
+    dev.vmesos.api.internal.Internal.ReregisterAgent.Builder back = dev.vmesos.api.internal.Internal.ReregisterAgent
+        .newBuilder().setAgentInfo(AgentInfo.newBuilder().setHostname("host").setPort(5051)
+            .setId(AgentID.newBuilder().setValue(agentId))
+            .addAllResources(ResourcesParser.parse("cpus:4;mem:1024").toList()));
+    for (RunTask run : runs) {
+      back.addTasks(dev.vmesos.api.internal.Internal.RunningTask.newBuilder()
+          .setFrameworkId(run.getFrameworkInfo().getId()).setFrameworkInfo(run.getFrameworkInfo())
+          .setTask(run.getTask()).setState(TaskState.TASK_RUNNING));
+    }
+    master.reregisterAgent(back.build());
+
+    assertThat(master.agents()).containsKey(agentId);
+    assertThat(master.taskState(frameworkId(aware), TaskID.newBuilder().setValue("a1").build()))
+        .isEqualTo(TaskState.TASK_RUNNING);
+    assertThat(master.taskState(frameworkId(plain), TaskID.newBuilder().setValue("p1").build())).isNull();
+    assertThat(effects.sent(dev.vmesos.api.internal.Internal.KillTask.class))
+        .extracting(k -> k.getTaskId().getValue()).containsExactly("p1");
+  }
+
+  @Test
+  void updateFrameworkChangesTheInfoAndAnswers200() {
+    RecordingSink sink = subscribe("before");
+    FrameworkInfo updated = FrameworkInfo.newBuilder().setUser("u").setName("after")
+        .setId(FrameworkID.newBuilder().setValue(frameworkId(sink))).setFailoverTimeout(60).build();
+
+    CallResult ok = call(sink, Call.newBuilder().setType(Call.Type.UPDATE_FRAMEWORK)
+        .setUpdateFramework(Call.UpdateFramework.newBuilder().setFrameworkInfo(updated)));
+
+    assertThat(ok.status()).isEqualTo(200);
+    assertThat(master.frameworks().get(frameworkId(sink)).info().getName()).isEqualTo("after");
+    CallResult wrongId = call(sink, Call.newBuilder().setType(Call.Type.UPDATE_FRAMEWORK)
+        .setUpdateFramework(Call.UpdateFramework.newBuilder().setFrameworkInfo(
+            updated.toBuilder().setId(FrameworkID.newBuilder().setValue("other")))));
+    assertThat(wrongId.status()).isEqualTo(400);
+    CallResult newUser = call(sink, Call.newBuilder().setType(Call.Type.UPDATE_FRAMEWORK)
+        .setUpdateFramework(Call.UpdateFramework.newBuilder().setFrameworkInfo(updated.toBuilder().setUser("x"))));
+    assertThat(newUser.status()).isEqualTo(400);
+    assertThat(master.frameworks().get(frameworkId(sink)).info().getUser()).as("unchanged").isEqualTo("u");
+  }
+
+  @Test
+  void shutdownAndMessageGoToTheAgent() {
+    String agentId = agent("cpus:4;mem:1024");
+    RecordingSink sink = subscribe("fw");
+    AgentID agent = AgentID.newBuilder().setValue(agentId).build();
+    dev.vmesos.api.v1.Protos.ExecutorID executor = dev.vmesos.api.v1.Protos.ExecutorID.newBuilder()
+        .setValue("e1").build();
+
+    assertThat(call(sink, Call.newBuilder().setType(Call.Type.SHUTDOWN)
+        .setShutdown(Call.Shutdown.newBuilder().setAgentId(agent).setExecutorId(executor))))
+        .isEqualTo(CallResult.ACCEPTED);
+    assertThat(call(sink, Call.newBuilder().setType(Call.Type.MESSAGE)
+        .setMessage(Call.Message.newBuilder().setAgentId(agent).setExecutorId(executor)
+            .setData(ByteString.copyFromUtf8("hi"))))).isEqualTo(CallResult.ACCEPTED);
+
+    assertThat(effects.sent(dev.vmesos.api.internal.Internal.ShutdownExecutor.class)).singleElement()
+        .satisfies(m -> assertThat(m.getExecutorId()).isEqualTo(executor));
+    assertThat(effects.sent(dev.vmesos.api.internal.Internal.FrameworkToExecutorMessage.class)).singleElement()
+        .satisfies(m -> assertThat(m.getData().toStringUtf8()).isEqualTo("hi"));
+
+    master.executorMessage(dev.vmesos.api.internal.Internal.ExecutorToFrameworkMessage.newBuilder()
+        .setFrameworkId(FrameworkID.newBuilder().setValue(frameworkId(sink))).setExecutorId(executor)
+        .setAgentId(agent).setData(ByteString.copyFromUtf8("back")).build());
+    assertThat(sink.ofType(Event.Type.MESSAGE)).singleElement()
+        .satisfies(e -> assertThat(e.getMessage().getData().toStringUtf8()).isEqualTo("back"));
+  }
+
+  @Test
+  void unsupportedOperationsAreAnsweredNotIgnored() {
+    agent("cpus:4;mem:1024");
+    RecordingSink sink = subscribe("fw");
+    effects.runTimers();
+    Offer offer = sink.lastOffer();
+
+    call(sink, Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
+        .addOfferIds(offer.getId())
+        .addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.CREATE)
+            .setId(dev.vmesos.api.v1.Protos.OperationID.newBuilder().setValue("op-1")))
+        .addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH_GROUP)
+            .setLaunchGroup(Offer.Operation.LaunchGroup.newBuilder()
+                .setExecutor(dev.vmesos.api.v1.Protos.ExecutorInfo.newBuilder()
+                    .setExecutorId(dev.vmesos.api.v1.Protos.ExecutorID.newBuilder().setValue("e")))
+                .setTaskGroup(dev.vmesos.api.v1.Protos.TaskGroupInfo.newBuilder()
+                    .addTasks(task("g1", offer, "cpus:1;mem:32")))))));
+
+    assertThat(sink.ofType(Event.Type.UPDATE_OPERATION_STATUS)).singleElement().satisfies(e -> {
+      assertThat(e.getUpdateOperationStatus().getStatus().getOperationId().getValue()).isEqualTo("op-1");
+      assertThat(e.getUpdateOperationStatus().getStatus().getState())
+          .isEqualTo(dev.vmesos.api.v1.Protos.OperationState.OPERATION_ERROR);
+    });
+    assertThat(sink.updates()).singleElement().satisfies(s -> {
+      assertThat(s.getTaskId().getValue()).isEqualTo("g1");
+      assertThat(s.getState()).isEqualTo(TaskState.TASK_ERROR);
+    });
+    assertThat(effects.sent(RunTask.class)).isEmpty();
   }
 }
