@@ -29,6 +29,8 @@ public final class ProtobufCodec implements MessageCodec<Message, Message> {
     registerOuterClass(dev.vmesos.api.v1.scheduler.Protos.class);
     registerOuterClass(dev.vmesos.api.v1.executor.Protos.class);
     registerOuterClass(dev.vmesos.api.internal.Internal.class);
+    registerOuterClass(dev.vmesos.api.v1.master.Protos.class);
+    registerOuterClass(dev.vmesos.api.v1.quota.Protos.class);
   }
 
   public static ProtobufCodec instance() {

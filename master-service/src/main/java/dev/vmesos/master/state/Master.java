@@ -36,6 +36,8 @@ import dev.vmesos.master.allocator.Allocation;
 import dev.vmesos.master.allocator.AllocatorConfig;
 import dev.vmesos.master.allocator.FrameworkProfile;
 import dev.vmesos.master.allocator.HierarchicalAllocator;
+import dev.vmesos.master.task.TaskStateMachine;
+import dev.vmesos.master.task.TaskValidation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -344,20 +346,14 @@ public final class Master {
     if (task.hasExecutor()) {
       needed = needed.plus(OfferResources.fromFramework(task.getExecutor().getResourcesList(), defaultRole));
     }
-    String error = null;
-    if (taskId.isEmpty()) {
-      error = "Task ID must not be empty";
-    } else if (launched.contains(taskId) || framework.tasks().containsKey(taskId)) {
-      error = "Task has duplicate ID: " + taskId;
-    } else if (!task.getAgentId().getValue().equals(agent.id())) {
-      error = "Task uses invalid agent: " + task.getAgentId().getValue();
-    } else if (task.hasCommand() == task.hasExecutor()) {
-      error = "Task should have at least one (but not both) of CommandInfo or ExecutorInfo present";
-    } else if (OfferResources.byRole(needed).size() > 1) {
-      error = "Task uses resources allocated to more than one role";
-    } else if (!available.contains(needed)) {
-      error = "Task uses more resources " + needed + " than available " + available;
+    Map<String, dev.vmesos.api.v1.Protos.ExecutorInfo> executors = new HashMap<>();
+    for (Task other : framework.tasks().values()) {
+      if (other.agentId().equals(agent.id()) && other.info().hasExecutor()) {
+        executors.put(other.info().getExecutor().getExecutorId().getValue(), other.info().getExecutor());
+      }
     }
+    String error = TaskValidation.validate(task, new TaskValidation.Context(agent.id(), framework.tasks().keySet(),
+        launched, executors, available, needed, OfferResources.byRole(needed).size())).orElse(null);
     if (error != null) {
       LOG.info("Framework {}: task {} is invalid: {}", framework.id(), taskId, error);
       sendUpdate(framework, Events.masterStatus(task.getTaskId(), agent.id(), TaskState.TASK_ERROR,
@@ -577,7 +573,7 @@ public final class Master {
       return CallResult.ACCEPTED;
     }
     Task task = framework.tasks().get(ack.getTaskId().getValue());
-    if (task != null && TaskStates.isTerminal(task.state()) && task.latestStatus() != null
+    if (task != null && TaskStateMachine.forgetOnAcknowledge(task.state()) && task.latestStatus() != null
         && uuid.equals(task.latestStatus().getUuid())) {
       framework.tasks().remove(task.id());
     }
@@ -931,11 +927,16 @@ public final class Master {
     }
     Task task = framework.tasks().get(status.getTaskId().getValue());
     if (task != null) {
-      task.update(status);
-      for (MasterListener listener : listeners) {
-        listener.taskUpdated(task, status);
+      TaskStateMachine.Transition transition = TaskStateMachine.onUpdate(task.state(), status.getState());
+      if (transition.applied()) {
+        task.update(status);
+        for (MasterListener listener : listeners) {
+          listener.taskUpdated(task, status);
+        }
+      } else {
+        LOG.debug("Task {}: {} not applied: {}", task.id(), status.getState(), transition.note());
       }
-      if (TaskStates.isTerminal(status.getState()) && task.markResourcesRecovered()) {
+      if (transition.effects().contains(TaskStateMachine.Effect.RECOVER_RESOURCES) && task.markResourcesRecovered()) {
         allocator.recover(frameworkId, task.agentId(), task.role(), task.resources(), Duration.ZERO);
         requestAllocation();
       }

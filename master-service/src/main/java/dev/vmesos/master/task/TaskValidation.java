@@ -1,0 +1,100 @@
+package dev.vmesos.master.task;
+
+import dev.vmesos.api.resources.Resources;
+import dev.vmesos.api.v1.Protos.ContainerInfo;
+import dev.vmesos.api.v1.Protos.ExecutorInfo;
+import dev.vmesos.api.v1.Protos.TaskInfo;
+import dev.vmesos.api.v1.Protos.TaskStatus;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Checks a task of a LAUNCH against what the master knows, as Mesos's validation does; answers the
+ * reason it is invalid (a TASK_ERROR with {@link TaskStatus.Reason#REASON_TASK_INVALID}) or empty.
+ */
+public final class TaskValidation {
+
+  /**
+   * What a task is checked against.
+   *
+   * @param agentId         the agent of the offers
+   * @param knownTaskIds    ids of the framework's tasks the master tracks
+   * @param launchedTaskIds ids launched earlier in the same ACCEPT
+   * @param executors       executors the framework has on this agent, by id
+   * @param available       what is left of the offers
+   * @param needed          the task's (and its executor's) resources, canonical
+   * @param roles           how many allocation roles {@code needed} spans
+   */
+  public record Context(String agentId, Set<String> knownTaskIds, Set<String> launchedTaskIds,
+                        Map<String, ExecutorInfo> executors, Resources available, Resources needed, int roles) {
+  }
+
+  private TaskValidation() {
+  }
+
+  public static Optional<String> validate(TaskInfo task, Context context) {
+    String taskId = task.getTaskId().getValue();
+    if (taskId.isEmpty()) {
+      return Optional.of("Task ID must not be empty");
+    }
+    if (context.launchedTaskIds().contains(taskId) || context.knownTaskIds().contains(taskId)) {
+      return Optional.of("Task has duplicate ID: " + taskId);
+    }
+    if (!task.getAgentId().getValue().equals(context.agentId())) {
+      return Optional.of("Task uses invalid agent: " + task.getAgentId().getValue());
+    }
+    if (task.hasCommand() == task.hasExecutor()) {
+      return Optional.of("Task should have at least one (but not both) of CommandInfo or ExecutorInfo present");
+    }
+    Optional<String> container = validateContainer(task.hasContainer() ? task.getContainer() : null, "Task");
+    if (container.isPresent()) {
+      return container;
+    }
+    if (task.hasExecutor()) {
+      Optional<String> executor = validateExecutor(task.getExecutor(), context.executors());
+      if (executor.isPresent()) {
+        return executor;
+      }
+    }
+    if (context.roles() > 1) {
+      return Optional.of("Task uses resources allocated to more than one role");
+    }
+    if (!context.available().contains(context.needed())) {
+      return Optional.of("Task uses more resources " + context.needed() + " than available " + context.available());
+    }
+    return Optional.empty();
+  }
+
+  /** An executor must have an id, and match exactly an executor of the same id already on the agent. */
+  static Optional<String> validateExecutor(ExecutorInfo executor, Map<String, ExecutorInfo> existing) {
+    String id = executor.getExecutorId().getValue();
+    if (id.isEmpty()) {
+      return Optional.of("Executor ID must not be empty");
+    }
+    if (executor.getType() != ExecutorInfo.Type.DEFAULT && !executor.hasCommand()) {
+      return Optional.of("Executor " + id + " needs a CommandInfo (only DEFAULT executors may omit it)");
+    }
+    ExecutorInfo running = existing.get(id);
+    if (running != null && !running.toBuilder().clearFrameworkId().build()
+        .equals(executor.toBuilder().clearFrameworkId().build())) {
+      return Optional.of("ExecutorInfo for executor " + id + " differs from the one already running on the agent");
+    }
+    return validateContainer(executor.hasContainer() ? executor.getContainer() : null, "Executor");
+  }
+
+  /** A container must be of a type an agent can run (DOCKER or MESOS), with what that type needs. */
+  static Optional<String> validateContainer(ContainerInfo container, String what) {
+    if (container == null) {
+      return Optional.empty();
+    }
+    if (!container.hasType()) {
+      return Optional.of(what + "'s ContainerInfo has no type");
+    }
+    if (container.getType() == ContainerInfo.Type.DOCKER
+        && (!container.hasDocker() || container.getDocker().getImage().isEmpty())) {
+      return Optional.of(what + "'s DOCKER container needs 'docker.image'");
+    }
+    return Optional.empty();
+  }
+}
