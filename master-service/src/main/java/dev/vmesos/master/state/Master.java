@@ -1027,4 +1027,15 @@ public final class Master {
     Task task = framework == null ? null : framework.tasks().get(taskId.getValue());
     return task == null ? null : task.state();
   }
+
+  /** Operator TEARDOWN: removes a framework as its own TEARDOWN would; false if it is unknown. */
+  public boolean teardown(String frameworkId) {
+    Framework framework = frameworks.get(frameworkId);
+    if (framework == null) {
+      return false;
+    }
+    LOG.info("Operator asked to tear down framework {}", frameworkId);
+    removeFramework(framework);
+    return true;
+  }
 }

@@ -1,0 +1,292 @@
+package dev.vmesos.master.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import dev.vmesos.api.bus.Addresses;
+import dev.vmesos.api.bus.ProtobufCodec;
+import dev.vmesos.api.codec.WireCodec;
+import dev.vmesos.api.http.MediaType;
+import dev.vmesos.api.internal.Internal.Ack;
+import dev.vmesos.api.internal.Internal.AgentRegistered;
+import dev.vmesos.api.internal.Internal.KillTask;
+import dev.vmesos.api.internal.Internal.RegisterAgent;
+import dev.vmesos.api.internal.Internal.RunTask;
+import dev.vmesos.api.internal.Internal.StatusUpdate;
+import dev.vmesos.api.internal.Internal.StatusUpdateAcknowledgement;
+import dev.vmesos.api.recordio.RecordIODecoder;
+import dev.vmesos.api.resources.ResourcesParser;
+import dev.vmesos.api.v1.Protos.AgentID;
+import dev.vmesos.api.v1.Protos.AgentInfo;
+import dev.vmesos.api.v1.Protos.CommandInfo;
+import dev.vmesos.api.v1.Protos.ExecutorID;
+import dev.vmesos.api.v1.Protos.Filters;
+import dev.vmesos.api.v1.Protos.FrameworkID;
+import dev.vmesos.api.v1.Protos.FrameworkInfo;
+import dev.vmesos.api.v1.Protos.Offer;
+import dev.vmesos.api.v1.Protos.TaskID;
+import dev.vmesos.api.v1.Protos.TaskInfo;
+import dev.vmesos.api.v1.Protos.TaskState;
+import dev.vmesos.api.v1.Protos.TaskStatus;
+import dev.vmesos.api.v1.scheduler.Protos.Call;
+import dev.vmesos.api.v1.scheduler.Protos.Event;
+import dev.vmesos.master.MasterConfig;
+import dev.vmesos.master.MasterVerticle;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every scheduler call over real HTTP (protobuf), against a MasterVerticle with a fake agent on the
+ * event bus that runs tasks by reporting updates; and the bad inputs of each call.
+ */
+class SchedulerCallsTest {
+
+  private Vertx vertx;
+  private HttpClientAgent http;
+  private int port;
+  private String agentId;
+  private final List<Object> agentInbox = new CopyOnWriteArrayList<>();
+
+  /** A subscribed framework: its stream and ids. */
+  private final class Scheduler {
+    final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    final HttpClientResponse response;
+    final String streamId;
+    final FrameworkID frameworkId;
+    final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+
+    Scheduler(FrameworkInfo info) throws Exception {
+      Call subscribe = Call.newBuilder().setType(Call.Type.SUBSCRIBE)
+          .setSubscribe(Call.Subscribe.newBuilder().setFrameworkInfo(info)).build();
+      RecordIODecoder decoder = new RecordIODecoder();
+      response = http.request(options()).compose(r -> r.send(Buffer.buffer(subscribe.toByteArray())))
+          .map(resp -> {
+            resp.handler(chunk -> decoder.decode(chunk.getBytes()).forEach(b -> events.add(parse(b))));
+            resp.endHandler(v -> ended.set(true));
+            return resp;
+          }).await(10, TimeUnit.SECONDS);
+      streamId = response.getHeader("Mesos-Stream-Id");
+      frameworkId = next(Event.Type.SUBSCRIBED).getSubscribed().getFrameworkId();
+    }
+
+    int call(Call.Builder call) throws Exception {
+      return post(call.setFrameworkId(frameworkId).build(), streamId);
+    }
+
+    Event next(Event.Type type) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (System.nanoTime() < deadline) {
+        Event event = events.poll(50, TimeUnit.MILLISECONDS);
+        if (event != null && event.getType() == type) {
+          return event;
+        }
+      }
+      throw new AssertionError("no " + type + " within 10 s");
+    }
+
+    boolean nothingOfType(Event.Type type, Duration within) throws InterruptedException {
+      long deadline = System.nanoTime() + within.toNanos();
+      while (System.nanoTime() < deadline) {
+        Event event = events.poll(20, TimeUnit.MILLISECONDS);
+        if (event != null && event.getType() == type) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  private static Event parse(byte[] bytes) {
+    return WireCodec.decode(bytes, MediaType.PROTOBUF, Event.getDefaultInstance());
+  }
+
+  private RequestOptions options() {
+    return new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+        .setURI("/api/v1/scheduler").putHeader("Content-Type", "application/x-protobuf")
+        .putHeader("Accept", "application/x-protobuf");
+  }
+
+  private int post(Call call, String streamId) throws Exception {
+    RequestOptions options = options();
+    if (streamId != null) {
+      options.putHeader("Mesos-Stream-Id", streamId);
+    }
+    return http.request(options).compose(r -> r.send(Buffer.buffer(call.toByteArray())))
+        .compose(resp -> resp.body().map(b -> resp.statusCode())).await(10, TimeUnit.SECONDS);
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    ProtobufCodec.install(vertx.eventBus());
+    MasterVerticle master = new MasterVerticle(MasterConfig.defaults().withPort(0));
+    vertx.deployVerticle(master).await(20, TimeUnit.SECONDS);
+    port = master.actualPort();
+    http = vertx.createHttpClient(new io.vertx.core.http.PoolOptions().setHttp1MaxSize(16));
+    AgentRegistered registered = vertx.eventBus().<AgentRegistered>request(Addresses.MASTER_LEADER,
+        RegisterAgent.newBuilder().setAgentInfo(AgentInfo.newBuilder().setHostname("127.0.0.1").setPort(5051)
+            .addAllResources(ResourcesParser.parse("cpus:4;mem:4096").toList())).build())
+        .await(10, TimeUnit.SECONDS).body();
+    agentId = registered.getAgentId().getValue();
+    // The fake agent: records what it is told; runs tasks by reporting TASK_RUNNING; kills by TASK_KILLED.
+    vertx.eventBus().<Object>consumer(Addresses.agent(agentId), message -> {
+      agentInbox.add(message.body());
+      if (message.replyAddress() != null) {
+        message.reply(Ack.getDefaultInstance());
+      }
+      if (message.body() instanceof RunTask run) {
+        report(run.getFrameworkInfo().getId(), run.getTask().getTaskId(), TaskState.TASK_RUNNING);
+      } else if (message.body() instanceof KillTask kill) {
+        report(kill.getFrameworkId(), kill.getTaskId(), TaskState.TASK_KILLED);
+      }
+    }).completion().await(10, TimeUnit.SECONDS);
+  }
+
+  private void report(FrameworkID frameworkId, TaskID taskId, TaskState state) {
+    UUID uuid = UUID.randomUUID();
+    ByteString bytes = ByteString.copyFrom(java.nio.ByteBuffer.allocate(16)
+        .putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits()).array());
+    vertx.eventBus().request(Addresses.MASTER_LEADER, StatusUpdate.newBuilder().setFrameworkId(frameworkId)
+        .setAgentId(AgentID.newBuilder().setValue(agentId))
+        .setStatus(TaskStatus.newBuilder().setTaskId(taskId).setState(state).setUuid(bytes)
+            .setSource(TaskStatus.Source.SOURCE_EXECUTOR).setAgentId(AgentID.newBuilder().setValue(agentId)))
+        .build());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    vertx.close().await(20, TimeUnit.SECONDS);
+  }
+
+  private static FrameworkInfo info(String name) {
+    return FrameworkInfo.newBuilder().setUser("u").setName(name).build();
+  }
+
+  private static Call.Builder launch(Offer offer, String taskId, String resources, String command) {
+    return Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
+        .addOfferIds(offer.getId())
+        .addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
+            .setLaunch(Offer.Operation.Launch.newBuilder().addTaskInfos(TaskInfo.newBuilder().setName(taskId)
+                .setTaskId(TaskID.newBuilder().setValue(taskId)).setAgentId(offer.getAgentId())
+                .setCommand(CommandInfo.newBuilder().setValue(command))
+                .addAllResources(ResourcesParser.parse(resources).toList()))))
+        .setFilters(Filters.newBuilder().setRefuseSeconds(0)));
+  }
+
+  @Test
+  void everyCallIsAcceptedAndHasItsEffect() throws Exception {
+    Scheduler s = new Scheduler(info("all-calls"));
+    Offer offer = s.next(Event.Type.OFFERS).getOffers().getOffers(0);
+    assertThat(offer.getUrl().getAddress().getPort()).as("Offer.url").isEqualTo(5051);
+
+    assertThat(s.call(launch(offer, "t1", "cpus:1;mem:128", "sleep 60"))).isEqualTo(202);
+    TaskStatus running = s.next(Event.Type.UPDATE).getUpdate().getStatus();
+    assertThat(running.getState()).isEqualTo(TaskState.TASK_RUNNING);
+
+    assertThat(s.call(Call.newBuilder().setType(Call.Type.ACKNOWLEDGE).setAcknowledge(Call.Acknowledge.newBuilder()
+        .setAgentId(running.getAgentId()).setTaskId(running.getTaskId()).setUuid(running.getUuid()))))
+        .isEqualTo(202);
+    assertThat(s.call(Call.newBuilder().setType(Call.Type.RECONCILE).setReconcile(Call.Reconcile.getDefaultInstance())))
+        .isEqualTo(202);
+    assertThat(s.next(Event.Type.UPDATE).getUpdate().getStatus().getReason())
+        .isEqualTo(TaskStatus.Reason.REASON_RECONCILIATION);
+
+    assertThat(s.call(Call.newBuilder().setType(Call.Type.KILL).setKill(Call.Kill.newBuilder()
+        .setTaskId(TaskID.newBuilder().setValue("t1"))))).isEqualTo(202);
+    assertThat(s.next(Event.Type.UPDATE).getUpdate().getStatus().getState()).isEqualTo(TaskState.TASK_KILLED);
+
+    Offer second = s.next(Event.Type.OFFERS).getOffers().getOffers(0);
+    assertThat(s.call(Call.newBuilder().setType(Call.Type.DECLINE).setDecline(Call.Decline.newBuilder()
+        .addOfferIds(second.getId()).setFilters(Filters.newBuilder().setRefuseSeconds(3600))))).isEqualTo(202);
+    assertThat(s.nothingOfType(Event.Type.OFFERS, Duration.ofMillis(1500))).as("the filter holds").isTrue();
+    assertThat(s.call(Call.newBuilder().setType(Call.Type.REVIVE))).isEqualTo(202);
+    assertThat(s.next(Event.Type.OFFERS).getOffers().getOffersCount()).isEqualTo(1);
+    assertThat(s.call(Call.newBuilder().setType(Call.Type.SUPPRESS))).isEqualTo(202);
+
+    AgentID agent = AgentID.newBuilder().setValue(agentId).build();
+    ExecutorID executor = ExecutorID.newBuilder().setValue("e1").build();
+    assertThat(s.call(Call.newBuilder().setType(Call.Type.SHUTDOWN)
+        .setShutdown(Call.Shutdown.newBuilder().setAgentId(agent).setExecutorId(executor)))).isEqualTo(202);
+    assertThat(s.call(Call.newBuilder().setType(Call.Type.MESSAGE).setMessage(Call.Message.newBuilder()
+        .setAgentId(agent).setExecutorId(executor).setData(ByteString.copyFromUtf8("x"))))).isEqualTo(202);
+    assertThat(s.call(Call.newBuilder().setType(Call.Type.REQUEST).setRequest(Call.Request.getDefaultInstance())))
+        .isEqualTo(202);
+    assertThat(s.call(Call.newBuilder().setType(Call.Type.UPDATE_FRAMEWORK).setUpdateFramework(
+        Call.UpdateFramework.newBuilder().setFrameworkInfo(info("renamed").toBuilder().setId(s.frameworkId)))))
+        .isEqualTo(200);
+
+    assertThat(s.call(Call.newBuilder().setType(Call.Type.TEARDOWN))).isEqualTo(202);
+    awaitEnd(s);
+    assertThat(agentInbox).anyMatch(m -> m instanceof StatusUpdateAcknowledgement)
+        .anyMatch(m -> m instanceof dev.vmesos.api.internal.Internal.ShutdownExecutor)
+        .anyMatch(m -> m instanceof dev.vmesos.api.internal.Internal.FrameworkToExecutorMessage);
+  }
+
+  @Test
+  void badCallsGetMesosStatusesOrTaskStatesAndChangeNothing() throws Exception {
+    Scheduler a = new Scheduler(info("a"));
+    Offer offer = a.next(Event.Type.OFFERS).getOffers().getOffers(0);
+    Scheduler b = new Scheduler(info("b"));
+
+    // b accepts a's offer: the tasks are lost, a's offer stays a's.
+    assertThat(b.call(launch(offer, "stolen", "cpus:1;mem:128", "true"))).isEqualTo(202);
+    TaskStatus stolen = b.next(Event.Type.UPDATE).getUpdate().getStatus();
+    assertThat(stolen.getState()).isEqualTo(TaskState.TASK_LOST);
+    assertThat(stolen.getReason()).isEqualTo(TaskStatus.Reason.REASON_INVALID_OFFERS);
+    // b steps aside so that what a gives back comes back to a (b's share is lower).
+    assertThat(b.call(Call.newBuilder().setType(Call.Type.SUPPRESS))).isEqualTo(202);
+
+    // Too big, then a duplicate id: TASK_ERROR each.
+    assertThat(a.call(launch(offer, "huge", "cpus:64;mem:128", "true"))).isEqualTo(202);
+    assertThat(a.next(Event.Type.UPDATE).getUpdate().getStatus().getState()).isEqualTo(TaskState.TASK_ERROR);
+    Offer again = a.next(Event.Type.OFFERS).getOffers().getOffers(0);
+    a.call(launch(again, "dup", "cpus:1;mem:128", "sleep 60"));
+    assertThat(a.next(Event.Type.UPDATE).getUpdate().getStatus().getState()).isEqualTo(TaskState.TASK_RUNNING);
+    Offer third = a.next(Event.Type.OFFERS).getOffers().getOffers(0);
+    a.call(launch(third, "dup", "cpus:1;mem:128", "sleep 60"));
+    TaskStatus duplicate = a.next(Event.Type.UPDATE).getUpdate().getStatus();
+    assertThat(duplicate.getState()).isEqualTo(TaskState.TASK_ERROR);
+    assertThat(duplicate.getMessage()).contains("duplicate");
+
+    // Stale and missing stream ids, unknown framework, bad uuid.
+    Call revive = Call.newBuilder().setType(Call.Type.REVIVE).setFrameworkId(a.frameworkId).build();
+    assertThat(post(revive, b.streamId)).isEqualTo(400);
+    assertThat(post(revive, null)).isEqualTo(400);
+    assertThat(post(revive.toBuilder().setFrameworkId(FrameworkID.newBuilder().setValue("ghost")).build(),
+        a.streamId)).isEqualTo(400);
+    assertThat(a.call(Call.newBuilder().setType(Call.Type.ACKNOWLEDGE).setAcknowledge(Call.Acknowledge.newBuilder()
+        .setAgentId(AgentID.newBuilder().setValue(agentId)).setTaskId(TaskID.newBuilder().setValue("dup"))
+        .setUuid(ByteString.copyFromUtf8("not-16-bytes"))))).isEqualTo(400);
+
+    // An oversized body is refused before it is parsed.
+    int oversized = http.request(options()).compose(r -> r.send(Buffer.buffer(new byte[65 * 1024 * 1024])))
+        .compose(resp -> resp.body().map(x -> resp.statusCode())).await(30, TimeUnit.SECONDS);
+    assertThat(oversized).isEqualTo(413);
+
+    // The master still serves both frameworks.
+    assertThat(a.call(Call.newBuilder().setType(Call.Type.REVIVE))).isEqualTo(202);
+    assertThat(b.call(Call.newBuilder().setType(Call.Type.REVIVE))).isEqualTo(202);
+  }
+
+  private static void awaitEnd(Scheduler s) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!s.ended.get() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(s.ended.get()).as("the stream ended").isTrue();
+  }
+}
