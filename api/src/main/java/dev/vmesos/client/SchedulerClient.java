@@ -7,6 +7,7 @@ import dev.vmesos.api.v1.Protos.FrameworkID;
 import dev.vmesos.api.v1.Protos.FrameworkInfo;
 import dev.vmesos.api.v1.scheduler.Protos.Call;
 import dev.vmesos.api.v1.scheduler.Protos.Event;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -17,11 +18,14 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A client of the Mesos v1 scheduler HTTP API: one SUBSCRIBE stream delivering events, and calls
- * sent on their own requests with the stream id and framework id filled in. Events are delivered on
- * the Vert.x context that called {@link #subscribe}.
+ * sent on their own requests with the stream id and framework id filled in. Every request runs on
+ * the Vert.x context the client was created on (a new one when created outside Vert.x), and events
+ * are delivered there: Vert.x 5's HTTP client driven from several threads can leave a received
+ * response uncompleted.
  */
 public final class SchedulerClient {
 
@@ -29,6 +33,7 @@ public final class SchedulerClient {
   private static final String STREAM_ID = "Mesos-Stream-Id";
 
   private final HttpClientAgent http;
+  private final Context context;
   private final String host;
   private final int port;
   private final MediaType mediaType;
@@ -38,6 +43,7 @@ public final class SchedulerClient {
 
   public SchedulerClient(Vertx vertx, String host, int port, MediaType mediaType) {
     this.http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(host).setDefaultPort(port));
+    this.context = vertx.getOrCreateContext();
     this.host = host;
     this.port = port;
     this.mediaType = mediaType;
@@ -65,7 +71,7 @@ public final class SchedulerClient {
         .setURI(PATH)
         .putHeader(HttpHeaders.CONTENT_TYPE, mediaType.mime())
         .putHeader(HttpHeaders.ACCEPT, mediaType.mime());
-    return http.request(options)
+    return onContext(() -> http.request(options)
         .compose(request -> request.send(body))
         .compose(response -> {
           if (response.statusCode() != 200) {
@@ -92,7 +98,7 @@ public final class SchedulerClient {
           response.exceptionHandler(onClose::accept);
           response.endHandler(v -> onClose.accept(null));
           return Future.succeededFuture();
-        });
+        }));
   }
 
   /** Sends a call; succeeds on 202 (200 for UPDATE_FRAMEWORK), fails with {@link SchedulerHttpException}. */
@@ -104,7 +110,7 @@ public final class SchedulerClient {
     if (streamId != null) {
       options.putHeader(STREAM_ID, streamId);
     }
-    return http.request(options)
+    return onContext(() -> http.request(options)
         .compose(request -> request.send(Buffer.buffer(WireCodec.encode(full, mediaType))))
         .compose(response -> response.body().compose(b -> {
           int status = response.statusCode();
@@ -112,14 +118,23 @@ public final class SchedulerClient {
             return Future.succeededFuture();
           }
           return Future.failedFuture(new SchedulerHttpException(status, b.toString()));
-        }));
+        })));
   }
 
   /** Closes the stream's connection and the client. */
   public Future<Void> close() {
-    if (stream != null) {
-      stream.request().connection().close();
+    return onContext(() -> {
+      if (stream != null) {
+        stream.request().connection().close();
+      }
+      return http.close();
+    });
+  }
+
+  private <T> Future<T> onContext(Supplier<Future<T>> work) {
+    if (Vertx.currentContext() == context) {
+      return work.get();
     }
-    return http.close();
+    return Future.future(promise -> context.runOnContext(v -> work.get().onComplete(promise)));
   }
 }

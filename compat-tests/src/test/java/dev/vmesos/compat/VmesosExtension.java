@@ -21,24 +21,36 @@ final class VmesosExtension implements ParameterResolver {
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return context.getRoot().getStore(NAMESPACE)
-        .getOrComputeIfAbsent("vmesos", key -> new Running(), Running.class).process;
+    Running running = context.getRoot().getStore(NAMESPACE)
+        .getOrComputeIfAbsent("vmesos", key -> new Running(), Running.class);
+    if (running.failure != null) {
+      // Started once per run: later classes fail at once rather than wait for another start.
+      throw running.failure;
+    }
+    return running.process;
   }
 
   private static final class Running implements ExtensionContext.Store.CloseableResource {
     private final VmesosProcess process;
+    private final IllegalStateException failure;
 
     Running() {
+      VmesosProcess started = null;
+      IllegalStateException failed = null;
       try {
-        process = VmesosProcess.start(Duration.ofSeconds(60));
+        started = VmesosProcess.start(Duration.ofSeconds(60));
       } catch (Exception e) {
-        throw new IllegalStateException("could not start vmesos", e);
+        failed = new IllegalStateException("could not start vmesos", e);
       }
+      process = started;
+      failure = failed;
     }
 
     @Override
     public void close() {
-      process.close();
+      if (process != null) {
+        process.close();
+      }
     }
   }
 }

@@ -34,6 +34,8 @@ final class VmesosProcess implements AutoCloseable {
   static final String HOST = "127.0.0.1";
   /** Short, so that the tests see periodic heartbeats; Mesos's default is 15 s. */
   static final int HEARTBEAT_SECONDS = 2;
+  static final double AGENT_CPUS = 4;
+  static final double AGENT_MEM = 4096;
   static final String AGENT_RESOURCES = "cpus:4;mem:4096;disk:4096;ports:[31000-31100]";
 
   private static final Pattern READY = Pattern.compile("vmesos local: master at (http://\\S+/api/v1/scheduler)");

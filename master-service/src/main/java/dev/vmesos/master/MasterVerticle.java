@@ -12,6 +12,7 @@ import dev.vmesos.api.v1.Protos.Address;
 import dev.vmesos.api.v1.Protos.MasterInfo;
 import dev.vmesos.master.http.Responses;
 import dev.vmesos.master.http.SchedulerEndpoint;
+import dev.vmesos.master.operator.OperatorApi;
 import dev.vmesos.master.state.Master;
 import dev.vmesos.master.state.MasterEffects;
 import io.vertx.core.Future;
@@ -46,6 +47,7 @@ public final class MasterVerticle extends VerticleBase {
   private final MasterConfig config;
   private Master master;
   private SchedulerEndpoint scheduler;
+  private OperatorApi operator;
   private HttpServer server;
   private MessageConsumer<Object> consumer;
   private long allocationTimer = -1;
@@ -72,6 +74,8 @@ public final class MasterVerticle extends VerticleBase {
               Clock.systemUTC(),
               new VertxEffects());
           scheduler = new SchedulerEndpoint(master);
+          operator = new OperatorApi(vertx, master, config, MESOS_VERSION, Clock.systemUTC(),
+              System.currentTimeMillis() / 1000.0);
           return listenOnBus();
         })
         .onSuccess(v -> {
@@ -109,6 +113,7 @@ public final class MasterVerticle extends VerticleBase {
           .putHeader(HttpHeaders.LOCATION, "//" + config.hostname() + ":" + server.actualPort()).end());
       router.get(prefix + "/health").handler(ctx -> ctx.response().setStatusCode(200).end());
     }
+    OperatorApi.routes(router, () -> operator);
     router.route().last().handler(ctx -> Responses.text(ctx.response(), 404, "Not found: " + ctx.request().path()));
     return vertx.createHttpServer()
         .requestHandler(router)

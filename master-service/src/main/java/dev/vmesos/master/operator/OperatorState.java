@@ -3,6 +3,7 @@ package dev.vmesos.master.operator;
 import dev.vmesos.api.resources.Resources;
 import dev.vmesos.api.v1.Protos.AgentID;
 import dev.vmesos.api.v1.Protos.FrameworkID;
+import dev.vmesos.api.v1.Protos.Offer;
 import dev.vmesos.api.v1.Protos.Resource;
 import dev.vmesos.api.v1.Protos.Role;
 import dev.vmesos.api.v1.Protos.TaskInfo;
@@ -26,7 +27,7 @@ import dev.vmesos.master.state.Task;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -81,7 +82,7 @@ final class OperatorState {
         .addAllTotalResources(agent.total().toList())
         .addAllAllocatedResources(usage.usedOn(agent.id()).toList())
         .addAllOfferedResources(usage.offeredOn(agent.id()).toList());
-    times.agentRegistered(agent.id()).ifPresent(t -> builder.setRegisteredTime(time(t)));
+    setTime(times.agentRegistered(agent.id()), builder::setRegisteredTime);
     return builder.build();
   }
 
@@ -114,11 +115,27 @@ final class OperatorState {
       setTime(times.frameworkUnregistered(framework.id()), builder::setUnregisteredTime);
     }
     if (registered) {
-      builder.addAllOffers(framework.offers().values())
+      for (Offer offer : framework.offers().values()) {
+        builder.addOffers(offer(framework, offer));
+      }
+      builder
           .addAllAllocatedResources(usage.usedBy(framework.id()).toList())
           .addAllOfferedResources(usage.offeredTo(framework.id()).toList());
     }
     return builder.build();
+  }
+
+  /**
+   * An offer as the operator API shows it: resources in the post-refinement format and allocated to
+   * the offer's role, whatever format the framework itself was sent.
+   */
+  private static Offer offer(Framework framework, Offer offer) {
+    Resources resources = Usage.offerResources(framework, offer);
+    return offer.toBuilder()
+        .clearResources()
+        .addAllResources(resources.toList())
+        .setAllocationInfo(Resource.AllocationInfo.newBuilder().setRole(Usage.offerRole(framework, offer)))
+        .build();
   }
 
   /** Tasks of registered frameworks; those of removed frameworks are completed. */
@@ -258,18 +275,9 @@ final class OperatorState {
     return resource.build();
   }
 
-  static TimeInfo time(double seconds) {
-    return TimeInfo.newBuilder().setNanoseconds(Math.round(seconds * 1e9)).build();
-  }
-
-  private static void setTime(OptionalDouble seconds, java.util.function.Consumer<TimeInfo> setter) {
-    if (seconds.isPresent()) {
-      setter.accept(time(seconds.getAsDouble()));
+  private static void setTime(OptionalLong millis, java.util.function.Consumer<TimeInfo> setter) {
+    if (millis.isPresent()) {
+      setter.accept(TimeInfo.newBuilder().setNanoseconds(millis.getAsLong() * 1_000_000).build());
     }
-  }
-
-  /** Unused resources of a type the v1 messages need; kept in one place. */
-  static Resources none() {
-    return Resources.empty();
   }
 }

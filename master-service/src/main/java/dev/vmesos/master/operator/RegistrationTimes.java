@@ -6,27 +6,27 @@ import dev.vmesos.master.state.MasterListener;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.OptionalDouble;
+import java.util.OptionalLong;
 
 /**
- * When frameworks and agents registered, re-registered and went away, in seconds since the epoch:
- * the master's state does not keep times, the operator API reports them. Owned by the master's
- * event loop, like the master.
+ * When frameworks and agents registered, re-registered and went away, in milliseconds since the
+ * epoch (kept exact so that v1 {@code TimeInfo} nanoseconds are too): the master's state does not
+ * keep times, the operator API reports them. Owned by the master's event loop, like the master.
  */
 final class RegistrationTimes implements MasterListener {
 
   private final Clock clock;
-  private final Map<String, Double> frameworkRegistered = new HashMap<>();
-  private final Map<String, Double> frameworkReregistered = new HashMap<>();
-  private final Map<String, Double> frameworkUnregistered = new HashMap<>();
-  private final Map<String, Double> agentRegistered = new HashMap<>();
+  private final Map<String, Long> frameworkRegistered = new HashMap<>();
+  private final Map<String, Long> frameworkReregistered = new HashMap<>();
+  private final Map<String, Long> frameworkUnregistered = new HashMap<>();
+  private final Map<String, Long> agentRegistered = new HashMap<>();
 
   RegistrationTimes(Clock clock) {
     this.clock = clock;
   }
 
-  private double now() {
-    return clock.millis() / 1000.0;
+  private long now() {
+    return clock.millis();
   }
 
   @Override
@@ -55,23 +55,23 @@ final class RegistrationTimes implements MasterListener {
     agentRegistered.remove(agent.id());
   }
 
-  OptionalDouble frameworkRegistered(String frameworkId) {
+  OptionalLong frameworkRegistered(String frameworkId) {
     return optional(frameworkRegistered.get(frameworkId));
   }
 
-  OptionalDouble frameworkReregistered(String frameworkId) {
+  OptionalLong frameworkReregistered(String frameworkId) {
     return optional(frameworkReregistered.get(frameworkId));
   }
 
-  OptionalDouble frameworkUnregistered(String frameworkId) {
+  OptionalLong frameworkUnregistered(String frameworkId) {
     return optional(frameworkUnregistered.get(frameworkId));
   }
 
-  OptionalDouble agentRegistered(String agentId) {
+  OptionalLong agentRegistered(String agentId) {
     return optional(agentRegistered.get(agentId));
   }
 
-  private static OptionalDouble optional(Double value) {
-    return value == null ? OptionalDouble.empty() : OptionalDouble.of(value);
+  private static OptionalLong optional(Long value) {
+    return value == null ? OptionalLong.empty() : OptionalLong.of(value);
   }
 }

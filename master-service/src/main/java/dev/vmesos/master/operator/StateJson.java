@@ -157,7 +157,7 @@ final class StateJson {
     Resources total = agent.total();
     return json
         .put("pid", "slave(1)@" + info.getHostname() + ":" + info.getPort())
-        .put("registered_time", times.agentRegistered(agent.id()).orElse(startTime))
+        .put("registered_time", seconds(times.agentRegistered(agent.id())).orElse(startTime))
         .put("resources", ResourcesJson.of(total))
         .put("used_resources", ResourcesJson.of(usage.usedOn(agent.id())))
         .put("offered_resources", ResourcesJson.of(usage.offeredOn(agent.id())))
@@ -192,15 +192,15 @@ final class StateJson {
         .put("user", info.getUser())
         .put("failover_timeout", info.getFailoverTimeout())
         .put("checkpoint", info.getCheckpoint())
-        .put("registered_time", times.frameworkRegistered(framework.id()).orElse(startTime))
-        .put("unregistered_time", times.frameworkUnregistered(framework.id()).orElse(0.0));
+        .put("registered_time", seconds(times.frameworkRegistered(framework.id())).orElse(startTime))
+        .put("unregistered_time", seconds(times.frameworkUnregistered(framework.id())).orElse(0.0));
     if (info.hasPrincipal()) {
       json.put("principal", info.getPrincipal());
     }
     Resources held = registered ? usage.usedBy(framework.id()).plus(usage.offeredTo(framework.id()))
         : Resources.empty();
     json.put("resources", ResourcesJson.of(held));
-    times.frameworkReregistered(framework.id()).ifPresent(t -> json.put("reregistered_time", t));
+    seconds(times.frameworkReregistered(framework.id())).ifPresent(t -> json.put("reregistered_time", t));
     if (info.getRolesCount() > 0) {
       json.put("roles", new JsonArray(List.copyOf(info.getRolesList())));
     } else {
@@ -281,12 +281,17 @@ final class StateJson {
 
   private static JsonObject offer(Framework framework, Offer offer) {
     Resources resources = Usage.offerResources(framework, offer);
-    String role = offer.hasAllocationInfo() ? offer.getAllocationInfo().getRole() : framework.role();
+    String role = Usage.offerRole(framework, offer);
     return new JsonObject()
         .put("id", offer.getId().getValue())
         .put("framework_id", framework.id())
         .put("allocation_info", new JsonObject().put("role", role))
         .put("slave_id", offer.getAgentId().getValue())
         .put("resources", ResourcesJson.of(resources));
+  }
+
+  private static java.util.OptionalDouble seconds(java.util.OptionalLong millis) {
+    return millis.isPresent() ? java.util.OptionalDouble.of(millis.getAsLong() / 1000.0)
+        : java.util.OptionalDouble.empty();
   }
 }

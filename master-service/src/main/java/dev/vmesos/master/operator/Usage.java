@@ -48,8 +48,12 @@ final class Usage {
    * MULTI_ROLE carry no {@code allocation_info}; their role is the framework's.
    */
   static Resources offerResources(Framework framework, Offer offer) {
-    String role = offer.hasAllocationInfo() ? offer.getAllocationInfo().getRole() : framework.role();
-    return Resources.of(offer.getResourcesList()).unallocated().allocatedTo(role);
+    return Resources.of(offer.getResourcesList()).unallocated().allocatedTo(offerRole(framework, offer));
+  }
+
+  /** The role an offer is made for (offers to frameworks without MULTI_ROLE do not say). */
+  static String offerRole(Framework framework, Offer offer) {
+    return offer.hasAllocationInfo() ? offer.getAllocationInfo().getRole() : framework.role();
   }
 
   Resources usedOn(String agentId) {

@@ -438,7 +438,8 @@ public final class Master {
       removeOffer(framework, offerId.getValue());
       allocator.recover(framework.id(), offer.agentId(), offer.role(), offer.resources(), refuse);
     }
-    requestAllocation();
+    // No event-triggered run here: declined resources wait for the next batch run, as in Mesos, so a
+    // framework declining without a filter is not re-offered the same resources in a tight loop.
   }
 
   /** Gives resources (allocated to one or more roles) back to the allocator. */

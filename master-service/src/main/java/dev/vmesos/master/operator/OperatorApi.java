@@ -1,0 +1,126 @@
+package dev.vmesos.master.operator;
+
+import dev.vmesos.master.MasterConfig;
+import dev.vmesos.master.http.Responses;
+import dev.vmesos.master.state.Master;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The master's operator surface: the v1 operator API ({@code POST /api/v1}) with its event stream,
+ * and the legacy JSON endpoints existing tools poll ({@code /state}, {@code /state-summary},
+ * {@code /flags}, {@code /version}, {@code /metrics/snapshot}). Created once the master exists, on
+ * its event loop; registers its listeners with the master. Routes are installed earlier with
+ * {@link #routes}, and answer 503 until then.
+ */
+public final class OperatorApi {
+
+  private static final long BODY_LIMIT = 64L * 1024 * 1024;
+  private static final String JSONP = "jsonp";
+
+  private final Master master;
+  private final Clock clock;
+  private final double startTime;
+  private final TaskCounters counters = new TaskCounters();
+  private final StateJson stateJson;
+  private final OperatorEndpoint endpoint;
+
+  /**
+   * @param version the Mesos version reported by {@code /version} and for agents
+   * @param startTime when the master started, in seconds since the epoch (it is elected at once)
+   */
+  public OperatorApi(Vertx vertx, Master master, MasterConfig config, String version, Clock clock,
+                     double startTime) {
+    this.master = master;
+    this.clock = clock;
+    this.startTime = startTime;
+    BuildInfo build = BuildInfo.of(version);
+    SortedMap<String, String> flags = MasterFlags.of(config);
+    RegistrationTimes times = new RegistrationTimes(clock);
+    OperatorState state = new OperatorState(master, version, times);
+    OperatorSubscribers subscribers = new OperatorSubscribers(state);
+    // Times and counters first: the events built for subscribers read them.
+    master.addListener(times);
+    master.addListener(counters);
+    master.addListener(subscribers);
+    this.stateJson = new StateJson(master, build, flags, times, startTime, startTime);
+    OperatorCalls calls = new OperatorCalls(master, state, build, flags, this::metrics, startTime, startTime);
+    this.endpoint = new OperatorEndpoint(vertx, calls, subscribers, state::state, config.heartbeatInterval());
+  }
+
+  /**
+   * Installs the operator routes, under {@code /master} and unprefixed as Mesos serves them
+   * ({@code /metrics/snapshot} only unprefixed, as libprocess serves it). {@code api} is null until
+   * the master has started.
+   */
+  public static void routes(Router router, Supplier<OperatorApi> api) {
+    for (String prefix : new String[] {"", "/master"}) {
+      router.route(prefix + "/api/v1")
+          .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
+          .handler(ready(api, OperatorApi::handleApi));
+      json(router, prefix + "/state", api, OperatorApi::state);
+      json(router, prefix + "/state.json", api, OperatorApi::state);
+      json(router, prefix + "/state-summary", api, a -> a.stateJson.stateSummary());
+      json(router, prefix + "/flags", api, a -> a.stateJson.flags());
+      json(router, prefix + "/version", api, a -> a.stateJson.version());
+    }
+    json(router, "/metrics/snapshot", api, a -> new JsonObject(new TreeMap<String, Object>(a.metrics())));
+  }
+
+  private static void json(Router router, String path, Supplier<OperatorApi> api,
+                           Function<OperatorApi, JsonObject> body) {
+    router.get(path).handler(ready(api, a -> ctx -> respondJson(ctx, body.apply(a))));
+  }
+
+  private static Handler<RoutingContext> ready(Supplier<OperatorApi> api,
+                                               Function<OperatorApi, Handler<RoutingContext>> handler) {
+    return ctx -> {
+      OperatorApi operator = api.get();
+      if (operator == null) {
+        Responses.text(ctx.response(), 503, "Master has not finished recovery");
+      } else {
+        handler.apply(operator).handle(ctx);
+      }
+    };
+  }
+
+  private Handler<RoutingContext> handleApi() {
+    return endpoint::handle;
+  }
+
+  private JsonObject state() {
+    return stateJson.state();
+  }
+
+  Map<String, Double> metrics() {
+    return MetricsSnapshot.of(master, counters, clock.millis() / 1000.0 - startTime);
+  }
+
+  /**
+   * JSON as libprocess's {@code OK(json, jsonp)} sends it: {@code application/json}, or with
+   * {@code ?jsonp=callback} the JavaScript {@code callback(json);} (the web UI polls this way).
+   */
+  static void respondJson(RoutingContext ctx, JsonObject json) {
+    String callback = ctx.request().getParam(JSONP);
+    if (callback != null && !callback.isEmpty()) {
+      ctx.response().setStatusCode(200)
+          .putHeader(HttpHeaders.CONTENT_TYPE, "text/javascript")
+          .end(callback + "(" + json.encode() + ");");
+    } else {
+      ctx.response().setStatusCode(200)
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .end(json.encode());
+    }
+  }
+}
