@@ -174,6 +174,13 @@ public final class AgentVerticle extends VerticleBase {
           run.getFrameworkInfo().getId().getValue());
       message.reply(ACK);
       executor.launch(agentId, run.getFrameworkInfo(), run.getTask());
+    } else if (body instanceof dev.vmesos.api.internal.Internal.RunTaskGroup group) {
+      if (!group.getFrameworkInfo().hasId()) {
+        message.fail(400, "RunTaskGroup.framework_info.id is required");
+        return;
+      }
+      message.reply(ACK);
+      executor.launchGroup(agentId, group.getFrameworkInfo(), group.getExecutor(), group.getTaskGroup().getTasksList());
     } else if (body instanceof KillTask kill) {
       message.reply(ACK);
       executor.kill(kill.getFrameworkId().getValue(), kill.getTaskId().getValue(),
@@ -254,6 +261,14 @@ public final class AgentVerticle extends VerticleBase {
     @Override
     public void frameworkRemoved(String frameworkId) {
       updates.removeFramework(frameworkId);
+    }
+
+    @Override
+    public void executorExited(FrameworkID frameworkId, dev.vmesos.api.v1.Protos.ExecutorID executorId, int status) {
+      // Best effort, as Mesos's ExitedExecutorMessage: the framework hears of it as a FAILURE event.
+      master.agentId().ifPresent(id -> vertx.eventBus().send(Addresses.MASTER_LEADER,
+          dev.vmesos.api.internal.Internal.ExitedExecutor.newBuilder().setFrameworkId(frameworkId)
+              .setExecutorId(executorId).setAgentId(id).setStatus(status).build()));
     }
 
     private StatusUpdate statusUpdate(FrameworkID frameworkId, TaskStatus status) {

@@ -214,6 +214,37 @@ class AgentVerticleTest {
   }
 
   @Test
+  void aTaskGroupRunsUnderItsDefaultExecutorAndAFailureTakesTheGroupDown() throws Exception {
+    startRegisteredAgent();
+    dev.vmesos.api.v1.Protos.ExecutorInfo executor = dev.vmesos.api.v1.Protos.ExecutorInfo.newBuilder()
+        .setType(dev.vmesos.api.v1.Protos.ExecutorInfo.Type.DEFAULT)
+        .setExecutorId(dev.vmesos.api.v1.Protos.ExecutorID.newBuilder().setValue("group-exec")).build();
+    Object reply = await(master.request(dev.vmesos.api.internal.Internal.RunTaskGroup.newBuilder()
+        .setFrameworkInfo(FRAMEWORK).setExecutor(executor)
+        .setTaskGroup(dev.vmesos.api.v1.Protos.TaskGroupInfo.newBuilder()
+            .addTasks(shellTask("long", "sleep 60"))
+            .addTasks(shellTask("short", "sleep 1; exit 4"))).build())).body();
+    assertThat(reply).isInstanceOf(Ack.class);
+
+    java.util.Map<String, List<TaskState>> byTask = new java.util.HashMap<>();
+    while (byTask.getOrDefault("long", List.of()).stream().noneMatch(s -> s == TaskState.TASK_KILLED)) {
+      StatusUpdate update = master.nextUpdate(10_000);
+      assertThat(update.getStatus().getExecutorId().getValue()).as("reported under the group's executor")
+          .isEqualTo("group-exec");
+      byTask.computeIfAbsent(update.getStatus().getTaskId().getValue(), k -> new ArrayList<>())
+          .add(update.getStatus().getState());
+    }
+    assertThat(byTask.get("short")).containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING,
+        TaskState.TASK_FAILED);
+    assertThat(byTask.get("long")).containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING,
+        TaskState.TASK_KILLED);
+    dev.vmesos.api.internal.Internal.ExitedExecutor exited = master.exitedExecutors.poll(10, TimeUnit.SECONDS);
+    assertThat(exited).as("the executor's end is reported").isNotNull();
+    assertThat(exited.getExecutorId().getValue()).isEqualTo("group-exec");
+    assertThat(exited.getFrameworkId()).isEqualTo(FRAMEWORK.getId());
+  }
+
+  @Test
   void aFailingCommandEndsFailedWithItsExitStatus() throws Exception {
     startRegisteredAgent();
 

@@ -35,6 +35,7 @@ final class FakeMaster {
   final BlockingQueue<Message> registrations = new LinkedBlockingQueue<>();
   final BlockingQueue<Ping> pings = new LinkedBlockingQueue<>();
   final BlockingQueue<StatusUpdate> updates = new LinkedBlockingQueue<>();
+  final BlockingQueue<dev.vmesos.api.internal.Internal.ExitedExecutor> exitedExecutors = new LinkedBlockingQueue<>();
   private volatile boolean autoAcknowledge = true;
   private volatile boolean knowsAgent = true;
   private MessageConsumer<Object> consumer;
@@ -63,6 +64,8 @@ final class FakeMaster {
         if (autoAcknowledge) {
           acknowledge(update);
         }
+      } else if (body instanceof dev.vmesos.api.internal.Internal.ExitedExecutor exited) {
+        exitedExecutors.add(exited);
       } else {
         message.fail(500, "fake master does not handle " + body);
       }

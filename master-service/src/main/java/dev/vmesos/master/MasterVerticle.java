@@ -136,6 +136,11 @@ public final class MasterVerticle extends VerticleBase {
         message.reply(Ack.getDefaultInstance());
       } else if (body instanceof Ping ping) {
         message.reply(master.ping(ping));
+      } else if (body instanceof dev.vmesos.api.internal.Internal.ExitedExecutor exited) {
+        master.executorExited(exited);
+        if (message.replyAddress() != null) {
+          message.reply(Ack.getDefaultInstance());
+        }
       } else if (body instanceof dev.vmesos.api.internal.Internal.ExecutorToFrameworkMessage executorMessage) {
         master.executorMessage(executorMessage);
         if (message.replyAddress() != null) {

@@ -3,6 +3,7 @@ package dev.vmesos.agent.task;
 import dev.vmesos.api.v1.Protos.AgentID;
 import dev.vmesos.api.v1.Protos.ContainerInfo;
 import dev.vmesos.api.v1.Protos.ExecutorID;
+import dev.vmesos.api.v1.Protos.ExecutorInfo;
 import dev.vmesos.api.v1.Protos.FrameworkInfo;
 import dev.vmesos.api.v1.Protos.KillPolicy;
 import dev.vmesos.api.v1.Protos.TaskInfo;
@@ -15,6 +16,7 @@ import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +47,8 @@ public final class CommandExecutor {
   private final StatusSink sink;
   private final TaskTable tasks = new TaskTable();
   private final Set<String> frameworksShuttingDown = new HashSet<>();
+  /** Task groups by "frameworkId/executorId": the task ids launched under that DEFAULT executor. */
+  private final Map<String, List<String>> groups = new HashMap<>();
 
   /** {@code context} is the owning verticle's; create this from that context. */
   public CommandExecutor(Vertx vertx, Context context, Path workDir, Duration defaultKillGracePeriod,
@@ -65,10 +69,33 @@ public final class CommandExecutor {
 
   /** Starts {@code task} for {@code framework} (whose id is set) on agent {@code agentId}. */
   public void launch(AgentID agentId, FrameworkInfo framework, TaskInfo task) {
+    launch(agentId, framework, task, null);
+  }
+
+  /**
+   * Starts a task group as Mesos's default executor does: each task's command in its own sandbox
+   * under the group's executor, reported with that executor id. When a task of the group fails or
+   * is killed, the others are killed; when the last one ends, the executor has exited.
+   */
+  public void launchGroup(AgentID agentId, FrameworkInfo framework, ExecutorInfo executor, List<TaskInfo> group) {
+    String key = framework.getId().getValue() + "/" + executor.getExecutorId().getValue();
+    List<String> members = groups.computeIfAbsent(key, k -> new ArrayList<>());
+    LOG.info("Launching task group {} of framework {} under default executor {}",
+        group.stream().map(t -> t.getTaskId().getValue()).toList(), framework.getId().getValue(),
+        executor.getExecutorId().getValue());
+    for (TaskInfo task : group) {
+      members.add(task.getTaskId().getValue());
+    }
+    for (TaskInfo task : group) {
+      launch(agentId, framework, task, executor.getExecutorId());
+    }
+  }
+
+  private void launch(AgentID agentId, FrameworkInfo framework, TaskInfo task, ExecutorID groupExecutor) {
     String frameworkId = framework.getId().getValue();
     String taskId = task.getTaskId().getValue();
-    ExecutorID executorId = task.hasExecutor()
-        ? task.getExecutor().getExecutorId()
+    ExecutorID executorId = groupExecutor != null ? groupExecutor
+        : task.hasExecutor() ? task.getExecutor().getExecutorId()
         : ExecutorID.newBuilder().setValue(taskId).build();
     String containerId = UUID.randomUUID().toString();
     Optional<String> badId = Sandboxes.validateId("Framework", frameworkId)
@@ -248,13 +275,42 @@ public final class CommandExecutor {
     LOG.info("Task {} of framework {} is {}: {}", task.taskId().getValue(), task.frameworkId().getValue(),
         state, description);
     transition(task, state, Source.SOURCE_EXECUTOR, null, description);
+    groupTaskEnded(task, state, exitValue);
     removeFrameworkIfDone(task.frameworkId().getValue());
   }
 
   private void fail(AgentTask task, Source source, Reason reason, String message) {
     LOG.warn("Task {} of framework {} failed: {}", task.taskId().getValue(), task.frameworkId().getValue(), message);
     transition(task, TaskState.TASK_FAILED, source, reason, message);
+    groupTaskEnded(task, TaskState.TASK_FAILED, 1);
     removeFrameworkIfDone(task.frameworkId().getValue());
+  }
+
+  /** A task of a group ended: a failure takes the group down; the last one ends the executor. */
+  private void groupTaskEnded(AgentTask task, TaskState state, int waitStatus) {
+    String frameworkId = task.frameworkId().getValue();
+    String key = frameworkId + "/" + task.executorId().getValue();
+    List<String> members = groups.get(key);
+    if (members == null || !members.contains(task.taskId().getValue())) {
+      return;
+    }
+    List<AgentTask> group = members.stream()
+        .map(id -> tasks.find(frameworkId, id)).flatMap(Optional::stream).toList();
+    if (state != TaskState.TASK_FINISHED) {
+      for (AgentTask sibling : group) {
+        if (!sibling.isTerminal() && !sibling.killRequested()) {
+          LOG.info("Killing task {} of framework {}: task {} of its group is {}", sibling.taskId().getValue(),
+              frameworkId, task.taskId().getValue(), state);
+          kill(frameworkId, sibling.taskId().getValue(), Optional.empty());
+        }
+      }
+    }
+    if (group.stream().allMatch(AgentTask::isTerminal)) {
+      groups.remove(key);
+      LOG.info("Default executor {} of framework {} exited: its task group ended", task.executorId().getValue(),
+          frameworkId);
+      sink.executorExited(task.frameworkId(), task.executorId(), 0);
+    }
   }
 
   private void transition(AgentTask task, TaskState state, Source source, Reason reason, String message) {

@@ -17,4 +17,11 @@ public interface StatusSink {
 
   /** A shut-down framework has no task left here: its streams can go. */
   void frameworkRemoved(String frameworkId);
+
+  /**
+   * An executor ended (for a task group: its last task ended) with a wait status; the master turns
+   * this into a FAILURE event for the framework.
+   */
+  default void executorExited(FrameworkID frameworkId, dev.vmesos.api.v1.Protos.ExecutorID executorId, int status) {
+  }
 }

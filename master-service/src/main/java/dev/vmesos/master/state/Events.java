@@ -74,6 +74,18 @@ public final class Events {
         .build();
   }
 
+  /** An agent was lost (FAILURE with only agent_id), or an executor on it ended (with executor_id and status). */
+  public static Event failure(String agentId, dev.vmesos.api.v1.Protos.ExecutorID executorId, Integer status) {
+    Event.Failure.Builder failure = Event.Failure.newBuilder().setAgentId(AgentID.newBuilder().setValue(agentId));
+    if (executorId != null) {
+      failure.setExecutorId(executorId);
+    }
+    if (status != null) {
+      failure.setStatus(status);
+    }
+    return Event.newBuilder().setType(Event.Type.FAILURE).setFailure(failure).build();
+  }
+
   public static Event offers(List<Offer> offers) {
     return Event.newBuilder().setType(Event.Type.OFFERS)
         .setOffers(Event.Offers.newBuilder().addAllOffers(offers)).build();

@@ -19,6 +19,7 @@ import dev.vmesos.api.internal.Internal.StatusUpdateAcknowledgement;
 import dev.vmesos.api.resources.Resources;
 import dev.vmesos.api.v1.Protos.AgentID;
 import dev.vmesos.api.v1.Protos.AgentInfo;
+import dev.vmesos.api.v1.Protos.ExecutorInfo;
 import dev.vmesos.api.v1.Protos.FrameworkID;
 import dev.vmesos.api.v1.Protos.FrameworkInfo;
 import dev.vmesos.api.v1.Protos.MasterInfo;
@@ -161,14 +162,13 @@ public final class Master {
     info = info.toBuilder().setId(FrameworkID.newBuilder().setValue(id)).build();
 
     Framework framework = frameworks.get(id);
+    boolean added = false;
     if (framework == null) {
       framework = new Framework(id, info);
       frameworks.put(id, framework);
       LOG.info("Framework {} ({}) subscribed, roles {}, stream {}", id, info.getName(), framework.roles(),
           sink.streamId());
-      for (MasterListener listener : listeners) {
-        listener.frameworkAdded(framework);
-      }
+      added = true;
     } else {
       if (framework.connected()) {
         framework.stream().send(Events.error("Framework failed over"));
@@ -178,9 +178,6 @@ public final class Master {
       rescindOffers(framework);
       framework.info(info);
       LOG.info("Framework {} ({}) re-subscribed (failover), stream {}", id, info.getName(), sink.streamId());
-      for (MasterListener listener : listeners) {
-        listener.frameworkUpdated(framework);
-      }
     }
     FrameworkProfile profile = profile(info, call.getSubscribe().getSuppressedRolesList());
     if (allocator.hasFramework(id)) {
@@ -190,6 +187,14 @@ public final class Master {
       allocator.addFramework(id, profile);
     }
     framework.stream(sink);
+    // Listeners hear of the framework once it is connected (the operator API reports it so).
+    for (MasterListener listener : listeners) {
+      if (added) {
+        listener.frameworkAdded(framework);
+      } else {
+        listener.frameworkUpdated(framework);
+      }
+    }
     sink.send(Events.subscribed(id, heartbeatInterval, masterInfo));
     sink.send(Events.heartbeat());
     Framework subscribed = framework;
@@ -322,13 +327,8 @@ public final class Master {
         }
         case RESERVE -> available = reserve(framework, agent, operation.getReserve(), available);
         case UNRESERVE -> available = unreserve(framework, agent, operation.getUnreserve(), available);
-        case LAUNCH_GROUP -> {
-          for (TaskInfo task : operation.getLaunchGroup().getTaskGroup().getTasksList()) {
-            sendUpdate(framework, Events.masterStatus(task.getTaskId(), agent.id(), TaskState.TASK_ERROR,
-                TaskStatus.Reason.REASON_TASK_GROUP_INVALID,
-                "LAUNCH_GROUP is not supported by this vmesos master yet", clock));
-          }
-        }
+        case LAUNCH_GROUP -> available = launchGroup(framework, agent, operation.getLaunchGroup(), available,
+            launched);
         default -> unsupportedOperation(framework, agent, operation);
       }
     }
@@ -346,12 +346,7 @@ public final class Master {
     if (task.hasExecutor()) {
       needed = needed.plus(OfferResources.fromFramework(task.getExecutor().getResourcesList(), defaultRole));
     }
-    Map<String, dev.vmesos.api.v1.Protos.ExecutorInfo> executors = new HashMap<>();
-    for (Task other : framework.tasks().values()) {
-      if (other.agentId().equals(agent.id()) && other.info().hasExecutor()) {
-        executors.put(other.info().getExecutor().getExecutorId().getValue(), other.info().getExecutor());
-      }
-    }
+    Map<String, ExecutorInfo> executors = executorsOn(framework, agent);
     String error = TaskValidation.validate(task, new TaskValidation.Context(agent.id(), framework.tasks().keySet(),
         launched, executors, available, needed, OfferResources.byRole(needed).size())).orElse(null);
     if (error != null) {
@@ -369,6 +364,71 @@ public final class Master {
     }
     LOG.info("Launching task {} of framework {} on agent {} with {}", taskId, framework.id(), agent.id(), needed);
     effects.sendToAgent(agent.id(), RunTask.newBuilder().setFrameworkInfo(framework.info()).setTask(task).build());
+    return available.minus(needed);
+  }
+
+  /** The executors a framework has on an agent, by id (from its live tasks). */
+  private static Map<String, ExecutorInfo> executorsOn(Framework framework, Agent agent) {
+    Map<String, ExecutorInfo> executors = new HashMap<>();
+    for (Task other : framework.tasks().values()) {
+      if (other.agentId().equals(agent.id()) && other.info().hasExecutor() && !TaskStates.isTerminal(other.state())) {
+        executors.put(other.info().getExecutor().getExecutorId().getValue(), other.info().getExecutor());
+      }
+    }
+    return executors;
+  }
+
+  /**
+   * Validates and launches a task group under its DEFAULT executor; all or nothing. The executor's
+   * resources, when it is new on the agent, are accounted to the group's first task.
+   */
+  private Resources launchGroup(Framework framework, Agent agent, Offer.Operation.LaunchGroup group,
+                                Resources available, Set<String> launched) {
+    List<TaskInfo> tasks = group.getTaskGroup().getTasksList();
+    ExecutorInfo executor = group.getExecutor().toBuilder()
+        .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id())).build();
+    String defaultRole = OfferResources.roleOf(available, framework.role());
+    Map<String, ExecutorInfo> executors = executorsOn(framework, agent);
+    boolean newExecutor = !executors.containsKey(executor.getExecutorId().getValue());
+    Resources executorResources = newExecutor
+        ? OfferResources.fromFramework(executor.getResourcesList(), defaultRole) : Resources.empty();
+    Resources needed = executorResources;
+    for (TaskInfo task : tasks) {
+      needed = needed.plus(OfferResources.fromFramework(task.getResourcesList(), defaultRole));
+    }
+    String error = TaskValidation.validateGroup(executor, tasks, new TaskValidation.Context(agent.id(),
+        framework.tasks().keySet(), launched, executors, available, needed,
+        OfferResources.byRole(needed).size())).orElse(null);
+    if (error != null) {
+      LOG.info("Framework {}: task group {} is invalid: {}", framework.id(),
+          tasks.stream().map(t -> t.getTaskId().getValue()).toList(), error);
+      for (TaskInfo task : tasks) {
+        sendUpdate(framework, Events.masterStatus(task.getTaskId(), agent.id(), TaskState.TASK_ERROR,
+            TaskStatus.Reason.REASON_TASK_GROUP_INVALID, error, clock));
+      }
+      return available;
+    }
+    String role = OfferResources.roleOf(needed, defaultRole);
+    boolean first = true;
+    for (TaskInfo task : tasks) {
+      Resources own = OfferResources.fromFramework(task.getResourcesList(), defaultRole);
+      if (first) {
+        own = own.plus(executorResources);
+        first = false;
+      }
+      launched.add(task.getTaskId().getValue());
+      Task tracked = new Task(framework.id(), agent.id(), role, task.toBuilder().setExecutor(executor).build(), own);
+      tracked.update(Events.masterStatus(task.getTaskId(), agent.id(), TaskState.TASK_STAGING, null, null, clock));
+      framework.tasks().put(task.getTaskId().getValue(), tracked);
+      for (MasterListener listener : listeners) {
+        listener.taskAdded(tracked);
+      }
+    }
+    LOG.info("Launching task group {} of framework {} under executor {} on agent {} with {}",
+        tasks.stream().map(t -> t.getTaskId().getValue()).toList(), framework.id(),
+        executor.getExecutorId().getValue(), agent.id(), needed);
+    effects.sendToAgent(agent.id(), dev.vmesos.api.internal.Internal.RunTaskGroup.newBuilder()
+        .setFrameworkInfo(framework.info()).setExecutor(executor).setTaskGroup(group.getTaskGroup()).build());
     return available.minus(needed);
   }
 
@@ -418,11 +478,11 @@ public final class Master {
     TaskState state = FrameworkValidation.hasCapability(framework.info(),
         FrameworkInfo.Capability.Type.PARTITION_AWARE) ? TaskState.TASK_DROPPED : TaskState.TASK_LOST;
     for (Offer.Operation operation : accept.getOperationsList()) {
-      if (operation.hasLaunch()) {
-        for (TaskInfo task : operation.getLaunch().getTaskInfosList()) {
-          sendUpdate(framework, Events.masterStatus(task.getTaskId(), task.getAgentId().getValue(), state,
-              TaskStatus.Reason.REASON_INVALID_OFFERS, reason, clock));
-        }
+      List<TaskInfo> tasks = operation.hasLaunch() ? operation.getLaunch().getTaskInfosList()
+          : operation.hasLaunchGroup() ? operation.getLaunchGroup().getTaskGroup().getTasksList() : List.of();
+      for (TaskInfo task : tasks) {
+        sendUpdate(framework, Events.masterStatus(task.getTaskId(), task.getAgentId().getValue(), state,
+            TaskStatus.Reason.REASON_INVALID_OFFERS, reason, clock));
       }
     }
   }
@@ -608,7 +668,8 @@ public final class Master {
 
   private void removeFramework(Framework framework) {
     stopTimers(framework);
-    rescindOffers(framework);
+    // As Mesos's removeFramework: the offers are taken back without RESCIND events (the stream ends).
+    takeBackOffers(framework, false);
     Set<String> agentsWithTasks = new HashSet<>();
     for (Task task : framework.tasks().values()) {
       if (!TaskStates.isTerminal(task.state())) {
@@ -654,11 +715,15 @@ public final class Master {
 
   /** Takes back every outstanding offer of a framework, telling it with RESCIND if it listens. */
   private void rescindOffers(Framework framework) {
+    takeBackOffers(framework, true);
+  }
+
+  private void takeBackOffers(Framework framework, boolean rescind) {
     for (String offerId : List.copyOf(framework.offers().keySet())) {
       OutstandingOffer offer = offers.get(offerId);
       removeOffer(framework, offerId);
       allocator.recover(framework.id(), offer.agentId(), offer.role(), offer.resources(), Duration.ZERO);
-      if (framework.connected()) {
+      if (rescind && framework.connected()) {
         framework.stream().send(Events.rescind(offerId));
       }
     }
@@ -897,8 +962,24 @@ public final class Master {
       }
     }
     allocator.removeAgent(agentId);
+    // As Mesos's LostSlaveMessage: every framework hears that the agent is gone.
+    for (Framework framework : frameworks.values()) {
+      sendEvent(framework, Events.failure(agentId, null, null));
+    }
     for (MasterListener listener : listeners) {
       listener.agentRemoved(agent);
+    }
+  }
+
+  /** An executor ended on an agent: its framework gets a FAILURE with the executor id and status. */
+  public void executorExited(dev.vmesos.api.internal.Internal.ExitedExecutor exited) {
+    Framework framework = frameworks.get(exited.getFrameworkId().getValue());
+    LOG.info("Executor {} of framework {} on agent {} exited with status {}", exited.getExecutorId().getValue(),
+        exited.getFrameworkId().getValue(), exited.getAgentId().getValue(),
+        exited.hasStatus() ? exited.getStatus() : "unknown");
+    if (framework != null) {
+      sendEvent(framework, Events.failure(exited.getAgentId().getValue(), exited.getExecutorId(),
+          exited.hasStatus() ? exited.getStatus() : null));
     }
   }
 

@@ -5,6 +5,8 @@ import dev.vmesos.api.v1.Protos.ContainerInfo;
 import dev.vmesos.api.v1.Protos.ExecutorInfo;
 import dev.vmesos.api.v1.Protos.TaskInfo;
 import dev.vmesos.api.v1.Protos.TaskStatus;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -62,6 +64,64 @@ public final class TaskValidation {
     }
     if (!context.available().contains(context.needed())) {
       return Optional.of("Task uses more resources " + context.needed() + " than available " + context.available());
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Checks a LAUNCH_GROUP: the group's executor (of type DEFAULT, without a command: the agent
+   * provides it) and every task of the group, which has a command and no executor of its own. A
+   * group is launched whole or not at all, so the first problem fails every task of it (a TASK_ERROR
+   * with {@link TaskStatus.Reason#REASON_TASK_GROUP_INVALID}). {@code context.needed} is the whole
+   * group's resources with the executor's when it is new on the agent.
+   */
+  public static Optional<String> validateGroup(ExecutorInfo executor, List<TaskInfo> tasks, Context context) {
+    if (tasks.isEmpty()) {
+      return Optional.of("Task group is empty");
+    }
+    if (executor.getType() != ExecutorInfo.Type.DEFAULT) {
+      return Optional.of("'ExecutorInfo.type' must be 'DEFAULT' for a task group, not '" + executor.getType() + "'");
+    }
+    if (executor.hasCommand()) {
+      return Optional.of("'ExecutorInfo.command' must not be set for 'DEFAULT' executor");
+    }
+    Optional<String> invalidExecutor = validateExecutor(executor, context.executors());
+    if (invalidExecutor.isPresent()) {
+      return invalidExecutor;
+    }
+    Set<String> inGroup = new HashSet<>();
+    for (TaskInfo task : tasks) {
+      String taskId = task.getTaskId().getValue();
+      if (taskId.isEmpty()) {
+        return Optional.of("Task ID must not be empty");
+      }
+      if (!inGroup.add(taskId) || context.launchedTaskIds().contains(taskId)
+          || context.knownTaskIds().contains(taskId)) {
+        return Optional.of("Task has duplicate ID: " + taskId);
+      }
+      if (!task.getAgentId().getValue().equals(context.agentId())) {
+        return Optional.of("Task '" + taskId + "' uses invalid agent: " + task.getAgentId().getValue());
+      }
+      if (task.hasExecutor()) {
+        return Optional.of("Task '" + taskId + "' of a task group must not set 'TaskInfo.executor'");
+      }
+      if (!task.hasCommand()) {
+        return Optional.of("Task '" + taskId + "' of a task group needs a CommandInfo");
+      }
+      if (task.hasContainer() && task.getContainer().getType() == ContainerInfo.Type.DOCKER) {
+        return Optional.of("Docker ContainerInfo is not supported on task '" + taskId + "' of a task group");
+      }
+      Optional<String> container = validateContainer(task.hasContainer() ? task.getContainer() : null, "Task");
+      if (container.isPresent()) {
+        return container;
+      }
+    }
+    if (context.roles() > 1) {
+      return Optional.of("Task group uses resources allocated to more than one role");
+    }
+    if (!context.available().contains(context.needed())) {
+      return Optional.of("Task group uses more resources " + context.needed() + " than available "
+          + context.available());
     }
     return Optional.empty();
   }

@@ -61,6 +61,8 @@ class SchedulerCallsTest {
   private int port;
   private String agentId;
   private final List<Object> agentInbox = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicBoolean agentUp = new java.util.concurrent.atomic.AtomicBoolean(true);
+  private AgentInfo agentInfo;
 
   /** A subscribed framework: its stream and ids. */
   private final class Scheduler {
@@ -71,8 +73,12 @@ class SchedulerCallsTest {
     final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
 
     Scheduler(FrameworkInfo info) throws Exception {
-      Call subscribe = Call.newBuilder().setType(Call.Type.SUBSCRIBE)
-          .setSubscribe(Call.Subscribe.newBuilder().setFrameworkInfo(info)).build();
+      Call.Builder call = Call.newBuilder().setType(Call.Type.SUBSCRIBE)
+          .setSubscribe(Call.Subscribe.newBuilder().setFrameworkInfo(info));
+      if (info.hasId()) {
+        call.setFrameworkId(info.getId());
+      }
+      Call subscribe = call.build();
       RecordIODecoder decoder = new RecordIODecoder();
       response = onContext(() -> http.request(options()).compose(r -> r.send(Buffer.buffer(subscribe.toByteArray())))
           .map(resp -> {
@@ -134,7 +140,8 @@ class SchedulerCallsTest {
   void start() throws Exception {
     vertx = Vertx.vertx();
     ProtobufCodec.install(vertx.eventBus());
-    MasterVerticle master = new MasterVerticle(MasterConfig.defaults().withPort(0));
+    MasterVerticle master = new MasterVerticle(MasterConfig.defaults().withPort(0)
+        .withAgentPing(Duration.ofMillis(200), 3));
     vertx.deployVerticle(master).await(20, TimeUnit.SECONDS);
     port = master.actualPort();
     http = vertx.createHttpClient(new io.vertx.core.http.PoolOptions().setHttp1MaxSize(16));
@@ -144,6 +151,15 @@ class SchedulerCallsTest {
             .addAllResources(ResourcesParser.parse("cpus:4;mem:4096").toList())).build())
         .await(10, TimeUnit.SECONDS).body();
     agentId = registered.getAgentId().getValue();
+    agentInfo = AgentInfo.newBuilder().setHostname("127.0.0.1").setPort(5051)
+        .setId(registered.getAgentId()).addAllResources(ResourcesParser.parse("cpus:4;mem:4096").toList()).build();
+    // The fake agent pings the master while it is "up", as MasterLink does.
+    vertx.setPeriodic(100, id -> {
+      if (agentUp.get()) {
+        vertx.eventBus().request(Addresses.MASTER_LEADER, dev.vmesos.api.internal.Internal.Ping.newBuilder()
+            .setAgentId(AgentID.newBuilder().setValue(agentId)).build());
+      }
+    });
     // The fake agent: records what it is told; runs tasks by reporting TASK_RUNNING; kills by TASK_KILLED.
     vertx.eventBus().<Object>consumer(Addresses.agent(agentId), message -> {
       agentInbox.add(message.body());
@@ -152,6 +168,9 @@ class SchedulerCallsTest {
       }
       if (message.body() instanceof RunTask run) {
         report(run.getFrameworkInfo().getId(), run.getTask().getTaskId(), TaskState.TASK_RUNNING);
+      } else if (message.body() instanceof dev.vmesos.api.internal.Internal.RunTaskGroup group) {
+        group.getTaskGroup().getTasksList().forEach(t ->
+            report(group.getFrameworkInfo().getId(), t.getTaskId(), TaskState.TASK_RUNNING));
       } else if (message.body() instanceof KillTask kill) {
         report(kill.getFrameworkId(), kill.getTaskId(), TaskState.TASK_KILLED);
       }
@@ -282,6 +301,169 @@ class SchedulerCallsTest {
     // The master still serves both frameworks.
     assertThat(a.call(Call.newBuilder().setType(Call.Type.REVIVE))).isEqualTo(202);
     assertThat(b.call(Call.newBuilder().setType(Call.Type.REVIVE))).isEqualTo(202);
+  }
+
+  private static Call.Builder launchGroup(Offer offer, dev.vmesos.api.v1.Protos.ExecutorInfo executor,
+                                          TaskInfo... tasks) {
+    return Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
+        .addOfferIds(offer.getId())
+        .addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH_GROUP)
+            .setLaunchGroup(Offer.Operation.LaunchGroup.newBuilder().setExecutor(executor)
+                .setTaskGroup(dev.vmesos.api.v1.Protos.TaskGroupInfo.newBuilder().addAllTasks(List.of(tasks)))))
+        .setFilters(Filters.newBuilder().setRefuseSeconds(0)));
+  }
+
+  private static TaskInfo groupTask(Offer offer, String taskId) {
+    return TaskInfo.newBuilder().setName(taskId).setTaskId(TaskID.newBuilder().setValue(taskId))
+        .setAgentId(offer.getAgentId()).setCommand(CommandInfo.newBuilder().setValue("sleep 60"))
+        .addAllResources(ResourcesParser.parse("cpus:0.5;mem:64").toList()).build();
+  }
+
+  @Test
+  void launchGroupRunsTheGroupUnderItsExecutorOrFailsItWhole() throws Exception {
+    Scheduler s = new Scheduler(info("groups"));
+    Offer offer = s.next(Event.Type.OFFERS).getOffers().getOffers(0);
+    dev.vmesos.api.v1.Protos.ExecutorInfo custom = dev.vmesos.api.v1.Protos.ExecutorInfo.newBuilder()
+        .setType(dev.vmesos.api.v1.Protos.ExecutorInfo.Type.CUSTOM)
+        .setExecutorId(ExecutorID.newBuilder().setValue("bad-executor"))
+        .setCommand(CommandInfo.newBuilder().setValue("my-executor")).build();
+
+    // A CUSTOM executor cannot run a group: both tasks get TASK_ERROR, nothing reaches the agent.
+    assertThat(s.call(launchGroup(offer, custom, groupTask(offer, "g1"), groupTask(offer, "g2")))).isEqualTo(202);
+    for (int i = 0; i < 2; i++) {
+      TaskStatus error = s.next(Event.Type.UPDATE).getUpdate().getStatus();
+      assertThat(error.getState()).isEqualTo(TaskState.TASK_ERROR);
+      assertThat(error.getReason()).isEqualTo(TaskStatus.Reason.REASON_TASK_GROUP_INVALID);
+      assertThat(error.getMessage()).contains("DEFAULT");
+    }
+    assertThat(agentInbox).noneMatch(m -> m instanceof dev.vmesos.api.internal.Internal.RunTaskGroup);
+
+    // A DEFAULT executor: the whole group goes to the agent in one message and runs.
+    Offer again = s.next(Event.Type.OFFERS).getOffers().getOffers(0);
+    dev.vmesos.api.v1.Protos.ExecutorInfo executor = dev.vmesos.api.v1.Protos.ExecutorInfo.newBuilder()
+        .setType(dev.vmesos.api.v1.Protos.ExecutorInfo.Type.DEFAULT)
+        .setExecutorId(ExecutorID.newBuilder().setValue("default-1"))
+        .addAllResources(ResourcesParser.parse("cpus:0.1;mem:32").toList()).build();
+    assertThat(s.call(launchGroup(again, executor, groupTask(again, "g3"), groupTask(again, "g4")))).isEqualTo(202);
+    List<String> running = new java.util.ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      TaskStatus status = s.next(Event.Type.UPDATE).getUpdate().getStatus();
+      assertThat(status.getState()).isEqualTo(TaskState.TASK_RUNNING);
+      running.add(status.getTaskId().getValue());
+    }
+    assertThat(running).containsExactlyInAnyOrder("g3", "g4");
+    assertThat(agentInbox).filteredOn(m -> m instanceof dev.vmesos.api.internal.Internal.RunTaskGroup)
+        .singleElement().satisfies(m -> {
+          dev.vmesos.api.internal.Internal.RunTaskGroup group = (dev.vmesos.api.internal.Internal.RunTaskGroup) m;
+          assertThat(group.getExecutor().getExecutorId().getValue()).isEqualTo("default-1");
+          assertThat(group.getExecutor().getFrameworkId()).isEqualTo(s.frameworkId);
+          assertThat(group.getTaskGroup().getTasksCount()).isEqualTo(2);
+        });
+
+    // The executor ending is a FAILURE event with its id and status.
+    vertx.eventBus().send(Addresses.MASTER_LEADER, dev.vmesos.api.internal.Internal.ExitedExecutor.newBuilder()
+        .setFrameworkId(s.frameworkId).setExecutorId(executor.getExecutorId())
+        .setAgentId(AgentID.newBuilder().setValue(agentId)).setStatus(0).build());
+    Event.Failure failure = s.next(Event.Type.FAILURE).getFailure();
+    assertThat(failure.getExecutorId().getValue()).isEqualTo("default-1");
+    assertThat(failure.getAgentId().getValue()).isEqualTo(agentId);
+    assertThat(failure.getStatus()).isZero();
+  }
+
+  @Test
+  void aFrameworkThatReturnsWithinItsFailoverTimeoutKeepsItsTasksAndOnePastItIsRemoved() throws Exception {
+    FrameworkInfo patient = info("patient").toBuilder().setFailoverTimeout(30).build();
+    Scheduler first = new Scheduler(patient);
+    Offer offer = first.next(Event.Type.OFFERS).getOffers().getOffers(0);
+    first.call(launch(offer, "kept", "cpus:1;mem:128", "sleep 60"));
+    assertThat(first.next(Event.Type.UPDATE).getUpdate().getStatus().getState()).isEqualTo(TaskState.TASK_RUNNING);
+
+    // The connection drops; the framework comes back with its id within the timeout.
+    first.response.request().connection().close();
+    Thread.sleep(300);
+    Scheduler back = new Scheduler(patient.toBuilder().setId(first.frameworkId).build());
+    assertThat(back.frameworkId).isEqualTo(first.frameworkId);
+    // It steps aside so that the next framework is offered the rest of the agent.
+    Offer rest = back.next(Event.Type.OFFERS).getOffers().getOffers(0);
+    assertThat(back.call(Call.newBuilder().setType(Call.Type.SUPPRESS))).isEqualTo(202);
+    assertThat(back.call(Call.newBuilder().setType(Call.Type.DECLINE).setDecline(Call.Decline.newBuilder()
+        .addOfferIds(rest.getId()).setFilters(Filters.newBuilder().setRefuseSeconds(3600))))).isEqualTo(202);
+    assertThat(back.call(Call.newBuilder().setType(Call.Type.RECONCILE).setReconcile(Call.Reconcile.newBuilder()
+        .addTasks(Call.Reconcile.Task.newBuilder().setTaskId(TaskID.newBuilder().setValue("kept"))))))
+        .isEqualTo(202);
+    assertThat(back.next(Event.Type.UPDATE).getUpdate().getStatus().getState()).isEqualTo(TaskState.TASK_RUNNING);
+    assertThat(agentInbox).noneMatch(m -> m instanceof dev.vmesos.api.internal.Internal.ShutdownFramework);
+
+    // A framework with a 1 s timeout that does not come back is torn down: its tasks are shut down.
+    Scheduler hasty = new Scheduler(info("hasty").toBuilder().setFailoverTimeout(1).build());
+    Offer hastyOffer = hasty.next(Event.Type.OFFERS).getOffers().getOffers(0);
+    hasty.call(launch(hastyOffer, "doomed", "cpus:1;mem:128", "sleep 60"));
+    assertThat(hasty.next(Event.Type.UPDATE).getUpdate().getStatus().getState()).isEqualTo(TaskState.TASK_RUNNING);
+    hasty.response.request().connection().close();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline && agentInbox.stream().noneMatch(m ->
+        m instanceof dev.vmesos.api.internal.Internal.ShutdownFramework shutdown
+            && shutdown.getFrameworkId().equals(hasty.frameworkId))) {
+      Thread.sleep(50);
+    }
+    assertThat(agentInbox).anyMatch(m -> m instanceof dev.vmesos.api.internal.Internal.ShutdownFramework shutdown
+        && shutdown.getFrameworkId().equals(hasty.frameworkId));
+    // Its calls are now refused, and the patient framework is untouched.
+    assertThat(post(Call.newBuilder().setType(Call.Type.REVIVE).setFrameworkId(hasty.frameworkId).build(),
+        hasty.streamId)).isEqualTo(400);
+    assertThat(back.call(Call.newBuilder().setType(Call.Type.REVIVE))).isEqualTo(202);
+  }
+
+  @Test
+  void anAgentThatStopsPingingIsLostAndItsReturnIsReconciled() throws Exception {
+    FrameworkInfo aware = info("aware").toBuilder().addCapabilities(FrameworkInfo.Capability.newBuilder()
+        .setType(FrameworkInfo.Capability.Type.PARTITION_AWARE)).build();
+    Scheduler a = new Scheduler(aware);
+    Offer offer = a.next(Event.Type.OFFERS).getOffers().getOffers(0);
+    a.call(launch(offer, "survivor", "cpus:1;mem:128", "sleep 60"));
+    TaskStatus running = a.next(Event.Type.UPDATE).getUpdate().getStatus();
+    assertThat(running.getState()).isEqualTo(TaskState.TASK_RUNNING);
+    Offer spare = a.next(Event.Type.OFFERS).getOffers().getOffers(0);
+
+    Scheduler b = new Scheduler(info("unaware"));
+    // b gets nothing (a holds the agent's resources); a's pending offer will be rescinded.
+    agentUp.set(false);
+    java.util.Map<Event.Type, Event> seen = new java.util.EnumMap<>(Event.Type.class);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (seen.size() < 3 && System.nanoTime() < deadline) {
+      Event event = a.events.poll(50, TimeUnit.MILLISECONDS);
+      if (event != null && event.getType() != Event.Type.HEARTBEAT) {
+        seen.putIfAbsent(event.getType(), event);
+      }
+    }
+    assertThat(seen).containsOnlyKeys(Event.Type.UPDATE, Event.Type.RESCIND, Event.Type.FAILURE);
+    TaskStatus unreachable = seen.get(Event.Type.UPDATE).getUpdate().getStatus();
+    assertThat(unreachable.getState()).isEqualTo(TaskState.TASK_UNREACHABLE);
+    assertThat(unreachable.getReason()).isEqualTo(TaskStatus.Reason.REASON_AGENT_REMOVED);
+    assertThat(unreachable.hasUnreachableTime()).isTrue();
+    assertThat(seen.get(Event.Type.RESCIND).getRescind().getOfferId()).isEqualTo(spare.getId());
+    assertThat(seen.get(Event.Type.FAILURE).getFailure().getAgentId().getValue()).isEqualTo(agentId);
+    assertThat(b.next(Event.Type.FAILURE).getFailure().hasExecutorId()).isFalse();
+
+    // The agent comes back with the task still running: reconciliation says RUNNING again.
+    agentUp.set(true);
+    vertx.eventBus().request(Addresses.MASTER_LEADER, dev.vmesos.api.internal.Internal.ReregisterAgent.newBuilder()
+        .setAgentInfo(agentInfo).addTasks(dev.vmesos.api.internal.Internal.RunningTask.newBuilder()
+            .setFrameworkId(a.frameworkId).setState(TaskState.TASK_RUNNING).setFrameworkInfo(aware.toBuilder()
+                .setId(a.frameworkId)).setTask(TaskInfo.newBuilder().setName("survivor")
+                .setTaskId(TaskID.newBuilder().setValue("survivor")).setAgentId(offer.getAgentId())
+                .setCommand(CommandInfo.newBuilder().setValue("sleep 60"))
+                .addAllResources(ResourcesParser.parse("cpus:1;mem:128").toList()))).build())
+        .await(10, TimeUnit.SECONDS);
+    assertThat(a.call(Call.newBuilder().setType(Call.Type.RECONCILE).setReconcile(Call.Reconcile.newBuilder()
+        .addTasks(Call.Reconcile.Task.newBuilder().setTaskId(TaskID.newBuilder().setValue("survivor"))))))
+        .isEqualTo(202);
+    TaskStatus reconciled = a.next(Event.Type.UPDATE).getUpdate().getStatus();
+    assertThat(reconciled.getTaskId().getValue()).isEqualTo("survivor");
+    assertThat(reconciled.getState()).isEqualTo(TaskState.TASK_RUNNING);
+    // Its free resources are offered again.
+    assertThat(b.call(Call.newBuilder().setType(Call.Type.REVIVE))).isEqualTo(202);
+    assertThat(b.next(Event.Type.OFFERS).getOffers().getOffers(0).getAgentId().getValue()).isEqualTo(agentId);
   }
 
   private static void awaitEnd(Scheduler s) throws InterruptedException {
