@@ -45,14 +45,15 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every scheduler call over real HTTP (protobuf), against a MasterVerticle with a fake agent on the
  * event bus that runs tasks by reporting updates; and the bad inputs of each call.
  */
+@ExtendWith(io.vertx.junit5.VertxExtension.class)
 class SchedulerCallsTest {
 
   private Vertx vertx;
@@ -137,8 +138,8 @@ class SchedulerCallsTest {
   }
 
   @BeforeEach
-  void start() throws Exception {
-    vertx = Vertx.vertx();
+  void start(Vertx vertx) throws Exception {
+    this.vertx = vertx;
     ProtobufCodec.install(vertx.eventBus());
     MasterVerticle master = new MasterVerticle(MasterConfig.defaults().withPort(0)
         .withAgentPing(Duration.ofMillis(200), 3));
@@ -186,11 +187,6 @@ class SchedulerCallsTest {
         .setStatus(TaskStatus.newBuilder().setTaskId(taskId).setState(state).setUuid(bytes)
             .setSource(TaskStatus.Source.SOURCE_EXECUTOR).setAgentId(AgentID.newBuilder().setValue(agentId)))
         .build());
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    vertx.close().await(20, TimeUnit.SECONDS);
   }
 
   private static FrameworkInfo info(String name) {
@@ -244,6 +240,13 @@ class SchedulerCallsTest {
         .setShutdown(Call.Shutdown.newBuilder().setAgentId(agent).setExecutorId(executor)))).isEqualTo(202);
     assertThat(s.call(Call.newBuilder().setType(Call.Type.MESSAGE).setMessage(Call.Message.newBuilder()
         .setAgentId(agent).setExecutorId(executor).setData(ByteString.copyFromUtf8("x"))))).isEqualTo(202);
+    // An executor's message reaches its scheduler as a MESSAGE event.
+    vertx.eventBus().send(Addresses.MASTER_LEADER, dev.vmesos.api.internal.Internal.ExecutorToFrameworkMessage
+        .newBuilder().setFrameworkId(s.frameworkId).setExecutorId(executor).setAgentId(agent)
+        .setData(ByteString.copyFromUtf8("from the executor")).build());
+    Event.Message fromExecutor = s.next(Event.Type.MESSAGE).getMessage();
+    assertThat(fromExecutor.getData().toStringUtf8()).isEqualTo("from the executor");
+    assertThat(fromExecutor.getExecutorId()).isEqualTo(executor);
     assertThat(s.call(Call.newBuilder().setType(Call.Type.REQUEST).setRequest(Call.Request.getDefaultInstance())))
         .isEqualTo(202);
     assertThat(s.call(Call.newBuilder().setType(Call.Type.UPDATE_FRAMEWORK).setUpdateFramework(

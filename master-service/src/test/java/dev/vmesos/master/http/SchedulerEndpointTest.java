@@ -21,11 +21,12 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The scheduler endpoint over real HTTP: Mesos's statuses for bad input, and the stream it writes. */
+@ExtendWith(io.vertx.junit5.VertxExtension.class)
 class SchedulerEndpointTest {
 
   private static final String SUBSCRIBE =
@@ -60,19 +61,14 @@ class SchedulerEndpointTest {
   }
 
   @BeforeEach
-  void startMaster() throws Exception {
-    vertx = Vertx.vertx();
+  void startMaster(Vertx vertx) throws Exception {
+    this.vertx = vertx;
     ProtobufCodec.install(vertx.eventBus());
     MasterVerticle master = new MasterVerticle(MasterConfig.defaults().withPort(0));
     vertx.deployVerticle(master).await(20, TimeUnit.SECONDS);
     port = master.actualPort();
     http = vertx.createHttpClient();
     clientContext = vertx.getOrCreateContext();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    vertx.close().await(20, TimeUnit.SECONDS);
   }
 
   private Reply post(String path, HttpMethod method, Map<String, String> headers, String body) throws Exception {
