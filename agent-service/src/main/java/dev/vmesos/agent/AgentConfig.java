@@ -35,6 +35,10 @@ import java.util.regex.Pattern;
  *                                    10mins)
  * @param defaultKillGracePeriod      SIGTERM-to-SIGKILL wait for tasks without a kill policy
  *                                    ({@code --default_kill_grace_period}, 3secs)
+ * @param isolation                   process isolation ({@code --isolation}, {@code --cgroups_root})
+ * @param executorRegistrationTimeout how long a custom executor may take to subscribe before it is
+ *                                    killed and its tasks fail
+ *                                    ({@code --executor_registration_timeout}, 1mins as Mesos)
  */
 public record AgentConfig(
     HostPort master,
@@ -48,7 +52,42 @@ public record AgentConfig(
     Duration masterRequestTimeout,
     Duration statusUpdateRetryMin,
     Duration statusUpdateRetryMax,
-    Duration defaultKillGracePeriod) {
+    Duration defaultKillGracePeriod,
+    Isolation isolation,
+    Duration executorRegistrationTimeout) {
+
+  /**
+   * How the agent isolates processes ({@code --isolation}, Mesos's names: {@code cgroups/cpu,cgroups/mem}
+   * by default here, {@code posix/cpu,posix/mem} for none) and under which cgroup
+   * ({@code --cgroups_root}, default {@code vmesos}).
+   */
+  public record Isolation(boolean cgroups, String cgroupsRoot) {
+
+    public static final String CGROUPS = "cgroups/cpu,cgroups/mem";
+    public static final String POSIX = "posix/cpu,posix/mem";
+
+    static Isolation fromFlags(Flags flags) {
+      String value = flags.string("isolation", CGROUPS).trim();
+      java.util.Set<String> parts = new java.util.LinkedHashSet<>();
+      for (String part : value.split(",")) {
+        String name = part.trim();
+        if (!java.util.Set.of("cgroups/cpu", "cgroups/mem", "posix/cpu", "posix/mem").contains(name)) {
+          throw new FlagException("Flag '--isolation': unknown isolator '" + name + "' (known: " + CGROUPS
+              + ", " + POSIX + ")");
+        }
+        parts.add(name);
+      }
+      boolean cgroups = parts.stream().anyMatch(p -> p.startsWith("cgroups/"));
+      if (cgroups && parts.stream().anyMatch(p -> p.startsWith("posix/"))) {
+        throw new FlagException("Flag '--isolation': mix of cgroups and posix isolators in '" + value + "'");
+      }
+      String root = flags.string("cgroups_root", dev.vmesos.agent.cgroups.CgroupsOptions.DEFAULT_ROOT).trim();
+      dev.vmesos.agent.cgroups.CgroupsOptions.validateRoot(root).ifPresent(problem -> {
+        throw new FlagException("Flag '--cgroups_root': " + problem);
+      });
+      return new Isolation(cgroups, root);
+    }
+  }
 
   /** A {@code host:port} pair. */
   public record HostPort(String host, int port) {
@@ -84,6 +123,8 @@ public record AgentConfig(
     requirePositive(statusUpdateRetryMin, "statusUpdateRetryMin");
     requireAtLeast(statusUpdateRetryMax, statusUpdateRetryMin, "statusUpdateRetryMax");
     Objects.requireNonNull(defaultKillGracePeriod, "defaultKillGracePeriod");
+    Objects.requireNonNull(isolation, "isolation");
+    requirePositive(executorRegistrationTimeout, "executorRegistrationTimeout");
   }
 
   /**
@@ -113,8 +154,10 @@ public record AgentConfig(
     Duration retryMax = positive(flags, "status_update_retry_interval_max", Duration.ofMinutes(10));
     atLeast(retryMax, "status_update_retry_interval_max", retryMin, "status_update_retry_interval_min");
     Duration killGrace = flags.duration("default_kill_grace_period", Duration.ofSeconds(3));
+    Isolation isolation = Isolation.fromFlags(flags);
+    Duration executorRegistrationTimeout = positive(flags, "executor_registration_timeout", Duration.ofMinutes(1));
     return new AgentConfig(master, resources, workDir, ip, port, hostname, backoffInitial, backoffMax,
-        requestTimeout, retryMin, retryMax, killGrace);
+        requestTimeout, retryMin, retryMax, killGrace, isolation, executorRegistrationTimeout);
   }
 
   static HostPort parseMaster(String value) {

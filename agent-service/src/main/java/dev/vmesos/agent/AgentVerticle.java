@@ -7,6 +7,9 @@ import dev.vmesos.agent.master.MasterLink;
 import dev.vmesos.agent.status.StatusUpdateSender;
 import dev.vmesos.agent.status.StatusUpdateStreams;
 import dev.vmesos.agent.task.AgentTask;
+import dev.vmesos.agent.cgroups.CgroupIsolator;
+import dev.vmesos.agent.cgroups.Cgroups;
+import dev.vmesos.agent.cgroups.CgroupsOptions;
 import dev.vmesos.agent.task.CommandExecutor;
 import dev.vmesos.agent.task.ProcessLauncher;
 import dev.vmesos.agent.task.StatusSink;
@@ -58,6 +61,7 @@ public final class AgentVerticle extends VerticleBase {
   private MasterLink master;
   private StatusUpdateSender updates;
   private CommandExecutor executor;
+  private CgroupIsolator isolator;
   private MessageConsumer<Object> consumer;
 
   public AgentVerticle(AgentConfig config) {
@@ -77,6 +81,7 @@ public final class AgentVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     return prepareWorkDir()
+        .compose(v -> detectIsolator())
         .compose(v -> startHttpServer())
         .onSuccess(v -> startMasterLink());
   }
@@ -98,6 +103,18 @@ public final class AgentVerticle extends VerticleBase {
         })
         .compose(v -> consumer == null ? Future.succeededFuture() : consumer.unregister())
         .compose(v -> server == null ? Future.succeededFuture() : server.close());
+  }
+
+  /** Finds the cgroup hierarchies (blocking file reads) when --isolation asks for cgroups. */
+  private Future<Void> detectIsolator() {
+    if (!config.isolation().cgroups()) {
+      LOG.info("Agent isolation: posix (no cgroup limits)");
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      isolator = Cgroups.detect(CgroupsOptions.of(config.isolation().cgroupsRoot()));
+      return null;
+    });
   }
 
   private Future<Void> prepareWorkDir() {
@@ -129,7 +146,7 @@ public final class AgentVerticle extends VerticleBase {
         new StatusUpdateStreams(clock, config.statusUpdateRetryMin(), config.statusUpdateRetryMax()),
         config.masterRequestTimeout(), (frameworkId, taskId) -> executor.terminalAcknowledged(frameworkId, taskId));
     executor = new CommandExecutor(vertx, context, config.workDir(), config.defaultKillGracePeriod(),
-        new ProcessLauncher(), new TaskStatusFactory(clock), new Sink());
+        new ProcessLauncher(), new TaskStatusFactory(clock), new Sink(), isolator);
     master = new MasterLink(vertx, new LinkedAgent(), config.masterRequestTimeout(),
         new Backoff(config.registrationBackoffInitial(), config.registrationBackoffMax()));
     master.start();

@@ -129,4 +129,29 @@ class AgentConfigTest {
     assertThatThrownBy(() -> config("--resorces=cpus:1")).isInstanceOf(FlagException.class)
         .hasMessageContaining("--resorces");
   }
+
+  @Test
+  void executorRegistrationTimeoutDefaultsToOneMinuteAndMustBePositive() {
+    assertThat(config().executorRegistrationTimeout()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(config("--executor_registration_timeout=500ms").executorRegistrationTimeout())
+        .isEqualTo(Duration.ofMillis(500));
+    assertThatThrownBy(() -> config("--executor_registration_timeout=0secs"))
+        .isInstanceOf(FlagException.class).hasMessageContaining("--executor_registration_timeout");
+    assertThatThrownBy(() -> config("--executor_registration_timeout=soon"))
+        .isInstanceOf(FlagException.class).hasMessageContaining("--executor_registration_timeout");
+  }
+
+  @org.junit.jupiter.api.Test
+  void isolationTakesMesosIsolatorNames() {
+    assertThat(config().isolation().cgroups()).isTrue();
+    assertThat(config().isolation().cgroupsRoot()).isEqualTo("vmesos");
+    assertThat(config("--isolation=posix/cpu,posix/mem").isolation().cgroups()).isFalse();
+    assertThat(config("--cgroups_root=vmesos/agent-2").isolation().cgroupsRoot()).isEqualTo("vmesos/agent-2");
+    assertThatThrownBy(() -> config("--isolation=cgroups/gpu")).isInstanceOf(FlagException.class)
+        .hasMessageContaining("--isolation").hasMessageContaining("cgroups/gpu");
+    assertThatThrownBy(() -> config("--isolation=cgroups/cpu,posix/mem")).isInstanceOf(FlagException.class)
+        .hasMessageContaining("--isolation");
+    assertThatThrownBy(() -> config("--cgroups_root=../escape")).isInstanceOf(FlagException.class)
+        .hasMessageContaining("--cgroups_root");
+  }
 }

@@ -245,6 +245,24 @@ class AgentVerticleTest {
   }
 
   @Test
+  void aTaskOverItsMemoryLimitEndsFailedWithTheMemoryLimitationReason() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+        "cgroups need root");
+    startRegisteredAgent();
+    TaskInfo limited = shellTask("hog", "grep -E 'memory|cpu' /proc/self/cgroup; tail /dev/zero").toBuilder()
+        .addAllResources(dev.vmesos.api.resources.ResourcesParser.parse("cpus:0.5;mem:32").toList()).build();
+    run(limited);
+    List<StatusUpdate> updates = nextUpdates(3);
+    assertThat(states(updates)).containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING,
+        TaskState.TASK_FAILED);
+    TaskStatus failed = updates.get(2).getStatus();
+    assertThat(failed.getReason()).isEqualTo(TaskStatus.Reason.REASON_CONTAINER_LIMITATION_MEMORY);
+    assertThat(failed.getMessage()).startsWith("Memory limit exceeded: Requested: 32MB");
+    assertThat(Files.readString(sandboxOf("hog").resolve("stdout"))).as("the task ran in its own cgroup")
+        .contains("vmesos/");
+  }
+
+  @Test
   void aFailingCommandEndsFailedWithItsExitStatus() throws Exception {
     startRegisteredAgent();
 

@@ -27,6 +27,7 @@ public final class AgentTask {
   private Process process;
   private boolean killRequested;
   private long killTimerId = -1;
+  private dev.vmesos.agent.cgroups.ContainerCgroup cgroup;
 
   AgentTask(AgentID agentId, FrameworkInfo framework, TaskInfo info, ExecutorID executorId, String containerId,
       Path sandbox) {
@@ -114,5 +115,14 @@ public final class AgentTask {
   @Override
   public String toString() {
     return "task " + info.getTaskId().getValue() + " of framework " + framework.getId().getValue();
+  }
+
+  /** The task's cgroup when it runs isolated, else null. */
+  public dev.vmesos.agent.cgroups.ContainerCgroup cgroup() {
+    return cgroup;
+  }
+
+  void cgroup(dev.vmesos.agent.cgroups.ContainerCgroup cgroup) {
+    this.cgroup = cgroup;
   }
 }

@@ -1,6 +1,10 @@
 package dev.vmesos.agent.task;
 
+import dev.vmesos.agent.cgroups.CgroupIsolator;
+import dev.vmesos.agent.cgroups.ContainerCgroup;
+import dev.vmesos.agent.cgroups.Limitation;
 import dev.vmesos.api.v1.Protos.AgentID;
+import dev.vmesos.api.v1.Protos.CommandInfo;
 import dev.vmesos.api.v1.Protos.ContainerInfo;
 import dev.vmesos.api.v1.Protos.ExecutorID;
 import dev.vmesos.api.v1.Protos.ExecutorInfo;
@@ -13,6 +17,7 @@ import dev.vmesos.api.v1.Protos.TaskStatus.Source;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +50,7 @@ public final class CommandExecutor {
   private final ProcessLauncher launcher;
   private final TaskStatusFactory statuses;
   private final StatusSink sink;
+  private final CgroupIsolator isolator;
   private final TaskTable tasks = new TaskTable();
   private final Set<String> frameworksShuttingDown = new HashSet<>();
   /** Task groups by "frameworkId/executorId": the task ids launched under that DEFAULT executor. */
@@ -53,6 +59,17 @@ public final class CommandExecutor {
   /** {@code context} is the owning verticle's; create this from that context. */
   public CommandExecutor(Vertx vertx, Context context, Path workDir, Duration defaultKillGracePeriod,
       ProcessLauncher launcher, TaskStatusFactory statuses, StatusSink sink) {
+    this(vertx, context, workDir, defaultKillGracePeriod, launcher, statuses, sink, null);
+  }
+
+  /**
+   * With {@code isolator} (null for none), a task that declares {@code cpus} and {@code mem} runs in
+   * a cgroup limited to them; a task killed by its memory limit ends TASK_FAILED with
+   * {@link Reason#REASON_CONTAINER_LIMITATION_MEMORY}.
+   */
+  public CommandExecutor(Vertx vertx, Context context, Path workDir, Duration defaultKillGracePeriod,
+      ProcessLauncher launcher, TaskStatusFactory statuses, StatusSink sink, CgroupIsolator isolator) {
+    this.isolator = isolator;
     this.vertx = vertx;
     this.context = context;
     this.workDir = workDir;
@@ -139,9 +156,24 @@ public final class CommandExecutor {
     LOG.info("Launching task {} of framework {} on agent {} in {}: {}",
         taskId, frameworkId, agentId.getValue(), sandbox, spec.argv());
     transition(agentTask, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null);
-    vertx.executeBlocking(() -> launcher.launch(spec), false).onComplete(started -> {
+    Optional<double[]> limits = isolationLimits(task);
+    vertx.executeBlocking(() -> {
+      if (limits.isEmpty()) {
+        return new Launched(launcher.launch(spec), null);
+      }
+      checkExecutable(task.getCommand());
+      ContainerCgroup cgroup = isolator.prepare(containerId, limits.get()[0], limits.get()[1]);
+      try {
+        return new Launched(launcher.launch(new LaunchSpec(cgroup.wrap(spec.argv()), spec.environment(),
+            spec.sandbox())), cgroup);
+      } catch (IOException | RuntimeException e) {
+        isolator.destroy(cgroup);
+        throw e;
+      }
+    }, false).onComplete(started -> {
       if (started.succeeded()) {
-        started(agentTask, started.result());
+        agentTask.cgroup(started.result().cgroup());
+        started(agentTask, started.result().process());
       } else {
         launchFailed(agentTask, started.cause());
       }
@@ -234,9 +266,65 @@ public final class CommandExecutor {
         });
   }
 
+  /** A started process and its cgroup (null when it runs unisolated). */
+  private record Launched(Process process, ContainerCgroup cgroup) {
+  }
+
+  /** The cpus and mem a task is limited to, when isolation is on and the task declares both. */
+  private Optional<double[]> isolationLimits(TaskInfo task) {
+    if (isolator == null || !isolator.enabled()) {
+      return Optional.empty();
+    }
+    double cpus = 0;
+    double mem = 0;
+    for (dev.vmesos.api.v1.Protos.Resource resource : task.getResourcesList()) {
+      if (resource.hasScalar() && resource.getName().equals("cpus")) {
+        cpus += resource.getScalar().getValue();
+      } else if (resource.hasScalar() && resource.getName().equals("mem")) {
+        mem += resource.getScalar().getValue();
+      }
+    }
+    if (cpus <= 0 || mem <= 0) {
+      LOG.debug("Task {} declares no cpus or no mem: it runs without a cgroup", task.getTaskId().getValue());
+      return Optional.empty();
+    }
+    return Optional.of(new double[] {cpus, mem});
+  }
+
+  /**
+   * Behind the cgroup wrapper a missing program would only show as exit 127; an absolute or relative
+   * path that cannot be executed fails the launch at once instead, as an unwrapped exec does.
+   */
+  private static void checkExecutable(CommandInfo command) throws IOException {
+    if (command.hasShell() && !command.getShell() && command.getValue().contains("/")) {
+      Path program = Path.of(command.getValue());
+      if (!java.nio.file.Files.isExecutable(program)) {
+        throw new IOException("Cannot run program \"" + command.getValue() + "\": not an executable file");
+      }
+    }
+  }
+
   private void started(AgentTask task, Process process) {
     task.process(process);
-    process.onExit().whenComplete((p, error) -> context.runOnContext(v -> exited(task, process.exitValue())));
+    process.onExit().whenComplete((p, error) -> context.runOnContext(v -> {
+      ContainerCgroup cgroup = task.cgroup();
+      if (cgroup == null) {
+        exited(task, process.exitValue(), Optional.empty());
+        return;
+      }
+      // What the cgroup saw (an OOM kill) decides the reason; then it goes.
+      vertx.executeBlocking(() -> {
+        Optional<Limitation> limitation = isolator.limitation(cgroup);
+        isolator.destroy(cgroup);
+        return limitation;
+      }, false).onComplete(done -> {
+        if (done.failed()) {
+          LOG.warn("Could not read or remove the cgroup of task {} of framework {}: {}", task.taskId().getValue(),
+              task.frameworkId().getValue(), done.cause().toString());
+        }
+        exited(task, process.exitValue(), done.succeeded() ? done.result() : Optional.empty());
+      });
+    }));
     if (task.killRequested()) {
       LOG.info("Task {} of framework {} was killed while launching", task.taskId().getValue(),
           task.frameworkId().getValue());
@@ -255,7 +343,7 @@ public final class CommandExecutor {
         "Failed to launch command: " + cause.getMessage());
   }
 
-  private void exited(AgentTask task, int exitValue) {
+  private void exited(AgentTask task, int exitValue, Optional<Limitation> limitation) {
     if (task.killTimerId() >= 0) {
       vertx.cancelTimer(task.killTimerId());
       task.killTimerId(-1);
@@ -264,6 +352,15 @@ public final class CommandExecutor {
       return;
     }
     String description = ExitStatus.describe(exitValue);
+    if (limitation.isPresent() && !task.killRequested()) {
+      LOG.warn("Task {} of framework {} hit a limit: {}", task.taskId().getValue(), task.frameworkId().getValue(),
+          limitation.get().message());
+      transition(task, TaskState.TASK_FAILED, Source.SOURCE_AGENT, limitation.get().reason(),
+          limitation.get().message());
+      groupTaskEnded(task, TaskState.TASK_FAILED, exitValue);
+      removeFrameworkIfDone(task.frameworkId().getValue());
+      return;
+    }
     TaskState state;
     if (task.killRequested()) {
       state = TaskState.TASK_KILLED;
@@ -322,6 +419,7 @@ public final class CommandExecutor {
     Process process = task.process();
     if (grace.isZero() || grace.isNegative()) {
       launcher.kill(process);
+      killCgroup(task);
       return;
     }
     launcher.terminate(process);
@@ -331,8 +429,18 @@ public final class CommandExecutor {
         LOG.info("Task {} of framework {} outlived its {} ms grace period: sending SIGKILL",
             task.taskId().getValue(), task.frameworkId().getValue(), grace.toMillis());
         launcher.kill(process);
+        killCgroup(task);
       }
     }));
+  }
+
+  /** SIGKILLs whatever is left in the task's cgroup (processes that left the process tree). */
+  private void killCgroup(AgentTask task) {
+    ContainerCgroup cgroup = task.cgroup();
+    if (cgroup != null) {
+      vertx.executeBlocking(() -> isolator.kill(cgroup), false).onFailure(e -> LOG.warn(
+          "Could not kill the cgroup of task {}: {}", task.taskId().getValue(), e.toString()));
+    }
   }
 
   private void removeFrameworkIfDone(String frameworkId) {
