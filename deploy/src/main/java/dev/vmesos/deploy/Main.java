@@ -23,6 +23,7 @@ public final class Main {
         local    run a master and N agents in one JVM (--agents=1, --resources, --work_dir, --port=5050)
         demo     start a local cluster, run one task through the scheduler API, shut down
         simulate run a DRF or max-min fairness scenario through the allocator, print it step by step
+        bench-launch  tasks started per second by one agent and ACCEPT-to-RUNNING latency (./vmesos bench launch)
       """;
 
   private Main() {
@@ -44,6 +45,7 @@ public final class Main {
         case "local" -> local(rest);
         case "demo" -> System.exit(Demo.run(rest, System.out));
         case "simulate" -> System.exit(SimulateCommand.run(rest, System.out));
+        case "bench-launch" -> System.exit(LaunchBench.run(rest, System.out));
         default -> {
           System.err.println("vmesos: unknown command '" + args[0] + "'\n" + USAGE);
           System.exit(2);
