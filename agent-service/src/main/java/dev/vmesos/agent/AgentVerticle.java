@@ -1,11 +1,13 @@
 package dev.vmesos.agent;
 
 import dev.vmesos.agent.http.AgentHttpApi;
+import dev.vmesos.agent.http.AgentMetrics;
 import dev.vmesos.agent.http.AgentState;
 import dev.vmesos.agent.master.Backoff;
 import dev.vmesos.agent.master.MasterLink;
 import dev.vmesos.agent.status.StatusUpdateSender;
 import dev.vmesos.agent.status.StatusUpdateStreams;
+import dev.vmesos.agent.status.UpdateCheckpoints;
 import dev.vmesos.agent.task.AgentTask;
 import dev.vmesos.agent.cgroups.CgroupIsolator;
 import dev.vmesos.agent.cgroups.Cgroups;
@@ -57,10 +59,14 @@ public final class AgentVerticle extends VerticleBase {
 
   private final AgentConfig config;
   private final Clock clock;
+  private final java.time.Instant startedAt;
+  private final AgentMetrics.Counters counters = new AgentMetrics.Counters();
   private HttpServer server;
   private MasterLink master;
   private StatusUpdateSender updates;
   private CommandExecutor executor;
+  /** Custom executors and the executor HTTP API (dev.vmesos.agent.executor). */
+  private dev.vmesos.agent.executor.CustomExecutors customExecutors;
   private CgroupIsolator isolator;
   private MessageConsumer<Object> consumer;
 
@@ -71,6 +77,7 @@ public final class AgentVerticle extends VerticleBase {
   AgentVerticle(AgentConfig config, Clock clock) {
     this.config = config;
     this.clock = clock;
+    this.startedAt = clock.instant();
   }
 
   /** The port the HTTP server listens on (useful with {@code --port=0}); valid once deployed. */
@@ -95,12 +102,12 @@ public final class AgentVerticle extends VerticleBase {
     Future<Void> tasksKilled = executor == null
         ? Future.succeededFuture()
         : executor.killAll(config.defaultKillGracePeriod());
+    // custom executors: stopped alongside the command tasks
+    if (customExecutors != null) {
+      tasksKilled = Future.all(tasksKilled, customExecutors.stop(config.defaultKillGracePeriod())).mapEmpty();
+    }
     return tasksKilled
-        .onComplete(v -> {
-          if (updates != null) {
-            updates.stop();
-          }
-        })
+        .eventually(() -> updates == null ? Future.succeededFuture() : updates.stop())
         .compose(v -> consumer == null ? Future.succeededFuture() : consumer.unregister())
         .compose(v -> server == null ? Future.succeededFuture() : server.close());
   }
@@ -131,8 +138,19 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private Future<Void> startHttpServer() {
+    // custom executors: created before the server, whose /api/v1/executor route serves them
+    customExecutors = new dev.vmesos.agent.executor.CustomExecutors(vertx, context,
+        new dev.vmesos.agent.executor.CustomExecutors.Options(config.workDir(), config.executorRegistrationTimeout(),
+            dev.vmesos.agent.executor.CustomExecutors.Options.DEFAULT_HEARTBEAT_INTERVAL,
+            config.defaultKillGracePeriod()),
+        new ProcessLauncher(), new Sink(),
+        () -> new LinkedAgent().info().toBuilder().setId(master.agentId().orElseThrow()).build(),
+        () -> config.ip() + ":" + httpPort(),
+        (frameworkId, taskId) -> executor != null && executor.tasks().find(frameworkId, taskId).isPresent(), clock);
     Future<HttpServer> listening = vertx.createHttpServer()
-        .requestHandler(AgentHttpApi.router(vertx, this::state))
+        .requestHandler(dev.vmesos.agent.executor.ExecutorEndpoint.mount(
+            AgentHttpApi.withFilesAndMetrics(AgentHttpApi.router(vertx, this::state), vertx,
+            config.workDir(), this::metrics), customExecutors))
         .listen(config.port(), config.ip());
     return listening.map(s -> {
       server = s;
@@ -144,16 +162,22 @@ public final class AgentVerticle extends VerticleBase {
   private void startMasterLink() {
     updates = new StatusUpdateSender(vertx, clock,
         new StatusUpdateStreams(clock, config.statusUpdateRetryMin(), config.statusUpdateRetryMax()),
-        config.masterRequestTimeout(), (frameworkId, taskId) -> executor.terminalAcknowledged(frameworkId, taskId));
+        config.masterRequestTimeout(), (frameworkId, taskId) -> {
+          executor.terminalAcknowledged(frameworkId, taskId);
+          customExecutors.terminalAcknowledged(frameworkId, taskId);   // custom executors
+        },
+        new UpdateCheckpoints(config.workDir()));
     executor = new CommandExecutor(vertx, context, config.workDir(), config.defaultKillGracePeriod(),
         new ProcessLauncher(), new TaskStatusFactory(clock), new Sink(), isolator);
     master = new MasterLink(vertx, new LinkedAgent(), config.masterRequestTimeout(),
         new Backoff(config.registrationBackoffInitial(), config.registrationBackoffMax()));
-    master.start();
+    // Register only once the previous run's unacknowledged updates are known; they are replayed
+    // once registered.
+    updates.recover().onComplete(v -> master.start());
   }
 
   private JsonObject state() {
-    return AgentState.toJson(new AgentState.Snapshot(
+    JsonObject state = AgentState.toJson(new AgentState.Snapshot(
         master == null ? null : master.agentId().map(AgentID::getValue).orElse(null),
         config.hostname(),
         httpPort(),
@@ -162,6 +186,20 @@ public final class AgentVerticle extends VerticleBase {
         config.resources(),
         executor == null ? new TaskTable() : executor.tasks(),
         updates == null ? 0 : updates.streams().size()));
+    // custom executors: listed under frameworks[].executors
+    customExecutors.stateByFramework().forEach((framework, executors) ->
+        AgentState.addExecutors(state, framework, executors));
+    return state;
+  }
+
+  private JsonObject metrics() {
+    return new JsonObject(new java.util.LinkedHashMap<>(AgentMetrics.of(new AgentMetrics.Inputs(
+        master != null && master.isRegistered(),
+        java.time.Duration.between(startedAt, clock.instant()).toMillis() / 1000.0,
+        config.resources(),
+        executor == null ? List.of() : executor.tasks().all(),
+        counters,
+        updates == null ? 0 : updates.streams().pendingUpdates()))));
   }
 
   /** Consumes {@code vmesos.agent.<id>}, replacing the consumer of an earlier id. */
@@ -190,6 +228,10 @@ public final class AgentVerticle extends VerticleBase {
       LOG.debug("RunTask {} of framework {}", run.getTask().getTaskId().getValue(),
           run.getFrameworkInfo().getId().getValue());
       message.reply(ACK);
+      if (dev.vmesos.agent.executor.CustomExecutors.runsUnderCustomExecutor(run.getTask())) {
+        customExecutors.launch(run.getFrameworkInfo(), run.getTask());
+        return;
+      }
       executor.launch(agentId, run.getFrameworkInfo(), run.getTask());
     } else if (body instanceof dev.vmesos.api.internal.Internal.RunTaskGroup group) {
       if (!group.getFrameworkInfo().hasId()) {
@@ -200,17 +242,29 @@ public final class AgentVerticle extends VerticleBase {
       executor.launchGroup(agentId, group.getFrameworkInfo(), group.getExecutor(), group.getTaskGroup().getTasksList());
     } else if (body instanceof KillTask kill) {
       message.reply(ACK);
+      if (customExecutors.owns(kill.getFrameworkId().getValue(), kill.getTaskId().getValue())) {
+        customExecutors.kill(kill.getFrameworkId().getValue(), kill.getTaskId().getValue(),
+            kill.hasKillPolicy() ? Optional.of(kill.getKillPolicy()) : Optional.empty());
+        return;
+      }
       executor.kill(kill.getFrameworkId().getValue(), kill.getTaskId().getValue(),
           kill.hasKillPolicy() ? Optional.of(kill.getKillPolicy()) : Optional.empty());
     } else if (body instanceof StatusUpdateAcknowledgement ack) {
       replyIfAsked(message);
+      customExecutors.acknowledged(ack);   // before the streams may forget the task
       updates.acknowledge(ack);
     } else if (body instanceof ShutdownFramework shutdown) {
       replyIfAsked(message);
+      customExecutors.shutdownFramework(shutdown.getFrameworkId().getValue());
       executor.shutdownFramework(shutdown.getFrameworkId().getValue());
     } else if (body instanceof ShutdownExecutor shutdown) {
       replyIfAsked(message);
-      executor.shutdownExecutor(shutdown.getFrameworkId().getValue(), shutdown.getExecutorId().getValue());
+      if (!customExecutors.shutdownExecutor(shutdown.getFrameworkId().getValue(), shutdown.getExecutorId().getValue())) {
+        executor.shutdownExecutor(shutdown.getFrameworkId().getValue(), shutdown.getExecutorId().getValue());
+      }
+    } else if (body instanceof dev.vmesos.api.internal.Internal.FrameworkToExecutorMessage frameworkMessage) {
+      replyIfAsked(message);
+      customExecutors.frameworkMessage(frameworkMessage);   // custom executors
     } else {
       String type = body == null ? "null" : body.getClass().getName();
       LOG.warn("Agent {} got an unexpected message of type {} on {}", agentId.getValue(), type, message.address());
@@ -238,9 +292,11 @@ public final class AgentVerticle extends VerticleBase {
 
     @Override
     public List<RunningTask> runningTasks() {
-      return executor.tasks().all().stream()
+      List<RunningTask> tasks = new java.util.ArrayList<>(executor.tasks().all().stream()
           .map(AgentVerticle::runningTask)
-          .toList();
+          .toList());
+      tasks.addAll(customExecutors.runningTasks());   // custom executors' tasks too
+      return tasks;
     }
 
     @Override
@@ -249,6 +305,7 @@ public final class AgentVerticle extends VerticleBase {
         if (reregistered) {
           updates.flush();
         }
+        updates.replayRecovered();
       });
     }
   }
@@ -267,11 +324,13 @@ public final class AgentVerticle extends VerticleBase {
 
     @Override
     public void update(FrameworkID frameworkId, TaskStatus status) {
+      counters.statusUpdate(status.getState());
       updates.enqueue(statusUpdate(frameworkId, status));
     }
 
     @Override
     public void sendOnce(FrameworkID frameworkId, TaskStatus status) {
+      counters.statusUpdate(status.getState());
       updates.sendOnce(statusUpdate(frameworkId, status));
     }
 

@@ -19,4 +19,15 @@ public final class AgentHttpApi {
     router.get("/state.json").handler(ctx -> ctx.json(state.get()));
     return router;
   }
+
+  /**
+   * Adds {@code GET /metrics/snapshot} ({@code metrics} is called on the verticle's event loop) and
+   * {@code GET /files/browse|read|download}, which serve only paths inside {@code workDir}.
+   */
+  public static Router withFilesAndMetrics(Router router, Vertx vertx, java.nio.file.Path workDir,
+      Supplier<JsonObject> metrics) {
+    router.get("/metrics/snapshot").handler(ctx -> ctx.json(metrics.get()));
+    new FilesEndpoint(workDir).mount(vertx, router);
+    return router;
+  }
 }

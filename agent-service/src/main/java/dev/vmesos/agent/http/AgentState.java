@@ -48,6 +48,28 @@ public final class AgentState {
         .put("pending_status_update_streams", s.pendingStreams());
   }
 
+  /**
+   * Lists a framework's custom executors (with their tasks) under {@code frameworks[].executors}, as
+   * Mesos's {@code /state} does, adding the framework if it has no command task here.
+   */
+  public static JsonObject addExecutors(JsonObject state, dev.vmesos.api.v1.Protos.FrameworkInfo framework,
+      JsonArray executors) {
+    JsonArray frameworks = state.getJsonArray("frameworks");
+    JsonObject entry = null;
+    for (int i = 0; i < frameworks.size(); i++) {
+      if (framework.getId().getValue().equals(frameworks.getJsonObject(i).getString("id"))) {
+        entry = frameworks.getJsonObject(i);
+      }
+    }
+    if (entry == null) {
+      entry = new JsonObject().put("id", framework.getId().getValue()).put("name", framework.getName())
+          .put("user", framework.getUser()).put("tasks", new JsonArray());
+      frameworks.add(entry);
+    }
+    entry.put("executors", executors);
+    return state;
+  }
+
   private static JsonObject task(AgentTask t) {
     JsonObject json = new JsonObject()
         .put("id", t.taskId().getValue())

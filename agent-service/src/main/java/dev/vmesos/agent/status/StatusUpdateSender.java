@@ -6,7 +6,9 @@ import dev.vmesos.agent.status.StatusUpdateStreams.Enqueued;
 import dev.vmesos.api.bus.Addresses;
 import dev.vmesos.api.internal.Internal.StatusUpdate;
 import dev.vmesos.api.internal.Internal.StatusUpdateAcknowledgement;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +23,15 @@ import org.slf4j.LoggerFactory;
  * Drives {@link StatusUpdateStreams} on the event bus: sends what it says to send to the leading
  * master as requests (the reply only means "received"), and keeps one timer armed for the next
  * resend. Runs on the owning verticle's context.
+ *
+ * <p>With {@link UpdateCheckpoints}, as Mesos's agent, every update is checkpointed (fsync'ed) before
+ * it joins its stream and is first sent, acknowledgements are recorded, and a stream's checkpoint
+ * is deleted when its terminal update is acknowledged; {@link #recover()} and
+ * {@link #replayRecovered()} bring back what a previous run never had acknowledged. All checkpoint
+ * I/O runs on one single-threaded worker in submission order, and whatever follows a write on the
+ * event loop (joining the stream, dropping a framework) waits for it, so the order of every
+ * stream is kept. A failed write is logged and the update sent anyway: it is then only as
+ * reliable as this process.
  */
 public final class StatusUpdateSender {
 
@@ -31,6 +42,9 @@ public final class StatusUpdateSender {
   private final StatusUpdateStreams streams;
   private final DeliveryOptions delivery;
   private final BiConsumer<String, String> onTerminalAcknowledged;
+  private final UpdateCheckpoints checkpoints;
+  private final WorkerExecutor checkpointWorker;
+  private Future<List<UpdateCheckpoints.Recovered>> recovery;
   private long timerId = -1;
   private Instant timerDeadline;
   private boolean stopped;
@@ -41,11 +55,20 @@ public final class StatusUpdateSender {
    */
   public StatusUpdateSender(Vertx vertx, Clock clock, StatusUpdateStreams streams, Duration requestTimeout,
       BiConsumer<String, String> onTerminalAcknowledged) {
+    this(vertx, clock, streams, requestTimeout, onTerminalAcknowledged, null);
+  }
+
+  /** @param checkpoints where updates are checkpointed until acknowledged; null for none */
+  public StatusUpdateSender(Vertx vertx, Clock clock, StatusUpdateStreams streams, Duration requestTimeout,
+      BiConsumer<String, String> onTerminalAcknowledged, UpdateCheckpoints checkpoints) {
     this.vertx = vertx;
     this.clock = clock;
     this.streams = streams;
     this.delivery = new DeliveryOptions().setSendTimeout(requestTimeout.toMillis());
     this.onTerminalAcknowledged = onTerminalAcknowledged;
+    this.checkpoints = checkpoints;
+    this.checkpointWorker = checkpoints == null ? null
+        : vertx.createSharedWorkerExecutor("vmesos-status-checkpoints-" + System.identityHashCode(this), 1);
   }
 
   /** The streams, for reading. */
@@ -53,8 +76,17 @@ public final class StatusUpdateSender {
     return streams;
   }
 
-  /** Queues an update on its stream; sends it if it is the head. */
+  /** Checkpoints an update, then queues it on its stream and sends it if it is the head. */
   public void enqueue(StatusUpdate update) {
+    if (checkpoints == null) {
+      enqueueInMemory(update);
+      return;
+    }
+    checkpointed("checkpoint " + describe(update), () -> checkpoints.update(update))
+        .onComplete(v -> enqueueInMemory(update));
+  }
+
+  private void enqueueInMemory(StatusUpdate update) {
     Enqueued enqueued = streams.enqueue(update);
     switch (enqueued.outcome()) {
       case SEND_NOW -> send(enqueued.send().orElseThrow(), "sending");
@@ -84,8 +116,58 @@ public final class StatusUpdateSender {
       case IGNORED_NOT_HEAD, IGNORED_UNKNOWN_STREAM -> LOG.debug(
           "Ignoring acknowledgement of task {} of framework {}: {}", taskId, frameworkId, result.outcome());
     }
+    if (checkpoints != null && result.outcome() == StatusUpdateStreams.AckOutcome.ACKNOWLEDGED) {
+      checkpointed("record the acknowledgement of " + describe(result.acknowledged().orElseThrow()),
+          () -> checkpoints.acknowledged(frameworkId, taskId, ack.getUuid()));
+    } else if (checkpoints != null && result.outcome() == StatusUpdateStreams.AckOutcome.STREAM_CLOSED) {
+      checkpointed("delete the checkpoint of task " + taskId + " of framework " + frameworkId,
+          () -> checkpoints.closed(frameworkId, taskId));
+    }
     result.send().ifPresent(next -> send(next, "sending"));
     reschedule();
+  }
+
+  /**
+   * Starts reading the checkpoints a previous run left (off the event loop); what was never
+   * acknowledged is held for {@link #replayRecovered()}. Completes with the number of updates held;
+   * never fails (an unreadable checkpoint directory is logged).
+   */
+  public Future<Integer> recover() {
+    if (checkpoints == null) {
+      recovery = Future.succeededFuture(List.of());
+      return Future.succeededFuture(0);
+    }
+    recovery = checkpointWorker.<List<UpdateCheckpoints.Recovered>>executeBlocking(checkpoints::recover, true)
+        .recover(e -> {
+          LOG.error("Cannot read the status update checkpoints under {}: {}; nothing is resent", checkpoints.root(),
+              e.toString());
+          return Future.succeededFuture(List.of());
+        });
+    return recovery.map(streamsFound -> {
+      int updates = streamsFound.stream().mapToInt(r -> r.pending().size()).sum();
+      LOG.info("Recovered {} unacknowledged status update(s) in {} stream(s) from {}", updates, streamsFound.size(),
+          checkpoints.root());
+      return updates;
+    });
+  }
+
+  /**
+   * Queues what {@link #recover()} found, in each stream's order, so it is resent until
+   * acknowledged (it is on disk already). Call once registered; later calls do nothing.
+   */
+  public void replayRecovered() {
+    if (recovery == null) {
+      return;
+    }
+    Future<List<UpdateCheckpoints.Recovered>> held = recovery;
+    recovery = null;
+    held.onSuccess(recovered -> {
+      for (UpdateCheckpoints.Recovered stream : recovered) {
+        LOG.info("Replaying {} unacknowledged status update(s) of task {} of framework {}", stream.pending().size(),
+            stream.taskId(), stream.frameworkId());
+        stream.pending().forEach(this::enqueueInMemory);
+      }
+    });
   }
 
   /** Resends every head now, e.g. after re-registering. */
@@ -100,6 +182,16 @@ public final class StatusUpdateSender {
 
   /** Drops a shut-down framework's streams. */
   public void removeFramework(String frameworkId) {
+    if (checkpoints == null) {
+      removeFrameworkInMemory(frameworkId);
+      return;
+    }
+    // After the checkpoints queued before it, so that no update of the framework joins a stream later.
+    checkpointed("delete the checkpoints of framework " + frameworkId, () -> checkpoints.removeFramework(frameworkId))
+        .onComplete(v -> removeFrameworkInMemory(frameworkId));
+  }
+
+  private void removeFrameworkInMemory(String frameworkId) {
     int dropped = streams.removeFramework(frameworkId);
     if (dropped > 0) {
       LOG.info("Dropped {} unacknowledged status update(s) of removed framework {}", dropped, frameworkId);
@@ -107,10 +199,38 @@ public final class StatusUpdateSender {
     reschedule();
   }
 
-  /** Cancels the resend timer; nothing is sent afterwards. */
-  public void stop() {
+  /**
+   * Cancels the resend timer; nothing is sent afterwards. Completes once the checkpoint writes
+   * already asked for are on disk.
+   */
+  public Future<Void> stop() {
     stopped = true;
     cancelTimer();
+    if (checkpointWorker == null) {
+      return Future.succeededFuture();
+    }
+    return checkpointWorker.<Void>executeBlocking(() -> null, true)
+        .eventually(() -> checkpointWorker.close());
+  }
+
+  /** A blocking checkpoint operation. */
+  private interface CheckpointIo {
+    void run() throws Exception;
+  }
+
+  /** Runs {@code io} on the checkpoint worker, in order; the future always succeeds (failures are logged). */
+  private Future<Void> checkpointed(String what, CheckpointIo io) {
+    if (stopped) {
+      LOG.debug("Not asked to {}: stopped", what);
+      return Future.succeededFuture();
+    }
+    return checkpointWorker.<Void>executeBlocking(() -> {
+      io.run();
+      return null;
+    }, true).recover(e -> {
+      LOG.error("Cannot {}: {}", what, e.toString());
+      return Future.succeededFuture();
+    });
   }
 
   private void resendDue() {

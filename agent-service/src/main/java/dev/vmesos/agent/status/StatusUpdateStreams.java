@@ -209,6 +209,11 @@ public final class StatusUpdateStreams {
     return streams.containsKey(new StreamKey(frameworkId, taskId));
   }
 
+  /** The number of updates not yet acknowledged, over every stream. */
+  public int pendingUpdates() {
+    return streams.values().stream().mapToInt(s -> s.updates.size()).sum();
+  }
+
   /** The number of open streams. */
   public int size() {
     return streams.size();

@@ -1,0 +1,38 @@
+package dev.vmesos.agent.docker;
+
+import java.time.Duration;
+
+/**
+ * How to reach the Docker engine.
+ *
+ * @param socketPath     the engine's Unix socket, {@code /var/run/docker.sock} by default
+ * @param requestTimeout how long a short Engine API call may stay silent before it fails (waits for
+ *                       exit and output streams have no timeout; a stop gets its grace period more)
+ * @param maxConnections the connection pool's size: each running container holds two connections
+ *                       (its exit wait and its output stream), so this bounds the containers followed
+ *                       at once
+ */
+public record DockerOptions(String socketPath, Duration requestTimeout, int maxConnections) {
+
+  public static final String DEFAULT_SOCKET = "/var/run/docker.sock";
+
+  public DockerOptions {
+    if (socketPath == null || socketPath.isEmpty()) {
+      throw new IllegalArgumentException("Docker socket path is empty");
+    }
+    if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+      throw new IllegalArgumentException("Docker request timeout must be positive, not " + requestTimeout);
+    }
+    if (maxConnections < 4) {
+      throw new IllegalArgumentException("Docker connection pool needs at least 4 connections, not " + maxConnections);
+    }
+  }
+
+  public static DockerOptions defaults() {
+    return new DockerOptions(DEFAULT_SOCKET, Duration.ofSeconds(60), 1024);
+  }
+
+  public DockerOptions withSocketPath(String path) {
+    return new DockerOptions(path, requestTimeout, maxConnections);
+  }
+}

@@ -1,0 +1,728 @@
+package dev.vmesos.agent.executor;
+
+import dev.vmesos.agent.executor.CustomExecutor.State;
+import dev.vmesos.agent.task.ExitStatus;
+import dev.vmesos.agent.task.LaunchSpec;
+import dev.vmesos.agent.task.ProcessLauncher;
+import dev.vmesos.agent.task.Sandboxes;
+import dev.vmesos.agent.task.StatusSink;
+import dev.vmesos.agent.task.TaskStatusFactory;
+import dev.vmesos.api.bus.Addresses;
+import dev.vmesos.api.internal.Internal.ExecutorToFrameworkMessage;
+import dev.vmesos.api.internal.Internal.FrameworkToExecutorMessage;
+import dev.vmesos.api.internal.Internal.RunningTask;
+import dev.vmesos.api.internal.Internal.StatusUpdateAcknowledgement;
+import dev.vmesos.api.v1.Protos.AgentInfo;
+import dev.vmesos.api.v1.Protos.ContainerID;
+import dev.vmesos.api.v1.Protos.ContainerInfo;
+import dev.vmesos.api.v1.Protos.ContainerStatus;
+import dev.vmesos.api.v1.Protos.ExecutorInfo;
+import dev.vmesos.api.v1.Protos.FrameworkInfo;
+import dev.vmesos.api.v1.Protos.KillPolicy;
+import dev.vmesos.api.v1.Protos.TaskInfo;
+import dev.vmesos.api.v1.Protos.TaskState;
+import dev.vmesos.api.v1.Protos.TaskStatus;
+import dev.vmesos.api.v1.Protos.TaskStatus.Reason;
+import dev.vmesos.api.v1.Protos.TaskStatus.Source;
+import dev.vmesos.api.v1.executor.Protos.Call;
+import dev.vmesos.api.v1.executor.Protos.Event;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's custom executors: starts one process per (framework, executor id) for tasks that carry
+ * an ExecutorInfo, hands it those tasks over the executor HTTP API once it subscribes, forwards its
+ * status updates and messages to the master, and relays kills, acknowledgements, messages and
+ * shutdowns back to it. Every method runs on the owning verticle's context; process starts run on
+ * a worker thread and process exits are brought back onto that context.
+ */
+public final class CustomExecutors {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CustomExecutors.class);
+
+  /**
+   * Timings and places.
+   *
+   * @param workDir             root of the sandboxes ({@code --work_dir})
+   * @param registrationTimeout how long a started executor may take to subscribe
+   * @param heartbeatInterval   how often subscribed executors get a HEARTBEAT event
+   * @param killEscalation      SIGTERM-to-SIGKILL wait once an executor's shutdown grace is over
+   */
+  public record Options(Path workDir, Duration registrationTimeout, Duration heartbeatInterval,
+      Duration killEscalation) {
+
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
+  }
+
+  private final Vertx vertx;
+  private final Context context;
+  private final Options options;
+  private final ProcessLauncher launcher;
+  private final StatusSink sink;
+  private final Supplier<AgentInfo> agentInfo;
+  private final Supplier<String> agentEndpoint;
+  private final BiPredicate<String, String> otherTaskExists;
+  private final Clock clock;
+  /** Live executors by "frameworkId/executorId". */
+  private final Map<String, CustomExecutor> executors = new LinkedHashMap<>();
+  /** Tasks of custom executors by "frameworkId/taskId", until their terminal update is acknowledged. */
+  private final Map<String, ExecutorTask> tasks = new LinkedHashMap<>();
+  private long heartbeatTimerId = -1;
+
+  /**
+   * @param agentInfo       the agent's info with its id (asked when needed; tasks arrive only once
+   *                        the agent is registered)
+   * @param agentEndpoint   {@code ip:port} of the agent's HTTP server, for MESOS_AGENT_ENDPOINT
+   * @param otherTaskExists whether (framework id, task id) is already a command task here
+   */
+  public CustomExecutors(Vertx vertx, Context context, Options options, ProcessLauncher launcher, StatusSink sink,
+      Supplier<AgentInfo> agentInfo, Supplier<String> agentEndpoint, BiPredicate<String, String> otherTaskExists,
+      Clock clock) {
+    this.vertx = vertx;
+    this.context = context;
+    this.options = options;
+    this.launcher = launcher;
+    this.sink = sink;
+    this.agentInfo = agentInfo;
+    this.agentEndpoint = agentEndpoint;
+    this.otherTaskExists = otherTaskExists;
+    this.clock = clock;
+  }
+
+  /** Whether a RunTask's task goes to a custom executor (it has an ExecutorInfo not of type DEFAULT). */
+  public static boolean runsUnderCustomExecutor(TaskInfo task) {
+    return task.hasExecutor() && task.getExecutor().getType() != ExecutorInfo.Type.DEFAULT;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // From the master.
+
+  /** Queues {@code task} for its executor, starting the executor if it does not run yet. */
+  public void launch(FrameworkInfo framework, TaskInfo task) {
+    String frameworkId = framework.getId().getValue();
+    String taskId = task.getTaskId().getValue();
+    ExecutorInfo info = task.getExecutor().hasFrameworkId() ? task.getExecutor()
+        : task.getExecutor().toBuilder().setFrameworkId(framework.getId()).build();
+    String executorId = info.getExecutorId().getValue();
+    ExecutorTask agentTask = new ExecutorTask(framework, task, info.getExecutorId());
+    if (tasks.containsKey(key(frameworkId, taskId)) || otherTaskExists.test(frameworkId, taskId)) {
+      LOG.warn("Refusing task {} of framework {}: a task with this id is already here", taskId, frameworkId);
+      sink.sendOnce(framework.getId(), status(agentTask, null, TaskState.TASK_FAILED, Reason.REASON_TASK_INVALID,
+          "Task '" + taskId + "' already exists on this agent"));
+      return;
+    }
+    tasks.put(key(frameworkId, taskId), agentTask);
+    Optional<String> badId = Sandboxes.validateId("Framework", frameworkId)
+        .or(() -> Sandboxes.validateId("Task", taskId))
+        .or(() -> Sandboxes.validateId("Executor", executorId));
+    if (badId.isPresent()) {
+      fail(agentTask, null, Reason.REASON_TASK_INVALID, "Invalid task: " + badId.get());
+      return;
+    }
+    CustomExecutor executor = executors.get(key(frameworkId, executorId));
+    if (executor != null) {
+      if (executor.state == State.TERMINATING) {
+        fail(agentTask, executor, Reason.REASON_EXECUTOR_TERMINATED,
+            "Executor '" + executorId + "' of framework '" + frameworkId + "' is shutting down");
+      } else if (!executor.info.equals(info)) {
+        // Mesos's master refuses this as TASK_ERROR/REASON_TASK_INVALID; the agent must not run it.
+        fail(agentTask, executor, Reason.REASON_TASK_INVALID, "ExecutorInfo of task '" + taskId
+            + "' is not compatible with that of the running executor '" + executorId + "'");
+      } else {
+        addTask(executor, agentTask);
+      }
+      return;
+    }
+    Optional<String> unsupported = unsupported(info);
+    if (unsupported.isPresent()) {
+      fail(agentTask, null, Reason.REASON_CONTAINER_LAUNCH_FAILED, unsupported.get());
+      return;
+    }
+    Optional<String> invalid = LaunchSpec.validate(info.getCommand());
+    if (invalid.isPresent()) {
+      fail(agentTask, null, Reason.REASON_TASK_INVALID, "Invalid executor command: " + invalid.get());
+      return;
+    }
+    start(framework, info, agentTask);
+  }
+
+  /** Whether {@code taskId} of {@code frameworkId} belongs to a custom executor here. */
+  public boolean owns(String frameworkId, String taskId) {
+    return tasks.containsKey(key(frameworkId, taskId));
+  }
+
+  /** Whether a custom executor of this id runs here for the framework. */
+  public boolean hasExecutor(String frameworkId, String executorId) {
+    return executors.containsKey(key(frameworkId, executorId));
+  }
+
+  /**
+   * Kills a task: a task the executor has not been given yet ends TASK_KILLED at once (Mesos's
+   * REASON_TASK_KILLED_DURING_LAUNCH); otherwise the executor gets a KILL event and reports the end.
+   */
+  public void kill(String frameworkId, String taskId, Optional<KillPolicy> policy) {
+    ExecutorTask task = tasks.get(key(frameworkId, taskId));
+    if (task == null || task.isTerminal()) {
+      LOG.info("Ignoring kill of task {} of framework {}: {}", taskId, frameworkId,
+          task == null ? "unknown" : "already " + task.state);
+      return;
+    }
+    CustomExecutor executor = executors.get(key(frameworkId, task.executorId.getValue()));
+    if (executor == null) {
+      LOG.info("Ignoring kill of task {} of framework {}: its executor is gone", taskId, frameworkId);
+      return;
+    }
+    if (!task.launched) {
+      LOG.info("Killing task {} of framework {} before {} was given it", taskId, frameworkId, executor);
+      transition(task, executor, TaskState.TASK_KILLED, Source.SOURCE_AGENT, Reason.REASON_TASK_KILLED_DURING_LAUNCH,
+          "Task killed before it was launched");
+      if (!executor.isSubscribed() && executor.tasks.values().stream().allMatch(ExecutorTask::isTerminal)) {
+        shutdown(executor, "its last queued task was killed");
+      }
+      return;
+    }
+    if (!executor.isSubscribed()) {
+      LOG.warn("Cannot kill task {} of framework {}: {} is not connected", taskId, frameworkId, executor);
+      return;
+    }
+    Optional<KillPolicy> effective = policy.or(() -> task.info.hasKillPolicy()
+        ? Optional.of(task.info.getKillPolicy()) : Optional.empty());
+    LOG.info("Sending KILL of task {} of framework {} to {}", taskId, frameworkId, executor);
+    executor.stream.send(ExecutorEvents.kill(task.info.getTaskId(), effective));
+  }
+
+  /** Shuts one executor down; false if no such custom executor runs here. */
+  public boolean shutdownExecutor(String frameworkId, String executorId) {
+    CustomExecutor executor = executors.get(key(frameworkId, executorId));
+    if (executor == null) {
+      return false;
+    }
+    shutdown(executor, "the master asked");
+    return true;
+  }
+
+  /** Shuts down every executor of a framework. */
+  public void shutdownFramework(String frameworkId) {
+    for (CustomExecutor executor : List.copyOf(executors.values())) {
+      if (executor.frameworkId().equals(frameworkId)) {
+        shutdown(executor, "framework " + frameworkId + " is shutting down");
+      }
+    }
+  }
+
+  /** A scheduler's MESSAGE for an executor: becomes a MESSAGE event, or is dropped (as Mesos does). */
+  public void frameworkMessage(FrameworkToExecutorMessage message) {
+    String frameworkId = message.getFrameworkId().getValue();
+    String executorId = message.getExecutorId().getValue();
+    CustomExecutor executor = executors.get(key(frameworkId, executorId));
+    if (executor == null || !executor.isSubscribed()) {
+      LOG.warn("Dropping a message of framework {} for executor {}: {}", frameworkId, executorId,
+          executor == null ? "no such executor" : "it is not subscribed");
+      return;
+    }
+    LOG.info("Sending MESSAGE ({} bytes) of framework {} to {}", message.getData().size(), frameworkId, executor);
+    executor.stream.send(ExecutorEvents.message(message.getData()));
+  }
+
+  /**
+   * The framework acknowledged an update: if it came from a custom executor, the executor gets
+   * ACKNOWLEDGED. Call before the status-update streams see the acknowledgement (they may forget
+   * the task).
+   */
+  public void acknowledged(StatusUpdateAcknowledgement ack) {
+    ExecutorTask task = tasks.get(key(ack.getFrameworkId().getValue(), ack.getTaskId().getValue()));
+    if (task == null || !task.pendingAcks.remove(ack.getUuid())) {
+      return;
+    }
+    CustomExecutor executor = executors.get(key(task.frameworkId(), task.executorId.getValue()));
+    if (executor == null || !executor.isSubscribed()) {
+      LOG.debug("Not forwarding the acknowledgement of task {} of framework {}: its executor is not connected",
+          task.taskId(), task.frameworkId());
+      return;
+    }
+    LOG.debug("Sending ACKNOWLEDGED for task {} of framework {} to {}", task.taskId(), task.frameworkId(), executor);
+    executor.stream.send(ExecutorEvents.acknowledged(ack.getTaskId(), ack.getUuid()));
+  }
+
+  /** The task's terminal update was acknowledged: the agent forgets it. */
+  public void terminalAcknowledged(String frameworkId, String taskId) {
+    ExecutorTask task = tasks.remove(key(frameworkId, taskId));
+    if (task == null) {
+      return;
+    }
+    CustomExecutor executor = executors.get(key(frameworkId, task.executorId.getValue()));
+    if (executor != null) {
+      executor.tasks.remove(taskId);
+    }
+    LOG.debug("Task {} of framework {} (custom executor {}) completed ({})", taskId, frameworkId,
+        task.executorId.getValue(), task.state);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // From executors (the HTTP API).
+
+  /**
+   * A SUBSCRIBE (or re-SUBSCRIBE): {@code open} starts the 200 response and is called only if the
+   * call is accepted. Sends SUBSCRIBED, then LAUNCH for every task the executor has not had yet.
+   */
+  CallResult subscribe(Call call, Supplier<ExecutorEventStream> open) {
+    CustomExecutor executor = executors.get(key(call));
+    if (executor == null) {
+      return notFound(call);
+    }
+    if (executor.state == State.TERMINATING || executor.state == State.TERMINATED) {
+      return CallResult.forbidden("Executor is terminating");
+    }
+    boolean resubscribe = executor.stream != null || executor.state == State.RUNNING;
+    if (executor.stream != null) {
+      executor.stream.close();
+    }
+    cancelTimer(executor.registrationTimerId);
+    executor.registrationTimerId = -1;
+    executor.stream = open.get();
+    executor.state = State.RUNNING;
+    Call.Subscribe subscribe = call.getSubscribe();
+    LOG.info("{} {} ({} unacknowledged task(s), {} unacknowledged update(s))", executor,
+        resubscribe ? "re-subscribed" : "subscribed", subscribe.getUnacknowledgedTasksCount(),
+        subscribe.getUnacknowledgedUpdatesCount());
+    executor.stream.send(ExecutorEvents.subscribed(executor.info, executor.framework, agentInfo.get(),
+        executor.containerId));
+    Set<String> known = new HashSet<>();
+    subscribe.getUnacknowledgedTasksList().forEach(t -> known.add(t.getTaskId().getValue()));
+    for (Call.Update update : subscribe.getUnacknowledgedUpdatesList()) {
+      ExecutorTask task = executor.tasks.get(update.getStatus().getTaskId().getValue());
+      if (task == null || (update.getStatus().hasUuid() && task.pendingAcks.contains(update.getStatus().getUuid()))) {
+        continue;   // already forwarded, or not this executor's: nothing to redo
+      }
+      known.add(task.taskId());
+      forward(executor, task, update.getStatus());
+    }
+    for (ExecutorTask task : executor.tasks.values()) {
+      if (known.contains(task.taskId())) {
+        task.launched = true;
+      } else if (!task.launched && !task.isTerminal()) {
+        deliver(executor, task);
+      }
+    }
+    startHeartbeats();
+    return CallResult.SUBSCRIBED;
+  }
+
+  /** The executor's SUBSCRIBE connection closed: it may subscribe again. */
+  void streamClosed(Call call, ExecutorEventStream stream) {
+    CustomExecutor executor = executors.get(key(call));
+    if (executor != null && executor.stream == stream) {
+      executor.stream = null;
+      LOG.info("{} disconnected", executor);
+    }
+  }
+
+  /** An UPDATE: stamped as Mesos does and forwarded reliably to the master. */
+  CallResult update(Call call) {
+    CustomExecutor executor = executors.get(key(call));
+    if (executor == null) {
+      return notFound(call);
+    }
+    TaskStatus status = call.getUpdate().getStatus();
+    ExecutorTask task = executor.tasks.get(status.getTaskId().getValue());
+    if (task == null) {
+      LOG.warn("Refusing an update of {} for task {}: not one of its tasks", executor, status.getTaskId().getValue());
+      return CallResult.badRequest("Task '" + status.getTaskId().getValue() + "' is not a task of executor '"
+          + executor.executorId() + "' of framework '" + executor.frameworkId() + "'");
+    }
+    forward(executor, task, status);
+    return CallResult.ACCEPTED;
+  }
+
+  /** A MESSAGE for the scheduler, sent on to the leading master. */
+  CallResult message(Call call) {
+    CustomExecutor executor = executors.get(key(call));
+    if (executor == null) {
+      return notFound(call);
+    }
+    LOG.info("{} sends a MESSAGE ({} bytes) to its framework", executor, call.getMessage().getData().size());
+    vertx.eventBus().send(Addresses.MASTER_LEADER, ExecutorToFrameworkMessage.newBuilder()
+        .setFrameworkId(call.getFrameworkId())
+        .setExecutorId(call.getExecutorId())
+        .setAgentId(agentInfo.get().getId())
+        .setData(call.getMessage().getData())
+        .build());
+    return CallResult.ACCEPTED;
+  }
+
+  CallResult heartbeat(Call call) {
+    return executors.containsKey(key(call)) ? CallResult.ACCEPTED : notFound(call);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reading (state endpoint, re-registration) and stopping.
+
+  /** Every task of a custom executor not yet completed, as reported when re-registering. */
+  public List<RunningTask> runningTasks() {
+    return tasks.values().stream()
+        .map(t -> RunningTask.newBuilder()
+            .setFrameworkId(t.framework.getId())
+            .setTask(t.info)
+            .setState(t.state)
+            .setFrameworkInfo(t.framework)
+            .build())
+        .toList();
+  }
+
+  /** The live executors of each framework, Mesos {@code /state} style, by framework. */
+  public Map<FrameworkInfo, JsonArray> stateByFramework() {
+    Map<String, FrameworkInfo> frameworks = new LinkedHashMap<>();
+    Map<String, JsonArray> byFramework = new LinkedHashMap<>();
+    for (CustomExecutor executor : executors.values()) {
+      frameworks.putIfAbsent(executor.frameworkId(), executor.framework);
+      JsonArray running = new JsonArray();
+      JsonArray queued = new JsonArray();
+      for (ExecutorTask task : executor.tasks.values()) {
+        JsonObject json = new JsonObject()
+            .put("id", task.taskId())
+            .put("name", task.info.getName())
+            .put("framework_id", task.frameworkId())
+            .put("executor_id", executor.executorId())
+            .put("state", task.state.name());
+        (task.launched ? running : queued).add(json);
+      }
+      JsonObject json = new JsonObject()
+          .put("id", executor.executorId())
+          .put("name", executor.info.getName())
+          .put("framework_id", executor.frameworkId())
+          .put("container", executor.containerId)
+          .put("directory", executor.sandbox.toString())
+          .put("state", executor.state.name())
+          .put("subscribed", executor.isSubscribed())
+          .put("tasks", running)
+          .put("queued_tasks", queued);
+      if (executor.process != null) {
+        json.put("pid", executor.process.pid());
+      }
+      byFramework.computeIfAbsent(executor.frameworkId(), k -> new JsonArray()).add(json);
+    }
+    Map<FrameworkInfo, JsonArray> result = new LinkedHashMap<>();
+    byFramework.forEach((id, json) -> result.put(frameworks.get(id), json));
+    return result;
+  }
+
+  /** Kills every executor process (SIGTERM, SIGKILL after {@code grace}); completes once all exited. */
+  public Future<Void> stop(Duration grace) {
+    cancelTimer(heartbeatTimerId);
+    heartbeatTimerId = -1;
+    List<Future<?>> exits = new ArrayList<>();
+    for (CustomExecutor executor : List.copyOf(executors.values())) {
+      executor.state = State.TERMINATING;
+      if (executor.stream != null) {
+        executor.stream.close();
+      }
+      Process process = executor.process;
+      if (process != null && process.isAlive()) {
+        LOG.info("Stopping {}", executor);
+        terminate(executor, grace);
+        exits.add(Future.fromCompletionStage(process.onExit(), context));
+      }
+    }
+    return Future.all(exits)
+        .timeout(grace.toMillis() + 5_000, TimeUnit.MILLISECONDS)
+        .<Void>mapEmpty()
+        .recover(e -> {
+          LOG.warn("Some executor processes did not exit: {}", e.getMessage());
+          return Future.succeededFuture();
+        });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Executor processes.
+
+  private void start(FrameworkInfo framework, ExecutorInfo info, ExecutorTask first) {
+    AgentInfo agent = agentInfo.get();
+    String containerId = UUID.randomUUID().toString();
+    Path sandbox = Sandboxes.path(options.workDir(), agent.getId().getValue(), framework.getId().getValue(),
+        info.getExecutorId().getValue(), containerId);
+    CustomExecutor executor = new CustomExecutor(framework, info, containerId, sandbox);
+    executors.put(key(executor.frameworkId(), executor.executorId()), executor);
+    addTask(executor, first);
+    LaunchSpec spec = LaunchSpec.of(info.getCommand(),
+        ExecutorEnvironment.of(agent.getId().getValue(), executor.frameworkId(), executor.executorId(),
+            agentEndpoint.get(), sandbox, executor.shutdownGracePeriod()),
+        System.getenv("PATH"), sandbox);
+    LOG.info("Launching {} (container {}) in {}: {}", executor, containerId, sandbox, spec.argv().get(0));
+    LOG.debug("Command line of {}: {}", executor, spec.argv());
+    executor.registrationTimerId = vertx.setTimer(options.registrationTimeout().toMillis(), id -> {
+      executor.registrationTimerId = -1;
+      registrationTimedOut(executor);
+    });
+    vertx.executeBlocking(() -> launcher.launch(spec), false).onComplete(started -> {
+      if (started.succeeded()) {
+        started(executor, started.result());
+      } else {
+        launchFailed(executor, started.cause());
+      }
+    });
+  }
+
+  private void started(CustomExecutor executor, Process process) {
+    executor.process = process;
+    process.onExit().whenComplete((p, error) -> context.runOnContext(v -> exited(executor, process.exitValue())));
+    if (executor.state == State.TERMINATING) {
+      LOG.info("{} was shut down while launching", executor);
+      launcher.kill(process);
+      return;
+    }
+    executor.state = State.REGISTERING;
+    LOG.info("{} is running as pid {}; waiting for it to subscribe", executor, process.pid());
+  }
+
+  private void launchFailed(CustomExecutor executor, Throwable cause) {
+    LOG.warn("Failed to launch {}: {}", executor, cause.getMessage());
+    cancelTimers(executor);
+    executor.state = State.TERMINATED;
+    executors.remove(key(executor.frameworkId(), executor.executorId()), executor);
+    failRemaining(executor, Reason.REASON_CONTAINER_LAUNCH_FAILED, "Failed to launch executor: " + cause.getMessage());
+  }
+
+  private void registrationTimedOut(CustomExecutor executor) {
+    if (executor.state != State.LAUNCHING && executor.state != State.REGISTERING) {
+      return;
+    }
+    LOG.warn("{} did not subscribe within {} ms: killing it", executor, options.registrationTimeout().toMillis());
+    executor.state = State.TERMINATING;
+    executor.terminationReason = Reason.REASON_EXECUTOR_REGISTRATION_TIMEOUT;
+    failRemaining(executor, Reason.REASON_EXECUTOR_REGISTRATION_TIMEOUT,
+        "Executor did not register within " + options.registrationTimeout().toMillis() + " ms");
+    if (executor.process != null) {
+      launcher.kill(executor.process);
+    }
+  }
+
+  /**
+   * Shutdown as Mesos does it: a subscribed executor gets SHUTDOWN and its shutdown grace period to
+   * exit by itself; then (or at once, if it is not subscribed) its process is terminated.
+   */
+  private void shutdown(CustomExecutor executor, String why) {
+    if (executor.state == State.TERMINATING || executor.state == State.TERMINATED) {
+      return;
+    }
+    boolean subscribed = executor.isSubscribed();
+    executor.state = State.TERMINATING;
+    cancelTimer(executor.registrationTimerId);
+    executor.registrationTimerId = -1;
+    if (executor.process == null) {
+      LOG.info("Shutting down {} ({}): it is still launching", executor, why);
+      return;   // started() kills it
+    }
+    if (!subscribed) {
+      LOG.info("Shutting down {} ({}): not subscribed, terminating it now", executor, why);
+      terminate(executor, options.killEscalation());
+      return;
+    }
+    Duration grace = executor.shutdownGracePeriod();
+    LOG.info("Sending SHUTDOWN to {} ({}); grace period {} ms", executor, why, grace.toMillis());
+    executor.stream.send(ExecutorEvents.shutdown());
+    executor.shutdownTimerId = vertx.setTimer(Math.max(1, grace.toMillis()), id -> {
+      executor.shutdownTimerId = -1;
+      if (executor.process.isAlive()) {
+        LOG.info("{} outlived its {} ms shutdown grace period: terminating it", executor, grace.toMillis());
+        terminate(executor, options.killEscalation());
+      }
+    });
+  }
+
+  /** SIGTERM now, SIGKILL after {@code escalation} if the process is still there. */
+  private void terminate(CustomExecutor executor, Duration escalation) {
+    Process process = executor.process;
+    if (process == null || !process.isAlive()) {
+      return;
+    }
+    launcher.terminate(process);
+    cancelTimer(executor.killTimerId);
+    executor.killTimerId = vertx.setTimer(Math.max(1, escalation.toMillis()), id -> {
+      executor.killTimerId = -1;
+      if (process.isAlive()) {
+        LOG.info("{} ignored SIGTERM for {} ms: sending SIGKILL", executor, escalation.toMillis());
+        launcher.kill(process);
+      }
+    });
+  }
+
+  private void exited(CustomExecutor executor, int exitValue) {
+    cancelTimers(executor);
+    executor.state = State.TERMINATED;
+    if (executor.stream != null) {
+      executor.stream.close();
+      executor.stream = null;
+    }
+    executors.remove(key(executor.frameworkId(), executor.executorId()), executor);
+    String description = ExitStatus.describe(exitValue).replaceFirst("^Command", "Executor");
+    LOG.info("{} exited: {}", executor, description);
+    failRemaining(executor, executor.terminationReason, description);
+    sink.executorExited(executor.framework.getId(), executor.info.getExecutorId(), waitStatus(exitValue));
+  }
+
+  /** Java's exit value (128 + N for signal N) as the wait status Mesos reports. */
+  static int waitStatus(int exitValue) {
+    if (exitValue > 128 && exitValue <= 128 + 64) {
+      return exitValue - 128;
+    }
+    return (exitValue & 0xff) << 8;
+  }
+
+  private void failRemaining(CustomExecutor executor, Reason reason, String message) {
+    for (ExecutorTask task : List.copyOf(executor.tasks.values())) {
+      if (!task.isTerminal()) {
+        fail(task, executor, reason, message);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Tasks and statuses.
+
+  private void addTask(CustomExecutor executor, ExecutorTask task) {
+    executor.tasks.put(task.taskId(), task);
+    if (executor.isSubscribed()) {
+      deliver(executor, task);
+    } else {
+      LOG.info("Queued task {} of framework {} for {} ({})", task.taskId(), task.frameworkId(), executor,
+          executor.state);
+    }
+  }
+
+  private void deliver(CustomExecutor executor, ExecutorTask task) {
+    task.launched = true;
+    LOG.info("Sending LAUNCH of task {} of framework {} to {}", task.taskId(), task.frameworkId(), executor);
+    executor.stream.send(ExecutorEvents.launch(task.info));
+  }
+
+  /** Stamps an executor's status as the Mesos agent does and puts it on the task's reliable stream. */
+  private void forward(CustomExecutor executor, ExecutorTask task, TaskStatus status) {
+    TaskStatus.Builder stamped = status.toBuilder()
+        .setAgentId(agentInfo.get().getId())
+        .setExecutorId(executor.info.getExecutorId())
+        .setSource(Source.SOURCE_EXECUTOR);
+    if (!status.hasUuid()) {
+      stamped.setUuid(TaskStatusFactory.randomUuid());
+    }
+    if (!status.hasTimestamp()) {
+      stamped.setTimestamp(clock.millis() / 1000.0);
+    }
+    ContainerStatus.Builder container = stamped.getContainerStatusBuilder()
+        .setContainerId(ContainerID.newBuilder().setValue(executor.containerId));
+    if (executor.process != null) {
+      container.setExecutorPid((int) executor.process.pid());
+    }
+    TaskStatus update = stamped.build();
+    task.launched = true;
+    if (!task.isTerminal()) {
+      task.state = update.getState();
+    }
+    task.pendingAcks.add(update.getUuid());
+    LOG.info("{} reports {} for task {}", executor, update.getState(), task.taskId());
+    sink.update(task.framework.getId(), update);
+  }
+
+  private void fail(ExecutorTask task, CustomExecutor executor, Reason reason, String message) {
+    LOG.warn("Task {} of framework {} (executor {}) failed: {}", task.taskId(), task.frameworkId(),
+        task.executorId.getValue(), message);
+    transition(task, executor, TaskState.TASK_FAILED, Source.SOURCE_AGENT, reason, message);
+  }
+
+  private void transition(ExecutorTask task, CustomExecutor executor, TaskState state, Source source, Reason reason,
+      String message) {
+    task.state = state;
+    sink.update(task.framework.getId(), status(task, executor, state, reason, message).toBuilder()
+        .setSource(source).build());
+  }
+
+  private TaskStatus status(ExecutorTask task, CustomExecutor executor, TaskState state, Reason reason,
+      String message) {
+    TaskStatus.Builder status = TaskStatus.newBuilder()
+        .setTaskId(task.info.getTaskId())
+        .setState(state)
+        .setSource(Source.SOURCE_AGENT)
+        .setReason(reason)
+        .setMessage(message)
+        .setAgentId(agentInfo.get().getId())
+        .setExecutorId(task.executorId)
+        .setTimestamp(clock.millis() / 1000.0)
+        .setUuid(TaskStatusFactory.randomUuid());
+    if (executor != null) {
+      status.setContainerStatus(ContainerStatus.newBuilder()
+          .setContainerId(ContainerID.newBuilder().setValue(executor.containerId)));
+    }
+    return status.build();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private void startHeartbeats() {
+    if (heartbeatTimerId >= 0) {
+      return;
+    }
+    heartbeatTimerId = vertx.setPeriodic(options.heartbeatInterval().toMillis(), id -> {
+      Event heartbeat = ExecutorEvents.heartbeat();
+      executors.values().stream().filter(CustomExecutor::isSubscribed).forEach(e -> e.stream.send(heartbeat));
+    });
+  }
+
+  private void cancelTimers(CustomExecutor executor) {
+    cancelTimer(executor.registrationTimerId);
+    cancelTimer(executor.shutdownTimerId);
+    cancelTimer(executor.killTimerId);
+    executor.registrationTimerId = -1;
+    executor.shutdownTimerId = -1;
+    executor.killTimerId = -1;
+  }
+
+  private void cancelTimer(long id) {
+    if (id >= 0) {
+      vertx.cancelTimer(id);
+    }
+  }
+
+  private CallResult notFound(Call call) {
+    String frameworkId = call.getFrameworkId().getValue();
+    boolean frameworkKnown = executors.values().stream().anyMatch(e -> e.frameworkId().equals(frameworkId));
+    return CallResult.badRequest(frameworkKnown
+        ? "Executor '" + call.getExecutorId().getValue() + "' of framework '" + frameworkId + "' cannot be found"
+        : "Framework '" + frameworkId + "' cannot be found");
+  }
+
+  private static Optional<String> unsupported(ExecutorInfo info) {
+    if (info.hasContainer() && info.getContainer().getType() == ContainerInfo.Type.DOCKER) {
+      return Optional.of("Docker executors are not supported yet");
+    }
+    if (!info.hasCommand()) {
+      return Optional.of("Executor '" + info.getExecutorId().getValue() + "' has no command to run");
+    }
+    return Optional.empty();
+  }
+
+  private static String key(Call call) {
+    return key(call.getFrameworkId().getValue(), call.getExecutorId().getValue());
+  }
+
+  private static String key(String frameworkId, String id) {
+    return frameworkId + "/" + id;
+  }
+}

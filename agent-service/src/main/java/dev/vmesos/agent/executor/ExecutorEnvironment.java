@@ -1,0 +1,43 @@
+package dev.vmesos.agent.executor;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@code MESOS_*} variables an executor process gets (Mesos's {@code docs/executor-http-api.md}
+ * list, plus the agent id under both names). The executor's own CommandInfo variables are added on
+ * top by {@code LaunchSpec}, and win.
+ */
+final class ExecutorEnvironment {
+
+  private ExecutorEnvironment() {
+  }
+
+  static Map<String, String> of(String agentId, String frameworkId, String executorId, String agentEndpoint,
+      Path sandbox, Duration shutdownGracePeriod) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("MESOS_FRAMEWORK_ID", frameworkId);
+    env.put("MESOS_EXECUTOR_ID", executorId);
+    env.put("MESOS_AGENT_ENDPOINT", agentEndpoint);
+    env.put("MESOS_DIRECTORY", sandbox.toString());
+    env.put("MESOS_SANDBOX", sandbox.toString());
+    // The agent does not checkpoint, so executors must not expect to survive an agent restart.
+    env.put("MESOS_CHECKPOINT", "0");
+    env.put("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", mesosDuration(shutdownGracePeriod));
+    env.put("MESOS_HTTP_COMMAND_EXECUTOR", "0");
+    env.put("MESOS_SLAVE_ID", agentId);
+    env.put("MESOS_AGENT_ID", agentId);
+    return env;
+  }
+
+  /** {@code 5secs}, {@code 1500ms}: what Mesos's {@code Duration} stringifies to, for whole units. */
+  static String mesosDuration(Duration duration) {
+    long millis = duration.toMillis();
+    if (millis % 1000 == 0) {
+      return (millis / 1000) + "secs";
+    }
+    return millis + "ms";
+  }
+}

@@ -1,0 +1,328 @@
+package dev.vmesos.agent.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's {@code /files/browse}, {@code /files/read} and {@code /files/download}, with the
+ * shapes Mesos's agent answers (browse: an array of {@code {path, nlink, size, mtime, mode, uid,
+ * gid}}; read: {@code {"data", "offset"}}).
+ *
+ * <p>Only paths inside the agent's work directory are served. A path is normalised ({@code ..}
+ * removed) and checked against the work directory before the file system is touched, so nothing
+ * is revealed about paths elsewhere (403); then its symbolic links are resolved and the real path
+ * checked again (403 when a link leads out). A missing path inside is 404. Unlike Mesos, which
+ * serves virtual paths it attached, the paths here are the real absolute paths a task's
+ * {@code sandbox} shows in {@code /state}.
+ *
+ * <p>The {@code browse}, {@code read} and {@code download} methods block (file I/O) and return
+ * errors as values; {@link #mount} runs them on worker threads and maps them to HTTP answers.
+ * Known limit: a task that swaps a directory of its sandbox for a symbolic link between the check
+ * and the open could race the check for a parent directory (the last component is opened without
+ * following links).
+ */
+public final class FilesEndpoint {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FilesEndpoint.class);
+
+  /** Mesos caps one read at 16 pages. */
+  static final int MAX_READ_LENGTH = 16 * 4096;
+
+  /** A value, or why there is none as an HTTP status and a message. */
+  public record Answer<T>(T value, int status, String error) {
+
+    static <T> Answer<T> ok(T value) {
+      return new Answer<>(value, 200, null);
+    }
+
+    static <T> Answer<T> fail(int status, String error) {
+      return new Answer<>(null, status, error);
+    }
+
+    <U> Answer<U> failed() {
+      return new Answer<>(null, status, error);
+    }
+
+    public boolean ok() {
+      return status == 200;
+    }
+  }
+
+  private final Path workDir;
+
+  /** @param workDir the agent's {@code --work_dir}; must exist when a request comes */
+  public FilesEndpoint(Path workDir) {
+    this.workDir = workDir.toAbsolutePath().normalize();
+  }
+
+  /** Registers {@code GET /files/browse}, {@code /files/read} and {@code /files/download}. */
+  public void mount(Vertx vertx, Router router) {
+    router.get("/files/browse").handler(ctx -> answer(vertx, ctx, () -> browse(param(ctx, "path")),
+        listing -> ctx.json(listing)));
+    router.get("/files/read").handler(ctx -> answer(vertx, ctx,
+        () -> read(param(ctx, "path"), param(ctx, "offset"), param(ctx, "length")), data -> ctx.json(data)));
+    router.get("/files/download").handler(ctx -> answer(vertx, ctx, () -> download(param(ctx, "path")),
+        file -> ctx.response()
+            .putHeader("Content-Type", "application/octet-stream")
+            .putHeader("Content-Disposition", "attachment; filename=\"" + attachmentName(file) + "\"")
+            .sendFile(file.toString())
+            .onFailure(e -> LOG.warn("Download of {} failed: {}", file, e.toString()))));
+  }
+
+  private static String param(RoutingContext ctx, String name) {
+    return ctx.request().getParam(name);
+  }
+
+  private interface Blocking<T> {
+    Answer<T> call();
+  }
+
+  private <T> void answer(Vertx vertx, RoutingContext ctx, Blocking<T> work, java.util.function.Consumer<T> reply) {
+    Future<Answer<T>> done = vertx.executeBlocking(work::call, false);
+    done.onComplete(result -> {
+      if (result.failed()) {
+        LOG.warn("{} {} failed: {}", ctx.request().method(), ctx.request().uri(), result.cause().toString());
+        ctx.response().setStatusCode(500).end("Internal error: " + result.cause().getMessage());
+      } else if (result.result().ok()) {
+        reply.accept(result.result().value());
+      } else {
+        LOG.debug("{} {} answered {}: {}", ctx.request().method(), ctx.request().uri(), result.result().status(),
+            result.result().error());
+        ctx.response().setStatusCode(result.result().status())
+            .putHeader("Content-Type", "text/plain; charset=utf-8")
+            .end(result.result().error());
+      }
+    });
+  }
+
+  /** Lists a directory (or describes one file) as Mesos's {@code /files/browse}. Blocks. */
+  public Answer<JsonArray> browse(String path) {
+    Answer<Resolved> resolved = resolve(path);
+    if (!resolved.ok()) {
+      return resolved.failed();
+    }
+    Resolved r = resolved.value();
+    try {
+      JsonArray listing = new JsonArray();
+      if (!Files.isDirectory(r.real(), LinkOption.NOFOLLOW_LINKS)) {
+        return Answer.ok(listing.add(fileInfo(r.requested(), r.real())));
+      }
+      List<Path> entries = new ArrayList<>();
+      try (DirectoryStream<Path> dir = Files.newDirectoryStream(r.real())) {
+        dir.forEach(entries::add);
+      }
+      entries.sort(null);
+      for (Path entry : entries) {
+        Path name = entry.getFileName();
+        try {
+          listing.add(fileInfo(r.requested().resolve(name), entry));
+        } catch (NoSuchFileException gone) {
+          // Deleted while listing: leave it out.
+        }
+      }
+      return Answer.ok(listing);
+    } catch (AccessDeniedException e) {
+      return Answer.fail(403, "Cannot browse '" + path + "': permission denied");
+    } catch (IOException e) {
+      return Answer.fail(500, "Cannot browse '" + path + "': " + e);
+    }
+  }
+
+  /**
+   * Reads up to {@code length} bytes (at most {@value #MAX_READ_LENGTH}) at {@code offset}, as
+   * Mesos's {@code /files/read}: no offset or {@code -1} answers only the file's size as
+   * {@code offset}; no length or {@code -1} reads as much as the cap allows. Blocks.
+   */
+  public Answer<JsonObject> read(String path, String offsetParam, String lengthParam) {
+    long offset;
+    long length;
+    try {
+      offset = offsetParam == null ? -1 : Long.parseLong(offsetParam.trim());
+    } catch (NumberFormatException e) {
+      return Answer.fail(400, "Failed to parse offset: '" + offsetParam + "' is not an integer");
+    }
+    if (offset < -1) {
+      return Answer.fail(400, "Negative offset provided: " + offset);
+    }
+    try {
+      length = lengthParam == null ? -1 : Long.parseLong(lengthParam.trim());
+    } catch (NumberFormatException e) {
+      return Answer.fail(400, "Failed to parse length: '" + lengthParam + "' is not an integer");
+    }
+    if (length < -1) {
+      return Answer.fail(400, "Negative length provided: " + length);
+    }
+    Answer<Path> file = regularFile(path, "read");
+    if (!file.ok()) {
+      return file.failed();
+    }
+    try (FileChannel channel = FileChannel.open(file.value(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      long size = channel.size();
+      if (offset == -1) {
+        return Answer.ok(new JsonObject().put("data", "").put("offset", size));
+      }
+      int wanted = (int) Math.min(length == -1 ? MAX_READ_LENGTH : length, MAX_READ_LENGTH);
+      ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(0, Math.min(wanted, size - offset)));
+      long position = offset;
+      while (buffer.hasRemaining()) {
+        int n = channel.read(buffer, position);
+        if (n < 0) {
+          break;
+        }
+        position += n;
+      }
+      String data = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+      return Answer.ok(new JsonObject().put("data", data).put("offset", offset));
+    } catch (AccessDeniedException e) {
+      return Answer.fail(403, "Cannot read '" + path + "': permission denied");
+    } catch (IOException e) {
+      return Answer.fail(500, "Cannot read '" + path + "': " + e);
+    }
+  }
+
+  /** The real path of a regular file to send whole. Blocks. */
+  public Answer<Path> download(String path) {
+    return regularFile(path, "download");
+  }
+
+  private Answer<Path> regularFile(String path, String verb) {
+    Answer<Resolved> resolved = resolve(path);
+    if (!resolved.ok()) {
+      return resolved.failed();
+    }
+    Path real = resolved.value().real();
+    if (Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
+      return Answer.fail(400, "Cannot " + verb + " a directory: '" + path + "'");
+    }
+    if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
+      return Answer.fail(400, "Cannot " + verb + " '" + path + "': not a regular file");
+    }
+    return Answer.ok(real);
+  }
+
+  /** A path as asked (normalised) and as it really is on disk (links resolved). */
+  record Resolved(Path requested, Path real) {
+  }
+
+  /**
+   * Checks that {@code path} names something inside the work directory, before and after
+   * resolving symbolic links. Blocks (it resolves links).
+   */
+  Answer<Resolved> resolve(String path) {
+    if (path == null || path.isEmpty()) {
+      return Answer.fail(400, "Expecting 'path=value' in query");
+    }
+    Path requested;
+    try {
+      requested = Path.of(path);
+    } catch (InvalidPathException e) {
+      return Answer.fail(400, "Invalid path '" + path + "': " + e.getReason());
+    }
+    if (!requested.isAbsolute()) {
+      return Answer.fail(400, "Path '" + path + "' is not absolute");
+    }
+    requested = requested.normalize();
+    Path workReal;
+    try {
+      workReal = workDir.toRealPath();
+    } catch (IOException e) {
+      return Answer.fail(404, "The agent's work directory " + workDir + " does not exist");
+    }
+    if (!requested.startsWith(workDir) && !requested.startsWith(workReal)) {
+      LOG.info("Refused access to '{}': outside the work directory {}", path, workDir);
+      return Answer.fail(403, "Access to '" + path + "' is forbidden: only paths inside the agent's work"
+          + " directory " + workDir + " are served");
+    }
+    Path real;
+    try {
+      real = requested.toRealPath();
+    } catch (NoSuchFileException e) {
+      return Answer.fail(404, "No such file or directory: '" + path + "'");
+    } catch (AccessDeniedException e) {
+      return Answer.fail(403, "Access to '" + path + "' is denied");
+    } catch (IOException e) {
+      return Answer.fail(500, "Cannot resolve '" + path + "': " + e);
+    }
+    if (!real.startsWith(workReal)) {
+      LOG.info("Refused access to '{}': a symbolic link leads to {}, outside the work directory {}", path, real,
+          workDir);
+      return Answer.fail(403, "Access to '" + path + "' is forbidden: it resolves (through a symbolic link) to a"
+          + " path outside the agent's work directory " + workDir);
+    }
+    return Answer.ok(new Resolved(requested, real));
+  }
+
+  /** One entry as Mesos shows it; a symbolic link is described, not followed. */
+  static JsonObject fileInfo(Path shownPath, Path file) throws IOException {
+    PosixFileAttributes attributes = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    long nlink = 1;
+    Integer rawMode = null;
+    try {
+      Map<String, Object> unix = Files.readAttributes(file, "unix:nlink,mode", LinkOption.NOFOLLOW_LINKS);
+      nlink = ((Number) unix.get("nlink")).longValue();
+      rawMode = (Integer) unix.get("mode");
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      // Not a Unix file system view: keep the defaults.
+    }
+    return new JsonObject()
+        .put("path", shownPath.toString())
+        .put("nlink", nlink)
+        .put("size", attributes.size())
+        .put("mtime", attributes.lastModifiedTime().toMillis() / 1000)
+        .put("mode", typeChar(attributes, rawMode) + PosixFilePermissions.toString(attributes.permissions()))
+        .put("uid", name(attributes.owner()))
+        .put("gid", name(attributes.group()));
+  }
+
+  /** The first character of {@code ls -l}'s mode. */
+  private static char typeChar(PosixFileAttributes attributes, Integer rawMode) {
+    if (attributes.isDirectory()) {
+      return 'd';
+    }
+    if (attributes.isSymbolicLink()) {
+      return 'l';
+    }
+    if (attributes.isRegularFile() || rawMode == null) {
+      return '-';
+    }
+    return switch (rawMode & 0170000) {
+      case 0010000 -> 'p';
+      case 0020000 -> 'c';
+      case 0060000 -> 'b';
+      case 0140000 -> 's';
+      default -> '-';
+    };
+  }
+
+  private static String name(UserPrincipal principal) {
+    return principal == null ? "" : principal.getName();
+  }
+
+  private static String attachmentName(Path file) {
+    return file.getFileName().toString().replace("\"", "").replace("\r", "").replace("\n", "");
+  }
+}

@@ -1,0 +1,569 @@
+package dev.vmesos.agent.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import dev.vmesos.agent.AgentConfig;
+import dev.vmesos.agent.AgentVerticle;
+import dev.vmesos.api.bus.ProtobufCodec;
+import dev.vmesos.api.config.Flags;
+import dev.vmesos.api.internal.Internal.Ack;
+import dev.vmesos.api.internal.Internal.ExecutorToFrameworkMessage;
+import dev.vmesos.api.internal.Internal.ExitedExecutor;
+import dev.vmesos.api.internal.Internal.FrameworkToExecutorMessage;
+import dev.vmesos.api.internal.Internal.KillTask;
+import dev.vmesos.api.internal.Internal.ReregisterAgent;
+import dev.vmesos.api.internal.Internal.RunTask;
+import dev.vmesos.api.internal.Internal.ShutdownExecutor;
+import dev.vmesos.api.internal.Internal.StatusUpdate;
+import dev.vmesos.api.json.MesosJson;
+import dev.vmesos.api.v1.Protos.AgentID;
+import dev.vmesos.api.v1.Protos.CommandInfo;
+import dev.vmesos.api.v1.Protos.ContainerInfo;
+import dev.vmesos.api.v1.Protos.DurationInfo;
+import dev.vmesos.api.v1.Protos.Environment;
+import dev.vmesos.api.v1.Protos.ExecutorID;
+import dev.vmesos.api.v1.Protos.ExecutorInfo;
+import dev.vmesos.api.v1.Protos.FrameworkID;
+import dev.vmesos.api.v1.Protos.FrameworkInfo;
+import dev.vmesos.api.v1.Protos.KillPolicy;
+import dev.vmesos.api.v1.Protos.TaskID;
+import dev.vmesos.api.v1.Protos.TaskInfo;
+import dev.vmesos.api.v1.Protos.TaskState;
+import dev.vmesos.api.v1.Protos.TaskStatus;
+import dev.vmesos.api.v1.executor.Protos.Call;
+import dev.vmesos.api.v1.executor.Protos.Event;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Custom executors end to end: a real agent on a local event bus with a fake master, real executor
+ * processes ({@link TestExecutor}, a JVM speaking the executor HTTP API) and real HTTP.
+ */
+@ExtendWith(VertxExtension.class)
+class CustomExecutorsTest {
+
+  private static final FrameworkInfo FRAMEWORK = FrameworkInfo.newBuilder()
+      .setUser("nobody").setName("executor-framework").setId(FrameworkID.newBuilder().setValue("fw-e"))
+      .build();
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  /** Kept when a test fails, for the executors' stdout and stderr. */
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path workDir;
+
+  private Vertx vertx;
+  private ExecutorFakeMaster master;
+  private AgentVerticle agent;
+
+  @BeforeEach
+  void setUp(Vertx vertx) {
+    this.vertx = vertx;
+    ProtobufCodec.install(vertx.eventBus());
+    master = new ExecutorFakeMaster(vertx);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  @Test
+  void tasksRunThroughOneExecutorProcessWhichReportsTheirStatuses() throws Exception {
+    startAgent();
+
+    run(task("a", "hello-a", executor("exec-1", "normal")));
+    List<StatusUpdate> first = List.of(master.nextUpdate(), master.nextUpdate());
+
+    // No TASK_STARTING from the agent: a custom executor sends its own updates.
+    assertThat(first).extracting(u -> u.getStatus().getState())
+        .containsExactly(TaskState.TASK_RUNNING, TaskState.TASK_FINISHED);
+    for (StatusUpdate update : first) {
+      TaskStatus status = update.getStatus();
+      assertThat(update.getFrameworkId()).isEqualTo(FRAMEWORK.getId());
+      assertThat(status.getTaskId().getValue()).isEqualTo("a");
+      assertThat(status.getExecutorId().getValue()).isEqualTo("exec-1");
+      assertThat(status.getAgentId().getValue()).isEqualTo(ExecutorFakeMaster.AGENT_ID);
+      assertThat(status.getSource()).isEqualTo(TaskStatus.Source.SOURCE_EXECUTOR);
+      assertThat(status.getUuid().size()).as("stamped by the agent when the executor sent none").isEqualTo(16);
+    }
+    assertThat(first.get(1).getStatus().getData().toStringUtf8()).isEqualTo("hello-a");
+
+    run(task("b", "hello-b", executor("exec-1", "normal")));
+    List<StatusUpdate> second = List.of(master.nextUpdate(), master.nextUpdate());
+
+    assertThat(second).extracting(u -> u.getStatus().getState())
+        .containsExactly(TaskState.TASK_RUNNING, TaskState.TASK_FINISHED);
+    assertThat(second.get(1).getStatus().getData().toStringUtf8()).isEqualTo("hello-b");
+    assertThat(second.get(0).getStatus().getContainerStatus().getContainerId())
+        .as("the same executor run").isEqualTo(first.get(0).getStatus().getContainerStatus().getContainerId());
+    Path sandbox = sandboxOf("exec-1");
+    assertThat(sandbox.getFileName().toString())
+        .isEqualTo(first.get(0).getStatus().getContainerStatus().getContainerId().getValue());
+    String stdout = Files.readString(sandbox.resolve("stdout"));
+    assertThat(stdout)
+        .contains("MESOS_AGENT_ENDPOINT=127.0.0.1:" + agent.httpPort() + "\n")
+        .contains("MESOS_FRAMEWORK_ID=fw-e\n", "MESOS_EXECUTOR_ID=exec-1\n", "MESOS_CHECKPOINT=0\n",
+            "MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD=5secs\n", "MESOS_HTTP_COMMAND_EXECUTOR=0\n",
+            "MESOS_AGENT_ID=agent-x\n", "MESOS_SLAVE_ID=agent-x\n", "MESOS_SANDBOX=" + sandbox + "\n",
+            "MESOS_DIRECTORY=" + sandbox + "\n", "TEST_EXECUTOR_MODE=normal\n")
+        .containsOnlyOnce("EVENT SUBSCRIBED");
+    assertThat(sandbox.resolve("stderr")).exists();
+  }
+
+  @Test
+  void theFrameworksAcknowledgementsReachTheExecutorAsAcknowledged() throws Exception {
+    master.withholdAcknowledgements();
+    startAgent();
+    run(task("h", "hold", executor("exec-1", "normal")));
+    StatusUpdate running = master.nextUpdate();
+    assertThat(running.getStatus().getState()).isEqualTo(TaskState.TASK_RUNNING);
+    assertThat(master.messages.poll(700, TimeUnit.MILLISECONDS)).as("nothing acknowledged yet").isNull();
+
+    master.acknowledge(running);
+
+    ExecutorToFrameworkMessage acked = master.nextMessage();
+    assertThat(acked.getData().toStringUtf8())
+        .isEqualTo("acked:h:" + HexFormat.of().formatHex(running.getStatus().getUuid().toByteArray()));
+  }
+
+  @Test
+  void messagesFlowBothWays() throws Exception {
+    startAgent();
+    run(task("h", "hold", executor("exec-1", "normal")));
+    assertThat(master.nextUpdate().getStatus().getState()).isEqualTo(TaskState.TASK_RUNNING);
+    master.nextMessage();   // the acknowledgement of RUNNING, echoed by the executor
+
+    master.send(FrameworkToExecutorMessage.newBuilder().setFrameworkId(FRAMEWORK.getId())
+        .setExecutorId(ExecutorID.newBuilder().setValue("exec-1")).setData(ByteString.copyFromUtf8("ping")).build());
+
+    ExecutorToFrameworkMessage reply = master.nextMessage();
+    assertThat(reply.getData().toStringUtf8()).isEqualTo("echo:ping");
+    assertThat(reply.getFrameworkId()).isEqualTo(FRAMEWORK.getId());
+    assertThat(reply.getExecutorId().getValue()).isEqualTo("exec-1");
+    assertThat(reply.getAgentId().getValue()).isEqualTo(ExecutorFakeMaster.AGENT_ID);
+  }
+
+  @Test
+  void aKillReachesTheExecutorWithItsKillPolicy() throws Exception {
+    startAgent();
+    run(task("h", "hold", executor("exec-1", "normal")));
+    assertThat(master.nextUpdate().getStatus().getState()).isEqualTo(TaskState.TASK_RUNNING);
+
+    Object reply = await(master.request(KillTask.newBuilder().setFrameworkId(FRAMEWORK.getId())
+        .setTaskId(TaskID.newBuilder().setValue("h"))
+        .setKillPolicy(KillPolicy.newBuilder().setGracePeriod(DurationInfo.newBuilder().setNanoseconds(1234)))
+        .build())).body();
+
+    assertThat(reply).isInstanceOf(Ack.class);
+    TaskStatus killed = master.nextUpdate().getStatus();
+    assertThat(killed.getState()).isEqualTo(TaskState.TASK_KILLED);
+    assertThat(killed.getMessage()).isEqualTo("killed with grace 1234");
+    assertThat(killed.getSource()).isEqualTo(TaskStatus.Source.SOURCE_EXECUTOR);
+  }
+
+  @Test
+  void shutdownSendsShutdownAndTheExecutorExitsByItself() throws Exception {
+    startAgent();
+    run(task("h", "hold", executor("exec-1", "normal")));
+    assertThat(master.nextUpdate().getStatus().getState()).isEqualTo(TaskState.TASK_RUNNING);
+    long pid = pidOf("exec-1");
+
+    master.send(ShutdownExecutor.newBuilder().setFrameworkId(FRAMEWORK.getId())
+        .setExecutorId(ExecutorID.newBuilder().setValue("exec-1")).build());
+
+    TaskStatus killed = master.nextUpdate().getStatus();
+    assertThat(killed.getState()).isEqualTo(TaskState.TASK_KILLED);
+    assertThat(killed.getMessage()).isEqualTo("shut down");
+    ExitedExecutor exited = master.nextExited();
+    assertThat(exited.getExecutorId().getValue()).isEqualTo("exec-1");
+    assertThat(exited.getStatus()).as("exited by itself with status 0").isZero();
+    assertThat(Files.readString(sandboxOf("exec-1").resolve("stdout"))).contains("EVENT SHUTDOWN", "exiting on SHUTDOWN");
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
+  }
+
+  @Test
+  void anExecutorIgnoringShutdownIsTerminatedAfterItsGracePeriod() throws Exception {
+    startAgent();
+    ExecutorInfo executor = executor("exec-1", "ignore-shutdown").toBuilder()
+        .setShutdownGracePeriod(DurationInfo.newBuilder().setNanoseconds(800_000_000L)).build();
+    run(task("h", "hold", executor));
+    assertThat(master.nextUpdate().getStatus().getState()).isEqualTo(TaskState.TASK_RUNNING);
+    long pid = pidOf("exec-1");
+
+    long shutdownAt = System.nanoTime();
+    master.send(ShutdownExecutor.newBuilder().setFrameworkId(FRAMEWORK.getId())
+        .setExecutorId(ExecutorID.newBuilder().setValue("exec-1")).build());
+
+    TaskStatus failed = master.nextUpdate().getStatus();
+    assertThat(Duration.ofNanos(System.nanoTime() - shutdownAt)).isGreaterThanOrEqualTo(Duration.ofMillis(800));
+    assertThat(failed.getState()).isEqualTo(TaskState.TASK_FAILED);
+    assertThat(failed.getReason()).isEqualTo(TaskStatus.Reason.REASON_EXECUTOR_TERMINATED);
+    assertThat(failed.getSource()).isEqualTo(TaskStatus.Source.SOURCE_AGENT);
+    assertThat(failed.getMessage()).isEqualTo("Executor terminated with signal Terminated");
+    assertThat(master.nextExited().getStatus()).as("wait status of SIGTERM").isEqualTo(15);
+    assertThat(Files.readString(sandboxOf("exec-1").resolve("stdout"))).contains("EVENT SHUTDOWN");
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
+  }
+
+  @Test
+  void anExecutorThatNeverSubscribesIsKilledAndItsTasksFail() throws Exception {
+    startAgent("--executor_registration_timeout=1secs");
+    long launchedAt = System.nanoTime();
+    run(task("q", "x", executor("exec-1", "never-subscribe")));
+    long pid = pidOf("exec-1");
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+
+    TaskStatus failed = master.nextUpdate().getStatus();
+
+    assertThat(Duration.ofNanos(System.nanoTime() - launchedAt)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    assertThat(failed.getTaskId().getValue()).isEqualTo("q");
+    assertThat(failed.getState()).isEqualTo(TaskState.TASK_FAILED);
+    assertThat(failed.getReason()).isEqualTo(TaskStatus.Reason.REASON_EXECUTOR_REGISTRATION_TIMEOUT);
+    assertThat(failed.getSource()).isEqualTo(TaskStatus.Source.SOURCE_AGENT);
+    ExitedExecutor exited = master.nextExited();
+    assertThat(exited.getExecutorId().getValue()).isEqualTo("exec-1");
+    assertThat(exited.getStatus()).as("wait status of SIGKILL").isEqualTo(9);
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
+    assertThat(master.updates.poll(300, TimeUnit.MILLISECONDS)).as("no second terminal update").isNull();
+  }
+
+  @Test
+  void anUpdateForATaskTheExecutorDoesNotOwnIsRefusedAndOthersGoOn() throws Exception {
+    startAgent();
+    run(task("h", "hold", executor("exec-1", "normal")));
+    assertThat(master.nextUpdate().getStatus().getState()).isEqualTo(TaskState.TASK_RUNNING);
+
+    HttpResponse<String> foreign = post(MesosJson.print(call("fw-e", "exec-1", Call.Type.UPDATE)
+        .setUpdate(Call.Update.newBuilder().setStatus(TaskStatus.newBuilder()
+            .setTaskId(TaskID.newBuilder().setValue("not-mine")).setState(TaskState.TASK_FINISHED)))
+        .build()));
+    HttpResponse<String> otherExecutor = post(MesosJson.print(call("fw-e", "exec-2", Call.Type.HEARTBEAT).build()));
+    HttpResponse<String> otherFramework = post(MesosJson.print(call("fw-other", "exec-1", Call.Type.HEARTBEAT).build()));
+    HttpResponse<String> staging = post(MesosJson.print(call("fw-e", "exec-1", Call.Type.UPDATE)
+        .setUpdate(Call.Update.newBuilder().setStatus(TaskStatus.newBuilder()
+            .setTaskId(TaskID.newBuilder().setValue("h")).setState(TaskState.TASK_STAGING)))
+        .build()));
+    HttpResponse<String> heartbeat = post(MesosJson.print(call("fw-e", "exec-1", Call.Type.HEARTBEAT).build()));
+
+    assertThat(foreign.statusCode()).isEqualTo(400);
+    assertThat(foreign.body()).isEqualTo("Task 'not-mine' is not a task of executor 'exec-1' of framework 'fw-e'");
+    assertThat(foreign.headers().firstValue("Content-Type")).contains("text/plain; charset=utf-8");
+    assertThat(otherExecutor.statusCode()).isEqualTo(400);
+    assertThat(otherExecutor.body()).isEqualTo("Executor 'exec-2' of framework 'fw-e' cannot be found");
+    assertThat(otherFramework.statusCode()).isEqualTo(400);
+    assertThat(otherFramework.body()).isEqualTo("Framework 'fw-other' cannot be found");
+    assertThat(staging.statusCode()).isEqualTo(400);
+    assertThat(staging.body()).contains("TASK_STAGING");
+    assertThat(heartbeat.statusCode()).isEqualTo(202);
+    assertThat(master.updates.poll(300, TimeUnit.MILLISECONDS)).as("nothing forwarded").isNull();
+
+    // The agent and the executor go on: the held task can be killed, another one runs.
+    await(master.request(KillTask.newBuilder().setFrameworkId(FRAMEWORK.getId())
+        .setTaskId(TaskID.newBuilder().setValue("h")).build()));
+    assertThat(master.nextUpdate().getStatus().getState()).isEqualTo(TaskState.TASK_KILLED);
+    run(task("n", "next", executor("exec-1", "normal")));
+    assertThat(List.of(master.nextUpdate(), master.nextUpdate())).extracting(u -> u.getStatus().getState())
+        .containsExactly(TaskState.TASK_RUNNING, TaskState.TASK_FINISHED);
+  }
+
+  @Test
+  void malformedOrMisaddressedCallsGetMesosStatuses() throws Exception {
+    startAgent();
+    URI uri = uri();
+
+    HttpResponse<String> malformed = post("{\"type\": \"SUBSCRIBE\", \"executor_id\": ");
+    HttpResponse<String> missingIds = post("{\"type\": \"HEARTBEAT\"}");
+    HttpResponse<String> noContentType = HTTP.send(HttpRequest.newBuilder(uri)
+        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> xml = HTTP.send(HttpRequest.newBuilder(uri).header("Content-Type", "text/xml")
+        .POST(HttpRequest.BodyPublishers.ofString("<call/>")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> get = HTTP.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> notAcceptable = HTTP.send(HttpRequest.newBuilder(uri)
+        .header("Content-Type", "application/json").header("Accept", "text/html")
+        .POST(HttpRequest.BodyPublishers.ofString(MesosJson.print(call("fw-e", "exec-1", Call.Type.SUBSCRIBE)
+            .setSubscribe(Call.Subscribe.getDefaultInstance()).build()))).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> unknownExecutor = post(MesosJson.print(call("fw-e", "exec-1", Call.Type.SUBSCRIBE)
+        .setSubscribe(Call.Subscribe.getDefaultInstance()).build()));
+
+    assertThat(malformed.statusCode()).isEqualTo(400);
+    assertThat(malformed.body()).startsWith("Failed to parse body into Call: ");
+    assertThat(missingIds.statusCode()).isEqualTo(400);
+    assertThat(noContentType.statusCode()).isEqualTo(400);
+    assertThat(noContentType.body()).isEqualTo("Expecting 'Content-Type' to be present");
+    assertThat(xml.statusCode()).isEqualTo(415);
+    assertThat(get.statusCode()).isEqualTo(405);
+    assertThat(get.headers().firstValue("Allow")).contains("POST");
+    assertThat(notAcceptable.statusCode()).isEqualTo(406);
+    assertThat(unknownExecutor.statusCode()).isEqualTo(400);
+    assertThat(unknownExecutor.body()).isEqualTo("Framework 'fw-e' cannot be found");
+  }
+
+  @Test
+  void aResubscriptionInProtobufTakesOverTheStreamAndKeepsUnacknowledgedTasks() throws Exception {
+    startAgent();
+    run(task("h", "hold", executor("exec-1", "linger")));
+    assertThat(master.nextUpdate().getStatus().getState()).isEqualTo(TaskState.TASK_RUNNING);
+    TaskInfo held = task("h", "hold", executor("exec-1", "linger"));
+
+    Call subscribe = call("fw-e", "exec-1", Call.Type.SUBSCRIBE).setSubscribe(Call.Subscribe.newBuilder()
+        .addUnacknowledgedTasks(held)).build();
+    HttpResponse<InputStream> stream = HTTP.send(HttpRequest.newBuilder(uri())
+        .header("Content-Type", "application/x-protobuf").header("Accept", "application/x-protobuf")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(subscribe.toByteArray())).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+
+    assertThat(stream.statusCode()).isEqualTo(200);
+    assertThat(stream.headers().firstValue("Content-Type")).contains("application/x-protobuf");
+    assertThat(stream.headers().firstValue("Mesos-Stream-Id")).isEmpty();
+    try (InputStream in = stream.body()) {
+      Event subscribed = Event.parseFrom(Records.read(in));
+      assertThat(subscribed.getType()).isEqualTo(Event.Type.SUBSCRIBED);
+      assertThat(subscribed.getSubscribed().getExecutorInfo().getExecutorId().getValue()).isEqualTo("exec-1");
+      assertThat(subscribed.getSubscribed().getFrameworkInfo().getId()).isEqualTo(FRAMEWORK.getId());
+      assertThat(subscribed.getSubscribed().getAgentInfo().getId().getValue()).isEqualTo(ExecutorFakeMaster.AGENT_ID);
+      assertThat(subscribed.getSubscribed().getContainerId().getValue()).isEqualTo(sandboxOf("exec-1").getFileName().toString());
+
+      // The held task is not launched again; a new one comes on this stream.
+      run(task("t2", "x", executor("exec-1", "linger")));
+      Event next = Event.parseFrom(Records.read(in));
+      assertThat(next.getType()).isEqualTo(Event.Type.LAUNCH);
+      assertThat(next.getLaunch().getTask().getTaskId().getValue()).isEqualTo("t2");
+    }
+    // The first connection was closed by the agent when the new one took over.
+    Path stdout = sandboxOf("exec-1").resolve("stdout");
+    for (int i = 0; i < 100 && !Files.readString(stdout).contains("stream ended"); i++) {
+      Thread.sleep(50);
+    }
+    assertThat(Files.readString(stdout)).contains("stream ended");
+  }
+
+  @Test
+  void theStateListsExecutorsAndReregistrationCarriesTheirTasks() throws Exception {
+    startAgent();
+    run(task("h", "hold", executor("exec-1", "normal")));
+    assertThat(master.nextUpdate().getStatus().getState()).isEqualTo(TaskState.TASK_RUNNING);
+
+    JsonObject state = new JsonObject(HTTP.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + agent.httpPort() + "/state")).GET().build(),
+        HttpResponse.BodyHandlers.ofString()).body());
+    JsonObject framework = state.getJsonArray("frameworks").getJsonObject(0);
+    assertThat(framework.getString("id")).isEqualTo("fw-e");
+    JsonArray executors = framework.getJsonArray("executors");
+    assertThat(executors).hasSize(1);
+    assertThat(executors.getJsonObject(0).getString("id")).isEqualTo("exec-1");
+    assertThat(executors.getJsonObject(0).getString("directory")).isEqualTo(sandboxOf("exec-1").toString());
+    assertThat(executors.getJsonObject(0).getJsonArray("tasks").getJsonObject(0).getString("state"))
+        .isEqualTo("TASK_RUNNING");
+
+    master.registrations.clear();
+    master.forgetAgent();
+
+    Object reregistration = master.registrations.poll(5, TimeUnit.SECONDS);
+    assertThat(reregistration).isInstanceOf(ReregisterAgent.class);
+    assertThat(((ReregisterAgent) reregistration).getTasksList()).singleElement().satisfies(t -> {
+      assertThat(t.getTask().getTaskId().getValue()).isEqualTo("h");
+      assertThat(t.getTask().getExecutor().getExecutorId().getValue()).isEqualTo("exec-1");
+      assertThat(t.getState()).isEqualTo(TaskState.TASK_RUNNING);
+    });
+  }
+
+  @Test
+  void aTaskWithADifferentExecutorInfoForARunningExecutorFails() throws Exception {
+    startAgent();
+    run(task("h", "hold", executor("exec-1", "normal")));
+    assertThat(master.nextUpdate().getStatus().getState()).isEqualTo(TaskState.TASK_RUNNING);
+
+    run(task("other", "x", executor("exec-1", "normal").toBuilder().setName("changed").build()));
+
+    TaskStatus failed = master.nextUpdate().getStatus();
+    assertThat(failed.getTaskId().getValue()).isEqualTo("other");
+    assertThat(failed.getState()).isEqualTo(TaskState.TASK_FAILED);
+    assertThat(failed.getReason()).isEqualTo(TaskStatus.Reason.REASON_TASK_INVALID);
+    assertThat(failed.getMessage()).contains("not compatible with that of the running executor 'exec-1'");
+  }
+
+  @Test
+  void aDockerExecutorIsRefused() throws Exception {
+    startAgent();
+
+    run(task("d", "x", executor("exec-d", "normal").toBuilder()
+        .setContainer(ContainerInfo.newBuilder().setType(ContainerInfo.Type.DOCKER)
+            .setDocker(ContainerInfo.DockerInfo.newBuilder().setImage("busybox"))).build()));
+
+    TaskStatus failed = master.nextUpdate().getStatus();
+    assertThat(failed.getState()).isEqualTo(TaskState.TASK_FAILED);
+    assertThat(failed.getReason()).isEqualTo(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED);
+    assertThat(failed.getMessage()).isEqualTo("Docker executors are not supported yet");
+    assertThat(workDir.resolve("slaves").resolve(ExecutorFakeMaster.AGENT_ID).resolve("frameworks")).doesNotExist();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private void startAgent(String... extraFlags) throws Exception {
+    await(master.start());
+    List<String> args = new ArrayList<>(List.of(
+        "--work_dir=" + workDir,
+        "--port=0",
+        "--isolation=posix/cpu,posix/mem",
+        "--resources=cpus:2;mem:1024;disk:2048;ports:[31000-31009]",
+        "--registration_backoff_factor=50ms",
+        "--registration_backoff_max=200ms",
+        "--master_request_timeout=2secs"));
+    args.addAll(List.of(extraFlags));
+    agent = new AgentVerticle(AgentConfig.fromFlags(Flags.parse(args.toArray(String[]::new), Map.of())));
+    await(vertx.deployVerticle(agent));
+    master.awaitRegistered();
+  }
+
+  private void run(TaskInfo task) throws Exception {
+    Object reply = await(master.request(RunTask.newBuilder().setFrameworkInfo(FRAMEWORK).setTask(task).build())).body();
+    assertThat(reply).isInstanceOf(Ack.class);
+  }
+
+  /**
+   * The executor's classpath: this JVM's, but with {@link TestExecutor}'s classes and the project's
+   * jars copied aside first, since other builds in the same tree may rewrite {@code target/} while
+   * an executor JVM is still loading classes from it.
+   */
+  private static synchronized String executorClasspath() throws java.io.IOException {
+    if (executorClasspath == null) {
+      Path snapshot = Files.createTempDirectory("vmesos-test-executor");
+      executorSnapshot = snapshot;
+      Path classes = snapshot.resolve("classes");
+      Path packageDir = classes.resolve(TestExecutor.class.getPackageName().replace('.', '/'));
+      Files.createDirectories(packageDir);
+      Path compiled;
+      try {
+        compiled = Path.of(TestExecutor.class.getResource("TestExecutor.class").toURI()).getParent();
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalStateException(e);
+      }
+      try (Stream<Path> files = Files.list(compiled)) {
+        for (Path file : files.toList()) {
+          String name = file.getFileName().toString();
+          if (name.startsWith("TestExecutor") || name.startsWith("Records")) {   // with TestExecutor$1 (switch map)
+            Files.copy(file, packageDir.resolve(name));
+          }
+        }
+      }
+      List<String> entries = new ArrayList<>(List.of(classes.toString()));
+      for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+        Path path = Path.of(entry);
+        if (Files.isDirectory(path)) {
+          continue;   // target/classes and target/test-classes: the executor needs only the copies
+        }
+        if (entry.contains("/dev/vmesos/")) {
+          Path copy = snapshot.resolve(path.getFileName());
+          Files.copy(path, copy);
+          entries.add(copy.toString());
+        } else {
+          entries.add(entry);
+        }
+      }
+      executorClasspath = String.join(java.io.File.pathSeparator, entries);
+    }
+    return executorClasspath;
+  }
+
+  private static String executorClasspath;
+  private static Path executorSnapshot;
+
+  @AfterAll
+  static void deleteExecutorClasspath() throws java.io.IOException {
+    if (executorSnapshot != null) {
+      try (Stream<Path> files = Files.walk(executorSnapshot)) {
+        for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(file);
+        }
+      }
+    }
+  }
+
+  /** A custom executor running {@link TestExecutor} on this JVM's java. */
+  private static ExecutorInfo executor(String id, String mode) throws java.io.IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    return ExecutorInfo.newBuilder()
+        .setType(ExecutorInfo.Type.CUSTOM)
+        .setExecutorId(ExecutorID.newBuilder().setValue(id))
+        .setName("test executor " + id)
+        .setCommand(CommandInfo.newBuilder().setShell(false).setValue(java)
+            .addAllArguments(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-Xmx64m",
+                "-cp", executorClasspath(), TestExecutor.class.getName()))
+            .setEnvironment(Environment.newBuilder().addVariables(Environment.Variable.newBuilder()
+                .setName("TEST_EXECUTOR_MODE").setValue(mode))))
+        .build();
+  }
+
+  private static TaskInfo task(String id, String data, ExecutorInfo executor) {
+    return TaskInfo.newBuilder()
+        .setName("task " + id)
+        .setTaskId(TaskID.newBuilder().setValue(id))
+        .setAgentId(AgentID.newBuilder().setValue(ExecutorFakeMaster.AGENT_ID))
+        .setExecutor(executor)
+        .setData(ByteString.copyFromUtf8(data))
+        .build();
+  }
+
+  private static Call.Builder call(String frameworkId, String executorId, Call.Type type) {
+    return Call.newBuilder().setType(type)
+        .setFrameworkId(FrameworkID.newBuilder().setValue(frameworkId))
+        .setExecutorId(ExecutorID.newBuilder().setValue(executorId));
+  }
+
+  private URI uri() {
+    return URI.create("http://127.0.0.1:" + agent.httpPort() + ExecutorEndpoint.PATH);
+  }
+
+  private HttpResponse<String> post(String json) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(uri()).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The one run directory of an executor (waits for it to appear). */
+  private Path sandboxOf(String executorId) throws Exception {
+    Path runs = workDir.resolve("slaves").resolve(ExecutorFakeMaster.AGENT_ID).resolve("frameworks")
+        .resolve("fw-e").resolve("executors").resolve(executorId).resolve("runs");
+    for (int i = 0; i < 100 && !Files.isDirectory(runs); i++) {
+      Thread.sleep(50);
+    }
+    try (Stream<Path> containers = Files.list(runs)) {
+      List<Path> all = containers.toList();
+      assertThat(all).as("one run of %s", executorId).hasSize(1);
+      return all.get(0);
+    }
+  }
+
+  /** The executor's pid, which {@link TestExecutor} writes to its sandbox first thing. */
+  private long pidOf(String executorId) throws Exception {
+    Path file = sandboxOf(executorId).resolve("pid");
+    for (int i = 0; i < 200 && (!Files.exists(file) || Files.readString(file).isBlank()); i++) {
+      Thread.sleep(50);
+    }
+    return Long.parseLong(Files.readString(file).trim());
+  }
+
+  private static <T> T await(io.vertx.core.Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+}
