@@ -7,6 +7,7 @@ import dev.vmesos.api.resources.Resources;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -39,6 +40,11 @@ import java.util.regex.Pattern;
  * @param executorRegistrationTimeout how long a custom executor may take to subscribe before it is
  *                                    killed and its tasks fail
  *                                    ({@code --executor_registration_timeout}, 1mins as Mesos)
+ * @param containerizers              the containerizers, in the order a launch tries them
+ *                                    ({@code --containerizers}: {@code mesos}, {@code docker}, or
+ *                                    both comma-separated; {@code mesos} by default, as Mesos)
+ * @param dockerSocket                the Docker engine's Unix socket ({@code --docker_socket},
+ *                                    {@code /var/run/docker.sock})
  */
 public record AgentConfig(
     HostPort master,
@@ -54,7 +60,17 @@ public record AgentConfig(
     Duration statusUpdateRetryMax,
     Duration defaultKillGracePeriod,
     Isolation isolation,
-    Duration executorRegistrationTimeout) {
+    Duration executorRegistrationTimeout,
+    List<String> containerizers,
+    String dockerSocket) {
+
+  public static final String MESOS_CONTAINERIZER = "mesos";
+  public static final String DOCKER_CONTAINERIZER = "docker";
+
+  /** Whether {@code --containerizers} names docker. */
+  public boolean dockerEnabled() {
+    return containerizers.contains(DOCKER_CONTAINERIZER);
+  }
 
   /**
    * How the agent isolates processes ({@code --isolation}, Mesos's names: {@code cgroups/cpu,cgroups/mem}
@@ -109,6 +125,7 @@ public record AgentConfig(
       Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\\.?");
 
   public AgentConfig {
+    containerizers = List.copyOf(containerizers);
     Objects.requireNonNull(master, "master");
     Objects.requireNonNull(resources, "resources");
     Objects.requireNonNull(workDir, "workDir");
@@ -156,8 +173,29 @@ public record AgentConfig(
     Duration killGrace = flags.duration("default_kill_grace_period", Duration.ofSeconds(3));
     Isolation isolation = Isolation.fromFlags(flags);
     Duration executorRegistrationTimeout = positive(flags, "executor_registration_timeout", Duration.ofMinutes(1));
+    List<String> containerizers = parseContainerizers(flags.string("containerizers", MESOS_CONTAINERIZER));
+    String dockerSocket = flags.string("docker_socket", dev.vmesos.agent.docker.DockerOptions.DEFAULT_SOCKET).trim();
+    if (!dockerSocket.startsWith("/")) {
+      throw new FlagException("Flag '--docker_socket': '" + dockerSocket + "' is not an absolute path");
+    }
     return new AgentConfig(master, resources, workDir, ip, port, hostname, backoffInitial, backoffMax,
-        requestTimeout, retryMin, retryMax, killGrace, isolation, executorRegistrationTimeout);
+        requestTimeout, retryMin, retryMax, killGrace, isolation, executorRegistrationTimeout, containerizers,
+        dockerSocket);
+  }
+
+  static List<String> parseContainerizers(String value) {
+    java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+    for (String part : value.split(",")) {
+      String name = part.trim();
+      if (!name.equals(MESOS_CONTAINERIZER) && !name.equals(DOCKER_CONTAINERIZER)) {
+        throw new FlagException("Flag '--containerizers': unknown containerizer '" + name
+            + "' (known: docker, mesos)");
+      }
+      if (!names.add(name)) {
+        throw new FlagException("Flag '--containerizers': '" + name + "' is named twice");
+      }
+    }
+    return List.copyOf(names);
   }
 
   static HostPort parseMaster(String value) {

@@ -1,5 +1,14 @@
 package dev.vmesos.agent;
 
+import dev.vmesos.agent.container.ContainerPaths;
+import dev.vmesos.agent.container.Containerizer;
+import dev.vmesos.agent.container.Containerizers;
+import dev.vmesos.agent.container.DockerContainerizer;
+import dev.vmesos.agent.container.ProcessContainerizer;
+import dev.vmesos.agent.docker.DockerEngine;
+import dev.vmesos.agent.docker.DockerOptions;
+import dev.vmesos.agent.executor.CustomExecutors;
+import dev.vmesos.agent.executor.ExecutorEndpoint;
 import dev.vmesos.agent.http.AgentHttpApi;
 import dev.vmesos.agent.http.AgentMetrics;
 import dev.vmesos.agent.http.AgentState;
@@ -18,7 +27,11 @@ import dev.vmesos.agent.task.StatusSink;
 import dev.vmesos.agent.task.TaskStatusFactory;
 import dev.vmesos.agent.task.TaskTable;
 import dev.vmesos.api.bus.Addresses;
+import dev.vmesos.api.config.FlagException;
 import dev.vmesos.api.internal.Internal.Ack;
+import dev.vmesos.api.internal.Internal.ExitedExecutor;
+import dev.vmesos.api.internal.Internal.FrameworkToExecutorMessage;
+import dev.vmesos.api.internal.Internal.RunTaskGroup;
 import dev.vmesos.api.internal.Internal.AgentRegistered;
 import dev.vmesos.api.internal.Internal.KillTask;
 import dev.vmesos.api.internal.Internal.RunTask;
@@ -29,6 +42,7 @@ import dev.vmesos.api.internal.Internal.StatusUpdate;
 import dev.vmesos.api.internal.Internal.StatusUpdateAcknowledgement;
 import dev.vmesos.api.v1.Protos.AgentID;
 import dev.vmesos.api.v1.Protos.AgentInfo;
+import dev.vmesos.api.v1.Protos.ExecutorID;
 import dev.vmesos.api.v1.Protos.FrameworkID;
 import dev.vmesos.api.v1.Protos.TaskStatus;
 import io.vertx.core.Future;
@@ -41,6 +55,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -59,15 +77,17 @@ public final class AgentVerticle extends VerticleBase {
 
   private final AgentConfig config;
   private final Clock clock;
-  private final java.time.Instant startedAt;
+  private final Instant startedAt;
   private final AgentMetrics.Counters counters = new AgentMetrics.Counters();
   private HttpServer server;
   private MasterLink master;
   private StatusUpdateSender updates;
   private CommandExecutor executor;
-  /** Custom executors and the executor HTTP API (dev.vmesos.agent.executor). */
-  private dev.vmesos.agent.executor.CustomExecutors customExecutors;
+  /** Custom executors and the executor HTTP API. */
+  private CustomExecutors customExecutors;
   private CgroupIsolator isolator;
+  private DockerEngine docker;
+  private Containerizers containerizers;
   private MessageConsumer<Object> consumer;
 
   public AgentVerticle(AgentConfig config) {
@@ -89,6 +109,8 @@ public final class AgentVerticle extends VerticleBase {
   public Future<?> start() {
     return prepareWorkDir()
         .compose(v -> detectIsolator())
+        .compose(v -> connectDocker())
+        .map(v -> containerizers = containerizers())
         .compose(v -> startHttpServer())
         .onSuccess(v -> startMasterLink());
   }
@@ -102,14 +124,39 @@ public final class AgentVerticle extends VerticleBase {
     Future<Void> tasksKilled = executor == null
         ? Future.succeededFuture()
         : executor.killAll(config.defaultKillGracePeriod());
-    // custom executors: stopped alongside the command tasks
     if (customExecutors != null) {
       tasksKilled = Future.all(tasksKilled, customExecutors.stop(config.defaultKillGracePeriod())).mapEmpty();
     }
     return tasksKilled
         .eventually(() -> updates == null ? Future.succeededFuture() : updates.stop())
         .compose(v -> consumer == null ? Future.succeededFuture() : consumer.unregister())
-        .compose(v -> server == null ? Future.succeededFuture() : server.close());
+        .compose(v -> server == null ? Future.succeededFuture() : server.close())
+        .compose(v -> docker == null ? Future.succeededFuture() : docker.close());
+  }
+
+  /** With {@code --containerizers=docker,...}, the engine must answer before the agent registers. */
+  private Future<Void> connectDocker() {
+    if (!config.dockerEnabled()) {
+      return Future.succeededFuture();
+    }
+    docker = DockerEngine.create(vertx, DockerOptions.defaults().withSocketPath(config.dockerSocket()));
+    return docker.ping()
+        .onSuccess(version -> LOG.info("Docker engine {} at {}", version, config.dockerSocket()))
+        .<Void>mapEmpty()
+        .recover(e -> Future.failedFuture(new FlagException("Flag '--containerizers': docker is enabled but the "
+            + "Docker engine at " + config.dockerSocket() + " (--docker_socket) does not answer: " + e.getMessage())));
+  }
+
+  private Containerizers containerizers() {
+    List<Containerizer> enabled = new ArrayList<>();
+    for (String name : config.containerizers()) {
+      enabled.add(name.equals(AgentConfig.DOCKER_CONTAINERIZER)
+          ? new DockerContainerizer(docker)
+          : new ProcessContainerizer(vertx, context, new ContainerPaths(config.workDir()), new ProcessLauncher(),
+              isolator));
+    }
+    LOG.info("Agent containerizers: {}", config.containerizers());
+    return new Containerizers(enabled);
   }
 
   /** Finds the cgroup hierarchies (blocking file reads) when --isolation asks for cgroups. */
@@ -138,17 +185,16 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private Future<Void> startHttpServer() {
-    // custom executors: created before the server, whose /api/v1/executor route serves them
-    customExecutors = new dev.vmesos.agent.executor.CustomExecutors(vertx, context,
-        new dev.vmesos.agent.executor.CustomExecutors.Options(config.workDir(), config.executorRegistrationTimeout(),
-            dev.vmesos.agent.executor.CustomExecutors.Options.DEFAULT_HEARTBEAT_INTERVAL,
-            config.defaultKillGracePeriod()),
-        new ProcessLauncher(), new Sink(),
+    // Created before the server, whose /api/v1/executor route serves them.
+    customExecutors = new CustomExecutors(vertx, context,
+        new CustomExecutors.Options(config.workDir(), config.executorRegistrationTimeout(),
+            CustomExecutors.Options.DEFAULT_HEARTBEAT_INTERVAL, config.defaultKillGracePeriod()),
+        containerizers, new Sink(),
         () -> new LinkedAgent().info().toBuilder().setId(master.agentId().orElseThrow()).build(),
         () -> config.ip() + ":" + httpPort(),
         (frameworkId, taskId) -> executor != null && executor.tasks().find(frameworkId, taskId).isPresent(), clock);
     Future<HttpServer> listening = vertx.createHttpServer()
-        .requestHandler(dev.vmesos.agent.executor.ExecutorEndpoint.mount(
+        .requestHandler(ExecutorEndpoint.mount(
             AgentHttpApi.withFilesAndMetrics(AgentHttpApi.router(vertx, this::state), vertx,
             config.workDir(), this::metrics), customExecutors))
         .listen(config.port(), config.ip());
@@ -164,11 +210,11 @@ public final class AgentVerticle extends VerticleBase {
         new StatusUpdateStreams(clock, config.statusUpdateRetryMin(), config.statusUpdateRetryMax()),
         config.masterRequestTimeout(), (frameworkId, taskId) -> {
           executor.terminalAcknowledged(frameworkId, taskId);
-          customExecutors.terminalAcknowledged(frameworkId, taskId);   // custom executors
+          customExecutors.terminalAcknowledged(frameworkId, taskId);
         },
         new UpdateCheckpoints(config.workDir()));
     executor = new CommandExecutor(vertx, context, config.workDir(), config.defaultKillGracePeriod(),
-        new ProcessLauncher(), new TaskStatusFactory(clock), new Sink(), isolator);
+        containerizers, new TaskStatusFactory(clock), new Sink());
     master = new MasterLink(vertx, new LinkedAgent(), config.masterRequestTimeout(),
         new Backoff(config.registrationBackoffInitial(), config.registrationBackoffMax()));
     // Register only once the previous run's unacknowledged updates are known; they are replayed
@@ -186,16 +232,16 @@ public final class AgentVerticle extends VerticleBase {
         config.resources(),
         executor == null ? new TaskTable() : executor.tasks(),
         updates == null ? 0 : updates.streams().size()));
-    // custom executors: listed under frameworks[].executors
+    // Custom executors are listed under frameworks[].executors.
     customExecutors.stateByFramework().forEach((framework, executors) ->
         AgentState.addExecutors(state, framework, executors));
     return state;
   }
 
   private JsonObject metrics() {
-    return new JsonObject(new java.util.LinkedHashMap<>(AgentMetrics.of(new AgentMetrics.Inputs(
+    return new JsonObject(new LinkedHashMap<>(AgentMetrics.of(new AgentMetrics.Inputs(
         master != null && master.isRegistered(),
-        java.time.Duration.between(startedAt, clock.instant()).toMillis() / 1000.0,
+        Duration.between(startedAt, clock.instant()).toMillis() / 1000.0,
         config.resources(),
         executor == null ? List.of() : executor.tasks().all(),
         counters,
@@ -228,12 +274,12 @@ public final class AgentVerticle extends VerticleBase {
       LOG.debug("RunTask {} of framework {}", run.getTask().getTaskId().getValue(),
           run.getFrameworkInfo().getId().getValue());
       message.reply(ACK);
-      if (dev.vmesos.agent.executor.CustomExecutors.runsUnderCustomExecutor(run.getTask())) {
+      if (CustomExecutors.runsUnderCustomExecutor(run.getTask())) {
         customExecutors.launch(run.getFrameworkInfo(), run.getTask());
         return;
       }
       executor.launch(agentId, run.getFrameworkInfo(), run.getTask());
-    } else if (body instanceof dev.vmesos.api.internal.Internal.RunTaskGroup group) {
+    } else if (body instanceof RunTaskGroup group) {
       if (!group.getFrameworkInfo().hasId()) {
         message.fail(400, "RunTaskGroup.framework_info.id is required");
         return;
@@ -262,9 +308,9 @@ public final class AgentVerticle extends VerticleBase {
       if (!customExecutors.shutdownExecutor(shutdown.getFrameworkId().getValue(), shutdown.getExecutorId().getValue())) {
         executor.shutdownExecutor(shutdown.getFrameworkId().getValue(), shutdown.getExecutorId().getValue());
       }
-    } else if (body instanceof dev.vmesos.api.internal.Internal.FrameworkToExecutorMessage frameworkMessage) {
+    } else if (body instanceof FrameworkToExecutorMessage frameworkMessage) {
       replyIfAsked(message);
-      customExecutors.frameworkMessage(frameworkMessage);   // custom executors
+      customExecutors.frameworkMessage(frameworkMessage);
     } else {
       String type = body == null ? "null" : body.getClass().getName();
       LOG.warn("Agent {} got an unexpected message of type {} on {}", agentId.getValue(), type, message.address());
@@ -292,10 +338,10 @@ public final class AgentVerticle extends VerticleBase {
 
     @Override
     public List<RunningTask> runningTasks() {
-      List<RunningTask> tasks = new java.util.ArrayList<>(executor.tasks().all().stream()
+      List<RunningTask> tasks = new ArrayList<>(executor.tasks().all().stream()
           .map(AgentVerticle::runningTask)
           .toList());
-      tasks.addAll(customExecutors.runningTasks());   // custom executors' tasks too
+      tasks.addAll(customExecutors.runningTasks());
       return tasks;
     }
 
@@ -340,10 +386,10 @@ public final class AgentVerticle extends VerticleBase {
     }
 
     @Override
-    public void executorExited(FrameworkID frameworkId, dev.vmesos.api.v1.Protos.ExecutorID executorId, int status) {
+    public void executorExited(FrameworkID frameworkId, ExecutorID executorId, int status) {
       // Best effort, as Mesos's ExitedExecutorMessage: the framework hears of it as a FAILURE event.
       master.agentId().ifPresent(id -> vertx.eventBus().send(Addresses.MASTER_LEADER,
-          dev.vmesos.api.internal.Internal.ExitedExecutor.newBuilder().setFrameworkId(frameworkId)
+          ExitedExecutor.newBuilder().setFrameworkId(frameworkId)
               .setExecutorId(executorId).setAgentId(id).setStatus(status).build()));
     }
 

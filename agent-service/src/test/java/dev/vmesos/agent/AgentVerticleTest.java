@@ -357,7 +357,7 @@ class AgentVerticleTest {
   }
 
   @Test
-  void aDockerTaskIsRefusedAsNotSupportedYet() throws Exception {
+  void aDockerTaskFailsWhenTheDockerContainerizerIsNotEnabled() throws Exception {
     startRegisteredAgent();
 
     run(shellTask("t7", "echo hi").toBuilder()
@@ -369,7 +369,7 @@ class AgentVerticleTest {
     assertThat(failed.getState()).isEqualTo(TaskState.TASK_FAILED);
     assertThat(failed.getSource()).isEqualTo(TaskStatus.Source.SOURCE_AGENT);
     assertThat(failed.getReason()).isEqualTo(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED);
-    assertThat(failed.getMessage()).contains("Docker");
+    assertThat(failed.getMessage()).isEqualTo("No enabled containerizer can run a DOCKER container (--containerizers=mesos)");
   }
 
   @Test

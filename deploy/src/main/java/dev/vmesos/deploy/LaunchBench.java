@@ -81,7 +81,8 @@ public final class LaunchBench {
       int masterPort = master.actualPort();
       AgentConfig agentConfig = AgentConfig.fromFlags(Flags.parse(new String[] {
           "--master=127.0.0.1:" + masterPort, "--port=0", "--work_dir=" + workDir,
-          "--resources=cpus:64;mem:65536;disk:65536;ports:[31000-32000]", "--isolation=" + isolation}, Map.of()));
+          "--resources=cpus:64;mem:65536;disk:65536;ports:[31000-32000]", "--isolation=" + isolation,
+          "--containerizers=" + (kind.equals("docker") ? "docker,mesos" : "mesos")}, Map.of()));
       vertx.deployVerticle(new AgentVerticle(agentConfig)).await(30, TimeUnit.SECONDS);
       out.printf("bench launch: %d %s tasks (%s, cpus %.2f, mem %.0f MB%s), one agent, isolation %s%n", tasks, kind,
           command, cpus, mem, kind.equals("docker") ? ", image " + image : "", isolation);

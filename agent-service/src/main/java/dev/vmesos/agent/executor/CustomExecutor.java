@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One run of a custom executor: its process, its SUBSCRIBE stream once it has one, and the tasks
+ * One run of a custom executor: its container, its SUBSCRIBE stream once it has one, and the tasks
  * given to it (queued until it subscribes). Mutable; owned by the agent verticle's event loop
  * through {@link CustomExecutors}.
  */
@@ -17,7 +17,7 @@ final class CustomExecutor {
 
   /** Where an executor is in its life, after Mesos's {@code Executor::State}. */
   enum State {
-    /** The process is being started. */
+    /** Its container is being started. */
     LAUNCHING,
     /** Started; waiting for its SUBSCRIBE (the registration timeout runs). */
     REGISTERING,
@@ -25,7 +25,7 @@ final class CustomExecutor {
     RUNNING,
     /** Told to shut down, or being killed; takes no new task. */
     TERMINATING,
-    /** Its process has exited. */
+    /** Its container has ended. */
     TERMINATED
   }
 
@@ -38,12 +38,13 @@ final class CustomExecutor {
   /** Tasks by id, in launch order; a task leaves once its terminal update is acknowledged. */
   final Map<String, ExecutorTask> tasks = new LinkedHashMap<>();
   State state = State.LAUNCHING;
-  Process process;
+  /** Its container once started; null before. */
+  dev.vmesos.agent.container.Container container;
   ExecutorEventStream stream;
   long registrationTimerId = -1;
   long shutdownTimerId = -1;
   long killTimerId = -1;
-  /** Why the remaining tasks fail when the process exits. */
+  /** Why the remaining tasks fail when the container ends. */
   Reason terminationReason = Reason.REASON_EXECUTOR_TERMINATED;
 
   CustomExecutor(FrameworkInfo framework, ExecutorInfo info, String containerId, Path sandbox) {

@@ -1,9 +1,14 @@
 package dev.vmesos.agent.executor;
 
+import dev.vmesos.agent.cgroups.Limitation;
+import dev.vmesos.agent.container.Container;
+import dev.vmesos.agent.container.ContainerLaunch;
+import dev.vmesos.agent.container.Containerizers;
+import dev.vmesos.agent.container.Termination;
 import dev.vmesos.agent.executor.CustomExecutor.State;
+import dev.vmesos.api.resources.Resources;
 import dev.vmesos.agent.task.ExitStatus;
 import dev.vmesos.agent.task.LaunchSpec;
-import dev.vmesos.agent.task.ProcessLauncher;
 import dev.vmesos.agent.task.Sandboxes;
 import dev.vmesos.agent.task.StatusSink;
 import dev.vmesos.agent.task.TaskStatusFactory;
@@ -49,11 +54,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's custom executors: starts one process per (framework, executor id) for tasks that carry
- * an ExecutorInfo, hands it those tasks over the executor HTTP API once it subscribes, forwards its
- * status updates and messages to the master, and relays kills, acknowledgements, messages and
- * shutdowns back to it. Every method runs on the owning verticle's context; process starts run on
- * a worker thread and process exits are brought back onto that context.
+ * The agent's custom executors: starts one container per (framework, executor id) for tasks that
+ * carry an ExecutorInfo (a local process, or a Docker container for a DOCKER ContainerInfo), hands
+ * it those tasks over the executor HTTP API once it subscribes, forwards its status updates and
+ * messages to the master, and relays kills, acknowledgements, messages and shutdowns back to it.
+ * Every method runs on the owning verticle's context.
  */
 public final class CustomExecutors {
 
@@ -76,7 +81,7 @@ public final class CustomExecutors {
   private final Vertx vertx;
   private final Context context;
   private final Options options;
-  private final ProcessLauncher launcher;
+  private final Containerizers containerizers;
   private final StatusSink sink;
   private final Supplier<AgentInfo> agentInfo;
   private final Supplier<String> agentEndpoint;
@@ -94,13 +99,13 @@ public final class CustomExecutors {
    * @param agentEndpoint   {@code ip:port} of the agent's HTTP server, for MESOS_AGENT_ENDPOINT
    * @param otherTaskExists whether (framework id, task id) is already a command task here
    */
-  public CustomExecutors(Vertx vertx, Context context, Options options, ProcessLauncher launcher, StatusSink sink,
+  public CustomExecutors(Vertx vertx, Context context, Options options, Containerizers containerizers, StatusSink sink,
       Supplier<AgentInfo> agentInfo, Supplier<String> agentEndpoint, BiPredicate<String, String> otherTaskExists,
       Clock clock) {
     this.vertx = vertx;
     this.context = context;
     this.options = options;
-    this.launcher = launcher;
+    this.containerizers = containerizers;
     this.sink = sink;
     this.agentInfo = agentInfo;
     this.agentEndpoint = agentEndpoint;
@@ -157,7 +162,8 @@ public final class CustomExecutors {
       fail(agentTask, null, Reason.REASON_CONTAINER_LAUNCH_FAILED, unsupported.get());
       return;
     }
-    Optional<String> invalid = LaunchSpec.validate(info.getCommand());
+    boolean docker = info.hasContainer() && info.getContainer().getType() == ContainerInfo.Type.DOCKER;
+    Optional<String> invalid = docker ? Optional.empty() : LaunchSpec.validate(info.getCommand());
     if (invalid.isPresent()) {
       fail(agentTask, null, Reason.REASON_TASK_INVALID, "Invalid executor command: " + invalid.get());
       return;
@@ -415,8 +421,8 @@ public final class CustomExecutors {
           .put("subscribed", executor.isSubscribed())
           .put("tasks", running)
           .put("queued_tasks", queued);
-      if (executor.process != null) {
-        json.put("pid", executor.process.pid());
+      if (executor.container != null && executor.container.pid().isPresent()) {
+        json.put("pid", executor.container.pid().getAsLong());
       }
       byFramework.computeIfAbsent(executor.frameworkId(), k -> new JsonArray()).add(json);
     }
@@ -425,7 +431,7 @@ public final class CustomExecutors {
     return result;
   }
 
-  /** Kills every executor process (SIGTERM, SIGKILL after {@code grace}); completes once all exited. */
+  /** Kills every executor container (SIGTERM, SIGKILL after {@code grace}); completes once all exited. */
   public Future<Void> stop(Duration grace) {
     cancelTimer(heartbeatTimerId);
     heartbeatTimerId = -1;
@@ -435,24 +441,24 @@ public final class CustomExecutors {
       if (executor.stream != null) {
         executor.stream.close();
       }
-      Process process = executor.process;
-      if (process != null && process.isAlive()) {
+      Container container = executor.container;
+      if (container != null && container.isRunning()) {
         LOG.info("Stopping {}", executor);
-        terminate(executor, grace);
-        exits.add(Future.fromCompletionStage(process.onExit(), context));
+        container.terminate(grace);
+        exits.add(container.termination());
       }
     }
     return Future.all(exits)
         .timeout(grace.toMillis() + 5_000, TimeUnit.MILLISECONDS)
         .<Void>mapEmpty()
         .recover(e -> {
-          LOG.warn("Some executor processes did not exit: {}", e.getMessage());
+          LOG.warn("Some executor containers did not exit: {}", e.getMessage());
           return Future.succeededFuture();
         });
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Executor processes.
+  // Executor containers.
 
   private void start(FrameworkInfo framework, ExecutorInfo info, ExecutorTask first) {
     AgentInfo agent = agentInfo.get();
@@ -462,43 +468,59 @@ public final class CustomExecutors {
     CustomExecutor executor = new CustomExecutor(framework, info, containerId, sandbox);
     executors.put(key(executor.frameworkId(), executor.executorId()), executor);
     addTask(executor, first);
-    LaunchSpec spec = LaunchSpec.of(info.getCommand(),
+    ContainerLaunch launch = new ContainerLaunch(containerId, agent.getId().getValue(), executor.frameworkId(),
+        executor.executorId(), Optional.empty(), info.hasContainer() ? Optional.of(info.getContainer()) : Optional.empty(),
+        info.getCommand(), Resources.of(info.getResourcesList()),
         ExecutorEnvironment.of(agent.getId().getValue(), executor.frameworkId(), executor.executorId(),
             agentEndpoint.get(), sandbox, executor.shutdownGracePeriod()),
-        System.getenv("PATH"), sandbox);
-    LOG.info("Launching {} (container {}) in {}: {}", executor, containerId, sandbox, spec.argv().get(0));
-    LOG.debug("Command line of {}: {}", executor, spec.argv());
+        sandbox);
+    Containerizers.Choice choice = containerizers.choose(launch);
+    if (choice.containerizer().isEmpty()) {
+      launchFailed(executor, choice.refusal());
+      return;
+    }
     executor.registrationTimerId = vertx.setTimer(options.registrationTimeout().toMillis(), id -> {
       executor.registrationTimerId = -1;
       registrationTimedOut(executor);
     });
-    vertx.executeBlocking(() -> launcher.launch(spec), false).onComplete(started -> {
-      if (started.succeeded()) {
-        started(executor, started.result());
-      } else {
-        launchFailed(executor, started.cause());
-      }
-    });
+    createSandbox(sandbox)
+        .compose(v -> choice.containerizer().get().launch(launch))
+        .onComplete(started -> {
+          if (started.succeeded()) {
+            started(executor, started.result());
+          } else {
+            launchFailed(executor, started.cause().getMessage());
+          }
+        });
   }
 
-  private void started(CustomExecutor executor, Process process) {
-    executor.process = process;
-    process.onExit().whenComplete((p, error) -> context.runOnContext(v -> exited(executor, process.exitValue())));
+  /** The process containerizer makes the sandbox itself; Docker's bind mount needs it to exist first. */
+  private Future<Void> createSandbox(Path sandbox) {
+    return context.executeBlocking(() -> {
+      java.nio.file.Files.createDirectories(sandbox);
+      return null;
+    }, false);
+  }
+
+  private void started(CustomExecutor executor, Container container) {
+    executor.container = container;
+    container.termination().onComplete(ended -> exited(executor, ended.result()));
     if (executor.state == State.TERMINATING) {
       LOG.info("{} was shut down while launching", executor);
-      launcher.kill(process);
+      container.terminate(Duration.ZERO);
       return;
     }
     executor.state = State.REGISTERING;
-    LOG.info("{} is running as pid {}; waiting for it to subscribe", executor, process.pid());
+    LOG.info("{} is running in container {}{}; waiting for it to subscribe", executor, container.containerId(),
+        container.pid().isPresent() ? " as pid " + container.pid().getAsLong() : "");
   }
 
-  private void launchFailed(CustomExecutor executor, Throwable cause) {
-    LOG.warn("Failed to launch {}: {}", executor, cause.getMessage());
+  private void launchFailed(CustomExecutor executor, String cause) {
+    LOG.warn("Failed to launch {}: {}", executor, cause);
     cancelTimers(executor);
     executor.state = State.TERMINATED;
     executors.remove(key(executor.frameworkId(), executor.executorId()), executor);
-    failRemaining(executor, Reason.REASON_CONTAINER_LAUNCH_FAILED, "Failed to launch executor: " + cause.getMessage());
+    failRemaining(executor, Reason.REASON_CONTAINER_LAUNCH_FAILED, "Failed to launch executor: " + cause);
   }
 
   private void registrationTimedOut(CustomExecutor executor) {
@@ -510,8 +532,8 @@ public final class CustomExecutors {
     executor.terminationReason = Reason.REASON_EXECUTOR_REGISTRATION_TIMEOUT;
     failRemaining(executor, Reason.REASON_EXECUTOR_REGISTRATION_TIMEOUT,
         "Executor did not register within " + options.registrationTimeout().toMillis() + " ms");
-    if (executor.process != null) {
-      launcher.kill(executor.process);
+    if (executor.container != null) {
+      executor.container.terminate(Duration.ZERO);
     }
   }
 
@@ -527,7 +549,7 @@ public final class CustomExecutors {
     executor.state = State.TERMINATING;
     cancelTimer(executor.registrationTimerId);
     executor.registrationTimerId = -1;
-    if (executor.process == null) {
+    if (executor.container == null) {
       LOG.info("Shutting down {} ({}): it is still launching", executor, why);
       return;   // started() kills it
     }
@@ -541,31 +563,21 @@ public final class CustomExecutors {
     executor.stream.send(ExecutorEvents.shutdown());
     executor.shutdownTimerId = vertx.setTimer(Math.max(1, grace.toMillis()), id -> {
       executor.shutdownTimerId = -1;
-      if (executor.process.isAlive()) {
+      if (executor.container.isRunning()) {
         LOG.info("{} outlived its {} ms shutdown grace period: terminating it", executor, grace.toMillis());
         terminate(executor, options.killEscalation());
       }
     });
   }
 
-  /** SIGTERM now, SIGKILL after {@code escalation} if the process is still there. */
+  /** SIGTERM now, SIGKILL after {@code escalation} if the container still runs. */
   private void terminate(CustomExecutor executor, Duration escalation) {
-    Process process = executor.process;
-    if (process == null || !process.isAlive()) {
-      return;
+    if (executor.container != null) {
+      executor.container.terminate(escalation);
     }
-    launcher.terminate(process);
-    cancelTimer(executor.killTimerId);
-    executor.killTimerId = vertx.setTimer(Math.max(1, escalation.toMillis()), id -> {
-      executor.killTimerId = -1;
-      if (process.isAlive()) {
-        LOG.info("{} ignored SIGTERM for {} ms: sending SIGKILL", executor, escalation.toMillis());
-        launcher.kill(process);
-      }
-    });
   }
 
-  private void exited(CustomExecutor executor, int exitValue) {
+  private void exited(CustomExecutor executor, Termination termination) {
     cancelTimers(executor);
     executor.state = State.TERMINATED;
     if (executor.stream != null) {
@@ -573,10 +585,14 @@ public final class CustomExecutors {
       executor.stream = null;
     }
     executors.remove(key(executor.frameworkId(), executor.executorId()), executor);
-    String description = ExitStatus.describe(exitValue).replaceFirst("^Command", "Executor");
+    String description = termination.exitValue()
+        .map(exitValue -> ExitStatus.describe(exitValue).replaceFirst("^Command", "Executor"))
+        .orElse("Executor ended while the agent was down; its exit status is unknown");
     LOG.info("{} exited: {}", executor, description);
-    failRemaining(executor, executor.terminationReason, description);
-    sink.executorExited(executor.framework.getId(), executor.info.getExecutorId(), waitStatus(exitValue));
+    failRemaining(executor, termination.limitation().map(Limitation::reason).orElse(executor.terminationReason),
+        termination.limitation().map(Limitation::message).orElse(description));
+    sink.executorExited(executor.framework.getId(), executor.info.getExecutorId(),
+        waitStatus(termination.exitValue().orElse(1)));
   }
 
   /** Java's exit value (128 + N for signal N) as the wait status Mesos reports. */
@@ -628,8 +644,8 @@ public final class CustomExecutors {
     }
     ContainerStatus.Builder container = stamped.getContainerStatusBuilder()
         .setContainerId(ContainerID.newBuilder().setValue(executor.containerId));
-    if (executor.process != null) {
-      container.setExecutorPid((int) executor.process.pid());
+    if (executor.container != null && executor.container.pid().isPresent()) {
+      container.setExecutorPid((int) executor.container.pid().getAsLong());
     }
     TaskStatus update = stamped.build();
     task.launched = true;
@@ -709,10 +725,7 @@ public final class CustomExecutors {
   }
 
   private static Optional<String> unsupported(ExecutorInfo info) {
-    if (info.hasContainer() && info.getContainer().getType() == ContainerInfo.Type.DOCKER) {
-      return Optional.of("Docker executors are not supported yet");
-    }
-    if (!info.hasCommand()) {
+    if (!info.hasCommand() && !(info.hasContainer() && info.getContainer().getType() == ContainerInfo.Type.DOCKER)) {
       return Optional.of("Executor '" + info.getExecutorId().getValue() + "' has no command to run");
     }
     return Optional.empty();

@@ -9,6 +9,7 @@ import dev.vmesos.api.v1.Protos.TaskID;
 import dev.vmesos.api.v1.Protos.TaskInfo;
 import dev.vmesos.api.v1.Protos.TaskState;
 import java.nio.file.Path;
+import dev.vmesos.agent.container.Container;
 import java.util.Optional;
 
 /**
@@ -24,10 +25,8 @@ public final class AgentTask {
   private final String containerId;
   private final Path sandbox;
   private TaskState state = TaskState.TASK_STAGING;
-  private Process process;
+  private Container container;
   private boolean killRequested;
-  private long killTimerId = -1;
-  private dev.vmesos.agent.cgroups.ContainerCgroup cgroup;
 
   AgentTask(AgentID agentId, FrameworkInfo framework, TaskInfo info, ExecutorID executorId, String containerId,
       Path sandbox) {
@@ -79,21 +78,25 @@ public final class AgentTask {
     return TaskStates.isTerminal(state);
   }
 
-  /** The process's id while it runs or after it ran; empty before it started. */
+  /** The main process's id while it runs or after it ran; empty before it started, or when unknown. */
   public Optional<Long> pid() {
-    return Optional.ofNullable(process).map(Process::pid);
+    if (container == null || container.pid().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(container.pid().getAsLong());
   }
 
   void state(TaskState state) {
     this.state = state;
   }
 
-  Process process() {
-    return process;
+  /** Its container once started; null before. */
+  public Container container() {
+    return container;
   }
 
-  void process(Process process) {
-    this.process = process;
+  void container(Container container) {
+    this.container = container;
   }
 
   boolean killRequested() {
@@ -104,25 +107,8 @@ public final class AgentTask {
     this.killRequested = killRequested;
   }
 
-  long killTimerId() {
-    return killTimerId;
-  }
-
-  void killTimerId(long killTimerId) {
-    this.killTimerId = killTimerId;
-  }
-
   @Override
   public String toString() {
     return "task " + info.getTaskId().getValue() + " of framework " + framework.getId().getValue();
-  }
-
-  /** The task's cgroup when it runs isolated, else null. */
-  public dev.vmesos.agent.cgroups.ContainerCgroup cgroup() {
-    return cgroup;
-  }
-
-  void cgroup(dev.vmesos.agent.cgroups.ContainerCgroup cgroup) {
-    this.cgroup = cgroup;
   }
 }

@@ -1,11 +1,12 @@
 package dev.vmesos.agent.task;
 
-import dev.vmesos.agent.cgroups.CgroupIsolator;
-import dev.vmesos.agent.cgroups.ContainerCgroup;
+import dev.vmesos.agent.container.Container;
+import dev.vmesos.agent.container.ContainerLaunch;
+import dev.vmesos.agent.container.Containerizers;
+import dev.vmesos.agent.container.Termination;
 import dev.vmesos.agent.cgroups.Limitation;
+import dev.vmesos.api.resources.Resources;
 import dev.vmesos.api.v1.Protos.AgentID;
-import dev.vmesos.api.v1.Protos.CommandInfo;
-import dev.vmesos.api.v1.Protos.ContainerInfo;
 import dev.vmesos.api.v1.Protos.ExecutorID;
 import dev.vmesos.api.v1.Protos.ExecutorInfo;
 import dev.vmesos.api.v1.Protos.FrameworkInfo;
@@ -17,7 +18,6 @@ import dev.vmesos.api.v1.Protos.TaskStatus.Source;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,10 +34,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The built-in command executor: runs each command task as a local process in its sandbox and
- * reports STARTING, RUNNING and a terminal state through a {@link StatusSink}. Every method runs on
- * the owning verticle's context; process starts are done on a worker thread and process exits are
- * brought back onto that context.
+ * The built-in command executor: runs each command task in a container of its own (a local process,
+ * or a Docker container for a DOCKER ContainerInfo, as {@link Containerizers} chooses) and reports
+ * STARTING, RUNNING and a terminal state through a {@link StatusSink}. Every method runs on the
+ * owning verticle's context.
  */
 public final class CommandExecutor {
 
@@ -47,34 +47,25 @@ public final class CommandExecutor {
   private final Context context;
   private final Path workDir;
   private final Duration defaultKillGracePeriod;
-  private final ProcessLauncher launcher;
+  private final Containerizers containerizers;
   private final TaskStatusFactory statuses;
   private final StatusSink sink;
-  private final CgroupIsolator isolator;
   private final TaskTable tasks = new TaskTable();
   private final Set<String> frameworksShuttingDown = new HashSet<>();
   /** Task groups by "frameworkId/executorId": the task ids launched under that DEFAULT executor. */
   private final Map<String, List<String>> groups = new HashMap<>();
 
-  /** {@code context} is the owning verticle's; create this from that context. */
-  public CommandExecutor(Vertx vertx, Context context, Path workDir, Duration defaultKillGracePeriod,
-      ProcessLauncher launcher, TaskStatusFactory statuses, StatusSink sink) {
-    this(vertx, context, workDir, defaultKillGracePeriod, launcher, statuses, sink, null);
-  }
-
   /**
-   * With {@code isolator} (null for none), a task that declares {@code cpus} and {@code mem} runs in
-   * a cgroup limited to them; a task killed by its memory limit ends TASK_FAILED with
-   * {@link Reason#REASON_CONTAINER_LIMITATION_MEMORY}.
+   * {@code context} is the owning verticle's; create this from that context. A task killed by its
+   * memory limit ends TASK_FAILED with {@link Reason#REASON_CONTAINER_LIMITATION_MEMORY}.
    */
   public CommandExecutor(Vertx vertx, Context context, Path workDir, Duration defaultKillGracePeriod,
-      ProcessLauncher launcher, TaskStatusFactory statuses, StatusSink sink, CgroupIsolator isolator) {
-    this.isolator = isolator;
+      Containerizers containerizers, TaskStatusFactory statuses, StatusSink sink) {
     this.vertx = vertx;
     this.context = context;
     this.workDir = workDir;
     this.defaultKillGracePeriod = defaultKillGracePeriod;
-    this.launcher = launcher;
+    this.containerizers = containerizers;
     this.statuses = statuses;
     this.sink = sink;
   }
@@ -143,41 +134,40 @@ public final class CommandExecutor {
       fail(agentTask, Source.SOURCE_AGENT, Reason.REASON_CONTAINER_LAUNCH_FAILED, unsupported.get());
       return;
     }
-    Optional<String> invalid = LaunchSpec.validate(task.getCommand());
-    if (invalid.isPresent()) {
-      fail(agentTask, Source.SOURCE_AGENT, Reason.REASON_TASK_INVALID, "Invalid command: " + invalid.get());
+    ContainerLaunch launch = containerLaunch(agentTask);
+    if (!launch.isDocker()) {
+      Optional<String> invalid = LaunchSpec.validate(task.getCommand());
+      if (invalid.isPresent()) {
+        fail(agentTask, Source.SOURCE_AGENT, Reason.REASON_TASK_INVALID, "Invalid command: " + invalid.get());
+        return;
+      }
+    }
+    Containerizers.Choice choice = containerizers.choose(launch);
+    if (choice.containerizer().isEmpty()) {
+      fail(agentTask, Source.SOURCE_AGENT, Reason.REASON_CONTAINER_LAUNCH_FAILED, choice.refusal());
       return;
     }
     if (task.getCommand().hasUser()) {
       LOG.debug("Ignoring user '{}' of task {} of framework {}: tasks run as the agent's user",
           task.getCommand().getUser(), taskId, frameworkId);
     }
-    LaunchSpec spec = LaunchSpec.of(task.getCommand(), mesosEnvironment(agentTask), System.getenv("PATH"), sandbox);
-    LOG.info("Launching task {} of framework {} on agent {} in {}: {}",
-        taskId, frameworkId, agentId.getValue(), sandbox, spec.argv());
     transition(agentTask, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null);
-    Optional<double[]> limits = isolationLimits(task);
-    vertx.executeBlocking(() -> {
-      if (limits.isEmpty()) {
-        return new Launched(launcher.launch(spec), null);
-      }
-      checkExecutable(task.getCommand());
-      ContainerCgroup cgroup = isolator.prepare(containerId, limits.get()[0], limits.get()[1]);
-      try {
-        return new Launched(launcher.launch(new LaunchSpec(cgroup.wrap(spec.argv()), spec.environment(),
-            spec.sandbox())), cgroup);
-      } catch (IOException | RuntimeException e) {
-        isolator.destroy(cgroup);
-        throw e;
-      }
-    }, false).onComplete(started -> {
+    choice.containerizer().get().launch(launch).onComplete(started -> {
       if (started.succeeded()) {
-        agentTask.cgroup(started.result().cgroup());
-        started(agentTask, started.result().process());
+        started(agentTask, started.result());
       } else {
         launchFailed(agentTask, started.cause());
       }
     });
+  }
+
+  /** What the task's container runs: its command, resources, ContainerInfo and the MESOS_* variables. */
+  private static ContainerLaunch containerLaunch(AgentTask task) {
+    TaskInfo info = task.info();
+    return new ContainerLaunch(task.containerId(), task.agentId().getValue(), task.frameworkId().getValue(),
+        task.executorId().getValue(), Optional.of(task.taskId().getValue()),
+        info.hasContainer() ? Optional.of(info.getContainer()) : Optional.empty(), info.getCommand(),
+        Resources.of(info.getResourcesList()), mesosEnvironment(task), task.sandbox());
   }
 
   /**
@@ -207,10 +197,10 @@ public final class CommandExecutor {
     if (hasKillingCapability(task.framework())) {
       transition(task, TaskState.TASK_KILLING, Source.SOURCE_EXECUTOR, null, null);
     }
-    if (task.process() != null) {
-      terminate(task, grace);
+    if (task.container() != null) {
+      task.container().terminate(grace);
     }
-    // else the launch is under way; started() kills the process as soon as there is one.
+    // else the launch is under way; started() kills the container as soon as there is one.
   }
 
   /** Kills every task of a framework; once none is left, its tasks and streams are dropped. */
@@ -243,18 +233,18 @@ public final class CommandExecutor {
   }
 
   /**
-   * Kills every running process (SIGTERM, SIGKILL after {@code grace}) for the agent's stop;
+   * Kills every running container (SIGTERM, SIGKILL after {@code grace}) for the agent's stop;
    * completes when all have exited.
    */
   public Future<Void> killAll(Duration grace) {
     List<Future<?>> exits = new ArrayList<>();
     for (AgentTask task : tasks.all()) {
-      Process process = task.process();
-      if (process != null && process.isAlive()) {
+      Container container = task.container();
+      if (container != null && container.isRunning()) {
         task.killRequested(true);
         LOG.info("Stopping task {} of framework {}", task.taskId().getValue(), task.frameworkId().getValue());
-        terminate(task, grace);
-        exits.add(Future.fromCompletionStage(process.onExit(), context));
+        container.terminate(grace);
+        exits.add(container.termination());
       }
     }
     return Future.all(exits)
@@ -266,73 +256,18 @@ public final class CommandExecutor {
         });
   }
 
-  /** A started process and its cgroup (null when it runs unisolated). */
-  private record Launched(Process process, ContainerCgroup cgroup) {
-  }
-
-  /** The cpus and mem a task is limited to, when isolation is on and the task declares both. */
-  private Optional<double[]> isolationLimits(TaskInfo task) {
-    if (isolator == null || !isolator.enabled()) {
-      return Optional.empty();
-    }
-    double cpus = 0;
-    double mem = 0;
-    for (dev.vmesos.api.v1.Protos.Resource resource : task.getResourcesList()) {
-      if (resource.hasScalar() && resource.getName().equals("cpus")) {
-        cpus += resource.getScalar().getValue();
-      } else if (resource.hasScalar() && resource.getName().equals("mem")) {
-        mem += resource.getScalar().getValue();
-      }
-    }
-    if (cpus <= 0 || mem <= 0) {
-      LOG.debug("Task {} declares no cpus or no mem: it runs without a cgroup", task.getTaskId().getValue());
-      return Optional.empty();
-    }
-    return Optional.of(new double[] {cpus, mem});
-  }
-
-  /**
-   * Behind the cgroup wrapper a missing program would only show as exit 127; an absolute or relative
-   * path that cannot be executed fails the launch at once instead, as an unwrapped exec does.
-   */
-  private static void checkExecutable(CommandInfo command) throws IOException {
-    if (command.hasShell() && !command.getShell() && command.getValue().contains("/")) {
-      Path program = Path.of(command.getValue());
-      if (!java.nio.file.Files.isExecutable(program)) {
-        throw new IOException("Cannot run program \"" + command.getValue() + "\": not an executable file");
-      }
-    }
-  }
-
-  private void started(AgentTask task, Process process) {
-    task.process(process);
-    process.onExit().whenComplete((p, error) -> context.runOnContext(v -> {
-      ContainerCgroup cgroup = task.cgroup();
-      if (cgroup == null) {
-        exited(task, process.exitValue(), Optional.empty());
-        return;
-      }
-      // What the cgroup saw (an OOM kill) decides the reason; then it goes.
-      vertx.executeBlocking(() -> {
-        Optional<Limitation> limitation = isolator.limitation(cgroup);
-        isolator.destroy(cgroup);
-        return limitation;
-      }, false).onComplete(done -> {
-        if (done.failed()) {
-          LOG.warn("Could not read or remove the cgroup of task {} of framework {}: {}", task.taskId().getValue(),
-              task.frameworkId().getValue(), done.cause().toString());
-        }
-        exited(task, process.exitValue(), done.succeeded() ? done.result() : Optional.empty());
-      });
-    }));
+  private void started(AgentTask task, Container container) {
+    task.container(container);
+    container.termination().onComplete(ended -> exited(task, ended.result()));
     if (task.killRequested()) {
       LOG.info("Task {} of framework {} was killed while launching", task.taskId().getValue(),
           task.frameworkId().getValue());
-      terminate(task, Duration.ZERO);
+      container.terminate(Duration.ZERO);
       return;
     }
-    LOG.info("Task {} of framework {} is running as pid {}", task.taskId().getValue(),
-        task.frameworkId().getValue(), process.pid());
+    LOG.info("Task {} of framework {} is running in container {}{}", task.taskId().getValue(),
+        task.frameworkId().getValue(), container.containerId(),
+        container.pid().isPresent() ? " as pid " + container.pid().getAsLong() : "");
     transition(task, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null);
   }
 
@@ -343,36 +278,35 @@ public final class CommandExecutor {
         "Failed to launch command: " + cause.getMessage());
   }
 
-  private void exited(AgentTask task, int exitValue, Optional<Limitation> limitation) {
-    if (task.killTimerId() >= 0) {
-      vertx.cancelTimer(task.killTimerId());
-      task.killTimerId(-1);
-    }
+  private void exited(AgentTask task, Termination termination) {
     if (task.isTerminal()) {
       return;
     }
-    String description = ExitStatus.describe(exitValue);
-    if (limitation.isPresent() && !task.killRequested()) {
-      LOG.warn("Task {} of framework {} hit a limit: {}", task.taskId().getValue(), task.frameworkId().getValue(),
-          limitation.get().message());
-      transition(task, TaskState.TASK_FAILED, Source.SOURCE_AGENT, limitation.get().reason(),
-          limitation.get().message());
-      groupTaskEnded(task, TaskState.TASK_FAILED, exitValue);
-      removeFrameworkIfDone(task.frameworkId().getValue());
-      return;
-    }
     TaskState state;
-    if (task.killRequested()) {
-      state = TaskState.TASK_KILLED;
-    } else if (ExitStatus.isSuccess(exitValue)) {
-      state = TaskState.TASK_FINISHED;
-    } else {
+    Source source = Source.SOURCE_EXECUTOR;
+    Reason reason = null;
+    String message;
+    Optional<Limitation> limitation = termination.limitation().filter(l -> !task.killRequested());
+    if (limitation.isPresent()) {
       state = TaskState.TASK_FAILED;
+      source = Source.SOURCE_AGENT;
+      reason = limitation.get().reason();
+      message = limitation.get().message();
+    } else if (termination.exitValue().isEmpty()) {
+      state = task.killRequested() ? TaskState.TASK_KILLED : TaskState.TASK_FAILED;
+      source = Source.SOURCE_AGENT;
+      reason = Reason.REASON_EXECUTOR_TERMINATED;
+      message = "Container " + task.containerId() + " ended while the agent was down; its exit status is unknown";
+    } else {
+      int exitValue = termination.exitValue().get();
+      state = task.killRequested() ? TaskState.TASK_KILLED
+          : ExitStatus.isSuccess(exitValue) ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED;
+      message = ExitStatus.describe(exitValue);
     }
-    LOG.info("Task {} of framework {} is {}: {}", task.taskId().getValue(), task.frameworkId().getValue(),
-        state, description);
-    transition(task, state, Source.SOURCE_EXECUTOR, null, description);
-    groupTaskEnded(task, state, exitValue);
+    LOG.info("Task {} of framework {} is {}: {}", task.taskId().getValue(), task.frameworkId().getValue(), state,
+        message);
+    transition(task, state, source, reason, message);
+    groupTaskEnded(task, state, termination.exitValue().orElse(1));
     removeFrameworkIfDone(task.frameworkId().getValue());
   }
 
@@ -415,34 +349,6 @@ public final class CommandExecutor {
     sink.update(task.frameworkId(), statuses.status(task, state, source, reason, message));
   }
 
-  private void terminate(AgentTask task, Duration grace) {
-    Process process = task.process();
-    if (grace.isZero() || grace.isNegative()) {
-      launcher.kill(process);
-      killCgroup(task);
-      return;
-    }
-    launcher.terminate(process);
-    task.killTimerId(vertx.setTimer(grace.toMillis(), id -> {
-      task.killTimerId(-1);
-      if (process.isAlive()) {
-        LOG.info("Task {} of framework {} outlived its {} ms grace period: sending SIGKILL",
-            task.taskId().getValue(), task.frameworkId().getValue(), grace.toMillis());
-        launcher.kill(process);
-        killCgroup(task);
-      }
-    }));
-  }
-
-  /** SIGKILLs whatever is left in the task's cgroup (processes that left the process tree). */
-  private void killCgroup(AgentTask task) {
-    ContainerCgroup cgroup = task.cgroup();
-    if (cgroup != null) {
-      vertx.executeBlocking(() -> isolator.kill(cgroup), false).onFailure(e -> LOG.warn(
-          "Could not kill the cgroup of task {}: {}", task.taskId().getValue(), e.toString()));
-    }
-  }
-
   private void removeFrameworkIfDone(String frameworkId) {
     if (frameworksShuttingDown.contains(frameworkId)
         && tasks.ofFramework(frameworkId).stream().allMatch(AgentTask::isTerminal)) {
@@ -462,9 +368,6 @@ public final class CommandExecutor {
   private static Optional<String> unsupported(TaskInfo task) {
     if (task.hasExecutor()) {
       return Optional.of("Custom executors are not supported by this agent yet (task has an ExecutorInfo)");
-    }
-    if (task.hasContainer() && task.getContainer().getType() == ContainerInfo.Type.DOCKER) {
-      return Optional.of("Docker containers are not supported by this agent yet");
     }
     if (!task.hasCommand()) {
       return Optional.of("Task has no command, and custom executors are not supported by this agent yet");

@@ -54,6 +54,15 @@ public final class ProcessLauncher {
     descendants.forEach(ProcessHandle::destroyForcibly);
   }
 
+  /** SIGTERM, or SIGKILL when {@code forcibly}, to one process (a child or not). */
+  public void signal(ProcessHandle process, boolean forcibly) {
+    if (forcibly) {
+      process.destroyForcibly();
+    } else {
+      process.destroy();
+    }
+  }
+
   private static Path touch(Path file) throws IOException {
     if (!Files.exists(file)) {
       Files.createFile(file);

@@ -404,7 +404,7 @@ class CustomExecutorsTest {
   }
 
   @Test
-  void aDockerExecutorIsRefused() throws Exception {
+  void aDockerExecutorFailsWhenTheDockerContainerizerIsNotEnabled() throws Exception {
     startAgent();
 
     run(task("d", "x", executor("exec-d", "normal").toBuilder()
@@ -414,7 +414,8 @@ class CustomExecutorsTest {
     TaskStatus failed = master.nextUpdate().getStatus();
     assertThat(failed.getState()).isEqualTo(TaskState.TASK_FAILED);
     assertThat(failed.getReason()).isEqualTo(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED);
-    assertThat(failed.getMessage()).isEqualTo("Docker executors are not supported yet");
+    assertThat(failed.getMessage())
+        .isEqualTo("Failed to launch executor: No enabled containerizer can run a DOCKER container (--containerizers=mesos)");
     assertThat(workDir.resolve("slaves").resolve(ExecutorFakeMaster.AGENT_ID).resolve("frameworks")).doesNotExist();
   }
 

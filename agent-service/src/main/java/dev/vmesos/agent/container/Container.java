@@ -1,0 +1,31 @@
+package dev.vmesos.agent.container;
+
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.OptionalLong;
+
+/**
+ * One container the agent started, or found again after a restart: the run of a task's command or
+ * of an executor, as a local process (possibly in a cgroup) or as a Docker container. Methods are
+ * called on the agent verticle's context, and {@link #termination()} completes on it.
+ */
+public interface Container {
+
+  /** The agent's id for this container (also the last part of its sandbox path). */
+  String containerId();
+
+  /** Completes once the container has ended, with how; never fails. */
+  Future<Termination> termination();
+
+  /**
+   * SIGTERM to the container's processes now ({@code docker stop} for Docker), SIGKILL to whatever
+   * is left after {@code grace}; a zero grace kills at once. Does nothing once it has ended.
+   */
+  void terminate(Duration grace);
+
+  /** Whether it has not ended yet. */
+  boolean isRunning();
+
+  /** The pid of its main process, where the agent knows one. */
+  OptionalLong pid();
+}

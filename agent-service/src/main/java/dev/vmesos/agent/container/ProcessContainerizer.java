@@ -1,0 +1,160 @@
+package dev.vmesos.agent.container;
+
+import dev.vmesos.agent.cgroups.CgroupIsolator;
+import dev.vmesos.agent.cgroups.ContainerCgroup;
+import dev.vmesos.agent.task.LaunchSpec;
+import dev.vmesos.agent.task.ProcessLauncher;
+import dev.vmesos.api.v1.Protos.CommandInfo;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mesos's {@code mesos} containerizer for commands: a local process in the sandbox, in a cgroup
+ * limited to the declared cpus and mem when an isolator is on. The process runs under a small
+ * {@code /bin/sh} supervisor that waits for it and writes its exit value to
+ * {@link ContainerPaths#exitStatus}, so that an agent restarted while it ran still learns how it
+ * ended. Signals to the container reach the command too (the agent signals the whole process tree).
+ */
+public final class ProcessContainerizer implements Containerizer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessContainerizer.class);
+
+  /**
+   * {@code $1} is the exit-status file, the rest the command's argv (never re-parsed). A trapped
+   * TERM or INT interrupts {@code wait} without killing the supervisor; it waits again until the
+   * command is gone. Handlers, unlike ignored signals, are not inherited by the command.
+   */
+  static final String SUPERVISOR = "f=$1; shift; \"$@\" & c=$!; trap : TERM INT HUP; "
+      + "while :; do wait $c; s=$?; kill -0 $c 2>/dev/null || break; done; echo $s > \"$f\"; exit $s";
+
+  private final Vertx vertx;
+  private final Context context;
+  private final ContainerPaths paths;
+  private final ProcessLauncher launcher;
+  private final CgroupIsolator isolator;
+
+  /**
+   * @param context  the agent verticle's
+   * @param isolator null for none
+   */
+  public ProcessContainerizer(Vertx vertx, Context context, ContainerPaths paths, ProcessLauncher launcher,
+      CgroupIsolator isolator) {
+    this.vertx = vertx;
+    this.context = context;
+    this.paths = paths;
+    this.launcher = launcher;
+    this.isolator = isolator;
+  }
+
+  @Override
+  public String name() {
+    return "mesos";
+  }
+
+  @Override
+  public Optional<String> validate(ContainerLaunch launch) {
+    if (launch.isDocker()) {
+      return Optional.of("The mesos containerizer does not run DOCKER containers");
+    }
+    return LaunchSpec.validate(launch.command()).map(why -> "Invalid command: " + why);
+  }
+
+  @Override
+  public Future<Container> launch(ContainerLaunch launch) {
+    LaunchSpec spec = LaunchSpec.of(launch.command(), launch.environment(), System.getenv("PATH"), launch.sandbox());
+    Optional<double[]> limits = limits(launch);
+    Path exitStatus = paths.exitStatus(launch.containerId());
+    LOG.info("Launching {} (container {}) in {}: {}", launch.describe(), launch.containerId(), launch.sandbox(),
+        spec.argv());
+    return context.<Container>executeBlocking(() -> {
+      checkExecutable(launch.command(), spec.environment().get("PATH"), launch.sandbox());
+      Files.createDirectories(exitStatus.getParent());
+      Files.deleteIfExists(exitStatus);
+      List<String> argv = supervised(exitStatus, spec.argv());
+      ContainerCgroup cgroup = limits.isEmpty() ? null
+          : isolator.prepare(launch.containerId(), limits.get()[0], limits.get()[1]);
+      try {
+        Process process = launcher.launch(new LaunchSpec(cgroup == null ? argv : cgroup.wrap(argv),
+            spec.environment(), spec.sandbox()));
+        return ProcessContainer.started(vertx, context, launch.containerId(), process, cgroup, isolator, launcher, exitStatus);
+      } catch (IOException | RuntimeException e) {
+        if (cgroup != null) {
+          isolator.destroy(cgroup);
+        }
+        throw e;
+      }
+    }, false);
+  }
+
+  /**
+   * Finds a process container a previous run of the agent started: the process {@code pid} if it
+   * still runs and started at {@code startedAtMillis} (so a reused pid is not taken for it), else
+   * one that has ended, with the exit value it left behind.
+   */
+  public Future<Container> recover(String containerId, long pid, long startedAtMillis) {
+    return context.executeBlocking(() -> {
+      Optional<ContainerCgroup> cgroup = Optional.empty();
+      if (isolator != null && isolator.enabled()) {
+        cgroup = isolator.recover().stream().filter(c -> c.containerId().equals(containerId)).findFirst();
+      }
+      Optional<ProcessHandle> handle = ProcessHandle.of(pid)
+          .filter(h -> h.info().startInstant().map(i -> Math.abs(i.toEpochMilli() - startedAtMillis) < 2_000)
+              .orElse(false));
+      return ProcessContainer.recovered(vertx, context, containerId, handle, cgroup.orElse(null), isolator, launcher,
+          paths.exitStatus(containerId));
+    }, false);
+  }
+
+  static List<String> supervised(Path exitStatus, List<String> argv) {
+    List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c", SUPERVISOR, "vmesos-supervisor",
+        exitStatus.toString()));
+    wrapped.addAll(argv);
+    return wrapped;
+  }
+
+  /** The cpus and mem a launch is limited to, when isolation is on and it declares both. */
+  private Optional<double[]> limits(ContainerLaunch launch) {
+    if (isolator == null || !isolator.enabled()) {
+      return Optional.empty();
+    }
+    double cpus = launch.resources().scalar("cpus");
+    double mem = launch.resources().scalar("mem");
+    if (cpus <= 0 || mem <= 0) {
+      LOG.debug("{} declares no cpus or no mem: it runs without a cgroup", launch.describe());
+      return Optional.empty();
+    }
+    return Optional.of(new double[] {cpus, mem});
+  }
+
+  /**
+   * Behind the supervisor a missing program would only show as exit 127; a program (not a shell
+   * command) that cannot be found or executed fails the launch at once instead, as an exec does.
+   */
+  static void checkExecutable(CommandInfo command, String path, Path sandbox) throws IOException {
+    if (!command.hasShell() || command.getShell()) {
+      return;
+    }
+    String program = command.getValue();
+    if (program.contains("/")) {
+      if (!Files.isExecutable(sandbox.resolve(program))) {
+        throw new IOException("Cannot run program \"" + program + "\": not an executable file");
+      }
+      return;
+    }
+    for (String dir : (path == null ? LaunchSpec.DEFAULT_PATH : path).split(":")) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir).resolve(program))) {
+        return;
+      }
+    }
+    throw new IOException("Cannot run program \"" + program + "\": not found in PATH");
+  }
+}
