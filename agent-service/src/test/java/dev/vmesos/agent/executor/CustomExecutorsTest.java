@@ -404,6 +404,38 @@ class CustomExecutorsTest {
   }
 
   @Test
+  void anExecutorInADockerContainerReceivesTwoTasksOverTheExecutorApi() throws Exception {
+    startAgent("--containerizers=docker,mesos");
+    ExecutorInfo executor = dockerExecutor("exec-docker");
+
+    run(task("da", "docker-a", executor));
+    run(task("db", "docker-b", executor));
+    List<StatusUpdate> updates = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      updates.add(master.nextUpdate(60_000));
+    }
+
+    Map<String, List<TaskState>> byTask = new java.util.TreeMap<>();
+    updates.forEach(u -> byTask.computeIfAbsent(u.getStatus().getTaskId().getValue(), k -> new ArrayList<>())
+        .add(u.getStatus().getState()));
+    assertThat(byTask).containsOnly(
+        Map.entry("da", List.of(TaskState.TASK_RUNNING, TaskState.TASK_FINISHED)),
+        Map.entry("db", List.of(TaskState.TASK_RUNNING, TaskState.TASK_FINISHED)));
+    assertThat(updates).extracting(u -> u.getStatus().getContainerStatus().getContainerId().getValue())
+        .as("one executor container ran both").containsOnly(
+            updates.get(0).getStatus().getContainerStatus().getContainerId().getValue());
+    assertThat(updates).filteredOn(u -> u.getStatus().getState() == TaskState.TASK_FINISHED)
+        .extracting(u -> u.getStatus().getData().toStringUtf8()).containsExactlyInAnyOrder("docker-a", "docker-b");
+    String stdout = Files.readString(sandboxOf("exec-docker").resolve("stdout"));
+    assertThat(stdout).as("the executor ran in the container, with the sandbox mounted")
+        .contains("MESOS_SANDBOX=/mnt/mesos/sandbox\n")
+        .contains("MESOS_AGENT_ENDPOINT=127.0.0.1:" + agent.httpPort() + "\n")
+        .containsOnlyOnce("EVENT SUBSCRIBED");
+    assertThat(Files.readString(sandboxOf("exec-docker").resolve("hostname")).trim())
+        .as("host networking").isEqualTo(java.net.InetAddress.getLocalHost().getHostName());
+  }
+
+  @Test
   void aDockerExecutorFailsWhenTheDockerContainerizerIsNotEnabled() throws Exception {
     startAgent();
 
@@ -515,6 +547,31 @@ class CustomExecutorsTest {
                 .setName("TEST_EXECUTOR_MODE").setValue(mode))))
         .build();
   }
+
+  /**
+   * {@link TestExecutor} in the local JRE image {@value #JRE_IMAGE} (made by {@code ./vmesos test}),
+   * its classpath's jars mounted read-only at their host paths.
+   */
+  private static ExecutorInfo dockerExecutor(String id) throws java.io.IOException {
+    ContainerInfo.Builder container = ContainerInfo.newBuilder().setType(ContainerInfo.Type.DOCKER)
+        .setDocker(ContainerInfo.DockerInfo.newBuilder().setImage(JRE_IMAGE)
+            .setNetwork(ContainerInfo.DockerInfo.Network.HOST));
+    for (String jar : executorClasspath().split(java.io.File.pathSeparator)) {
+      container.addVolumes(dev.vmesos.api.v1.Protos.Volume.newBuilder().setHostPath(jar).setContainerPath(jar)
+          .setMode(dev.vmesos.api.v1.Protos.Volume.Mode.RO));
+    }
+    return ExecutorInfo.newBuilder()
+        .setType(ExecutorInfo.Type.CUSTOM)
+        .setExecutorId(ExecutorID.newBuilder().setValue(id))
+        .setName("docker test executor " + id)
+        .setContainer(container)
+        .setCommand(CommandInfo.newBuilder().setShell(true).setValue(
+            "hostname > hostname; exec java -Xshare:auto -XX:TieredStopAtLevel=1 -Xmx64m -cp " + executorClasspath()
+                + " " + TestExecutor.class.getName()))
+        .build();
+  }
+
+  private static final String JRE_IMAGE = "vmesos/jre:local";
 
   private static TaskInfo task(String id, String data, ExecutorInfo executor) {
     return TaskInfo.newBuilder()
