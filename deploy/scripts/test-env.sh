@@ -2,7 +2,8 @@
 # Sets up what vmesos's tests need on this machine, idempotently:
 #  - a Docker engine (Debian's docker.io, installed when missing and we are root), started without
 #    bridge or iptables changes: containers run with --network host, as Mesos's default HOST mode;
-#  - the local test image vmesos/busybox:local, imported from Debian's busybox-static (nothing is pulled).
+#  - the local test image vmesos/busybox:local, imported from Debian's busybox-static (nothing is pulled);
+#  - the local base image vmesos/jre:local, a jlink'ed runtime of this machine's JDK (jre-image.sh).
 set -euo pipefail
 
 IMAGE="vmesos/busybox:local"
@@ -76,6 +77,11 @@ ensure_test_image() {
   log "test image $IMAGE is ready"
 }
 
+ensure_jre_image() {
+  # jre-image.sh skips the build when the image was made from this JDK; it logs as jre-image:.
+  "$(dirname "${BASH_SOURCE[0]}")/jre-image.sh"
+}
+
 file_is_static() {
   # busybox-static's binary needs no loader; the dynamic busybox package's does.
   ! grep -q 'ld-linux' "$1" 2>/dev/null
@@ -83,3 +89,4 @@ file_is_static() {
 
 ensure_docker
 ensure_test_image
+ensure_jre_image
