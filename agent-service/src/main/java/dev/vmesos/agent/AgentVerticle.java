@@ -1,5 +1,6 @@
 package dev.vmesos.agent;
 
+import dev.vmesos.agent.container.ContainerCheckpoints;
 import dev.vmesos.agent.container.ContainerPaths;
 import dev.vmesos.agent.container.Containerizer;
 import dev.vmesos.agent.container.Containerizers;
@@ -88,6 +89,8 @@ public final class AgentVerticle extends VerticleBase {
   private CgroupIsolator isolator;
   private DockerEngine docker;
   private Containerizers containerizers;
+  private ContainerCheckpoints checkpoints;
+  private boolean keepCheckpointedTasksOnStop;
   private MessageConsumer<Object> consumer;
 
   public AgentVerticle(AgentConfig config) {
@@ -98,6 +101,16 @@ public final class AgentVerticle extends VerticleBase {
     this.config = config;
     this.clock = clock;
     this.startedAt = clock.instant();
+  }
+
+  /**
+   * On stop, leave the tasks of checkpointing frameworks running, for the agent that restarts on
+   * this work_dir to recover (what Mesos's agent does when it is terminated); the others are killed.
+   * By default, stopping the agent kills every task.
+   */
+  public AgentVerticle keepCheckpointedTasksOnStop() {
+    this.keepCheckpointedTasksOnStop = true;
+    return this;
   }
 
   /** The port the HTTP server listens on (useful with {@code --port=0}); valid once deployed. */
@@ -123,7 +136,7 @@ public final class AgentVerticle extends VerticleBase {
     }
     Future<Void> tasksKilled = executor == null
         ? Future.succeededFuture()
-        : executor.killAll(config.defaultKillGracePeriod());
+        : executor.killAll(config.defaultKillGracePeriod(), keepCheckpointedTasksOnStop);
     if (customExecutors != null) {
       tasksKilled = Future.all(tasksKilled, customExecutors.stop(config.defaultKillGracePeriod())).mapEmpty();
     }
@@ -148,12 +161,12 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private Containerizers containerizers() {
+    checkpoints = new ContainerCheckpoints(new ContainerPaths(config.workDir()));
     List<Containerizer> enabled = new ArrayList<>();
     for (String name : config.containerizers()) {
       enabled.add(name.equals(AgentConfig.DOCKER_CONTAINERIZER)
           ? new DockerContainerizer(docker)
-          : new ProcessContainerizer(vertx, context, new ContainerPaths(config.workDir()), new ProcessLauncher(),
-              isolator));
+          : new ProcessContainerizer(vertx, context, checkpoints, new ProcessLauncher(), isolator));
     }
     LOG.info("Agent containerizers: {}", config.containerizers());
     return new Containerizers(enabled);
@@ -214,12 +227,23 @@ public final class AgentVerticle extends VerticleBase {
         },
         new UpdateCheckpoints(config.workDir()));
     executor = new CommandExecutor(vertx, context, config.workDir(), config.defaultKillGracePeriod(),
-        containerizers, new TaskStatusFactory(clock), new Sink());
+        containerizers, checkpoints, new TaskStatusFactory(clock), new Sink());
     master = new MasterLink(vertx, new LinkedAgent(), config.masterRequestTimeout(),
         new Backoff(config.registrationBackoffInitial(), config.registrationBackoffMax()));
-    // Register only once the previous run's unacknowledged updates are known; they are replayed
-    // once registered.
-    updates.recover().onComplete(v -> master.start());
+    // Register only once the previous run's unacknowledged updates and containers are known; the
+    // updates are replayed once registered, and the recovered tasks are reported to the master.
+    updates.recover()
+        .compose(v -> new AgentRecovery(context, checkpoints, containerizers, isolator, executor)
+            .run(updates.recoveredStates()))
+        .onComplete(recovered -> {
+          if (recovered.failed()) {
+            LOG.error("Agent recovery failed: {}; registering without the previous run's tasks",
+                recovered.cause().toString());
+          } else {
+            recovered.result().ifPresent(master::resume);
+          }
+          master.start();
+        });
   }
 
   private JsonObject state() {
@@ -347,6 +371,10 @@ public final class AgentVerticle extends VerticleBase {
 
     @Override
     public Future<Void> registered(AgentRegistered registered, boolean reregistered) {
+      context.executeBlocking(() -> {
+        checkpoints.writeAgentId(registered.getAgentId());
+        return null;
+      }, true).onFailure(e -> LOG.error("Cannot write the agent id under {}: {}", config.workDir(), e.toString()));
       return bind(registered.getAgentId()).onSuccess(v -> {
         if (reregistered) {
           updates.flush();

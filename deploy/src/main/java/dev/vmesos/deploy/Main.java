@@ -77,7 +77,9 @@ public final class Main {
     flags.rejectUnknown();
     Vertx vertx = Cluster.start(cluster).await(120, TimeUnit.SECONDS);
     keepRunning(vertx);
-    vertx.deployVerticle(new AgentVerticle(config)).await(60, TimeUnit.SECONDS);
+    // As Mesos's agent: terminating it leaves the tasks of checkpointing frameworks running, for
+    // the agent that restarts on this work_dir to recover.
+    vertx.deployVerticle(new AgentVerticle(config).keepCheckpointedTasksOnStop()).await(60, TimeUnit.SECONDS);
   }
 
   private static void local(String[] args) throws Exception {

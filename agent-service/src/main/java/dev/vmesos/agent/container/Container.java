@@ -23,6 +23,12 @@ public interface Container {
    */
   void terminate(Duration grace);
 
+  /**
+   * Lets the container go without stopping it, for the agent that restarts on this work_dir to
+   * recover: from now on this agent neither reports its end nor cleans up after it.
+   */
+  void release();
+
   /** Whether it has not ended yet. */
   boolean isRunning();
 

@@ -21,6 +21,16 @@ public record ContainerPaths(Path workDir) {
     return directory(containerId).resolve("exit_status");
   }
 
+  /** {@code <pid> <start time in epoch ms>} of a process container's supervisor. */
+  public Path pid(String containerId) {
+    return directory(containerId).resolve("pid");
+  }
+
+  /** The agent's id, once registered: a restarted agent re-registers with it. */
+  public Path agentId() {
+    return workDir.resolve("meta").resolve("agent_id");
+  }
+
   /** The agent's checkpoint of what runs in the container. */
   public Path checkpoint(String containerId) {
     return directory(containerId).resolve("container.pb");

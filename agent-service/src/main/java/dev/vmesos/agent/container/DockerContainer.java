@@ -3,6 +3,7 @@ package dev.vmesos.agent.container;
 import dev.vmesos.agent.cgroups.Limitation;
 import dev.vmesos.agent.docker.DockerEngine;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -24,29 +25,35 @@ final class DockerContainer implements Container {
   private final DockerEngine engine;
   private final String containerId;
   private final String name;
-  private final Future<Termination> termination;
+  private final Promise<Termination> termination = Promise.promise();
   private boolean stopping;
+  private boolean released;
 
   DockerContainer(DockerEngine engine, String containerId, String name, Future<Void> output, double memMb) {
     this.engine = engine;
     this.containerId = containerId;
     this.name = name;
-    this.termination = engine.awaitExit(name)
-        .map(exit -> new Termination(Optional.of(exit.exitCode()), exit.oomKilled()
-            ? Optional.of(Limitation.memory((long) (memMb * MB), (long) (memMb * MB)))
-            : Optional.<Limitation>empty()))
-        .otherwise(e -> {
-          LOG.warn("Lost track of Docker container {}: {}", name, e.getMessage());
-          return new Termination(Optional.empty(), Optional.empty());
-        })
-        .compose(ended -> output.timeout(OUTPUT_DRAIN_MS, TimeUnit.MILLISECONDS)
-            .otherwiseEmpty()
-            .compose(v -> engine.remove(name))
-            .otherwise(e -> {
-              LOG.warn("Could not remove Docker container {}: {}", name, e.getMessage());
-              return null;
-            })
-            .map(ended));
+    engine.awaitExit(name).onComplete(exit -> {
+      if (released) {
+        return;
+      }
+      Termination ended = exit.succeeded()
+          ? new Termination(Optional.of(exit.result().exitCode()), exit.result().oomKilled()
+              ? Optional.of(Limitation.memory((long) (memMb * MB), (long) (memMb * MB)))
+              : Optional.empty())
+          : lost(exit.cause());
+      // The sandbox gets all of the output before the container goes.
+      output.timeout(OUTPUT_DRAIN_MS, TimeUnit.MILLISECONDS)
+          .otherwiseEmpty()
+          .compose(v -> engine.remove(name))
+          .onFailure(e -> LOG.warn("Could not remove Docker container {}: {}", name, e.getMessage()))
+          .onComplete(v -> termination.complete(ended));
+    });
+  }
+
+  private Termination lost(Throwable cause) {
+    LOG.warn("Lost track of Docker container {}: {}", name, cause.getMessage());
+    return new Termination(Optional.empty(), Optional.empty());
   }
 
   @Override
@@ -56,12 +63,17 @@ final class DockerContainer implements Container {
 
   @Override
   public Future<Termination> termination() {
-    return termination;
+    return termination.future();
+  }
+
+  @Override
+  public void release() {
+    released = true;
   }
 
   @Override
   public boolean isRunning() {
-    return !termination.isComplete();
+    return !termination.future().isComplete();
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.vmesos.agent.docker.DockerEngine;
 import dev.vmesos.agent.docker.DockerLaunch;
 import dev.vmesos.api.v1.Protos.CommandInfo;
 import io.vertx.core.Future;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,22 +57,21 @@ public final class DockerContainerizer implements Containerizer {
 
   /**
    * Finds the container of {@code containerId} again after an agent restart: a running one is
-   * followed (its output appended to the sandbox from now on), an exited one reports how it
+   * followed (its output appended to {@code sandbox} from now on), an exited one reports how it
    * ended, and a missing one ends with no exit value.
    */
-  public Future<Container> recover(ContainerLaunch launch) {
-    String name = dockerLaunch(launch).containerName();
+  public Future<Container> recover(String containerId, Path sandbox, double memMb) {
+    String name = ContainerSpec.NAME_PREFIX + containerId;
     return engine.inspect(name).<Container>map(state -> {
-      Future<Void> output = state.running() ? engine.followOutput(name, launch.sandbox()) : Future.succeededFuture();
-      LOG.info("Recovered Docker container {} of {} ({})", name, launch.describe(), state.status());
-      return new DockerContainer(engine, launch.containerId(), name, output, launch.resources().scalar("mem"));
+      Future<Void> output = state.running() ? engine.followOutput(name, sandbox) : Future.succeededFuture();
+      LOG.info("Recovered Docker container {} ({})", name, state.status());
+      return new DockerContainer(engine, containerId, name, output, memMb);
     }).recover(e -> {
-      LOG.warn("Docker container {} of {} is gone: {}", name, launch.describe(), e.getMessage());
-      return Future.succeededFuture(new EndedContainer(launch.containerId()));
+      LOG.warn("Docker container {} is gone: {}", name, e.getMessage());
+      return Future.succeededFuture(new EndedContainer(containerId));
     });
   }
 
-  /** A container whose image is not on the agent fails here, before it is created. */
   private static DockerLaunch dockerLaunch(ContainerLaunch launch) {
     CommandInfo command = launch.command();
     boolean hasCommand = (command.hasValue() && !command.getValue().isEmpty()) || command.getArgumentsCount() > 0;

@@ -6,11 +6,11 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /** A container that was gone when the agent looked for it again, leaving no exit value. */
-final class EndedContainer implements Container {
+public final class EndedContainer implements Container {
 
   private final String containerId;
 
-  EndedContainer(String containerId) {
+  public EndedContainer(String containerId) {
     this.containerId = containerId;
   }
 
@@ -26,6 +26,10 @@ final class EndedContainer implements Container {
 
   @Override
   public void terminate(Duration grace) {
+  }
+
+  @Override
+  public void release() {
   }
 
   @Override

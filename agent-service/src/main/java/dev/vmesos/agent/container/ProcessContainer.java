@@ -39,6 +39,7 @@ final class ProcessContainer implements Container {
   private final Context context;
   private final Promise<Termination> termination = Promise.promise();
   private long killTimerId = -1;
+  private volatile boolean released;
 
   private ProcessContainer(Vertx vertx, String containerId, Optional<ProcessHandle> handle, ContainerCgroup cgroup,
       CgroupIsolator isolator, ProcessLauncher launcher, Context context) {
@@ -74,7 +75,15 @@ final class ProcessContainer implements Container {
   }
 
   private void onEnd(CompletableFuture<Optional<Integer>> exitValue, Path exitStatus) {
-    exitValue.whenComplete((value, error) -> context.<Termination>executeBlocking(() -> {
+    exitValue.whenComplete((value, error) -> {
+      if (!released) {
+        ended(value, exitStatus);
+      }
+    });
+  }
+
+  private void ended(Optional<Integer> value, Path exitStatus) {
+    context.<Termination>executeBlocking(() -> {
       Optional<Integer> exit = value != null && value.isPresent() ? value : readExitStatus(exitStatus);
       Optional<Limitation> limitation = Optional.empty();
       if (cgroup != null) {
@@ -89,7 +98,7 @@ final class ProcessContainer implements Container {
     }, false).onComplete(done -> {
       cancelKillTimer();
       termination.complete(done.succeeded() ? done.result() : new Termination(Optional.empty(), Optional.empty()));
-    }));
+    });
   }
 
   private static Optional<Integer> readExitStatus(Path file) {
@@ -108,6 +117,12 @@ final class ProcessContainer implements Container {
   @Override
   public Future<Termination> termination() {
     return termination.future();
+  }
+
+  @Override
+  public void release() {
+    released = true;
+    cancelKillTimer();
   }
 
   @Override

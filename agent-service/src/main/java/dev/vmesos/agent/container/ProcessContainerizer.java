@@ -38,7 +38,7 @@ public final class ProcessContainerizer implements Containerizer {
 
   private final Vertx vertx;
   private final Context context;
-  private final ContainerPaths paths;
+  private final ContainerCheckpoints checkpoints;
   private final ProcessLauncher launcher;
   private final CgroupIsolator isolator;
 
@@ -46,11 +46,11 @@ public final class ProcessContainerizer implements Containerizer {
    * @param context  the agent verticle's
    * @param isolator null for none
    */
-  public ProcessContainerizer(Vertx vertx, Context context, ContainerPaths paths, ProcessLauncher launcher,
+  public ProcessContainerizer(Vertx vertx, Context context, ContainerCheckpoints checkpoints, ProcessLauncher launcher,
       CgroupIsolator isolator) {
     this.vertx = vertx;
     this.context = context;
-    this.paths = paths;
+    this.checkpoints = checkpoints;
     this.launcher = launcher;
     this.isolator = isolator;
   }
@@ -72,7 +72,7 @@ public final class ProcessContainerizer implements Containerizer {
   public Future<Container> launch(ContainerLaunch launch) {
     LaunchSpec spec = LaunchSpec.of(launch.command(), launch.environment(), System.getenv("PATH"), launch.sandbox());
     Optional<double[]> limits = limits(launch);
-    Path exitStatus = paths.exitStatus(launch.containerId());
+    Path exitStatus = checkpoints.paths().exitStatus(launch.containerId());
     LOG.info("Launching {} (container {}) in {}: {}", launch.describe(), launch.containerId(), launch.sandbox(),
         spec.argv());
     return context.<Container>executeBlocking(() -> {
@@ -85,6 +85,8 @@ public final class ProcessContainerizer implements Containerizer {
       try {
         Process process = launcher.launch(new LaunchSpec(cgroup == null ? argv : cgroup.wrap(argv),
             spec.environment(), spec.sandbox()));
+        checkpoints.writePid(launch.containerId(), new ContainerCheckpoints.Pid(process.pid(),
+            process.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(System.currentTimeMillis())));
         return ProcessContainer.started(vertx, context, launch.containerId(), process, cgroup, isolator, launcher, exitStatus);
       } catch (IOException | RuntimeException e) {
         if (cgroup != null) {
@@ -96,22 +98,31 @@ public final class ProcessContainerizer implements Containerizer {
   }
 
   /**
-   * Finds a process container a previous run of the agent started: the process {@code pid} if it
-   * still runs and started at {@code startedAtMillis} (so a reused pid is not taken for it), else
-   * one that has ended, with the exit value it left behind.
+   * Finds a process container a previous run of the agent started: its supervisor if it still runs
+   * (the pid file's process, started when the file says, so that a reused pid is not taken for it),
+   * else one that has ended, with the exit value it left behind. {@code cgroup} is the container's,
+   * as the isolator recovered it, if any. Blocking: call off the event loop.
    */
-  public Future<Container> recover(String containerId, long pid, long startedAtMillis) {
-    return context.executeBlocking(() -> {
-      Optional<ContainerCgroup> cgroup = Optional.empty();
-      if (isolator != null && isolator.enabled()) {
-        cgroup = isolator.recover().stream().filter(c -> c.containerId().equals(containerId)).findFirst();
-      }
-      Optional<ProcessHandle> handle = ProcessHandle.of(pid)
-          .filter(h -> h.info().startInstant().map(i -> Math.abs(i.toEpochMilli() - startedAtMillis) < 2_000)
-              .orElse(false));
-      return ProcessContainer.recovered(vertx, context, containerId, handle, cgroup.orElse(null), isolator, launcher,
-          paths.exitStatus(containerId));
-    }, false);
+  public Container recover(String containerId, Optional<ContainerCgroup> cgroup) {
+    Optional<ProcessHandle> handle = checkpoints.readPid(containerId).flatMap(ProcessContainerizer::running);
+    return ProcessContainer.recovered(vertx, context, containerId, handle, cgroup.orElse(null), isolator, launcher,
+        checkpoints.paths().exitStatus(containerId));
+  }
+
+  /** SIGKILLs a container nobody wants any more (its supervisor and all below it), if it still runs. */
+  public void killOrphan(String containerId) {
+    checkpoints.readPid(containerId).flatMap(ProcessContainerizer::running).ifPresent(supervisor -> {
+      LOG.info("Killing orphaned container {} (pid {})", containerId, supervisor.pid());
+      supervisor.descendants().forEach(ProcessHandle::destroyForcibly);
+      supervisor.destroyForcibly();
+    });
+  }
+
+  /** The process of {@code pid} if it still runs and is the one that started then. */
+  static Optional<ProcessHandle> running(ContainerCheckpoints.Pid pid) {
+    return ProcessHandle.of(pid.pid()).filter(ProcessHandle::isAlive)
+        .filter(h -> h.info().startInstant()
+            .map(i -> Math.abs(i.toEpochMilli() - pid.startedAtMillis()) < 2_000).orElse(false));
   }
 
   static List<String> supervised(Path exitStatus, List<String> argv) {

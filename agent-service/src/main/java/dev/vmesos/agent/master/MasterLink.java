@@ -71,6 +71,15 @@ public final class MasterLink {
     this.backoff = backoff;
   }
 
+  /**
+   * Before {@link #start()}: the id a previous run of this agent had, so that it re-registers with
+   * it (and the tasks it recovered) rather than registering anew.
+   */
+  public void resume(AgentID previousId) {
+    LOG.info("Agent {} resumes: it will re-register", previousId.getValue());
+    agentId = previousId;
+  }
+
   /** Starts registering. */
   public void start() {
     attemptRegistration();

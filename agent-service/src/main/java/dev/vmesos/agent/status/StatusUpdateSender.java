@@ -152,6 +152,23 @@ public final class StatusUpdateSender {
   }
 
   /**
+   * The state of the last unacknowledged update of each stream {@link #recover()} found, by
+   * {@code frameworkId/taskId}; empty before recovery completed or after the replay.
+   */
+  public java.util.Map<String, dev.vmesos.api.v1.Protos.TaskState> recoveredStates() {
+    java.util.Map<String, dev.vmesos.api.v1.Protos.TaskState> states = new java.util.HashMap<>();
+    if (recovery != null && recovery.succeeded()) {
+      for (UpdateCheckpoints.Recovered stream : recovery.result()) {
+        if (!stream.pending().isEmpty()) {
+          states.put(stream.frameworkId() + "/" + stream.taskId(),
+              stream.pending().get(stream.pending().size() - 1).getStatus().getState());
+        }
+      }
+    }
+    return states;
+  }
+
+  /**
    * Queues what {@link #recover()} found, in each stream's order, so it is resent until
    * acknowledged (it is on disk already). Call once registered; later calls do nothing.
    */

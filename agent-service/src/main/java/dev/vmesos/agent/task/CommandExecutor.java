@@ -1,6 +1,8 @@
 package dev.vmesos.agent.task;
 
 import dev.vmesos.agent.container.Container;
+import dev.vmesos.agent.container.ContainerCheckpoints;
+import dev.vmesos.api.internal.Internal.ContainerCheckpoint;
 import dev.vmesos.agent.container.ContainerLaunch;
 import dev.vmesos.agent.container.Containerizers;
 import dev.vmesos.agent.container.Termination;
@@ -48,6 +50,7 @@ public final class CommandExecutor {
   private final Path workDir;
   private final Duration defaultKillGracePeriod;
   private final Containerizers containerizers;
+  private final ContainerCheckpoints checkpoints;
   private final TaskStatusFactory statuses;
   private final StatusSink sink;
   private final TaskTable tasks = new TaskTable();
@@ -60,7 +63,8 @@ public final class CommandExecutor {
    * memory limit ends TASK_FAILED with {@link Reason#REASON_CONTAINER_LIMITATION_MEMORY}.
    */
   public CommandExecutor(Vertx vertx, Context context, Path workDir, Duration defaultKillGracePeriod,
-      Containerizers containerizers, TaskStatusFactory statuses, StatusSink sink) {
+      Containerizers containerizers, ContainerCheckpoints checkpoints, TaskStatusFactory statuses, StatusSink sink) {
+    this.checkpoints = checkpoints;
     this.vertx = vertx;
     this.context = context;
     this.workDir = workDir;
@@ -152,7 +156,9 @@ public final class CommandExecutor {
           task.getCommand().getUser(), taskId, frameworkId);
     }
     transition(agentTask, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null);
-    choice.containerizer().get().launch(launch).onComplete(started -> {
+    checkpoint(agentTask, launch.isDocker())
+        .compose(v -> choice.containerizer().get().launch(launch))
+        .onComplete(started -> {
       if (started.succeeded()) {
         started(agentTask, started.result());
       } else {
@@ -228,18 +234,85 @@ public final class CommandExecutor {
 
   /** The framework acknowledged the task's terminal update: the agent can forget the task. */
   public void terminalAcknowledged(String frameworkId, String taskId) {
-    tasks.complete(frameworkId, taskId).ifPresent(t ->
-        LOG.debug("Task {} of framework {} completed ({})", taskId, frameworkId, t.state()));
+    tasks.complete(frameworkId, taskId).ifPresent(t -> {
+      LOG.debug("Task {} of framework {} completed ({})", taskId, frameworkId, t.state());
+      forgetContainer(t);
+    });
+  }
+
+  /**
+   * Takes back a task a previous run of the agent launched, with its container as recovered, in
+   * the state its last unacknowledged update gave it ({@code RUNNING} when all were acknowledged).
+   * A task that was only STARTING and whose container runs is reported RUNNING now; one whose
+   * container ended meanwhile gets its terminal update as if the agent had watched.
+   */
+  public void recover(ContainerCheckpoint checkpoint, Optional<TaskState> lastState, Container container) {
+    TaskInfo info = checkpoint.getTask();
+    AgentTask task = new AgentTask(checkpoint.getAgentId(), checkpoint.getFrameworkInfo(), info,
+        checkpoint.getExecutorId(), checkpoint.getContainerId(), Path.of(checkpoint.getSandbox()));
+    task.state(lastState.orElse(TaskState.TASK_RUNNING));
+    task.container(container);
+    tasks.add(task);
+    LOG.info("Recovered task {} of framework {} ({}) in container {}", info.getTaskId().getValue(),
+        task.frameworkId().getValue(), task.state(), container.containerId());
+    if (task.state() == TaskState.TASK_KILLING) {
+      task.killRequested(true);
+      container.terminate(gracePeriod(info.hasKillPolicy() ? Optional.of(info.getKillPolicy()) : Optional.empty()));
+    }
+    container.termination().onComplete(ended -> exited(task, ended.result()));
+    if (container.isRunning() && (task.state() == TaskState.TASK_STAGING || task.state() == TaskState.TASK_STARTING)) {
+      transition(task, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null);
+    }
+  }
+
+  /** Writes what a restarted agent needs to find the task again, for a checkpointing framework. */
+  private Future<Void> checkpoint(AgentTask task, boolean docker) {
+    if (!task.framework().getCheckpoint()) {
+      return Future.succeededFuture();
+    }
+    ContainerCheckpoint checkpoint = ContainerCheckpoint.newBuilder()
+        .setContainerId(task.containerId())
+        .setAgentId(task.agentId())
+        .setFrameworkInfo(task.framework())
+        .setExecutorId(task.executorId())
+        .setTask(task.info())
+        .setSandbox(task.sandbox().toString())
+        .setDocker(docker)
+        .build();
+    return context.<Void>executeBlocking(() -> {
+      checkpoints.write(checkpoint);
+      return null;
+    }, true).recover(e -> {
+      LOG.error("Cannot checkpoint {}: {}; it will not survive an agent restart", task, e.toString());
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Drops what the agent kept of a finished task's container. */
+  private void forgetContainer(AgentTask task) {
+    context.executeBlocking(() -> {
+      checkpoints.remove(task.containerId());
+      return null;
+    }, true).onFailure(e -> LOG.warn("Cannot remove the checkpoint of {}: {}", task, e.toString()));
   }
 
   /**
    * Kills every running container (SIGTERM, SIGKILL after {@code grace}) for the agent's stop;
-   * completes when all have exited.
+   * completes when all have exited. With {@code detachCheckpointed}, the containers of checkpointing
+   * frameworks are left running, for the agent that restarts on this work_dir to recover.
    */
-  public Future<Void> killAll(Duration grace) {
+  public Future<Void> killAll(Duration grace, boolean detachCheckpointed) {
     List<Future<?>> exits = new ArrayList<>();
     for (AgentTask task : tasks.all()) {
       Container container = task.container();
+      if (detachCheckpointed && task.framework().getCheckpoint()) {
+        if (container != null && container.isRunning()) {
+          LOG.info("Leaving task {} of framework {} running for the next agent on this work_dir",
+              task.taskId().getValue(), task.frameworkId().getValue());
+          container.release();
+        }
+        continue;
+      }
       if (container != null && container.isRunning()) {
         task.killRequested(true);
         LOG.info("Stopping task {} of framework {}", task.taskId().getValue(), task.frameworkId().getValue());
@@ -353,6 +426,7 @@ public final class CommandExecutor {
     if (frameworksShuttingDown.contains(frameworkId)
         && tasks.ofFramework(frameworkId).stream().allMatch(AgentTask::isTerminal)) {
       frameworksShuttingDown.remove(frameworkId);
+      tasks.ofFramework(frameworkId).forEach(this::forgetContainer);
       tasks.removeFramework(frameworkId);
       sink.frameworkRemoved(frameworkId);
       LOG.info("Framework {} is shut down: no task left", frameworkId);

@@ -1,0 +1,162 @@
+package dev.vmesos.agent;
+
+import dev.vmesos.agent.cgroups.CgroupIsolator;
+import dev.vmesos.agent.cgroups.ContainerCgroup;
+import dev.vmesos.agent.container.Container;
+import dev.vmesos.agent.container.ContainerCheckpoints;
+import dev.vmesos.agent.container.Containerizers;
+import dev.vmesos.agent.container.DockerContainerizer;
+import dev.vmesos.agent.container.EndedContainer;
+import dev.vmesos.agent.container.ProcessContainerizer;
+import dev.vmesos.agent.docker.ContainerLabels;
+import dev.vmesos.agent.docker.ContainerSummary;
+import dev.vmesos.agent.task.CommandExecutor;
+import dev.vmesos.api.internal.Internal.ContainerCheckpoint;
+import dev.vmesos.api.resources.Resources;
+import dev.vmesos.api.v1.Protos.AgentID;
+import dev.vmesos.api.v1.Protos.TaskState;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What an agent restarted on its work_dir does before it registers, as Mesos's agent recovery
+ * with {@code --recover=reconnect}: it takes back the command tasks of checkpointing frameworks
+ * whose containers a previous run started (running or ended meanwhile), and kills and forgets
+ * every other container of that run (other frameworks' tasks, custom executors, containers with
+ * no checkpoint), with their cgroups. Runs on the agent verticle's context.
+ */
+final class AgentRecovery {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AgentRecovery.class);
+
+  private final Context context;
+  private final ContainerCheckpoints checkpoints;
+  private final Containerizers containerizers;
+  private final CgroupIsolator isolator;
+  private final CommandExecutor executor;
+
+  /** @param isolator null when cgroups are off */
+  AgentRecovery(Context context, ContainerCheckpoints checkpoints, Containerizers containerizers,
+      CgroupIsolator isolator, CommandExecutor executor) {
+    this.context = context;
+    this.checkpoints = checkpoints;
+    this.containerizers = containerizers;
+    this.isolator = isolator;
+    this.executor = executor;
+  }
+
+  /**
+   * Recovers; completes with the agent id of the previous run, if there was one.
+   *
+   * @param lastStates the state of each task's last unacknowledged update, by {@code frameworkId/taskId}
+   */
+  Future<Optional<AgentID>> run(Map<String, TaskState> lastStates) {
+    return context.executeBlocking(() -> {
+      ContainerCheckpoints.Found found = checkpoints.recover();
+      List<ContainerCgroup> cgroups = isolator != null && isolator.enabled() ? isolator.recover() : List.of();
+      return new Scan(found, cgroups);
+    }, false).compose(scan -> recoverAll(scan, lastStates).map(scan.found().agentId()));
+  }
+
+  private record Scan(ContainerCheckpoints.Found found, List<ContainerCgroup> cgroups) {
+  }
+
+  private Future<Void> recoverAll(Scan scan, Map<String, TaskState> lastStates) {
+    ContainerCheckpoints.Found found = scan.found();
+    if (found.checkpoints().isEmpty() && found.orphans().isEmpty() && scan.cgroups().isEmpty()) {
+      return cleanUpDocker(found.agentId(), Set.of());
+    }
+    LOG.info("Recovering agent {}: {} checkpointed container(s), {} other(s)",
+        found.agentId().map(AgentID::getValue).orElse("(never registered)"), found.checkpoints().size(),
+        found.orphans().size());
+    Set<String> kept = new HashSet<>();
+    List<String> unwanted = new ArrayList<>(found.orphans());
+    List<Future<?>> recovered = new ArrayList<>();
+    for (ContainerCheckpoint checkpoint : found.checkpoints()) {
+      if (!checkpoint.hasTask()) {
+        LOG.info("Not recovering custom executor {} of framework {} (container {}): killing it",
+            checkpoint.getExecutorId().getValue(), checkpoint.getFrameworkInfo().getId().getValue(),
+            checkpoint.getContainerId());
+        unwanted.add(checkpoint.getContainerId());
+        continue;
+      }
+      kept.add(checkpoint.getContainerId());
+      String key = checkpoint.getFrameworkInfo().getId().getValue() + "/" + checkpoint.getTask().getTaskId().getValue();
+      recovered.add(container(checkpoint, scan.cgroups())
+          .onSuccess(container -> executor.recover(checkpoint, Optional.ofNullable(lastStates.get(key)), container)));
+    }
+    return Future.all(recovered)
+        .compose(v -> killUnwanted(unwanted, scan.cgroups(), kept))
+        .compose(v -> cleanUpDocker(found.agentId(), kept));
+  }
+
+  /** The container of a checkpointed task, through the containerizer that started it. */
+  private Future<Container> container(ContainerCheckpoint checkpoint, List<ContainerCgroup> cgroups) {
+    String containerId = checkpoint.getContainerId();
+    if (checkpoint.getDocker()) {
+      Optional<DockerContainerizer> docker = containerizers.docker();
+      if (docker.isEmpty()) {
+        LOG.error("Container {} is a Docker container but --containerizers no longer has docker: its task is lost",
+            containerId);
+        return Future.succeededFuture(new EndedContainer(containerId));
+      }
+      double mem = Resources.of(checkpoint.getTask().getResourcesList()).scalar("mem");
+      return docker.get().recover(containerId, Path.of(checkpoint.getSandbox()), mem);
+    }
+    Optional<ProcessContainerizer> mesos = containerizers.mesos();
+    if (mesos.isEmpty()) {
+      LOG.error("Container {} is a process but --containerizers no longer has mesos: its task is lost", containerId);
+      return Future.succeededFuture(new EndedContainer(containerId));
+    }
+    Optional<ContainerCgroup> cgroup = cgroups.stream().filter(c -> c.containerId().equals(containerId)).findFirst();
+    return context.executeBlocking(() -> mesos.get().recover(containerId, cgroup), false);
+  }
+
+  /** Kills what no task wants any more and forgets it: processes by pid file, cgroups by name. */
+  private Future<Void> killUnwanted(List<String> unwanted, List<ContainerCgroup> cgroups, Set<String> kept) {
+    return context.executeBlocking(() -> {
+      for (String containerId : unwanted) {
+        containerizers.mesos().ifPresent(mesos -> mesos.killOrphan(containerId));
+        checkpoints.remove(containerId);
+      }
+      for (ContainerCgroup cgroup : cgroups) {
+        if (!kept.contains(cgroup.containerId())) {
+          LOG.info("Destroying the cgroup of orphaned container {}", cgroup.containerId());
+          isolator.kill(cgroup);
+          isolator.destroy(cgroup);
+        }
+      }
+      return null;
+    }, false);
+  }
+
+  /** Removes this agent's Docker containers that no recovered task owns ({@code --docker_kill_orphans}). */
+  private Future<Void> cleanUpDocker(Optional<AgentID> agentId, Set<String> kept) {
+    Optional<DockerContainerizer> docker = containerizers.docker();
+    if (docker.isEmpty() || agentId.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return docker.get().engine().list(agentId.get().getValue()).compose(containers -> {
+      List<Future<?>> removals = new ArrayList<>();
+      for (ContainerSummary container : containers) {
+        if (!container.label(ContainerLabels.CONTAINER_ID).map(kept::contains).orElse(false)) {
+          LOG.info("Removing orphaned Docker container {}", container.name());
+          removals.add(docker.get().engine().remove(container.id()));
+        }
+      }
+      return Future.join(removals).<Void>mapEmpty();
+    }).recover(e -> {
+      LOG.warn("Could not clean up orphaned Docker containers: {}", e.getMessage());
+      return Future.succeededFuture();
+    });
+  }
+}
