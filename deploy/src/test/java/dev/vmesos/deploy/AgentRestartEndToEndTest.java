@@ -33,6 +33,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,7 +46,8 @@ class AgentRestartEndToEndTest {
 
   private static final String RESOURCES = "cpus:2;mem:1024;disk:1024;ports:[31000-31009]";
 
-  @TempDir
+  /** Kept when a test fails, for the agents' logs. */
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path workDir;
 
   private final String clusterName = "vmesos-restart-" + UUID.randomUUID();
@@ -115,9 +117,11 @@ class AgentRestartEndToEndTest {
       assertThat(updates).extracting(TaskStatus::getState)
           .containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING);
 
+      // The acknowledgements have reached the agent (else it rightly resends what it holds).
+      awaitAgentMetric("slave/status_updates_pending", 0.0, "agent-1.log");
       agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);   // SIGKILL: the agent does nothing more
       startAgent("agent-2.log");
-      awaitReregistered();
+      awaitAgentMetric("slave/registered", 1.0, "agent-2.log");
       Files.createFile(markers.resolve("go"));
 
       updates.add(acknowledged(next(events, Event.Type.UPDATE, 30), client));
@@ -155,25 +159,25 @@ class AgentRestartEndToEndTest {
         .redirectOutput(workDir.resolve(log).toFile()).start();
   }
 
-  /** Waits until the agent's /metrics/snapshot says it is registered. */
-  private void awaitReregistered() throws Exception {
+  /** Waits until the agent's /metrics/snapshot has {@code value} for {@code metric}. */
+  private void awaitAgentMetric(String metric, double value, String log) throws Exception {
     java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + agentPort + "/metrics/snapshot")).build();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       try {
-        String state = http.send(java.net.http.HttpRequest.newBuilder(
-            java.net.URI.create("http://127.0.0.1:" + agentPort + "/metrics/snapshot")).build(),
-            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        if (new io.vertx.core.json.JsonObject(state).getDouble("slave/registered", 0.0) == 1.0) {
+        String metrics = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        if (new io.vertx.core.json.JsonObject(metrics).getDouble(metric, -1.0) == value) {
           return;
         }
       } catch (java.io.IOException notYet) {
         // not listening yet
       }
-      Thread.sleep(200);
+      Thread.sleep(100);
     }
-    throw new AssertionError("the restarted agent did not register within 60 s; see " + workDir + File.separator
-        + "agent-2.log");
+    throw new AssertionError("the agent's " + metric + " did not become " + value + " within 60 s; see "
+        + workDir.resolve(log));
   }
 
   private static TaskStatus acknowledged(Event update, SchedulerClient client) throws Exception {

@@ -2,6 +2,8 @@ package dev.vmesos.master;
 
 import com.google.protobuf.Message;
 import dev.vmesos.api.bus.Addresses;
+import dev.vmesos.api.internal.Internal.RunTaskGroup;
+import dev.vmesos.api.v1.Protos.TaskInfo;
 import dev.vmesos.api.internal.Internal.Ack;
 import dev.vmesos.api.internal.Internal.Ping;
 import dev.vmesos.api.internal.Internal.RegisterAgent;
@@ -20,6 +22,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -27,6 +30,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +46,8 @@ public final class MasterVerticle extends VerticleBase {
   /** The Mesos API version vmesos speaks; reported in MasterInfo.version. */
   public static final String MESOS_VERSION = "1.11.0";
   private static final long AGENT_REQUEST_TIMEOUT_MS = 10_000;
+  /** Resends of a launch while its agent has no consumer: 50 ms doubling, about 3 s in all. */
+  private static final int LAUNCH_DELIVERY_ATTEMPTS = 6;
   private static final long BODY_LIMIT = 64L * 1024 * 1024;
 
   private final MasterConfig config;
@@ -186,13 +192,46 @@ public final class MasterVerticle extends VerticleBase {
     @Override
     public void sendToAgent(String agentId, Message message) {
       String address = Addresses.agent(agentId);
-      if (message instanceof RunTask || message instanceof dev.vmesos.api.internal.Internal.KillTask) {
+      if (message instanceof RunTask || message instanceof RunTaskGroup) {
+        deliverLaunch(agentId, message, 0);
+      } else if (message instanceof dev.vmesos.api.internal.Internal.KillTask) {
         vertx.eventBus().request(address, message, new DeliveryOptions().setSendTimeout(AGENT_REQUEST_TIMEOUT_MS))
             .onFailure(e -> LOG.warn("Agent {} did not take {}: {}", agentId,
                 message.getDescriptorForType().getName(), describe(e)));
       } else {
         vertx.eventBus().send(address, message);
       }
+    }
+
+    /**
+     * Sends a launch to its agent. While nobody consumes the agent's address (an agent that has
+     * just registered binds it a moment after the reply, and may get offers meanwhile) it is sent
+     * again with backoff; a launch that never gets there ends its tasks TASK_LOST or TASK_DROPPED.
+     * Other failures (a timeout: the agent may have it) are only logged, as Mesos leaves such
+     * tasks to reconciliation.
+     */
+    private void deliverLaunch(String agentId, Message message, int attempt) {
+      vertx.eventBus().request(Addresses.agent(agentId), message,
+              new DeliveryOptions().setSendTimeout(AGENT_REQUEST_TIMEOUT_MS))
+          .onFailure(e -> {
+            boolean noHandler = e instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
+            if (noHandler && attempt < LAUNCH_DELIVERY_ATTEMPTS) {
+              LOG.debug("Agent {} does not consume its address yet: sending {} again", agentId,
+                  message.getDescriptorForType().getName());
+              vertx.setTimer(50L << attempt, id -> deliverLaunch(agentId, message, attempt + 1));
+              return;
+            }
+            LOG.warn("Agent {} did not take {}: {}", agentId, message.getDescriptorForType().getName(), describe(e));
+            if (noHandler) {
+              if (message instanceof RunTask run) {
+                master.launchNotDelivered(agentId, run.getFrameworkInfo().getId().getValue(),
+                    List.of(run.getTask().getTaskId()));
+              } else if (message instanceof RunTaskGroup group) {
+                master.launchNotDelivered(agentId, group.getFrameworkInfo().getId().getValue(),
+                    group.getTaskGroup().getTasksList().stream().map(TaskInfo::getTaskId).toList());
+              }
+            }
+          });
     }
 
     @Override

@@ -935,8 +935,7 @@ public final class Master {
           sendEvent(framework, Events.rescind(offer.getKey()));
         }
       }
-      boolean partitionAware = FrameworkValidation.hasCapability(framework.info(),
-          FrameworkInfo.Capability.Type.PARTITION_AWARE);
+      boolean partitionAware = isPartitionAware(framework);
       for (Task task : List.copyOf(framework.tasks().values())) {
         if (!task.agentId().equals(agentId) || TaskStates.isTerminal(task.state())) {
           continue;
@@ -948,17 +947,7 @@ public final class Master {
           status = status.toBuilder().setUnreachableTime(
               dev.vmesos.api.v1.Protos.TimeInfo.newBuilder().setNanoseconds(unreachableNanos)).build();
         }
-        task.update(status);
-        if (task.markResourcesRecovered()) {
-          allocator.recover(framework.id(), agentId, task.role(), task.resources(), Duration.ZERO);
-        }
-        for (MasterListener listener : listeners) {
-          listener.taskUpdated(task, status);
-        }
-        sendUpdate(framework, status);
-        if (!partitionAware) {
-          framework.tasks().remove(task.id());
-        }
+        endTask(framework, task, status, !partitionAware);
       }
     }
     allocator.removeAgent(agentId);
@@ -969,6 +958,49 @@ public final class Master {
     for (MasterListener listener : listeners) {
       listener.agentRemoved(agent);
     }
+  }
+
+  /**
+   * A launch that never reached its agent (no consumer of its address, even after retries): its
+   * tasks, still STAGING, end TASK_DROPPED (partition-aware) or TASK_LOST with
+   * REASON_AGENT_DISCONNECTED, and their resources go back to the allocator.
+   */
+  public void launchNotDelivered(String agentId, String frameworkId, List<TaskID> taskIds) {
+    Framework framework = frameworks.get(frameworkId);
+    if (framework == null) {
+      return;
+    }
+    boolean partitionAware = isPartitionAware(framework);
+    for (TaskID taskId : taskIds) {
+      Task task = framework.tasks().get(taskId.getValue());
+      if (task == null || task.state() != TaskState.TASK_STAGING) {
+        continue;
+      }
+      LOG.warn("Task {} of framework {} never reached agent {}: {}", taskId.getValue(), frameworkId, agentId,
+          partitionAware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST);
+      endTask(framework, task, Events.masterStatus(taskId, agentId,
+          partitionAware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST, TaskStatus.Reason.REASON_AGENT_DISCONNECTED,
+          "The task could not be delivered to agent " + agentId, clock), true);
+    }
+  }
+
+  /** A task ended by the master's own word: recorded, its resources recovered, its framework told. */
+  private void endTask(Framework framework, Task task, TaskStatus status, boolean forget) {
+    task.update(status);
+    if (task.markResourcesRecovered()) {
+      allocator.recover(framework.id(), task.agentId(), task.role(), task.resources(), Duration.ZERO);
+    }
+    for (MasterListener listener : listeners) {
+      listener.taskUpdated(task, status);
+    }
+    sendUpdate(framework, status);
+    if (forget) {
+      framework.tasks().remove(task.id());
+    }
+  }
+
+  private static boolean isPartitionAware(Framework framework) {
+    return FrameworkValidation.hasCapability(framework.info(), FrameworkInfo.Capability.Type.PARTITION_AWARE);
   }
 
   /** An executor ended on an agent: its framework gets a FAILURE with the executor id and status. */

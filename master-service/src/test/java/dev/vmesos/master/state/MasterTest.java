@@ -436,6 +436,34 @@ class MasterTest {
   }
 
   @Test
+  void aLaunchThatNeverReachesItsAgentLosesOrDropsItsTasksAndFreesTheirResources() {
+    agent("cpus:4;mem:1024");
+    RecordingSink plain = subscribe("plain");
+    String agentId = launchOne(plain, "p1");
+    RecordingSink aware = subscribe(partitionAware("aware"));
+    launchOne(aware, "a1");
+
+    master.launchNotDelivered(agentId, frameworkId(plain), List.of(TaskID.newBuilder().setValue("p1").build()));
+    master.launchNotDelivered(agentId, frameworkId(aware), List.of(TaskID.newBuilder().setValue("a1").build()));
+
+    assertThat(plain.updates()).singleElement().satisfies(s -> {
+      assertThat(s.getState()).isEqualTo(TaskState.TASK_LOST);
+      assertThat(s.getReason()).isEqualTo(TaskStatus.Reason.REASON_AGENT_DISCONNECTED);
+      assertThat(s.getSource()).isEqualTo(TaskStatus.Source.SOURCE_MASTER);
+      assertThat(s.getMessage()).isEqualTo("The task could not be delivered to agent " + agentId);
+    });
+    assertThat(aware.updates()).singleElement()
+        .satisfies(s -> assertThat(s.getState()).isEqualTo(TaskState.TASK_DROPPED));
+    assertThat(master.taskState(frameworkId(plain), TaskID.newBuilder().setValue("p1").build()))
+        .as("forgotten").isNull();
+    effects.runTimers();
+    master.allocate();
+    assertThat(List.of(plain.lastOffer(), aware.lastOffer())).as("both tasks' resources are offered again")
+        .anySatisfy(o -> assertThat(Resources.of(o.getResourcesList()))
+            .isEqualTo(ResourcesParser.parse("cpus:4;mem:1024")));
+  }
+
+  @Test
   void anAgentThatStopsPingingIsUnreachableItsTasksLostOrUnreachable() {
     agent("cpus:4;mem:1024");
     RecordingSink plain = subscribe("plain");
