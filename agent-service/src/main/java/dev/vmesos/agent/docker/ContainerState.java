@@ -1,7 +1,10 @@
 package dev.vmesos.agent.docker;
 
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One container as {@code GET /containers/{id}/json} describes it.
@@ -16,9 +19,10 @@ import java.util.Map;
  * @param oomKilled whether its last run was ended by the OOM killer
  * @param error     the engine's error starting it, or empty
  * @param labels    its labels, {@link ContainerLabels} among them
+ * @param startedAt when the engine started its process, if it ever did
  */
 public record ContainerState(String id, String name, String image, String status, boolean running, int exitCode,
-    boolean oomKilled, String error, Map<String, String> labels) {
+    boolean oomKilled, String error, Map<String, String> labels, Optional<Instant> startedAt) {
 
   public ContainerState {
     labels = Map.copyOf(labels);
@@ -36,7 +40,18 @@ public record ContainerState(String id, String name, String image, String status
         state.getInteger("ExitCode", 0),
         state.getBoolean("OOMKilled", false),
         state.getString("Error", ""),
-        ContainerSummary.labels(config.getJsonObject("Labels")));
+        ContainerSummary.labels(config.getJsonObject("Labels")),
+        instant(state.getString("StartedAt", "")));
+  }
+
+  /** The engine writes RFC 3339 with nanoseconds, and year 1 for never. */
+  private static Optional<Instant> instant(String text) {
+    try {
+      Instant instant = Instant.parse(text);
+      return instant.getEpochSecond() > 0 ? Optional.of(instant) : Optional.empty();
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
   }
 
   static String stripSlash(String name) {
