@@ -357,6 +357,25 @@ class AgentVerticleTest {
   }
 
   @Test
+  void aProgramNotInThePathFailsTheTaskAndAMissingShellCommandExits127() throws Exception {
+    startRegisteredAgent();
+
+    run(shellTask("t8", "ignored").toBuilder()
+        .setCommand(CommandInfo.newBuilder().setShell(false).setValue("no-such-program-vmesos")
+            .addArguments("no-such-program-vmesos"))
+        .build());
+    List<StatusUpdate> program = nextUpdates(2);
+    run(shellTask("t9", "no-such-command-vmesos --flag"));
+    List<StatusUpdate> shell = nextUpdates(3);
+
+    assertThat(states(program)).containsExactly(TaskState.TASK_STARTING, TaskState.TASK_FAILED);
+    assertThat(program.get(1).getStatus().getMessage())
+        .isEqualTo("Failed to launch command: Cannot run program \"no-such-program-vmesos\": not found in PATH");
+    assertThat(states(shell)).containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING, TaskState.TASK_FAILED);
+    assertThat(shell.get(2).getStatus().getMessage()).isEqualTo("Command exited with status 127");
+  }
+
+  @Test
   void aDockerTaskFailsWhenTheDockerContainerizerIsNotEnabled() throws Exception {
     startRegisteredAgent();
 

@@ -504,15 +504,16 @@ public final class CustomExecutors {
 
   private void started(CustomExecutor executor, Container container) {
     executor.container = container;
-    container.termination().onComplete(ended -> exited(executor, ended.result()));
     if (executor.state == State.TERMINATING) {
       LOG.info("{} was shut down while launching", executor);
       container.terminate(Duration.ZERO);
-      return;
+    } else {
+      executor.state = State.REGISTERING;
+      LOG.info("{} is running in container {}{}; waiting for it to subscribe", executor, container.containerId(),
+          container.pid().isPresent() ? " as pid " + container.pid().getAsLong() : "");
     }
-    executor.state = State.REGISTERING;
-    LOG.info("{} is running in container {}{}; waiting for it to subscribe", executor, container.containerId(),
-        container.pid().isPresent() ? " as pid " + container.pid().getAsLong() : "");
+    // Last: a container that has already ended calls back at once.
+    container.termination().onComplete(ended -> exited(executor, ended.result()));
   }
 
   private void launchFailed(CustomExecutor executor, String cause) {

@@ -259,10 +259,10 @@ public final class CommandExecutor {
       task.killRequested(true);
       container.terminate(gracePeriod(info.hasKillPolicy() ? Optional.of(info.getKillPolicy()) : Optional.empty()));
     }
-    container.termination().onComplete(ended -> exited(task, ended.result()));
     if (container.isRunning() && (task.state() == TaskState.TASK_STAGING || task.state() == TaskState.TASK_STARTING)) {
       transition(task, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null);
     }
+    container.termination().onComplete(ended -> exited(task, ended.result()));
   }
 
   /** Writes what a restarted agent needs to find the task again, for a checkpointing framework. */
@@ -331,17 +331,18 @@ public final class CommandExecutor {
 
   private void started(AgentTask task, Container container) {
     task.container(container);
-    container.termination().onComplete(ended -> exited(task, ended.result()));
     if (task.killRequested()) {
       LOG.info("Task {} of framework {} was killed while launching", task.taskId().getValue(),
           task.frameworkId().getValue());
       container.terminate(Duration.ZERO);
-      return;
+    } else {
+      LOG.info("Task {} of framework {} is running in container {}{}", task.taskId().getValue(),
+          task.frameworkId().getValue(), container.containerId(),
+          container.pid().isPresent() ? " as pid " + container.pid().getAsLong() : "");
+      transition(task, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null);
     }
-    LOG.info("Task {} of framework {} is running in container {}{}", task.taskId().getValue(),
-        task.frameworkId().getValue(), container.containerId(),
-        container.pid().isPresent() ? " as pid " + container.pid().getAsLong() : "");
-    transition(task, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null);
+    // Last: a container that has already ended calls back at once, and its end comes after RUNNING.
+    container.termination().onComplete(ended -> exited(task, ended.result()));
   }
 
   private void launchFailed(AgentTask task, Throwable cause) {
