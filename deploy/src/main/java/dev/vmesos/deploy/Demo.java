@@ -1,5 +1,7 @@
 package dev.vmesos.deploy;
 
+import dev.vmesos.cluster.Cluster;
+import dev.vmesos.cluster.ClusterConfig;
 import dev.vmesos.api.config.Flags;
 import dev.vmesos.api.http.MediaType;
 import dev.vmesos.api.v1.Protos.TaskState;

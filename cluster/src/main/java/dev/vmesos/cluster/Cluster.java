@@ -1,4 +1,4 @@
-package dev.vmesos.deploy;
+package dev.vmesos.cluster;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
@@ -31,6 +31,26 @@ public final class Cluster {
           ProtobufCodec.install(vertx.eventBus());
           return vertx;
         });
+  }
+
+  /**
+   * For a process's {@code main}, before any Hazelcast class loads: Hazelcast logs through slf4j
+   * like the rest and never phones home.
+   */
+  public static void configureProcess() {
+    System.setProperty("hazelcast.logging.type", "slf4j");
+    System.setProperty("hazelcast.phone.home.enabled", "false");
+  }
+
+  /** Closes Vert.x (leaving the cluster, undeploying the verticles) when the JVM is asked to stop. */
+  public static void closeOnShutdown(Vertx vertx) {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        vertx.close().await(20, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // exiting anyway
+      }
+    }, "vmesos-shutdown"));
   }
 
   /** Hazelcast bound to one interface, TCP/IP join only, no phone-home: nothing leaves that interface. */

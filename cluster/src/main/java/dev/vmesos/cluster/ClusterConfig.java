@@ -1,4 +1,4 @@
-package dev.vmesos.deploy;
+package dev.vmesos.cluster;
 
 import dev.vmesos.api.config.FlagException;
 import dev.vmesos.api.config.Flags;
