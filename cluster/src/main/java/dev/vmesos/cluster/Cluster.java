@@ -53,8 +53,11 @@ public final class Cluster {
     }, "vmesos-shutdown"));
   }
 
-  /** Hazelcast bound to one interface, TCP/IP join only, no phone-home: nothing leaves that interface. */
-  static Config hazelcastConfig(ClusterConfig cluster) {
+  /**
+   * Hazelcast bound to one interface, no multicast, no phone-home; joined by TCP/IP member list, or
+   * by Kubernetes discovery when the config asks for it. Nothing else leaves that interface.
+   */
+  public static Config hazelcastConfig(ClusterConfig cluster) {
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(cluster.name());
     config.setProperty("hazelcast.phone.home.enabled", "false");
@@ -70,8 +73,15 @@ public final class Cluster {
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getAwsConfig().setEnabled(false);
-    join.getKubernetesConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    if (cluster.kubernetes().isPresent()) {
+      ClusterConfig.Kubernetes kubernetes = cluster.kubernetes().get();
+      join.getTcpIpConfig().setEnabled(false);
+      join.getKubernetesConfig().setEnabled(true).setProperty("service-name", kubernetes.serviceName());
+      kubernetes.namespace().ifPresent(namespace -> join.getKubernetesConfig().setProperty("namespace", namespace));
+    } else {
+      join.getKubernetesConfig().setEnabled(false);
+      join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    }
     return config;
   }
 }
