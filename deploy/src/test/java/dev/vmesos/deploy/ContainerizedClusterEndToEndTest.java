@@ -86,8 +86,14 @@ class ContainerizedClusterEndToEndTest {
 
   @AfterEach
   void stopCluster() {
+    // Agents first, each stopped as an operator would (SIGTERM: it kills its tasks and their
+    // containers), then removed; Testcontainers' own stop is a SIGKILL.
     for (int i = containers.size() - 1; i >= 0; i--) {
-      containers.get(i).stop();
+      GenericContainer<?> container = containers.get(i);
+      if (container.isRunning()) {
+        container.getDockerClient().stopContainerCmd(container.getContainerId()).withTimeout(30).exec();
+      }
+      container.stop();
     }
   }
 
