@@ -1,9 +1,9 @@
 package dev.vmesos.master;
 
-import dev.vmesos.api.config.FlagException;
 import dev.vmesos.api.config.Flags;
 import dev.vmesos.cluster.Cluster;
 import dev.vmesos.cluster.ClusterConfig;
+import dev.vmesos.cluster.ProcessMain;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 
@@ -18,16 +18,7 @@ public final class MasterMain {
   }
 
   public static void main(String[] args) {
-    Cluster.configureProcess();
-    try {
-      start(args);
-    } catch (FlagException e) {
-      System.err.println("vmesos master: failed to load flags: " + e.getMessage());
-      System.exit(1);
-    } catch (Exception e) {
-      System.err.println("vmesos master: " + e);
-      System.exit(1);
-    }
+    ProcessMain.run("master", args, MasterMain::start);
   }
 
   /** Starts the master; it runs until the JVM is asked to stop. */
