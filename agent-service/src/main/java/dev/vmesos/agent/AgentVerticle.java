@@ -138,7 +138,7 @@ public final class AgentVerticle extends VerticleBase {
         ? Future.succeededFuture()
         : executor.killAll(config.defaultKillGracePeriod(), keepCheckpointedTasksOnStop);
     if (customExecutors != null) {
-      tasksKilled = Future.all(tasksKilled, customExecutors.stop(config.defaultKillGracePeriod())).mapEmpty();
+      tasksKilled = Future.all(tasksKilled, customExecutors.stop(config.defaultKillGracePeriod(), keepCheckpointedTasksOnStop)).mapEmpty();
     }
     return tasksKilled
         .eventually(() -> updates == null ? Future.succeededFuture() : updates.stop())
@@ -201,8 +201,9 @@ public final class AgentVerticle extends VerticleBase {
     // Created before the server, whose /api/v1/executor route serves them.
     customExecutors = new CustomExecutors(vertx, context,
         new CustomExecutors.Options(config.workDir(), config.executorRegistrationTimeout(),
-            CustomExecutors.Options.DEFAULT_HEARTBEAT_INTERVAL, config.defaultKillGracePeriod()),
-        containerizers, new Sink(),
+            CustomExecutors.Options.DEFAULT_HEARTBEAT_INTERVAL, config.defaultKillGracePeriod(),
+            config.executorReregistrationTimeout(), config.recoveryTimeout()),
+        containerizers, checkpoints, new Sink(),
         () -> new LinkedAgent().info().toBuilder().setId(master.agentId().orElseThrow()).build(),
         () -> config.ip() + ":" + httpPort(),
         (frameworkId, taskId) -> executor != null && executor.tasks().find(frameworkId, taskId).isPresent(), clock);
@@ -233,8 +234,8 @@ public final class AgentVerticle extends VerticleBase {
     // Register only once the previous run's unacknowledged updates and containers are known; the
     // updates are replayed once registered, and the recovered tasks are reported to the master.
     updates.recover()
-        .compose(v -> new AgentRecovery(context, checkpoints, containerizers, isolator, executor)
-            .run(updates.recoveredStates()))
+        .compose(v -> new AgentRecovery(context, checkpoints, containerizers, isolator, executor, customExecutors)
+            .run(updates.recoveredUpdates()))
         .onComplete(recovered -> {
           if (recovered.failed()) {
             LOG.error("Agent recovery failed: {}; registering without the previous run's tasks",
