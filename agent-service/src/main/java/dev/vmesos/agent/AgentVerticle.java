@@ -89,7 +89,7 @@ public final class AgentVerticle extends VerticleBase {
   private CgroupIsolator isolator;
   private DockerEngine docker;
   private Containerizers containerizers;
-  private ContainerCheckpoints checkpoints;
+  private final ContainerCheckpoints checkpoints;
   private boolean keepCheckpointedTasksOnStop;
   private MessageConsumer<Object> consumer;
 
@@ -101,6 +101,7 @@ public final class AgentVerticle extends VerticleBase {
     this.config = config;
     this.clock = clock;
     this.startedAt = clock.instant();
+    this.checkpoints = new ContainerCheckpoints(new ContainerPaths(config.workDir()));
   }
 
   /**
@@ -138,7 +139,8 @@ public final class AgentVerticle extends VerticleBase {
         ? Future.succeededFuture()
         : executor.killAll(config.defaultKillGracePeriod(), keepCheckpointedTasksOnStop);
     if (customExecutors != null) {
-      tasksKilled = Future.all(tasksKilled, customExecutors.stop(config.defaultKillGracePeriod(), keepCheckpointedTasksOnStop)).mapEmpty();
+      tasksKilled = Future.all(tasksKilled,
+          customExecutors.stop(config.defaultKillGracePeriod(), keepCheckpointedTasksOnStop)).mapEmpty();
     }
     return tasksKilled
         .eventually(() -> updates == null ? Future.succeededFuture() : updates.stop())
@@ -161,7 +163,6 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private Containerizers containerizers() {
-    checkpoints = new ContainerCheckpoints(new ContainerPaths(config.workDir()));
     List<Containerizer> enabled = new ArrayList<>();
     for (String name : config.containerizers()) {
       enabled.add(name.equals(AgentConfig.DOCKER_CONTAINERIZER)
