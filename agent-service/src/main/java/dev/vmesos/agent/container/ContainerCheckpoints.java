@@ -3,6 +3,8 @@ package dev.vmesos.agent.container;
 import dev.vmesos.api.internal.Internal.ContainerCheckpoint;
 import dev.vmesos.api.v1.Protos.AgentID;
 import dev.vmesos.api.v1.Protos.TaskInfo;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -51,6 +53,22 @@ public final class ContainerCheckpoints {
 
   public void write(ContainerCheckpoint checkpoint) throws IOException {
     replace(paths.checkpoint(checkpoint.getContainerId()), checkpoint.toByteArray());
+  }
+
+  /**
+   * {@link #write} on a worker of {@code context}, in order with the other ordered blocking work of
+   * that context; never fails: a failure is logged (the container then does not survive an agent
+   * restart), since nothing should stop for it.
+   */
+  public Future<Void> writeInOrder(Context context, ContainerCheckpoint checkpoint) {
+    return context.<Void>executeBlocking(() -> {
+      write(checkpoint);
+      return null;
+    }, true).recover(e -> {
+      LOG.error("Cannot checkpoint container {}: {}; it will not survive an agent restart",
+          checkpoint.getContainerId(), e.toString());
+      return Future.succeededFuture();
+    });
   }
 
   public void writePid(String containerId, Pid pid) throws IOException {

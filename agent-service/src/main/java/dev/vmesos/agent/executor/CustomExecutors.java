@@ -574,13 +574,7 @@ public final class CustomExecutors {
         .setSandbox(executor.sandbox.toString())
         .setDocker(docker)
         .build();
-    return context.<Void>executeBlocking(() -> {
-      checkpoints.write(checkpoint);
-      return null;
-    }, true).recover(e -> {
-      LOG.error("Cannot checkpoint {}: {}; it will not survive an agent restart", executor, e.toString());
-      return Future.succeededFuture();
-    });
+    return checkpoints.writeInOrder(context, checkpoint);
   }
 
   /** A checkpoint write or removal, in order with the others, logged if it fails. */

@@ -279,13 +279,7 @@ public final class CommandExecutor {
         .setSandbox(task.sandbox().toString())
         .setDocker(docker)
         .build();
-    return context.<Void>executeBlocking(() -> {
-      checkpoints.write(checkpoint);
-      return null;
-    }, true).recover(e -> {
-      LOG.error("Cannot checkpoint {}: {}; it will not survive an agent restart", task, e.toString());
-      return Future.succeededFuture();
-    });
+    return checkpoints.writeInOrder(context, checkpoint);
   }
 
   /** Drops what the agent kept of a finished task's container. */
