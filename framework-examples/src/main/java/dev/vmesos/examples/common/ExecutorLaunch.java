@@ -52,8 +52,9 @@ public record ExecutorLaunch(Kind kind, String image, List<String> classpath, St
       default -> throw new FlagException("Flag '--executor': '" + kindText + "' is not one of docker, process");
     };
     String image = flags.string("executor_image", DEFAULT_IMAGE).trim();
-    List<String> classpath = Arrays.stream(flags.string("executor_classpath", System.getProperty("java.class.path"))
-        .split(File.pathSeparator)).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    List<String> classpath = flags.optional("executor_classpath")
+        .map(v -> Arrays.stream(v.split(File.pathSeparator)).map(String::trim).filter(s -> !s.isEmpty()).toList())
+        .orElseGet(ExecutorLaunch::currentClasspath);
     for (String entry : classpath) {
       if (!Files.exists(Path.of(entry))) {
         throw new FlagException("Flag '--executor_classpath': '" + entry + "' does not exist");
@@ -70,11 +71,28 @@ public record ExecutorLaunch(Kind kind, String image, List<String> classpath, St
     return new ExecutorLaunch(Kind.DOCKER, image, classpath, "java");
   }
 
-  /** This JVM's class path, the usual executor class path when scheduler and agent share a host. */
+  /**
+   * What an executor needs of this JVM's class path (the usual executor class path when scheduler
+   * and agent share a host): class directories, and the jars of the examples, the api module,
+   * protobuf and the PostgreSQL driver; fewer bind mounts, faster container starts.
+   */
   public static List<String> currentClasspath() {
     return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-        .filter(s -> !s.isEmpty()).toList();
+        .filter(s -> !s.isEmpty())
+        .filter(ExecutorLaunch::neededByExecutors)
+        .toList();
   }
+
+  static boolean neededByExecutors(String entry) {
+    Path path = Path.of(entry);
+    if (Files.isDirectory(path)) {
+      return true;
+    }
+    String name = path.getFileName().toString();
+    return EXECUTOR_JARS.stream().anyMatch(name::startsWith);
+  }
+
+  static final List<String> EXECUTOR_JARS = List.of("framework-examples-", "api-", "protobuf-java-", "postgresql-");
 
   /** A CUSTOM executor running {@code mainClass}; {@code name} is what the agent and UI show. */
   public ExecutorInfo executor(String executorId, String name, String mainClass) {
