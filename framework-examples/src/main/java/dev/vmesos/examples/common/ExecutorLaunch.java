@@ -8,12 +8,14 @@ import dev.vmesos.api.v1.Protos.ExecutorID;
 import dev.vmesos.api.v1.Protos.ExecutorInfo;
 import dev.vmesos.api.v1.Protos.Volume;
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * How an example framework's custom executor is started, read once from {@code --executor}
@@ -79,8 +81,23 @@ public record ExecutorLaunch(Kind kind, String image, List<String> classpath, St
   public static List<String> currentClasspath() {
     return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
         .filter(s -> !s.isEmpty())
+        .flatMap(ExecutorLaunch::expand)
         .filter(ExecutorLaunch::neededByExecutors)
         .toList();
+  }
+
+  /** Absolute paths (the executor runs elsewhere), {@code dir/*} expanded to its jars as java does. */
+  static Stream<String> expand(String entry) {
+    if (entry.endsWith("*")) {
+      Path dir = Path.of(entry.substring(0, entry.length() - 1)).toAbsolutePath().normalize();
+      try (Stream<Path> files = Files.list(dir)) {
+        return files.filter(f -> f.getFileName().toString().endsWith(".jar")).map(Path::toString).sorted().toList()
+            .stream();
+      } catch (IOException e) {
+        return Stream.empty();
+      }
+    }
+    return Stream.of(Path.of(entry).toAbsolutePath().normalize().toString());
   }
 
   static boolean neededByExecutors(String entry) {
@@ -92,7 +109,8 @@ public record ExecutorLaunch(Kind kind, String image, List<String> classpath, St
     return EXECUTOR_JARS.stream().anyMatch(name::startsWith);
   }
 
-  static final List<String> EXECUTOR_JARS = List.of("framework-examples-", "api-", "protobuf-java-", "postgresql-");
+  static final List<String> EXECUTOR_JARS = List.of("framework-examples-", "api-", "protobuf-java-", "jackson-core-",
+      "postgresql-");
 
   /** A CUSTOM executor running {@code mainClass}; {@code name} is what the agent and UI show. */
   public ExecutorInfo executor(String executorId, String name, String mainClass) {

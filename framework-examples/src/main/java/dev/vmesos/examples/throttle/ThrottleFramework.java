@@ -48,6 +48,7 @@ public final class ThrottleFramework implements Scheduler {
   private String resolvedTarget;
   private ExecutorInfo executor;
   private long startNanos;
+  private boolean finished;
 
   public ThrottleFramework(Vertx vertx, ThrottleConfig config, PrintStream out) {
     this.vertx = vertx;
@@ -137,7 +138,7 @@ public final class ThrottleFramework implements Scheduler {
   @Override
   public void update(SchedulerSession s, TaskStatus status) {
     String taskId = status.getTaskId().getValue();
-    if (!TaskStates.isTerminal(status.getState())) {
+    if (finished || !TaskStates.isTerminal(status.getState())) {
       return;
     }
     boolean ok = status.getState() == TaskState.TASK_FINISHED;
@@ -175,9 +176,10 @@ public final class ThrottleFramework implements Scheduler {
   }
 
   private void finish(String failure) {
-    if (result.future().isComplete()) {
+    if (finished) {
       return;
     }
+    finished = true;
     ThrottleSummary summary = new ThrottleSummary(failure == null, plan.tasksFinished(), plan.completedQueries(),
         plan.errors(), Duration.ofNanos(System.nanoTime() - startNanos), failure);
     out.println("[throttle] " + summary);
