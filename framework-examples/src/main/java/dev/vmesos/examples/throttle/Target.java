@@ -22,6 +22,10 @@ public sealed interface Target {
   }
 
   record Jdbc(String url) implements Target {
+    @Override
+    public String toString() {
+      return JdbcTarget.redact(url);
+    }
   }
 
   static Target parse(String text) {

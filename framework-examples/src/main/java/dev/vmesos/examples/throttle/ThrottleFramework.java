@@ -70,7 +70,7 @@ public final class ThrottleFramework implements Scheduler {
           .setName(config.name()).setFailoverTimeout(60).build();
       session = new SchedulerSession(vertx, config.master(), info, this, SessionOptions.defaults());
       session.start().onFailure(e -> finish(e.getMessage()));
-    }).onFailure(e -> finish("target " + config.target() + ": " + e.getMessage()));
+    }).onFailure(e -> finish(e.getMessage()));
     return result.future();
   }
 
