@@ -45,6 +45,7 @@ public final class DrfFramework implements Scheduler {
   private final DrfConfig config;
   private final PrintStream out;
   private final ExecutorInfo executor;
+  /** Tasks launched and not ended, by id: true once the executor reported them RUNNING. */
   private final Map<String, Boolean> live = new HashMap<>();
   private final SplittableRandom random = new SplittableRandom();
   private final HttpClientAgent http;
@@ -63,7 +64,7 @@ public final class DrfFramework implements Scheduler {
     this.executor = config.executor().executor("drf-" + config.name() + "-executor", "DRF demo executor "
         + config.name(), DrfExecutor.class.getName());
     this.http = vertx.createHttpClient();
-    this.status = new DrfStatus(config.name(), 0, 0, new DominantShare(0, "cpus"), null);
+    this.status = new DrfStatus(config.name(), 0, 0, 0, new DominantShare(0, "cpus"), null);
   }
 
   /** Subscribes; the future completes when {@link #stop} ends the session, or fails when it gives up. */
@@ -116,7 +117,7 @@ public final class DrfFramework implements Scheduler {
       for (int i = 0; i < fit; i++) {
         tasks.add(task(offer));
       }
-      tasks.forEach(t -> live.put(t.getTaskId().getValue(), Boolean.TRUE));
+      tasks.forEach(t -> live.put(t.getTaskId().getValue(), Boolean.FALSE));
       s.launch(offer.getId(), tasks, ACCEPT_REFUSE_SECONDS).onFailure(e -> {
         out.printf("[drf %s] launch on offer %s failed: %s%n", config.name(), offer.getId().getValue(), e.getMessage());
         tasks.forEach(t -> live.remove(t.getTaskId().getValue()));
@@ -139,7 +140,7 @@ public final class DrfFramework implements Scheduler {
           out.printf("[drf %s] task %s ended %s: %s%n", config.name(), id, update.getState(), update.getMessage());
         }
       }
-    } else {
+    } else if (update.getState() == dev.vmesos.api.v1.Protos.TaskState.TASK_RUNNING) {
       live.put(id, Boolean.TRUE);
     }
     refresh();
@@ -185,7 +186,8 @@ public final class DrfFramework implements Scheduler {
       held = held.plus(Resources.of(config.task().asResources()));
     }
     DominantShare share = DominantShare.of(held, total);
-    status = new DrfStatus(config.name(), running, finished, share,
+    int started = (int) live.values().stream().filter(Boolean::booleanValue).count();
+    status = new DrfStatus(config.name(), running, started, finished, share,
         session == null || session.frameworkId() == null ? null : session.frameworkId().getValue());
     String line = String.format(Locale.ROOT, "%.3f (%s) with %d task(s)", share.share(), share.resource(), running);
     if (!line.equals(lastPrinted)) {
