@@ -28,13 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three DRF demo frameworks with the issue's task shapes, A ⟨2 CPU, 1000 MB⟩, B ⟨1 CPU, 2500 MB⟩
  * and C ⟨0.5 CPU, 512 MB⟩, on a cluster of six agents of ⟨2 CPU, 2560 MB⟩ (12 CPU, 15360 MB) that
- * join after the frameworks subscribed, so that the master's DRF allocator alone decides who gets
- * each agent. An agent holds one A task (2 CPU: share .167), one B task (2500 MB: .163) or four C
+ * join one by one after the frameworks subscribed, so that the master's DRF allocator alone decides
+ * who gets each agent. An agent holds one A task (2 CPU: share .167), one B task (2500 MB: .163) or four C
  * tasks (2 CPU: .167), and its rest fits nobody, so DRF hands out two agents each: A = .333,
  * B = .326, C = .333, within one task's share (C's, .042) of each other. A first-come allocator
  * would have given the first framework everything.
  */
 class DrfEndToEndTest {
+
+  private final List<DrfFramework> frameworks = new ArrayList<>();
 
   private static final String AGENT = "cpus:2;mem:2560;disk:1024;ports:[31000-31009]";
 
@@ -47,7 +49,6 @@ class DrfEndToEndTest {
         MasterConfig.defaults().withPort(0), 0, 0, AGENT, workDir).await(60, TimeUnit.SECONDS);
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(output, true);
-    List<DrfFramework> frameworks = new ArrayList<>();
     try {
       MasterAddress master = new MasterAddress("127.0.0.1", cluster.masterPort());
       ExecutorLaunch executor = ExecutorLaunch.process(ExecutorLaunch.currentClasspath());
@@ -62,8 +63,14 @@ class DrfEndToEndTest {
       frameworks.forEach(DrfFramework::run);
       waitFor(() -> frameworks.stream().allMatch(f -> f.status().frameworkId() != null), 20, "all three subscribed");
 
+      // One agent at a time, each once the previous one was handed out: every allocation then
+      // sees the shares of what was placed, as the paper's progressive filling does.
       for (int i = 0; i < 6; i++) {
+        int before = frameworks.stream().mapToInt(f -> f.status().running()).sum();
         cluster.addAgent(AGENT).await(30, TimeUnit.SECONDS);
+        waitFor(() -> frameworks.stream().mapToInt(f -> f.status().running()).sum() > before, 20,
+            "tasks placed on agent " + i);
+        Thread.sleep(300);
       }
       // 2 A + 2 B + 8 C tasks once every agent was handed out.
       waitFor(() -> frameworks.stream().mapToInt(f -> f.status().started()).sum() == 12
@@ -92,11 +99,12 @@ class DrfEndToEndTest {
     }
   }
 
-  static void waitFor(java.util.function.BooleanSupplier condition, int seconds, String what) throws Exception {
+  private void waitFor(java.util.function.BooleanSupplier condition, int seconds, String what) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + seconds + " s: " + what);
+        throw new AssertionError("not within " + seconds + " s: " + what + "; " + frameworks.stream()
+            .map(DrfFramework::status).toList());
       }
       Thread.sleep(100);
     }
