@@ -108,12 +108,14 @@ public final class SchedulerSession {
   /** Stops the session; with {@code teardown} the framework is removed first (its tasks are killed). */
   public Future<Void> stop(boolean teardown) {
     return onContext(() -> {
-      Future<Void> first = teardown && client != null && client.streamId() != null
+      // Stopped first: the stream a TEARDOWN closes must not look like a lost master.
+      boolean subscribed = client != null && client.streamId() != null;
+      stopped = true;
+      cancelWatchdog();
+      Future<Void> first = teardown && subscribed
           ? client.call(Calls.teardown()).recover(e -> Future.succeededFuture())
           : Future.succeededFuture();
       return first.eventually(() -> {
-        stopped = true;
-        cancelWatchdog();
         Future<Void> closed = client == null ? Future.succeededFuture() : client.close();
         return closed.eventually(discoveryHttp::close).onComplete(v -> done.tryComplete());
       });
@@ -145,7 +147,7 @@ public final class SchedulerSession {
     return next.subscribe(subscribeWith, event -> onEvent(next, event, resubscribing), error -> onClosed(next, error))
         .map(v -> {
           lastEventNanos = System.nanoTime();
-          LOG.info("Subscribing to the master at {} ({}{})", leader, options.mediaType().mime(),
+          LOG.info("Connected to the master at {} ({}{})", leader, options.mediaType().mime(),
               resubscribing ? ", framework " + frameworkId.getValue() : "");
           return (Void) null;
         })
