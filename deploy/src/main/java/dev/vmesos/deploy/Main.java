@@ -21,7 +21,12 @@ public final class Main {
         agent    run an agent (--master=127.0.0.1:5050, --resources, --work_dir, --port=5051, and the cluster flags;
                  --cluster_members defaults to the master's host)
         local    run a master and N agents in one JVM (--agents=1, --resources, --work_dir, --port=5050)
-        demo     start a local cluster, run one task through the scheduler API, shut down
+        demo     start a local cluster, run the throttle framework, then DRF frameworks A, B, C side by side, shut down
+                 (--executor=auto|docker|process, --drf_seconds=30, --task_seconds=4-8, --total_queries=2000)
+        throttle the throttle load-test framework (--master, --total-queries, --queries-per-task, --parallelism,
+                 --target=sink|http://...|jdbc:postgresql://..., --executor=docker|process, --executor-image)
+        drf      a DRF demo framework (--master, --framework-name, --task-cpus, --task-memory, --task-seconds=20-40,
+                 --executor=docker|process, --executor-image, --run_for)
         simulate run a DRF or max-min fairness scenario through the allocator, print it step by step
         bench-launch  tasks started per second by one agent and ACCEPT-to-RUNNING latency (./vmesos bench launch)
       """;
@@ -44,6 +49,8 @@ public final class Main {
         case "agent" -> agent(rest);
         case "local" -> local(rest);
         case "demo" -> System.exit(Demo.run(rest, System.out));
+        case "throttle" -> System.exit(dev.vmesos.examples.throttle.ThrottleMain.run(rest, System.out, System.err));
+        case "drf" -> System.exit(dev.vmesos.examples.drf.DrfMain.run(rest, System.out, System.err));
         case "simulate" -> System.exit(SimulateCommand.run(rest, System.out));
         case "bench-launch" -> System.exit(LaunchBench.run(rest, System.out));
         default -> {
