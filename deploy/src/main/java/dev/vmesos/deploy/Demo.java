@@ -14,6 +14,7 @@ import dev.vmesos.examples.throttle.ThrottleConfig;
 import dev.vmesos.examples.throttle.ThrottleFramework;
 import dev.vmesos.examples.throttle.ThrottleSummary;
 import dev.vmesos.master.MasterConfig;
+import dev.vmesos.master.allocator.AllocatorConfig;
 import io.vertx.core.Future;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -39,6 +41,14 @@ public final class Demo {
   static final String AGENT_RESOURCES = "cpus:4;mem:5120;disk:4096;ports:[31000-31099]";
   private static final List<DrfSpec> DRF = List.of(
       new DrfSpec("A", 2, 1000), new DrfSpec("B", 1, 2500), new DrfSpec("C", 0.5, 512));
+
+  /**
+   * The master as {@code --min_allocatable_resources=cpus:0.5;mem:512}: the smallest task of the
+   * demo; what is left below that on an agent fits nobody and is not offered (and so cannot count
+   * towards the share of whoever would hold it).
+   */
+  static final MasterConfig MASTER = MasterConfig.defaults().withPort(0).withAllocator(
+      new AllocatorConfig("drf", "drf", Map.of(), List.of(Map.of("cpus", 0.5, "mem", 512.0)), Map.of()));
 
   private record DrfSpec(String name, double cpus, double mem) {
   }
@@ -87,7 +97,7 @@ public final class Demo {
     out.printf("[demo] starting a local cluster: a master and two agents (%s each), clustered over loopback%n",
         AGENT_RESOURCES);
     LocalCluster local = LocalCluster.start(ClusterConfig.loopback("vmesos-demo-" + UUID.randomUUID()),
-        MasterConfig.defaults().withPort(0), 2, 0, AGENT_RESOURCES, options.workDir(),
+        MASTER, 2, 0, AGENT_RESOURCES, options.workDir(),
         docker ? LocalCluster.DOCKER_FLAGS : List.of()).await(90, TimeUnit.SECONDS);
     out.printf("[demo] cluster up in %.1f s: master at http://127.0.0.1:%d, agents on ports %s, sandboxes under %s%n",
         seconds(start), local.masterPort(), local.agentPorts(), options.workDir());
@@ -137,6 +147,8 @@ public final class Demo {
       frameworks.add(framework);
       runs.add(framework.run());
     }
+    out.println("[demo] whoever subscribes first takes what it is offered; as tasks end, the master offers what"
+        + " they free to the framework with the lowest dominant share, which declines until its task fits");
     out.println("[demo]   time | A tasks  share      | B tasks  share      | C tasks  share      | finished A/B/C");
     long start = System.nanoTime();
     long end = start + options.drfFor().toNanos();

@@ -14,12 +14,14 @@ import dev.vmesos.examples.drf.DrfFramework;
 import dev.vmesos.examples.drf.DrfStatus;
 import dev.vmesos.examples.drf.TaskDuration;
 import dev.vmesos.master.MasterConfig;
+import dev.vmesos.master.allocator.AllocatorConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -30,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and C ⟨0.5 CPU, 512 MB⟩, on a cluster of six agents of ⟨2 CPU, 2560 MB⟩ (12 CPU, 15360 MB) that
  * join one by one after the frameworks subscribed, so that the master's DRF allocator alone decides
  * who gets each agent. An agent holds one A task (2 CPU: share .167), one B task (2500 MB: .163) or four C
- * tasks (2 CPU: .167), and its rest fits nobody, so DRF hands out two agents each: A = .333,
+ * tasks (2 CPU: .167), and its rest fits nobody (and is not offered), so DRF hands out two agents each: A = .333,
  * B = .326, C = .333, within one task's share (C's, .042) of each other. A first-come allocator
  * would have given the first framework everything.
  */
@@ -39,6 +41,13 @@ class DrfEndToEndTest {
   private final List<DrfFramework> frameworks = new ArrayList<>();
 
   private static final String AGENT = "cpus:2;mem:2560;disk:1024;ports:[31000-31009]";
+  /**
+   * As {@code --min_allocatable_resources=cpus:0.5;mem:512}: what is left on an agent once it is
+   * filled (0 CPU, or under 512 MB) fits no task of the three and is not offered, so it cannot count
+   * towards whoever holds it when the next agent is allocated.
+   */
+  private static final MasterConfig DEMO_MASTER = MasterConfig.defaults().withPort(0).withAllocator(
+      new AllocatorConfig("drf", "drf", Map.of(), List.of(Map.of("cpus", 0.5, "mem", 512.0)), Map.of()));
 
   @TempDir
   static Path workDir;
@@ -46,7 +55,7 @@ class DrfEndToEndTest {
   @Test
   void threeFrameworksEndWithinOneTaskShareOfEachOther() throws Exception {
     LocalCluster cluster = LocalCluster.start(ClusterConfig.loopback("vmesos-drf-" + UUID.randomUUID()),
-        MasterConfig.defaults().withPort(0), 0, 0, AGENT, workDir).await(60, TimeUnit.SECONDS);
+        DEMO_MASTER, 0, 0, AGENT, workDir).await(60, TimeUnit.SECONDS);
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(output, true);
     try {

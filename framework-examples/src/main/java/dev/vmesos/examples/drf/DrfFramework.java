@@ -39,7 +39,13 @@ public final class DrfFramework implements Scheduler {
 
   /** Accepted agents stay away this long: what a task frees goes to the other frameworks first. */
   static final double ACCEPT_REFUSE_SECONDS = 1;
-  static final double DECLINE_SECONDS = 2;
+  /**
+   * Offers too small for one task are declined without a filter: the master re-offers declined
+   * resources only at its next batch allocation (1 s), and a framework that stays the lowest share
+   * keeps first pick of an agent until enough is free for its task, which is what DRF promises. With a
+   * filter, small tasks of others would take every fragment meanwhile and big tasks would starve.
+   */
+  static final double DECLINE_SECONDS = 0;
 
   private final Vertx vertx;
   private final DrfConfig config;
