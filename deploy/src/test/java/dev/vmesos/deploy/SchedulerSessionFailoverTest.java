@@ -120,7 +120,7 @@ class SchedulerSessionFailoverTest {
   }
 
   @Test
-  void aSessionStartedOnAStandbyFollowsTheRedirectToTheLeader() throws Exception {
+  void aSessionStartedOnAStandbyFollowsTheRedirectToTheLeaderInProtobuf() throws Exception {
     // A stand-in for a standby master: GET /redirect answers 307 to the leader, as Mesos does.
     HttpServer standby = schedulerNode.createHttpServer().requestHandler(request -> request.response()
         .setStatusCode(request.path().equals("/redirect") ? 307 : 503)
@@ -129,10 +129,11 @@ class SchedulerSessionFailoverTest {
     RecordingScheduler scheduler = new RecordingScheduler();
     FrameworkInfo info = FrameworkInfo.newBuilder().setUser("tester").setName("redirect-test").build();
     SchedulerSession session = new SchedulerSession(schedulerNode, new MasterAddress("127.0.0.1", standby.actualPort()),
-        info, scheduler, SessionOptions.defaults());
+        info, scheduler, SessionOptions.defaults().withMediaType(dev.vmesos.api.http.MediaType.PROTOBUF));
     session.start();
     try {
       assertThat(scheduler.subscriptions.poll(20, TimeUnit.SECONDS)).as("subscribed through the redirect").isNotNull();
+      assertThat(scheduler.awaitState(TaskState.TASK_RUNNING, 20)).as("calls go to the leader too").isTrue();
     } finally {
       session.stop(true).await(15, TimeUnit.SECONDS);
       standby.close();

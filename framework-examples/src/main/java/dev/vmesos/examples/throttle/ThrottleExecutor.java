@@ -12,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -107,9 +106,5 @@ public final class ThrottleExecutor implements Executor {
     } catch (IOException e) {
       System.err.println("cannot report " + state + " of " + taskId.getValue() + ": " + e.getMessage());
     }
-  }
-
-  static byte[] utf8(String text) {
-    return text.getBytes(StandardCharsets.UTF_8);
   }
 }
