@@ -28,8 +28,11 @@ import java.util.stream.Stream;
  * @param image     the executor's image (Docker only)
  * @param classpath the executor's classpath entries, as paths on the agent's host
  * @param java      the {@code java} command: the image's for Docker, this JVM's for processes
+ * @param mountClasspath bind-mount the classpath into the container ({@code --executor_mount_classpath},
+ *                  true); false for an image that carries the classpath itself (then
+ *                  {@code --executor_classpath} names paths inside the image)
  */
-public record ExecutorLaunch(Kind kind, String image, List<String> classpath, String java) {
+public record ExecutorLaunch(Kind kind, String image, List<String> classpath, String java, boolean mountClasspath) {
 
   /** Where the executor runs. */
   public enum Kind { DOCKER, PROCESS }
@@ -57,20 +60,23 @@ public record ExecutorLaunch(Kind kind, String image, List<String> classpath, St
     List<String> classpath = flags.optional("executor_classpath")
         .map(v -> Arrays.stream(v.split(File.pathSeparator)).map(String::trim).filter(s -> !s.isEmpty()).toList())
         .orElseGet(ExecutorLaunch::currentClasspath);
-    for (String entry : classpath) {
-      if (!Files.exists(Path.of(entry))) {
-        throw new FlagException("Flag '--executor_classpath': '" + entry + "' does not exist");
+    boolean mount = flags.bool("executor_mount_classpath", true);
+    if (mount || kind == Kind.PROCESS) {
+      for (String entry : classpath) {
+        if (!Files.exists(Path.of(entry))) {
+          throw new FlagException("Flag '--executor_classpath': '" + entry + "' does not exist");
+        }
       }
     }
-    return new ExecutorLaunch(kind, image, classpath, kind == Kind.DOCKER ? "java" : thisJava());
+    return new ExecutorLaunch(kind, image, classpath, kind == Kind.DOCKER ? "java" : thisJava(), mount);
   }
 
   public static ExecutorLaunch process(List<String> classpath) {
-    return new ExecutorLaunch(Kind.PROCESS, DEFAULT_IMAGE, classpath, thisJava());
+    return new ExecutorLaunch(Kind.PROCESS, DEFAULT_IMAGE, classpath, thisJava(), true);
   }
 
   public static ExecutorLaunch docker(String image, List<String> classpath) {
-    return new ExecutorLaunch(Kind.DOCKER, image, classpath, "java");
+    return new ExecutorLaunch(Kind.DOCKER, image, classpath, "java", true);
   }
 
   /**
@@ -129,7 +135,7 @@ public record ExecutorLaunch(Kind kind, String image, List<String> classpath, St
       ContainerInfo.Builder container = ContainerInfo.newBuilder().setType(ContainerInfo.Type.DOCKER)
           .setDocker(ContainerInfo.DockerInfo.newBuilder().setImage(image)
               .setNetwork(ContainerInfo.DockerInfo.Network.HOST));
-      for (String entry : classpath) {
+      for (String entry : mountClasspath ? classpath : List.<String>of()) {
         container.addVolumes(Volume.newBuilder().setHostPath(entry).setContainerPath(entry).setMode(Volume.Mode.RO));
       }
       executor.setContainer(container);

@@ -61,7 +61,9 @@ public final class DrfFramework implements Scheduler {
   private int finished;
   private long poller = -1;
   private volatile DrfStatus status;
-  private String lastPrinted = "";
+  private String lastPrinted = "0.000 (cpus) with 0 task(s)";
+  private final java.util.concurrent.atomic.AtomicReference<io.vertx.core.Promise<Void>> stopping =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   public DrfFramework(Vertx vertx, DrfConfig config, PrintStream out) {
     this.vertx = vertx;
@@ -84,9 +86,14 @@ public final class DrfFramework implements Scheduler {
 
   /** Tears the framework down (its tasks are killed) and ends the session. */
   public Future<Void> stop() {
+    io.vertx.core.Promise<Void> mine = io.vertx.core.Promise.promise();
+    if (!stopping.compareAndSet(null, mine)) {
+      return stopping.get().future();   // called again (the demo, then a shutdown hook): same outcome
+    }
     vertx.cancelTimer(poller);
     Future<Void> stopped = session == null ? Future.succeededFuture() : session.stop(true);
-    return stopped.eventually(http::close);
+    stopped.eventually(http::close).onComplete(mine);
+    return mine.future();
   }
 
   /** The latest status; safe to read from any thread. */
@@ -170,6 +177,9 @@ public final class DrfFramework implements Scheduler {
   }
 
   private void pollClusterSize() {
+    if (stopping.get() != null) {
+      return;
+    }
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(config.master().host())
         .setPort(config.master().port()).setURI("/metrics/snapshot").setTimeout(5000);
     http.request(options).compose(r -> r.send()).compose(r -> r.body()).onSuccess(body -> {
