@@ -106,4 +106,37 @@ class SchedulerSessionReconnectTest {
       silent.close();
     }
   }
+
+  @Test
+  void anErrorEventEndsTheSessionWithTheMastersMessage() throws Exception {
+    int[] port = new int[1];
+    HttpServer refusing = vertx.createHttpServer().requestHandler(request -> {
+      if (request.path().equals("/redirect")) {
+        request.response().setStatusCode(307).putHeader("Location", "//127.0.0.1:" + port[0]).end();
+        return;
+      }
+      Event error = Event.newBuilder().setType(Event.Type.ERROR)
+          .setError(Event.Error.newBuilder().setMessage("Framework has been removed")).build();
+      // As Mesos refuses a subscription: 200, one ERROR event, then the stream closes.
+      request.response().setChunked(true).putHeader("Content-Type", "application/json")
+          .putHeader("Mesos-Stream-Id", "s").end(Buffer.buffer(RecordIO.encode(WireCodec.encode(error, MediaType.JSON))));
+    }).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    port[0] = refusing.actualPort();
+    Scheduler ignoring = new Scheduler() {
+      @Override
+      public void offers(SchedulerSession session, List<Offer> offers) {
+      }
+
+      @Override
+      public void update(SchedulerSession session, TaskStatus status) {
+      }
+    };
+    SchedulerSession session = new SchedulerSession(vertx, new MasterAddress("127.0.0.1", port[0]),
+        FrameworkInfo.newBuilder().setUser("u").setName("refused").build(), ignoring, SessionOptions.defaults());
+    Throwable failure = session.start().transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause()))
+        .await(5, TimeUnit.SECONDS);
+    assertThat(failure).isInstanceOf(SchedulerSessionException.class)
+        .hasMessage("the master sent ERROR: Framework has been removed");
+    refusing.close();
+  }
 }

@@ -88,6 +88,7 @@ class DrfEndToEndTest {
       Thread.sleep(2000);   // the leftovers are declined meanwhile: nothing more may fit
 
       List<DrfStatus> statuses = frameworks.stream().map(DrfFramework::status).toList();
+      System.out.println("DRF final shares: " + statuses);
       String log = output.toString(StandardCharsets.UTF_8);
       assertThat(statuses).as(log).extracting(DrfStatus::running).containsExactly(2, 2, 8);
       assertThat(statuses).extracting(DrfStatus::started).containsExactly(2, 2, 8);
