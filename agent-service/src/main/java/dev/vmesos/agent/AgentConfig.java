@@ -45,6 +45,12 @@ import java.util.regex.Pattern;
  *                                    both comma-separated; {@code mesos} by default, as Mesos)
  * @param dockerSocket                the Docker engine's Unix socket ({@code --docker_socket},
  *                                    {@code /var/run/docker.sock})
+ * @param executorReregistrationTimeout how long a restarted agent waits for a recovered custom
+ *                                    executor to subscribe again before it kills it
+ *                                    ({@code --executor_reregistration_timeout}, 2secs as Mesos)
+ * @param recoveryTimeout             how long a checkpointing framework's executors keep trying to
+ *                                    reach a restarted agent ({@code --recovery_timeout}, 15mins as
+ *                                    Mesos; given to them as {@code MESOS_RECOVERY_TIMEOUT})
  */
 public record AgentConfig(
     HostPort master,
@@ -62,7 +68,9 @@ public record AgentConfig(
     Isolation isolation,
     Duration executorRegistrationTimeout,
     List<String> containerizers,
-    String dockerSocket) {
+    String dockerSocket,
+    Duration executorReregistrationTimeout,
+    Duration recoveryTimeout) {
 
   public static final String MESOS_CONTAINERIZER = "mesos";
   public static final String DOCKER_CONTAINERIZER = "docker";
@@ -178,9 +186,11 @@ public record AgentConfig(
     if (!dockerSocket.startsWith("/")) {
       throw new FlagException("Flag '--docker_socket': '" + dockerSocket + "' is not an absolute path");
     }
+    Duration reregistrationTimeout = positive(flags, "executor_reregistration_timeout", Duration.ofSeconds(2));
+    Duration recoveryTimeout = positive(flags, "recovery_timeout", Duration.ofMinutes(15));
     return new AgentConfig(master, resources, workDir, ip, port, hostname, backoffInitial, backoffMax,
         requestTimeout, retryMin, retryMax, killGrace, isolation, executorRegistrationTimeout, containerizers,
-        dockerSocket);
+        dockerSocket, reregistrationTimeout, recoveryTimeout);
   }
 
   static List<String> parseContainerizers(String value) {

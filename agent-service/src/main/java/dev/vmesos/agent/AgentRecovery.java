@@ -10,8 +10,10 @@ import dev.vmesos.agent.container.EndedContainer;
 import dev.vmesos.agent.container.ProcessContainerizer;
 import dev.vmesos.agent.docker.ContainerLabels;
 import dev.vmesos.agent.docker.ContainerSummary;
+import dev.vmesos.agent.executor.CustomExecutors;
 import dev.vmesos.agent.task.CommandExecutor;
 import dev.vmesos.api.internal.Internal.ContainerCheckpoint;
+import dev.vmesos.api.internal.Internal.StatusUpdate;
 import dev.vmesos.api.resources.Resources;
 import dev.vmesos.api.v1.Protos.AgentID;
 import dev.vmesos.api.v1.Protos.TaskState;
@@ -29,10 +31,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What an agent restarted on its work_dir does before it registers, as Mesos's agent recovery
- * with {@code --recover=reconnect}: it takes back the command tasks of checkpointing frameworks
- * whose containers a previous run started (running or ended meanwhile), and kills and forgets
- * every other container of that run (other frameworks' tasks, custom executors, containers with
- * no checkpoint), with their cgroups. Runs on the agent verticle's context.
+ * with {@code --recover=reconnect}: it takes back the command tasks and custom executors of
+ * checkpointing frameworks whose containers a previous run started (running or ended meanwhile),
+ * and kills and forgets every other container of that run (other frameworks' tasks, containers
+ * with no checkpoint), with their cgroups. Runs on the agent verticle's context.
  */
 final class AgentRecovery {
 
@@ -43,34 +45,36 @@ final class AgentRecovery {
   private final Containerizers containerizers;
   private final CgroupIsolator isolator;
   private final CommandExecutor executor;
+  private final CustomExecutors customExecutors;
 
   /** @param isolator null when cgroups are off */
   AgentRecovery(Context context, ContainerCheckpoints checkpoints, Containerizers containerizers,
-      CgroupIsolator isolator, CommandExecutor executor) {
+      CgroupIsolator isolator, CommandExecutor executor, CustomExecutors customExecutors) {
     this.context = context;
     this.checkpoints = checkpoints;
     this.containerizers = containerizers;
     this.isolator = isolator;
     this.executor = executor;
+    this.customExecutors = customExecutors;
   }
 
   /**
    * Recovers; completes with the agent id of the previous run, if there was one.
    *
-   * @param lastStates the state of each task's last unacknowledged update, by {@code frameworkId/taskId}
+   * @param pending each task's unacknowledged updates, by {@code frameworkId/taskId}
    */
-  Future<Optional<AgentID>> run(Map<String, TaskState> lastStates) {
+  Future<Optional<AgentID>> run(Map<String, List<StatusUpdate>> pending) {
     return context.executeBlocking(() -> {
       ContainerCheckpoints.Found found = checkpoints.recover();
       List<ContainerCgroup> cgroups = isolator != null && isolator.enabled() ? isolator.recover() : List.of();
       return new Scan(found, cgroups);
-    }, false).compose(scan -> recoverAll(scan, lastStates).map(scan.found().agentId()));
+    }, false).compose(scan -> recoverAll(scan, pending).map(scan.found().agentId()));
   }
 
   private record Scan(ContainerCheckpoints.Found found, List<ContainerCgroup> cgroups) {
   }
 
-  private Future<Void> recoverAll(Scan scan, Map<String, TaskState> lastStates) {
+  private Future<Void> recoverAll(Scan scan, Map<String, List<StatusUpdate>> pending) {
     ContainerCheckpoints.Found found = scan.found();
     if (found.checkpoints().isEmpty() && found.orphans().isEmpty() && scan.cgroups().isEmpty()) {
       return cleanUpDocker(found.agentId(), Set.of());
@@ -82,17 +86,19 @@ final class AgentRecovery {
     List<String> unwanted = new ArrayList<>(found.orphans());
     List<Future<?>> recovered = new ArrayList<>();
     for (ContainerCheckpoint checkpoint : found.checkpoints()) {
-      if (!checkpoint.hasTask()) {
-        LOG.info("Not recovering custom executor {} of framework {} (container {}): killing it",
-            checkpoint.getExecutorId().getValue(), checkpoint.getFrameworkInfo().getId().getValue(),
-            checkpoint.getContainerId());
-        unwanted.add(checkpoint.getContainerId());
+      kept.add(checkpoint.getContainerId());
+      if (checkpoint.hasExecutorInfo()) {
+        recovered.add(context.executeBlocking(() -> checkpoints.readExecutorTasks(checkpoint.getContainerId()), false)
+            .compose(given -> container(checkpoint, scan.cgroups())
+                .onSuccess(container -> customExecutors.recover(checkpoint, given, pending, container))));
         continue;
       }
-      kept.add(checkpoint.getContainerId());
       String key = checkpoint.getFrameworkInfo().getId().getValue() + "/" + checkpoint.getTask().getTaskId().getValue();
+      List<StatusUpdate> updates = pending.getOrDefault(key, List.of());
+      Optional<TaskState> lastState = updates.isEmpty() ? Optional.empty()
+          : Optional.of(updates.get(updates.size() - 1).getStatus().getState());
       recovered.add(container(checkpoint, scan.cgroups())
-          .onSuccess(container -> executor.recover(checkpoint, Optional.ofNullable(lastStates.get(key)), container)));
+          .onSuccess(container -> executor.recover(checkpoint, lastState, container)));
     }
     return Future.all(recovered)
         .compose(v -> killUnwanted(unwanted, scan.cgroups(), kept))
@@ -109,7 +115,8 @@ final class AgentRecovery {
             containerId);
         return Future.succeededFuture(new EndedContainer(containerId));
       }
-      double mem = Resources.of(checkpoint.getTask().getResourcesList()).scalar("mem");
+      double mem = Resources.of(checkpoint.hasTask() ? checkpoint.getTask().getResourcesList()
+          : checkpoint.getExecutorInfo().getResourcesList()).scalar("mem");
       return docker.get().recover(containerId, Path.of(checkpoint.getSandbox()), mem);
     }
     Optional<ProcessContainerizer> mesos = containerizers.mesos();

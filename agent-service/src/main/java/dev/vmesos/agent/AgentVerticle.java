@@ -89,7 +89,7 @@ public final class AgentVerticle extends VerticleBase {
   private CgroupIsolator isolator;
   private DockerEngine docker;
   private Containerizers containerizers;
-  private ContainerCheckpoints checkpoints;
+  private final ContainerCheckpoints checkpoints;
   private boolean keepCheckpointedTasksOnStop;
   private MessageConsumer<Object> consumer;
 
@@ -101,6 +101,7 @@ public final class AgentVerticle extends VerticleBase {
     this.config = config;
     this.clock = clock;
     this.startedAt = clock.instant();
+    this.checkpoints = new ContainerCheckpoints(new ContainerPaths(config.workDir()));
   }
 
   /**
@@ -138,7 +139,8 @@ public final class AgentVerticle extends VerticleBase {
         ? Future.succeededFuture()
         : executor.killAll(config.defaultKillGracePeriod(), keepCheckpointedTasksOnStop);
     if (customExecutors != null) {
-      tasksKilled = Future.all(tasksKilled, customExecutors.stop(config.defaultKillGracePeriod())).mapEmpty();
+      tasksKilled = Future.all(tasksKilled,
+          customExecutors.stop(config.defaultKillGracePeriod(), keepCheckpointedTasksOnStop)).mapEmpty();
     }
     return tasksKilled
         .eventually(() -> updates == null ? Future.succeededFuture() : updates.stop())
@@ -161,7 +163,6 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private Containerizers containerizers() {
-    checkpoints = new ContainerCheckpoints(new ContainerPaths(config.workDir()));
     List<Containerizer> enabled = new ArrayList<>();
     for (String name : config.containerizers()) {
       enabled.add(name.equals(AgentConfig.DOCKER_CONTAINERIZER)
@@ -201,8 +202,9 @@ public final class AgentVerticle extends VerticleBase {
     // Created before the server, whose /api/v1/executor route serves them.
     customExecutors = new CustomExecutors(vertx, context,
         new CustomExecutors.Options(config.workDir(), config.executorRegistrationTimeout(),
-            CustomExecutors.Options.DEFAULT_HEARTBEAT_INTERVAL, config.defaultKillGracePeriod()),
-        containerizers, new Sink(),
+            CustomExecutors.Options.DEFAULT_HEARTBEAT_INTERVAL, config.defaultKillGracePeriod(),
+            config.executorReregistrationTimeout(), config.recoveryTimeout()),
+        containerizers, checkpoints, new Sink(),
         () -> new LinkedAgent().info().toBuilder().setId(master.agentId().orElseThrow()).build(),
         () -> config.ip() + ":" + httpPort(),
         (frameworkId, taskId) -> executor != null && executor.tasks().find(frameworkId, taskId).isPresent(), clock);
@@ -233,8 +235,8 @@ public final class AgentVerticle extends VerticleBase {
     // Register only once the previous run's unacknowledged updates and containers are known; the
     // updates are replayed once registered, and the recovered tasks are reported to the master.
     updates.recover()
-        .compose(v -> new AgentRecovery(context, checkpoints, containerizers, isolator, executor)
-            .run(updates.recoveredStates()))
+        .compose(v -> new AgentRecovery(context, checkpoints, containerizers, isolator, executor, customExecutors)
+            .run(updates.recoveredUpdates()))
         .onComplete(recovered -> {
           if (recovered.failed()) {
             LOG.error("Agent recovery failed: {}; registering without the previous run's tasks",

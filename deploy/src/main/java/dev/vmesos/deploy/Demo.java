@@ -1,6 +1,7 @@
 package dev.vmesos.deploy;
 
 import dev.vmesos.api.config.FlagException;
+import dev.vmesos.cluster.ClusterConfig;
 import dev.vmesos.api.config.Flags;
 import dev.vmesos.client.MasterAddress;
 import dev.vmesos.examples.common.ExecutorLaunch;

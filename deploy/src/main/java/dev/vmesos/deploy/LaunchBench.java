@@ -51,6 +51,7 @@ public final class LaunchBench {
       usage: ./vmesos bench launch [--kind=process|docker] [--tasks=200] [--task_cpus=0.1] [--task_mem=32]
                                    [--command='sleep 2'] [--image=vmesos/busybox:local]
                                    [--isolation=cgroups/cpu,cgroups/mem|posix/cpu,posix/mem] [--timeout=300secs]
+                                   [--sequential]  (one task at a time: the latency of a launch on an idle agent)
       """;
 
   private LaunchBench() {
@@ -68,6 +69,7 @@ public final class LaunchBench {
       throw new FlagException("Flag '--kind': '" + kind + "' is neither 'process' nor 'docker'");
     }
     int tasks = flags.integer("tasks", 200, 1, 100_000);
+    boolean sequential = flags.bool("sequential", false);
     double cpus = decimal(flags, "task_cpus", 0.1);
     double mem = decimal(flags, "task_mem", 32);
     String command = flags.string("command", "sleep 2");
@@ -90,7 +92,7 @@ public final class LaunchBench {
       vertx.deployVerticle(new AgentVerticle(agentConfig)).await(30, TimeUnit.SECONDS);
       out.printf("bench launch: %d %s tasks (%s, cpus %.2f, mem %.0f MB%s), one agent, isolation %s%n", tasks, kind,
           command, cpus, mem, kind.equals("docker") ? ", image " + image : "", isolation);
-      return measure(vertx, masterPort, kind, tasks, cpus, mem, command, image, timeout, out);
+      return measure(vertx, masterPort, kind, tasks, cpus, mem, command, image, timeout, sequential, out);
     } finally {
       vertx.close().await(60, TimeUnit.SECONDS);
       deleteQuietly(workDir);
@@ -98,7 +100,8 @@ public final class LaunchBench {
   }
 
   private static int measure(Vertx vertx, int masterPort, String kind, int total, double cpus, double mem,
-                             String command, String image, Duration timeout, PrintStream out) throws Exception {
+                             String command, String image, Duration timeout, boolean sequential, PrintStream out)
+      throws Exception {
     Map<String, Long> acceptedAt = new ConcurrentHashMap<>();
     List<Double> latenciesMs = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger launched = new AtomicInteger();
@@ -116,7 +119,9 @@ public final class LaunchBench {
           List<TaskInfo> batch = new ArrayList<>();
           double freeCpus = scalar(offer, "cpus");
           double freeMem = scalar(offer, "mem");
-          while (launched.get() < total && freeCpus >= cpus - 1e-9 && freeMem >= mem - 1e-9) {
+          // Sequential: the next task only once the one before runs (none accepted and not yet running).
+          int limit = sequential ? (acceptedAt.isEmpty() ? 1 : 0) : Integer.MAX_VALUE;
+          while (launched.get() < total && batch.size() < limit && freeCpus >= cpus - 1e-9 && freeMem >= mem - 1e-9) {
             String id = "bench-" + launched.incrementAndGet();
             batch.add(task(id, offer, cpus, mem, command, kind, image));
             freeCpus -= cpus;
@@ -127,7 +132,7 @@ public final class LaunchBench {
             firstAccept[0] = now;
           }
           batch.forEach(t -> acceptedAt.put(t.getTaskId().getValue(), now));
-          client.call(Calls.launch(List.of(offer.getId()), batch, batch.isEmpty() ? 3600 : 0));
+          client.call(Calls.launch(List.of(offer.getId()), batch, batch.isEmpty() && !sequential ? 3600 : 0));
         }
       } else if (event.getType() == Event.Type.UPDATE) {
         TaskStatus status = event.getUpdate().getStatus();

@@ -1,5 +1,7 @@
 package dev.vmesos.deploy;
 
+import dev.vmesos.cluster.Cluster;
+import dev.vmesos.cluster.ClusterConfig;
 import dev.vmesos.agent.AgentConfig;
 import dev.vmesos.agent.AgentVerticle;
 import dev.vmesos.api.config.Flags;

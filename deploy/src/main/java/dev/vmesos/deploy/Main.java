@@ -1,12 +1,12 @@
 package dev.vmesos.deploy;
 
-import dev.vmesos.agent.AgentConfig;
-import dev.vmesos.agent.AgentVerticle;
+import dev.vmesos.agent.AgentMain;
 import dev.vmesos.api.config.FlagException;
 import dev.vmesos.api.config.Flags;
+import dev.vmesos.cluster.Cluster;
+import dev.vmesos.cluster.ClusterConfig;
 import dev.vmesos.master.MasterConfig;
-import dev.vmesos.master.MasterVerticle;
-import io.vertx.core.Vertx;
+import dev.vmesos.master.MasterMain;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -37,9 +37,7 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    // Before any Hazelcast class loads: log through slf4j like the rest, never phone home.
-    System.setProperty("hazelcast.logging.type", "slf4j");
-    System.setProperty("hazelcast.phone.home.enabled", "false");
+    Cluster.configureProcess();
     if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
       System.out.print(USAGE);
       System.exit(args.length == 0 ? 2 : 0);
@@ -47,8 +45,8 @@ public final class Main {
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     try {
       switch (args[0]) {
-        case "master" -> master(rest);
-        case "agent" -> agent(rest);
+        case "master" -> MasterMain.start(rest);
+        case "agent" -> AgentMain.start(rest);
         case "local" -> local(rest);
         case "demo" -> System.exit(Demo.run(rest, System.out));
         case "throttle" -> System.exit(dev.vmesos.examples.throttle.ThrottleMain.run(rest, System.out, System.err));
@@ -69,28 +67,6 @@ public final class Main {
     }
   }
 
-  private static void master(String[] args) throws Exception {
-    Flags flags = Flags.parse(args, System.getenv());
-    MasterConfig config = MasterConfig.fromFlags(flags);
-    ClusterConfig cluster = ClusterConfig.fromFlags(flags, ClusterConfig.DEFAULT_HOST);
-    flags.rejectUnknown();
-    Vertx vertx = Cluster.start(cluster).await(120, TimeUnit.SECONDS);
-    keepRunning(vertx);
-    vertx.deployVerticle(new MasterVerticle(config)).await(60, TimeUnit.SECONDS);
-  }
-
-  private static void agent(String[] args) throws Exception {
-    Flags flags = Flags.parse(args, System.getenv());
-    AgentConfig config = AgentConfig.fromFlags(flags);
-    ClusterConfig cluster = ClusterConfig.fromFlags(flags, config.master().host());
-    flags.rejectUnknown();
-    Vertx vertx = Cluster.start(cluster).await(120, TimeUnit.SECONDS);
-    keepRunning(vertx);
-    // As Mesos's agent: terminating it leaves the tasks of checkpointing frameworks running, for
-    // the agent that restarts on this work_dir to recover.
-    vertx.deployVerticle(new AgentVerticle(config).keepCheckpointedTasksOnStop()).await(60, TimeUnit.SECONDS);
-  }
-
   private static void local(String[] args) throws Exception {
     Flags flags = Flags.parse(args, System.getenv());
     int agents = flags.integer("agents", 1, 1, 64);
@@ -105,19 +81,9 @@ public final class Main {
     System.out.printf("vmesos local: starting a master and %d agent(s)...%n", agents);
     LocalCluster local = LocalCluster.start(cluster, master, agents, agentPort, resources, workDir, agentFlags)
         .await(120, TimeUnit.SECONDS);
-    keepRunning(local.vertx());
+    Cluster.closeOnShutdown(local.vertx());
     System.out.printf("vmesos local: master at http://%s:%d/api/v1/scheduler, agents on ports %s, work dir %s."
         + " Ctrl-C stops it.%n", master.ip(), local.masterPort(), local.agentPorts(), workDir);
   }
 
-  /** Closes Vert.x (and so leaves the cluster and stops tasks) when the JVM is asked to stop. */
-  private static void keepRunning(Vertx vertx) {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        vertx.close().await(20, TimeUnit.SECONDS);
-      } catch (Exception ignored) {
-        // exiting anyway
-      }
-    }, "vmesos-shutdown"));
-  }
 }

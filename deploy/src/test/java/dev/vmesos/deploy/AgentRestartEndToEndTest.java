@@ -1,5 +1,10 @@
 package dev.vmesos.deploy;
 
+import dev.vmesos.cluster.Cluster;
+import dev.vmesos.cluster.ClusterConfig;
+import static dev.vmesos.deploy.SchedulerEvents.acknowledged;
+import static dev.vmesos.deploy.SchedulerEvents.next;
+import static dev.vmesos.deploy.SchedulerEvents.scalar;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vmesos.api.http.MediaType;
@@ -7,12 +12,10 @@ import dev.vmesos.api.v1.Protos.CommandInfo;
 import dev.vmesos.api.v1.Protos.ContainerInfo;
 import dev.vmesos.api.v1.Protos.FrameworkInfo;
 import dev.vmesos.api.v1.Protos.Offer;
-import dev.vmesos.api.v1.Protos.Resource;
 import dev.vmesos.api.v1.Protos.TaskID;
 import dev.vmesos.api.v1.Protos.TaskInfo;
 import dev.vmesos.api.v1.Protos.TaskState;
 import dev.vmesos.api.v1.Protos.TaskStatus;
-import dev.vmesos.api.v1.Protos.Value;
 import dev.vmesos.api.v1.Protos.Volume;
 import dev.vmesos.api.v1.scheduler.Protos.Event;
 import dev.vmesos.client.Calls;
@@ -20,7 +23,6 @@ import dev.vmesos.client.SchedulerClient;
 import dev.vmesos.master.MasterConfig;
 import dev.vmesos.master.MasterVerticle;
 import io.vertx.core.Vertx;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -180,25 +182,4 @@ class AgentRestartEndToEndTest {
         + workDir.resolve(log));
   }
 
-  private static TaskStatus acknowledged(Event update, SchedulerClient client) throws Exception {
-    TaskStatus status = update.getUpdate().getStatus();
-    client.call(Calls.acknowledge(status)).await(10, TimeUnit.SECONDS);
-    return status;
-  }
-
-  private static Event next(BlockingQueue<Event> events, Event.Type type, int seconds) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (System.nanoTime() < deadline) {
-      Event event = events.poll(100, TimeUnit.MILLISECONDS);
-      if (event != null && event.getType() == type) {
-        return event;
-      }
-    }
-    throw new AssertionError("no " + type + " event within " + seconds + " s");
-  }
-
-  private static Resource scalar(String name, double value) {
-    return Resource.newBuilder().setName(name).setType(Value.Type.SCALAR)
-        .setScalar(Value.Scalar.newBuilder().setValue(value)).build();
-  }
 }

@@ -1,5 +1,8 @@
 package dev.vmesos.deploy;
 
+import dev.vmesos.cluster.Cluster;
+import dev.vmesos.cluster.ClusterConfig;
+import static dev.vmesos.deploy.SchedulerEvents.scalar;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vmesos.agent.AgentConfig;
@@ -11,12 +14,10 @@ import dev.vmesos.api.resources.Resources;
 import dev.vmesos.api.v1.Protos.CommandInfo;
 import dev.vmesos.api.v1.Protos.FrameworkInfo;
 import dev.vmesos.api.v1.Protos.Offer;
-import dev.vmesos.api.v1.Protos.Resource;
 import dev.vmesos.api.v1.Protos.TaskID;
 import dev.vmesos.api.v1.Protos.TaskInfo;
 import dev.vmesos.api.v1.Protos.TaskState;
 import dev.vmesos.api.v1.Protos.TaskStatus;
-import dev.vmesos.api.v1.Protos.Value;
 import dev.vmesos.api.v1.scheduler.Protos.Event;
 import dev.vmesos.client.Calls;
 import dev.vmesos.client.SchedulerClient;
@@ -169,7 +170,7 @@ class ClusteredEndToEndTest {
 
       TaskStatus first = next(events, Event.Type.UPDATE).getUpdate().getStatus();
       assertThat(first.getState()).isEqualTo(TaskState.TASK_STARTING);
-      TaskStatus resent = next(events, Event.Type.UPDATE, 30).getUpdate().getStatus();
+      TaskStatus resent = SchedulerEvents.next(events, Event.Type.UPDATE, 30).getUpdate().getStatus();
       assertThat(resent.getState()).as("the unacknowledged head is resent, nothing after it")
           .isEqualTo(TaskState.TASK_STARTING);
       assertThat(resent.getUuid()).isEqualTo(first.getUuid());
@@ -201,23 +202,6 @@ class ClusteredEndToEndTest {
   }
 
   private static Event next(BlockingQueue<Event> events, Event.Type type) throws InterruptedException {
-    return next(events, type, 15);
-  }
-
-  private static Event next(BlockingQueue<Event> events, Event.Type type, int seconds) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (System.nanoTime() < deadline) {
-      Event event = events.poll(100, TimeUnit.MILLISECONDS);
-      if (event != null && event.getType() == type) {
-        return event;
-      }
-    }
-    throw new AssertionError("no " + type + " event within " + seconds + " s");
-  }
-
-
-  private static Resource scalar(String name, double value) {
-    return Resource.newBuilder().setName(name).setType(Value.Type.SCALAR)
-        .setScalar(Value.Scalar.newBuilder().setValue(value)).build();
+    return SchedulerEvents.next(events, type, 15);
   }
 }

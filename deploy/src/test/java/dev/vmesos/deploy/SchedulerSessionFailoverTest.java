@@ -1,5 +1,8 @@
 package dev.vmesos.deploy;
 
+import dev.vmesos.cluster.Cluster;
+import dev.vmesos.cluster.ClusterConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vmesos.agent.AgentConfig;

@@ -2,6 +2,7 @@ package dev.vmesos.agent.container;
 
 import dev.vmesos.api.internal.Internal.ContainerCheckpoint;
 import dev.vmesos.api.v1.Protos.AgentID;
+import dev.vmesos.api.v1.Protos.TaskInfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -63,6 +64,38 @@ public final class ContainerCheckpoints {
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  /** A task given to a custom executor (as it is delivered), so a restarted agent knows it is there. */
+  public void writeExecutorTask(String containerId, TaskInfo task) throws IOException {
+    replace(executorTask(containerId, task.getTaskId().getValue()), task.toByteArray());
+  }
+
+  public void removeExecutorTask(String containerId, String taskId) throws IOException {
+    Files.deleteIfExists(executorTask(containerId, taskId));
+  }
+
+  /** The tasks {@link #writeExecutorTask} recorded for a custom executor's container; unreadable ones are skipped. */
+  public List<TaskInfo> readExecutorTasks(String containerId) throws IOException {
+    Path directory = paths.directory(containerId).resolve("tasks");
+    List<TaskInfo> tasks = new ArrayList<>();
+    if (!Files.isDirectory(directory)) {
+      return tasks;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.pb")) {
+      for (Path file : files) {
+        try {
+          tasks.add(TaskInfo.parseFrom(Files.readAllBytes(file)));
+        } catch (IOException e) {
+          LOG.warn("Cannot read executor task checkpoint {}: {}; skipping it", file, e.toString());
+        }
+      }
+    }
+    return tasks;
+  }
+
+  private Path executorTask(String containerId, String taskId) {
+    return paths.directory(containerId).resolve("tasks").resolve(taskId + ".pb");
   }
 
   public void writeAgentId(AgentID agentId) throws IOException {

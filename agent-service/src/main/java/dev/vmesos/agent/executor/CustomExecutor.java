@@ -38,6 +38,8 @@ final class CustomExecutor {
   /** Tasks by id, in launch order; a task leaves once its terminal update is acknowledged. */
   final Map<String, ExecutorTask> tasks = new LinkedHashMap<>();
   State state = State.LAUNCHING;
+  /** Found again after an agent restart: it must subscribe again within the re-registration timeout. */
+  boolean recovered;
   /** Its container once started; null before. */
   dev.vmesos.agent.container.Container container;
   ExecutorEventStream stream;

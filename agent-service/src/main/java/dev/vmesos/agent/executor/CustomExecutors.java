@@ -2,6 +2,9 @@ package dev.vmesos.agent.executor;
 
 import dev.vmesos.agent.cgroups.Limitation;
 import dev.vmesos.agent.container.Container;
+import dev.vmesos.agent.container.ContainerCheckpoints;
+import dev.vmesos.api.internal.Internal.ContainerCheckpoint;
+import dev.vmesos.api.internal.Internal.StatusUpdate;
 import dev.vmesos.agent.container.ContainerLaunch;
 import dev.vmesos.agent.container.Containerizers;
 import dev.vmesos.agent.container.Termination;
@@ -71,9 +74,12 @@ public final class CustomExecutors {
    * @param registrationTimeout how long a started executor may take to subscribe
    * @param heartbeatInterval   how often subscribed executors get a HEARTBEAT event
    * @param killEscalation      SIGTERM-to-SIGKILL wait once an executor's shutdown grace is over
+   * @param reregistrationTimeout how long a recovered executor may take to subscribe again
+   * @param recoveryTimeout     how long a checkpointing framework's executors keep trying to reach a
+   *                            restarted agent ({@code MESOS_RECOVERY_TIMEOUT})
    */
   public record Options(Path workDir, Duration registrationTimeout, Duration heartbeatInterval,
-      Duration killEscalation) {
+      Duration killEscalation, Duration reregistrationTimeout, Duration recoveryTimeout) {
 
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
   }
@@ -82,6 +88,7 @@ public final class CustomExecutors {
   private final Context context;
   private final Options options;
   private final Containerizers containerizers;
+  private final ContainerCheckpoints checkpoints;
   private final StatusSink sink;
   private final Supplier<AgentInfo> agentInfo;
   private final Supplier<String> agentEndpoint;
@@ -99,13 +106,15 @@ public final class CustomExecutors {
    * @param agentEndpoint   {@code ip:port} of the agent's HTTP server, for MESOS_AGENT_ENDPOINT
    * @param otherTaskExists whether (framework id, task id) is already a command task here
    */
-  public CustomExecutors(Vertx vertx, Context context, Options options, Containerizers containerizers, StatusSink sink,
+  public CustomExecutors(Vertx vertx, Context context, Options options, Containerizers containerizers,
+      ContainerCheckpoints checkpoints, StatusSink sink,
       Supplier<AgentInfo> agentInfo, Supplier<String> agentEndpoint, BiPredicate<String, String> otherTaskExists,
       Clock clock) {
     this.vertx = vertx;
     this.context = context;
     this.options = options;
     this.containerizers = containerizers;
+    this.checkpoints = checkpoints;
     this.sink = sink;
     this.agentInfo = agentInfo;
     this.agentEndpoint = agentEndpoint;
@@ -278,6 +287,10 @@ public final class CustomExecutors {
     CustomExecutor executor = executors.get(key(frameworkId, task.executorId.getValue()));
     if (executor != null) {
       executor.tasks.remove(taskId);
+      if (executor.framework.getCheckpoint()) {
+        checkpointIo("forget task " + taskId + " of " + executor,
+            () -> checkpoints.removeExecutorTask(executor.containerId, taskId));
+      }
     }
     LOG.debug("Task {} of framework {} (custom executor {}) completed ({})", taskId, frameworkId,
         task.executorId.getValue(), task.state);
@@ -380,6 +393,47 @@ public final class CustomExecutors {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Recovery after an agent restart.
+
+  /**
+   * Takes back a checkpointing framework's executor a previous run of the agent started, with its
+   * container as recovered and the tasks it had been given. Each task is in the state of its last
+   * unacknowledged update (RUNNING when all were acknowledged), and those updates count as forwarded
+   * (the status update streams resend them). The executor gets {@code reregistrationTimeout} to
+   * subscribe again, else it is killed and its tasks fail; one whose container ended meanwhile ends
+   * its tasks at once.
+   *
+   * @param pending the recovered unacknowledged updates, by {@code frameworkId/taskId}
+   */
+  public void recover(ContainerCheckpoint checkpoint, List<TaskInfo> given, Map<String, List<StatusUpdate>> pending,
+      Container container) {
+    FrameworkInfo framework = checkpoint.getFrameworkInfo();
+    ExecutorInfo info = checkpoint.getExecutorInfo();
+    CustomExecutor executor = new CustomExecutor(framework, info, checkpoint.getContainerId(),
+        Path.of(checkpoint.getSandbox()));
+    executor.recovered = true;
+    executor.container = container;
+    executor.state = State.REGISTERING;
+    executors.put(key(executor.frameworkId(), executor.executorId()), executor);
+    for (TaskInfo taskInfo : given) {
+      ExecutorTask task = new ExecutorTask(framework, taskInfo, info.getExecutorId());
+      task.launched = true;
+      List<StatusUpdate> updates = pending.getOrDefault(task.frameworkId() + "/" + task.taskId(), List.of());
+      task.state = updates.isEmpty() ? TaskState.TASK_RUNNING : updates.get(updates.size() - 1).getStatus().getState();
+      updates.forEach(u -> task.pendingAcks.add(u.getStatus().getUuid()));
+      executor.tasks.put(task.taskId(), task);
+      tasks.put(key(task.frameworkId(), task.taskId()), task);
+    }
+    LOG.info("Recovered {} in container {} with {} task(s); waiting {} ms for it to subscribe again", executor,
+        executor.containerId, given.size(), options.reregistrationTimeout().toMillis());
+    executor.registrationTimerId = vertx.setTimer(Math.max(1, options.reregistrationTimeout().toMillis()), id -> {
+      executor.registrationTimerId = -1;
+      registrationTimedOut(executor);
+    });
+    container.termination().onComplete(ended -> exited(executor, ended.result()));
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Reading (state endpoint, re-registration) and stopping.
 
   /** Every task of a custom executor not yet completed, as reported when re-registering. */
@@ -431,17 +485,27 @@ public final class CustomExecutors {
     return result;
   }
 
-  /** Kills every executor container (SIGTERM, SIGKILL after {@code grace}); completes once all exited. */
-  public Future<Void> stop(Duration grace) {
+  /**
+   * Kills every executor container (SIGTERM, SIGKILL after {@code grace}); completes once all exited.
+   * With {@code detachCheckpointed}, the executors of checkpointing frameworks are left running (their
+   * streams close; they subscribe again to the agent that restarts on this work_dir).
+   */
+  public Future<Void> stop(Duration grace, boolean detachCheckpointed) {
     cancelTimer(heartbeatTimerId);
     heartbeatTimerId = -1;
     List<Future<?>> exits = new ArrayList<>();
     for (CustomExecutor executor : List.copyOf(executors.values())) {
-      executor.state = State.TERMINATING;
+      cancelTimers(executor);
       if (executor.stream != null) {
         executor.stream.close();
       }
       Container container = executor.container;
+      if (detachCheckpointed && executor.framework.getCheckpoint() && container != null) {
+        LOG.info("Leaving {} running for the next agent on this work_dir", executor);
+        container.release();
+        continue;
+      }
+      executor.state = State.TERMINATING;
       if (container != null && container.isRunning()) {
         LOG.info("Stopping {}", executor);
         container.terminate(grace);
@@ -472,7 +536,8 @@ public final class CustomExecutors {
         executor.executorId(), Optional.empty(), info.hasContainer() ? Optional.of(info.getContainer()) : Optional.empty(),
         info.getCommand(), Resources.of(info.getResourcesList()),
         ExecutorEnvironment.of(agent.getId().getValue(), executor.frameworkId(), executor.executorId(),
-            agentEndpoint.get(), sandbox, executor.shutdownGracePeriod()),
+            agentEndpoint.get(), sandbox, executor.shutdownGracePeriod(),
+            framework.getCheckpoint() ? Optional.of(options.recoveryTimeout()) : Optional.empty()),
         sandbox);
     Containerizers.Choice choice = containerizers.choose(launch);
     if (choice.containerizer().isEmpty()) {
@@ -484,6 +549,7 @@ public final class CustomExecutors {
       registrationTimedOut(executor);
     });
     createSandbox(sandbox)
+        .compose(v -> checkpoint(executor, agent, launch.isDocker()))
         .compose(v -> choice.containerizer().get().launch(launch))
         .onComplete(started -> {
           if (started.succeeded()) {
@@ -492,6 +558,41 @@ public final class CustomExecutors {
             launchFailed(executor, started.cause().getMessage());
           }
         });
+  }
+
+  /** For a checkpointing framework, what a restarted agent needs to find the executor again. */
+  private Future<Void> checkpoint(CustomExecutor executor, AgentInfo agent, boolean docker) {
+    if (!executor.framework.getCheckpoint()) {
+      return Future.succeededFuture();
+    }
+    ContainerCheckpoint checkpoint = ContainerCheckpoint.newBuilder()
+        .setContainerId(executor.containerId)
+        .setAgentId(agent.getId())
+        .setFrameworkInfo(executor.framework)
+        .setExecutorId(executor.info.getExecutorId())
+        .setExecutorInfo(executor.info)
+        .setSandbox(executor.sandbox.toString())
+        .setDocker(docker)
+        .build();
+    return context.<Void>executeBlocking(() -> {
+      checkpoints.write(checkpoint);
+      return null;
+    }, true).recover(e -> {
+      LOG.error("Cannot checkpoint {}: {}; it will not survive an agent restart", executor, e.toString());
+      return Future.succeededFuture();
+    });
+  }
+
+  /** A checkpoint write or removal, in order with the others, logged if it fails. */
+  private void checkpointIo(String what, CheckpointIo io) {
+    context.executeBlocking(() -> {
+      io.run();
+      return null;
+    }, true).onFailure(e -> LOG.warn("Cannot {}: {}", what, e.toString()));
+  }
+
+  private interface CheckpointIo {
+    void run() throws Exception;
   }
 
   /** The process containerizer makes the sandbox itself; Docker's bind mount needs it to exist first. */
@@ -528,11 +629,15 @@ public final class CustomExecutors {
     if (executor.state != State.LAUNCHING && executor.state != State.REGISTERING) {
       return;
     }
-    LOG.warn("{} did not subscribe within {} ms: killing it", executor, options.registrationTimeout().toMillis());
+    Duration timeout = executor.recovered ? options.reregistrationTimeout() : options.registrationTimeout();
+    Reason reason = executor.recovered ? Reason.REASON_EXECUTOR_REREGISTRATION_TIMEOUT
+        : Reason.REASON_EXECUTOR_REGISTRATION_TIMEOUT;
+    LOG.warn("{} did not subscribe {}within {} ms: killing it", executor, executor.recovered ? "again " : "",
+        timeout.toMillis());
     executor.state = State.TERMINATING;
-    executor.terminationReason = Reason.REASON_EXECUTOR_REGISTRATION_TIMEOUT;
-    failRemaining(executor, Reason.REASON_EXECUTOR_REGISTRATION_TIMEOUT,
-        "Executor did not register within " + options.registrationTimeout().toMillis() + " ms");
+    executor.terminationReason = reason;
+    failRemaining(executor, reason, "Executor did not " + (executor.recovered ? "re-register" : "register")
+        + " within " + timeout.toMillis() + " ms");
     if (executor.container != null) {
       executor.container.terminate(Duration.ZERO);
     }
@@ -586,6 +691,7 @@ public final class CustomExecutors {
       executor.stream = null;
     }
     executors.remove(key(executor.frameworkId(), executor.executorId()), executor);
+    checkpointIo("forget " + executor, () -> checkpoints.remove(executor.containerId));
     String description = termination.exitValue()
         .map(exitValue -> ExitStatus.describe(exitValue).replaceFirst("^Command", "Executor"))
         .orElse("Executor ended while the agent was down; its exit status is unknown");
@@ -627,6 +733,10 @@ public final class CustomExecutors {
 
   private void deliver(CustomExecutor executor, ExecutorTask task) {
     task.launched = true;
+    if (executor.framework.getCheckpoint()) {
+      checkpointIo("checkpoint task " + task.taskId() + " of " + executor,
+          () -> checkpoints.writeExecutorTask(executor.containerId, task.info));
+    }
     LOG.info("Sending LAUNCH of task {} of framework {} to {}", task.taskId(), task.frameworkId(), executor);
     executor.stream.send(ExecutorEvents.launch(task.info));
   }

@@ -15,16 +15,21 @@ final class ExecutorEnvironment {
   private ExecutorEnvironment() {
   }
 
+  /**
+   * @param recoveryTimeout for a checkpointing framework's executor: how long it should keep trying
+   *                        to reach a restarted agent; empty for the others
+   */
   static Map<String, String> of(String agentId, String frameworkId, String executorId, String agentEndpoint,
-      Path sandbox, Duration shutdownGracePeriod) {
+      Path sandbox, Duration shutdownGracePeriod, java.util.Optional<Duration> recoveryTimeout) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("MESOS_FRAMEWORK_ID", frameworkId);
     env.put("MESOS_EXECUTOR_ID", executorId);
     env.put("MESOS_AGENT_ENDPOINT", agentEndpoint);
     env.put("MESOS_DIRECTORY", sandbox.toString());
     env.put("MESOS_SANDBOX", sandbox.toString());
-    // The agent does not checkpoint, so executors must not expect to survive an agent restart.
-    env.put("MESOS_CHECKPOINT", "0");
+    // A checkpointing framework's executors outlive an agent restart and should subscribe again.
+    env.put("MESOS_CHECKPOINT", recoveryTimeout.isPresent() ? "1" : "0");
+    recoveryTimeout.ifPresent(timeout -> env.put("MESOS_RECOVERY_TIMEOUT", mesosDuration(timeout)));
     env.put("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", mesosDuration(shutdownGracePeriod));
     env.put("MESOS_HTTP_COMMAND_EXECUTOR", "0");
     env.put("MESOS_SLAVE_ID", agentId);

@@ -152,20 +152,17 @@ public final class StatusUpdateSender {
   }
 
   /**
-   * The state of the last unacknowledged update of each stream {@link #recover()} found, by
+   * The unacknowledged updates of each stream {@link #recover()} found, in order, by
    * {@code frameworkId/taskId}; empty before recovery completed or after the replay.
    */
-  public java.util.Map<String, dev.vmesos.api.v1.Protos.TaskState> recoveredStates() {
-    java.util.Map<String, dev.vmesos.api.v1.Protos.TaskState> states = new java.util.HashMap<>();
+  public java.util.Map<String, List<StatusUpdate>> recoveredUpdates() {
+    java.util.Map<String, List<StatusUpdate>> updates = new java.util.HashMap<>();
     if (recovery != null && recovery.succeeded()) {
       for (UpdateCheckpoints.Recovered stream : recovery.result()) {
-        if (!stream.pending().isEmpty()) {
-          states.put(stream.frameworkId() + "/" + stream.taskId(),
-              stream.pending().get(stream.pending().size() - 1).getStatus().getState());
-        }
+        updates.put(stream.frameworkId() + "/" + stream.taskId(), stream.pending());
       }
     }
-    return states;
+    return updates;
   }
 
   /**

@@ -12,6 +12,7 @@ import dev.vmesos.api.internal.Internal.ExecutorToFrameworkMessage;
 import dev.vmesos.api.internal.Internal.ExitedExecutor;
 import dev.vmesos.api.internal.Internal.FrameworkToExecutorMessage;
 import dev.vmesos.api.internal.Internal.KillTask;
+import dev.vmesos.api.internal.Internal.RegisterAgent;
 import dev.vmesos.api.internal.Internal.ReregisterAgent;
 import dev.vmesos.api.internal.Internal.RunTask;
 import dev.vmesos.api.internal.Internal.ShutdownExecutor;
@@ -78,6 +79,8 @@ class CustomExecutorsTest {
   private Vertx vertx;
   private ExecutorFakeMaster master;
   private AgentVerticle agent;
+  private String agentDeployment;
+  private boolean masterStarted;
 
   @BeforeEach
   void setUp(Vertx vertx) {
@@ -436,6 +439,84 @@ class CustomExecutorsTest {
   }
 
   @Test
+  void aCheckpointingFrameworksExecutorOutlivesAnAgentRestartSubscribesAgainAndKeepsItsTask() throws Exception {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    FrameworkInfo checkpointing = FRAMEWORK.toBuilder().setCheckpoint(true).build();
+    String[] flags = {"--port=" + port, "--executor_reregistration_timeout=20secs"};
+    startAgent(true, flags);
+    assertThat(master.registrations.poll(10, TimeUnit.SECONDS)).isInstanceOf(RegisterAgent.class);
+    await(master.request(RunTask.newBuilder().setFrameworkInfo(checkpointing)
+        .setTask(task("h", "hold", executor("exec-r", "normal"))).build()));
+    StatusUpdate running = master.nextUpdate();
+    assertThat(running.getStatus().getState()).isEqualTo(TaskState.TASK_RUNNING);
+    long pid = pidOf("exec-r");
+    Thread.sleep(200);   // the acknowledgement reaches the agent
+
+    await(vertx.undeploy(agentDeployment));
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).as("the executor outlives its agent").contains(true);
+    startAgent(true, flags);
+
+    ReregisterAgent reregister = (ReregisterAgent) master.registrations.poll(10, TimeUnit.SECONDS);
+    assertThat(reregister.getTasksList()).singleElement().satisfies(t -> {
+      assertThat(t.getTask().getTaskId().getValue()).isEqualTo("h");
+      assertThat(t.getState()).isEqualTo(TaskState.TASK_RUNNING);
+    });
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!Files.readString(sandboxOf("exec-r").resolve("stdout")).contains("re-subscribed")
+        && countOf(Files.readString(sandboxOf("exec-r").resolve("stdout")), "EVENT SUBSCRIBED") < 2) {
+      assertThat(System.nanoTime()).as("the executor subscribes again").isLessThan(deadline);
+      Thread.sleep(100);
+    }
+    await(master.request(KillTask.newBuilder().setFrameworkId(FRAMEWORK.getId())
+        .setTaskId(TaskID.newBuilder().setValue("h")).build()));
+    StatusUpdate killed = master.nextUpdate();
+
+    assertThat(killed.getStatus().getState()).isEqualTo(TaskState.TASK_KILLED);
+    assertThat(killed.getStatus().getContainerStatus().getContainerId())
+        .as("the same executor run").isEqualTo(running.getStatus().getContainerStatus().getContainerId());
+    assertThat(pidOf("exec-r")).isEqualTo(pid);
+    assertThat(master.updates.poll(1_000, TimeUnit.MILLISECONDS)).as("no update twice").isNull();
+  }
+
+  @Test
+  void aRecoveredExecutorThatDoesNotSubscribeAgainIsKilledAndItsTasksFail() throws Exception {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    FrameworkInfo checkpointing = FRAMEWORK.toBuilder().setCheckpoint(true).build();
+    String[] flags = {"--port=" + port, "--executor_reregistration_timeout=500ms"};
+    startAgent(true, flags);
+    // "linger": once its stream ends it never subscribes again, as an executor that does not checkpoint.
+    await(master.request(RunTask.newBuilder().setFrameworkInfo(checkpointing)
+        .setTask(task("l", "hold", executor("exec-l", "linger").toBuilder()
+            .setCommand(executor("exec-l", "linger").getCommand().toBuilder()
+                .setEnvironment(executor("exec-l", "linger").getCommand().getEnvironment().toBuilder()
+                    .addVariables(Environment.Variable.newBuilder().setName("MESOS_CHECKPOINT").setValue("0"))))
+            .build())).build()));
+    assertThat(master.nextUpdate().getStatus().getState()).isEqualTo(TaskState.TASK_RUNNING);
+    long pid = pidOf("exec-l");
+    Thread.sleep(200);
+
+    await(vertx.undeploy(agentDeployment));
+    startAgent(true, flags);
+
+    TaskStatus failed = master.nextUpdate().getStatus();
+    assertThat(failed.getState()).isEqualTo(TaskState.TASK_FAILED);
+    assertThat(failed.getReason()).isEqualTo(TaskStatus.Reason.REASON_EXECUTOR_REREGISTRATION_TIMEOUT);
+    ExitedExecutor exited = master.nextExited();
+    assertThat(exited.getExecutorId().getValue()).isEqualTo("exec-l");
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
+  }
+
+  private static int countOf(String text, String part) {
+    return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
+  }
+
+  @Test
   void aDockerExecutorFailsWhenTheDockerContainerizerIsNotEnabled() throws Exception {
     startAgent();
 
@@ -454,7 +535,15 @@ class CustomExecutorsTest {
   // ---------------------------------------------------------------------------------------------
 
   private void startAgent(String... extraFlags) throws Exception {
-    await(master.start());
+    startAgent(false, extraFlags);
+  }
+
+  /** With {@code keepCheckpointed}, undeploying the agent leaves checkpointing frameworks' executors running. */
+  private void startAgent(boolean keepCheckpointed, String... extraFlags) throws Exception {
+    if (!masterStarted) {
+      await(master.start());
+      masterStarted = true;
+    }
     List<String> args = new ArrayList<>(List.of(
         "--work_dir=" + workDir,
         "--port=0",
@@ -463,9 +552,15 @@ class CustomExecutorsTest {
         "--registration_backoff_factor=50ms",
         "--registration_backoff_max=200ms",
         "--master_request_timeout=2secs"));
+    if (List.of(extraFlags).stream().anyMatch(f -> f.startsWith("--port="))) {
+      args.remove("--port=0");
+    }
     args.addAll(List.of(extraFlags));
     agent = new AgentVerticle(AgentConfig.fromFlags(Flags.parse(args.toArray(String[]::new), Map.of())));
-    await(vertx.deployVerticle(agent));
+    if (keepCheckpointed) {
+      agent.keepCheckpointedTasksOnStop();
+    }
+    agentDeployment = await(vertx.deployVerticle(agent));
     master.awaitRegistered();
   }
 

@@ -40,6 +40,8 @@ public final class TestExecutor {
   private static FrameworkID frameworkId;
   private static ExecutorID executorId;
   private static final Set<String> running = new LinkedHashSet<>();
+  /** Updates this executor sent with a uuid of its own, until the agent says they are acknowledged. */
+  private static final java.util.Map<ByteString, TaskStatus> unacknowledged = new java.util.LinkedHashMap<>();
 
   public static void main(String[] args) throws Exception {
     String sandbox = System.getenv("MESOS_SANDBOX");
@@ -57,15 +59,55 @@ public final class TestExecutor {
     frameworkId = FrameworkID.newBuilder().setValue(System.getenv("MESOS_FRAMEWORK_ID")).build();
     executorId = ExecutorID.newBuilder().setValue(System.getenv("MESOS_EXECUTOR_ID")).build();
 
-    Call subscribe = call(Call.Type.SUBSCRIBE).setSubscribe(Call.Subscribe.getDefaultInstance()).build();
-    HttpResponse<InputStream> response = HTTP.send(HttpRequest.newBuilder(uri)
-        .header("Content-Type", "application/json").header("Accept", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(MesosJson.print(subscribe))).build(),
-        HttpResponse.BodyHandlers.ofInputStream());
-    if (response.statusCode() != 200) {
-      System.out.println("SUBSCRIBE answered " + response.statusCode());
-      System.exit(2);
+    // With MESOS_CHECKPOINT=1 the agent may restart under it: subscribe again (with what is not
+    // acknowledged yet) until it is back, for up to a minute, as Mesos's executor library does.
+    boolean checkpoint = "1".equals(System.getenv("MESOS_CHECKPOINT"));
+    long deadline = 0;
+    while (true) {
+      HttpResponse<InputStream> response;
+      try {
+        response = HTTP.send(HttpRequest.newBuilder(uri)
+            .header("Content-Type", "application/json").header("Accept", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(MesosJson.print(subscribeCall()))).build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+      } catch (java.io.IOException e) {
+        response = null;
+      }
+      if (response != null && response.statusCode() == 200) {
+        readEvents(response, mode);
+        System.out.println("stream ended");
+      } else {
+        System.out.println("SUBSCRIBE answered " + (response == null ? "nothing" : response.statusCode()));
+        if (!checkpoint) {
+          System.exit(2);
+        }
+      }
+      if (!checkpoint) {
+        break;
+      }
+      deadline = deadline == 0 ? System.nanoTime() + 60_000_000_000L : deadline;
+      if (System.nanoTime() > deadline) {
+        System.exit(4);
+      }
+      Thread.sleep(100);
     }
+    if (mode.equals("linger")) {
+      Thread.sleep(Long.MAX_VALUE);
+    }
+    System.exit(3);
+  }
+
+  /** SUBSCRIBE, with the tasks and updates the agent has not acknowledged yet. */
+  private static Call subscribeCall() {
+    Call.Subscribe.Builder subscribe = Call.Subscribe.newBuilder();
+    synchronized (unacknowledged) {
+      unacknowledged.values().forEach(status -> subscribe.addUnacknowledgedUpdates(
+          Call.Update.newBuilder().setStatus(status)));
+    }
+    return call(Call.Type.SUBSCRIBE).setSubscribe(subscribe).build();
+  }
+
+  private static void readEvents(HttpResponse<InputStream> response, String mode) throws Exception {
     try (InputStream in = response.body()) {
       byte[] record;
       while ((record = Records.read(in)) != null) {
@@ -80,8 +122,13 @@ public final class TestExecutor {
                 + event.getKill().getKillPolicy().getGracePeriod().getNanoseconds());
           }
           case MESSAGE -> message("echo:" + event.getMessage().getData().toStringUtf8());
-          case ACKNOWLEDGED -> message("acked:" + event.getAcknowledged().getTaskId().getValue() + ":"
-              + HexFormat.of().formatHex(event.getAcknowledged().getUuid().toByteArray()));
+          case ACKNOWLEDGED -> {
+            synchronized (unacknowledged) {
+              unacknowledged.remove(event.getAcknowledged().getUuid());
+            }
+            message("acked:" + event.getAcknowledged().getTaskId().getValue() + ":"
+                + HexFormat.of().formatHex(event.getAcknowledged().getUuid().toByteArray()));
+          }
           case SHUTDOWN -> {
             if (!mode.equals("ignore-shutdown")) {
               for (String task : Set.copyOf(running)) {
@@ -94,12 +141,9 @@ public final class TestExecutor {
           default -> { }
         }
       }
+    } catch (java.io.IOException e) {
+      System.out.println("stream broke: " + e);
     }
-    System.out.println("stream ended");
-    if (mode.equals("linger")) {
-      Thread.sleep(Long.MAX_VALUE);
-    }
-    System.exit(3);
   }
 
   private static void launch(TaskInfo task) throws Exception {
@@ -127,6 +171,11 @@ public final class TestExecutor {
     }
     if (message != null) {
       status.setMessage(message);
+    }
+    if (status.hasUuid()) {
+      synchronized (unacknowledged) {
+        unacknowledged.put(status.getUuid(), status.build());
+      }
     }
     post(call(Call.Type.UPDATE).setUpdate(Call.Update.newBuilder().setStatus(status)).build());
   }

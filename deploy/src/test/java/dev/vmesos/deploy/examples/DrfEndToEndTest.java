@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vmesos.api.resources.Resources;
 import dev.vmesos.client.MasterAddress;
-import dev.vmesos.deploy.ClusterConfig;
+import dev.vmesos.cluster.ClusterConfig;
 import dev.vmesos.deploy.LocalCluster;
 import dev.vmesos.examples.common.ExecutorLaunch;
 import dev.vmesos.examples.common.TaskResources;

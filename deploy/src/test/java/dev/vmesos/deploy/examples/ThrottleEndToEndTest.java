@@ -3,7 +3,7 @@ package dev.vmesos.deploy.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vmesos.client.MasterAddress;
-import dev.vmesos.deploy.ClusterConfig;
+import dev.vmesos.cluster.ClusterConfig;
 import dev.vmesos.deploy.LocalCluster;
 import dev.vmesos.examples.common.ExecutorLaunch;
 import dev.vmesos.examples.common.TaskResources;

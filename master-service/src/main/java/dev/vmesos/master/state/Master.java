@@ -788,7 +788,9 @@ public final class Master {
     AgentInfo info = reregister.getAgentInfo();
     String id = info.getId().getValue();
     Resources total = OfferResources.fromAgent(info.getResourcesList());
+    List<Task> known = new ArrayList<>();
     if (agents.containsKey(id)) {
+      known = launchedTasksOn(id);
       forgetAllocationsOn(id);
       allocator.removeAgent(id);
     }
@@ -808,11 +810,55 @@ public final class Master {
     allocator.addAgent(id, total, used);
     LOG.info("Re-registered agent {} at {}:{} with {} and {} tasks{}", id, info.getHostname(), info.getPort(),
         total, reregister.getTasksCount(), returning ? " (it had been unreachable)" : "");
+    reportTasksTheAgentLost(id, known, reregister.getTasksList());
     for (MasterListener listener : listeners) {
       listener.agentAdded(agents.get(id));
     }
     requestAllocation();
     return registered(id);
+  }
+
+  /** The tasks on an agent that got there (not STAGING: those may still be on their way) and have not ended. */
+  private List<Task> launchedTasksOn(String agentId) {
+    List<Task> tasks = new ArrayList<>();
+    for (Framework framework : frameworks.values()) {
+      for (Task task : framework.tasks().values()) {
+        if (task.agentId().equals(agentId) && task.state() != TaskState.TASK_STAGING
+            && !TaskStates.isTerminal(task.state())) {
+          tasks.add(task);
+        }
+      }
+    }
+    return tasks;
+  }
+
+  /**
+   * As Mesos's reconciliation of a re-registering agent: a task the master knew there that the agent
+   * no longer reports (an agent restart killed it) ends TASK_LOST, or TASK_GONE for a partition-aware
+   * framework, with REASON_AGENT_REREGISTERED.
+   */
+  private void reportTasksTheAgentLost(String agentId, List<Task> known, List<RunningTask> reported) {
+    java.util.Set<String> reportedKeys = new java.util.HashSet<>();
+    for (RunningTask running : reported) {
+      reportedKeys.add(running.getFrameworkId().getValue() + "/" + running.getTask().getTaskId().getValue());
+    }
+    for (Task task : known) {
+      Framework framework = frameworks.get(task.frameworkId());
+      if (framework == null || reportedKeys.contains(task.frameworkId() + "/" + task.id())) {
+        continue;
+      }
+      TaskState state = isPartitionAware(framework) ? TaskState.TASK_GONE : TaskState.TASK_LOST;
+      LOG.warn("Task {} of framework {} is unknown to re-registered agent {}: {}", task.id(), task.frameworkId(),
+          agentId, state);
+      TaskStatus status = Events.masterStatus(task.info().getTaskId(), agentId, state,
+          TaskStatus.Reason.REASON_AGENT_REREGISTERED, "Task is unknown to agent " + agentId
+              + " after it re-registered", clock);
+      task.update(status);
+      for (MasterListener listener : listeners) {
+        listener.taskUpdated(task, status);
+      }
+      sendUpdate(framework, status);
+    }
   }
 
   /**

@@ -493,6 +493,46 @@ class MasterTest {
   }
 
   @Test
+  void tasksARestartedAgentNoLongerReportsAreLostOrGoneAndTheOthersKept() {
+    agent("cpus:4;mem:1024");
+    RecordingSink plain = subscribe("plain");
+    String agentId = launchOne(plain, "p1");
+    launchOne(plain, "p2");
+    RecordingSink aware = subscribe(partitionAware("aware"));
+    launchOne(aware, "a1");
+    List<RunTask> runs = effects.sent(RunTask.class);
+    for (RunTask run : runs) {
+      master.statusUpdate(agentUpdate(run.getFrameworkInfo().getId().getValue(), agentId,
+          run.getTask().getTaskId().getValue(), TaskState.TASK_RUNNING));
+    }
+    int plainUpdates = plain.updates().size();
+    int awareUpdates = aware.updates().size();
+
+    // The agent restarted: only p2 survived.
+    RunTask survivor = runs.stream().filter(r -> r.getTask().getTaskId().getValue().equals("p2")).findFirst()
+        .orElseThrow();
+    master.reregisterAgent(dev.vmesos.api.internal.Internal.ReregisterAgent.newBuilder()
+        .setAgentInfo(AgentInfo.newBuilder().setHostname("host").setPort(5051)
+            .setId(AgentID.newBuilder().setValue(agentId))
+            .addAllResources(ResourcesParser.parse("cpus:4;mem:1024").toList()))
+        .addTasks(dev.vmesos.api.internal.Internal.RunningTask.newBuilder()
+            .setFrameworkId(survivor.getFrameworkInfo().getId()).setFrameworkInfo(survivor.getFrameworkInfo())
+            .setTask(survivor.getTask()).setState(TaskState.TASK_RUNNING))
+        .build());
+
+    assertThat(plain.updates().subList(plainUpdates, plain.updates().size())).singleElement().satisfies(s -> {
+      assertThat(s.getTaskId().getValue()).isEqualTo("p1");
+      assertThat(s.getState()).isEqualTo(TaskState.TASK_LOST);
+      assertThat(s.getReason()).isEqualTo(TaskStatus.Reason.REASON_AGENT_REREGISTERED);
+    });
+    assertThat(aware.updates().subList(awareUpdates, aware.updates().size())).singleElement()
+        .satisfies(s -> assertThat(s.getState()).isEqualTo(TaskState.TASK_GONE));
+    assertThat(master.taskState(frameworkId(plain), TaskID.newBuilder().setValue("p2").build()))
+        .isEqualTo(TaskState.TASK_RUNNING);
+    assertThat(master.taskState(frameworkId(plain), TaskID.newBuilder().setValue("p1").build())).isNull();
+  }
+
+  @Test
   void aReturningAgentKeepsPartitionAwareTasksAndKillsTheLostOnes() {
     agent("cpus:4;mem:1024");
     RecordingSink plain = subscribe("plain");

@@ -1,4 +1,4 @@
-package dev.vmesos.deploy;
+package dev.vmesos.cluster;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
@@ -33,8 +33,31 @@ public final class Cluster {
         });
   }
 
-  /** Hazelcast bound to one interface, TCP/IP join only, no phone-home: nothing leaves that interface. */
-  static Config hazelcastConfig(ClusterConfig cluster) {
+  /**
+   * For a process's {@code main}, before any Hazelcast class loads: Hazelcast logs through slf4j
+   * like the rest and never phones home.
+   */
+  public static void configureProcess() {
+    System.setProperty("hazelcast.logging.type", "slf4j");
+    System.setProperty("hazelcast.phone.home.enabled", "false");
+  }
+
+  /** Closes Vert.x (leaving the cluster, undeploying the verticles) when the JVM is asked to stop. */
+  public static void closeOnShutdown(Vertx vertx) {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        vertx.close().await(20, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // exiting anyway
+      }
+    }, "vmesos-shutdown"));
+  }
+
+  /**
+   * Hazelcast bound to one interface, no multicast, no phone-home; joined by TCP/IP member list, or
+   * by Kubernetes discovery when the config asks for it. Nothing else leaves that interface.
+   */
+  public static Config hazelcastConfig(ClusterConfig cluster) {
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(cluster.name());
     config.setProperty("hazelcast.phone.home.enabled", "false");
@@ -50,8 +73,15 @@ public final class Cluster {
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getAwsConfig().setEnabled(false);
-    join.getKubernetesConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    if (cluster.kubernetes().isPresent()) {
+      ClusterConfig.Kubernetes kubernetes = cluster.kubernetes().get();
+      join.getTcpIpConfig().setEnabled(false);
+      join.getKubernetesConfig().setEnabled(true).setProperty("service-name", kubernetes.serviceName());
+      kubernetes.namespace().ifPresent(namespace -> join.getKubernetesConfig().setProperty("namespace", namespace));
+    } else {
+      join.getKubernetesConfig().setEnabled(false);
+      join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    }
     return config;
   }
 }

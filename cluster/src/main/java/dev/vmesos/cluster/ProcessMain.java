@@ -1,0 +1,33 @@
+package dev.vmesos.cluster;
+
+import dev.vmesos.api.config.FlagException;
+
+/**
+ * What every vmesos process's {@code main} does around starting itself: Hazelcast set up before it
+ * loads, and a failure to start (a bad flag above all) said in one line naming the command, then
+ * exit status 1.
+ */
+public final class ProcessMain {
+
+  /** Starts a process from its arguments; returns once it runs (it stops with the JVM). */
+  @FunctionalInterface
+  public interface Starter {
+    void start(String[] args) throws Exception;
+  }
+
+  private ProcessMain() {
+  }
+
+  public static void run(String command, String[] args, Starter starter) {
+    Cluster.configureProcess();
+    try {
+      starter.start(args);
+    } catch (FlagException e) {
+      System.err.println("vmesos " + command + ": failed to load flags: " + e.getMessage());
+      System.exit(1);
+    } catch (Exception e) {
+      System.err.println("vmesos " + command + ": " + e);
+      System.exit(1);
+    }
+  }
+}
