@@ -3,7 +3,9 @@
 #  - a Docker engine (Debian's docker.io, installed when missing and we are root), started without
 #    bridge or iptables changes: containers run with --network host, as Mesos's default HOST mode;
 #  - the local test image vmesos/busybox:local, imported from Debian's busybox-static (nothing is pulled);
-#  - the local base image vmesos/jre:local, a jlink'ed runtime of this machine's JDK (jre-image.sh).
+#  - the local base image vmesos/jre:local, a jlink'ed runtime of this machine's JDK (jre-image.sh);
+#  - a PostgreSQL cluster for the throttle framework's JDBC target (Debian's postgresql, installed when
+#    missing): cluster "vmesos" on 127.0.0.1:$VMESOS_PG_PORT only, role and database vmesos_test.
 set -euo pipefail
 
 IMAGE="vmesos/busybox:local"
@@ -82,6 +84,47 @@ ensure_jre_image() {
   "$(dirname "${BASH_SOURCE[0]}")/jre-image.sh"
 }
 
+PG_PORT="${VMESOS_PG_PORT:-55432}"
+PG_CLUSTER=vmesos
+
+pg_version() {
+  ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -n 1
+}
+
+ensure_postgres() {
+  if [ -z "$(pg_version)" ] || ! command -v pg_createcluster >/dev/null 2>&1; then
+    apt_install postgresql
+  fi
+  local version
+  version=$(pg_version)
+  if [ -z "$version" ]; then
+    log "no PostgreSQL under /usr/lib/postgresql after installing postgresql"
+    exit 1
+  fi
+  if ! pg_lsclusters -h | awk '{print $2}' | grep -qx "$PG_CLUSTER"; then
+    log "creating PostgreSQL $version cluster '$PG_CLUSTER' on 127.0.0.1:$PG_PORT"
+    pg_createcluster "$version" "$PG_CLUSTER" -p "$PG_PORT" -- --auth-local=peer --auth-host=scram-sha-256 >/dev/null
+    local conf="/etc/postgresql/$version/$PG_CLUSTER/postgresql.conf"
+    sed -i "s/^#\?listen_addresses.*/listen_addresses = '127.0.0.1'/" "$conf"
+  fi
+  if ! pg_lsclusters -h | awk -v c="$PG_CLUSTER" '$2 == c {print $4}' | grep -qx online; then
+    log "starting PostgreSQL cluster '$PG_CLUSTER'"
+    pg_ctlcluster "$version" "$PG_CLUSTER" start
+  fi
+  local psql=(runuser -u postgres -- psql -p "$PG_PORT" -h /var/run/postgresql -qtA)
+  for _ in $(seq 1 30); do
+    "${psql[@]}" -c 'select 1' >/dev/null 2>&1 && break
+    sleep 1
+  done
+  if [ "$("${psql[@]}" -c "select 1 from pg_roles where rolname = 'vmesos_test'")" != 1 ]; then
+    "${psql[@]}" -c "create role vmesos_test login password 'vmesos_test'"
+  fi
+  if [ "$("${psql[@]}" -c "select 1 from pg_database where datname = 'vmesos_test'")" != 1 ]; then
+    "${psql[@]}" -c "create database vmesos_test owner vmesos_test"
+  fi
+  log "PostgreSQL is up: jdbc:postgresql://127.0.0.1:$PG_PORT/vmesos_test (user vmesos_test)"
+}
+
 file_is_static() {
   # busybox-static's binary needs no loader; the dynamic busybox package's does.
   ! grep -q 'ld-linux' "$1" 2>/dev/null
@@ -90,3 +133,4 @@ file_is_static() {
 ensure_docker
 ensure_test_image
 ensure_jre_image
+ensure_postgres

@@ -49,6 +49,11 @@ public final class SchedulerClient {
     this.mediaType = mediaType;
   }
 
+  /** Where this client sends its requests. */
+  public MasterAddress address() {
+    return new MasterAddress(host, port);
+  }
+
   public String streamId() {
     return streamId;
   }
@@ -75,8 +80,8 @@ public final class SchedulerClient {
         .compose(request -> request.send(body))
         .compose(response -> {
           if (response.statusCode() != 200) {
-            return response.body().compose(b -> Future.failedFuture(
-                new SchedulerHttpException(response.statusCode(), b.toString())));
+            return response.body().compose(b -> Future.failedFuture(new SchedulerHttpException(
+                response.statusCode(), b.toString(), response.getHeader(HttpHeaders.LOCATION))));
           }
           stream = response;
           streamId = response.getHeader(STREAM_ID);
@@ -117,7 +122,8 @@ public final class SchedulerClient {
           if (status == 202 || status == 200) {
             return Future.succeededFuture();
           }
-          return Future.failedFuture(new SchedulerHttpException(status, b.toString()));
+          return Future.failedFuture(new SchedulerHttpException(status, b.toString(),
+              response.getHeader(HttpHeaders.LOCATION)));
         })));
   }
 

@@ -23,12 +23,20 @@ public final class LocalCluster {
   private final Vertx vertx;
   private final MasterVerticle master;
   private final List<Integer> agentPorts;
+  private final Path workDir;
+  private final List<String> agentFlags;
 
-  private LocalCluster(Vertx vertx, MasterVerticle master, List<Integer> agentPorts) {
+  private LocalCluster(Vertx vertx, MasterVerticle master, List<Integer> agentPorts, Path workDir,
+                       List<String> agentFlags) {
     this.vertx = vertx;
     this.master = master;
-    this.agentPorts = agentPorts;
+    this.agentPorts = new ArrayList<>(agentPorts);
+    this.workDir = workDir;
+    this.agentFlags = List.copyOf(agentFlags);
   }
+
+  /** The agent flags that enable Docker tasks and executors beside processes, as Mesos spells them. */
+  public static final List<String> DOCKER_FLAGS = List.of("--containerizers=docker,mesos");
 
   /**
    * Starts the cluster. Agent {@code i} listens on {@code firstAgentPort + i} (or a free port when
@@ -36,6 +44,16 @@ public final class LocalCluster {
    */
   public static Future<LocalCluster> start(ClusterConfig cluster, MasterConfig masterConfig, int agents,
                                            int firstAgentPort, String resources, Path workDir) {
+    return start(cluster, masterConfig, agents, firstAgentPort, resources, workDir, List.of());
+  }
+
+  /**
+   * Same, every agent also getting {@code agentFlags} (for example {@link #DOCKER_FLAGS}); agents
+   * added later with {@link #addAgent} get them too.
+   */
+  public static Future<LocalCluster> start(ClusterConfig cluster, MasterConfig masterConfig, int agents,
+                                           int firstAgentPort, String resources, Path workDir,
+                                           List<String> agentFlags) {
     return Cluster.start(cluster).compose(vertx -> {
       MasterVerticle master = new MasterVerticle(masterConfig);
       List<Integer> ports = new ArrayList<>();
@@ -51,13 +69,37 @@ public final class LocalCluster {
           if (resources != null) {
             args.add("--resources=" + resources);
           }
+          args.addAll(agentFlags);
           AgentConfig config = AgentConfig.fromFlags(Flags.parse(args.toArray(String[]::new), Map.of()));
           chain = chain.compose(v -> vertx.deployVerticle(new AgentVerticle(config)));
         }
         return chain;
-      }).map(v -> new LocalCluster(vertx, master, ports))
+      }).map(v -> new LocalCluster(vertx, master, ports, workDir, agentFlags))
           .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
     });
+  }
+
+  /**
+   * Starts one more agent offering {@code resources} on a free port, in {@code workDir/agent-<n>};
+   * completes with its HTTP port once it is deployed (it registers with the master right after).
+   */
+  public Future<Integer> addAgent(String resources) {
+    int index = agentPorts.size();
+    int port = FreePorts.find();
+    List<String> args = new ArrayList<>(List.of(
+        "--master=127.0.0.1:" + master.actualPort(),
+        "--port=" + port,
+        "--work_dir=" + workDir.resolve("agent-" + index),
+        "--resources=" + resources));
+    args.addAll(agentFlags);
+    agentPorts.add(port);
+    AgentConfig config = AgentConfig.fromFlags(Flags.parse(args.toArray(String[]::new), Map.of()));
+    return vertx.deployVerticle(new AgentVerticle(config)).map(id -> port);
+  }
+
+  /** Whether the agents run Docker tasks and executors (started with {@link #DOCKER_FLAGS}). */
+  public boolean dockerEnabled() {
+    return agentFlags.containsAll(DOCKER_FLAGS);
   }
 
   public int masterPort() {

@@ -9,6 +9,7 @@ import dev.vmesos.master.MasterConfig;
 import dev.vmesos.master.MasterMain;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The {@code vmesos} command: {@code master}, {@code agent}, {@code local} and {@code demo}. */
@@ -20,8 +21,14 @@ public final class Main {
                  --agent_ping_interval, --cluster_host, --cluster_port, --cluster_members, --cluster_name)
         agent    run an agent (--master=127.0.0.1:5050, --resources, --work_dir, --port=5051, and the cluster flags;
                  --cluster_members defaults to the master's host)
-        local    run a master and N agents in one JVM (--agents=1, --resources, --work_dir, --port=5050)
-        demo     start a local cluster, run one task through the scheduler API, shut down
+        local    run a master and N agents in one JVM (--agents=1, --resources, --work_dir, --port=5050,
+                 --containerizers=docker,mesos for Docker tasks and executors)
+        demo     start a local cluster, run the throttle framework, then DRF frameworks A, B, C side by side, shut down
+                 (--executor=auto|docker|process, --drf_seconds=30, --task_seconds=4-8, --total_queries=2000)
+        throttle the throttle load-test framework (--master, --total-queries, --queries-per-task, --parallelism,
+                 --target=sink|http://...|jdbc:postgresql://..., --executor=docker|process, --executor-image)
+        drf      a DRF demo framework (--master, --framework-name, --task-cpus, --task-memory, --task-seconds=20-40,
+                 --executor=docker|process, --executor-image, --run_for)
         simulate run a DRF or max-min fairness scenario through the allocator, print it step by step
         bench-launch  tasks started per second by one agent and ACCEPT-to-RUNNING latency (./vmesos bench launch)
       """;
@@ -42,6 +49,8 @@ public final class Main {
         case "agent" -> AgentMain.start(rest);
         case "local" -> local(rest);
         case "demo" -> System.exit(Demo.run(rest, System.out));
+        case "throttle" -> System.exit(dev.vmesos.examples.throttle.ThrottleMain.run(rest, System.out, System.err));
+        case "drf" -> System.exit(dev.vmesos.examples.drf.DrfMain.run(rest, System.out, System.err));
         case "simulate" -> System.exit(SimulateCommand.run(rest, System.out));
         case "bench-launch" -> System.exit(LaunchBench.run(rest, System.out));
         default -> {
@@ -64,11 +73,13 @@ public final class Main {
     String resources = flags.string("resources", "cpus:2;mem:2048;disk:4096;ports:[31000-32000]");
     Path workDir = Path.of(flags.string("work_dir", "/tmp/vmesos-local"));
     int agentPort = flags.integer("agent_port", 5051, 0, 65535);
+    List<String> agentFlags = flags.optional("containerizers").map(c -> List.of("--containerizers=" + c))
+        .orElse(List.of());
     MasterConfig master = MasterConfig.fromFlags(flags);
     ClusterConfig cluster = ClusterConfig.fromFlags(flags, ClusterConfig.DEFAULT_HOST);
     flags.rejectUnknown();
     System.out.printf("vmesos local: starting a master and %d agent(s)...%n", agents);
-    LocalCluster local = LocalCluster.start(cluster, master, agents, agentPort, resources, workDir)
+    LocalCluster local = LocalCluster.start(cluster, master, agents, agentPort, resources, workDir, agentFlags)
         .await(120, TimeUnit.SECONDS);
     Cluster.closeOnShutdown(local.vertx());
     System.out.printf("vmesos local: master at http://%s:%d/api/v1/scheduler, agents on ports %s, work dir %s."

@@ -1,0 +1,50 @@
+package dev.vmesos.examples.drf;
+
+import dev.vmesos.api.config.FlagException;
+import dev.vmesos.api.config.Flags;
+import dev.vmesos.client.MasterAddress;
+import dev.vmesos.examples.common.ExecutorLaunch;
+import dev.vmesos.examples.common.TaskResources;
+
+/**
+ * The DRF demo framework's flags, parsed once: {@code --master}, {@code --framework-name},
+ * {@code --task-cpus}, {@code --task-memory} (MB), {@code --task-seconds} (how long each task runs,
+ * {@code 20-40} by default) and the executor's ({@code --executor}, {@code --executor-image},
+ * {@code --executor-classpath}).
+ */
+public record DrfConfig(MasterAddress master, String name, TaskResources task, TaskDuration duration,
+                        ExecutorLaunch executor) {
+
+  public static DrfConfig fromFlags(Flags flags) {
+    MasterAddress master;
+    try {
+      master = MasterAddress.parse(flags.required("master"));
+    } catch (IllegalArgumentException e) {
+      throw new FlagException("Flag '--master': " + e.getMessage());
+    }
+    String name = flags.string("framework_name", "drf-demo").trim();
+    if (!name.matches("[A-Za-z0-9._-]+")) {
+      throw new FlagException("Flag '--framework_name': '" + name + "' may hold only letters, digits and . _ -");
+    }
+    double cpus = number(flags, "task_cpus", 1);
+    double mem = number(flags, "task_memory", 512);
+    TaskDuration duration = TaskDuration.parse(flags.string("task_seconds", "20-40"));
+    return new DrfConfig(master, name, new TaskResources(cpus, mem), duration, ExecutorLaunch.fromFlags(flags));
+  }
+
+  private static double number(Flags flags, String name, double defaultValue) {
+    String text = flags.optional(name).orElse(null);
+    if (text == null) {
+      return defaultValue;
+    }
+    try {
+      double value = Double.parseDouble(text.trim());
+      if (!(value > 0) || Double.isInfinite(value)) {
+        throw new FlagException("Flag '--" + name + "': " + text + " is not a positive number");
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw new FlagException("Flag '--" + name + "': '" + text + "' is not a number");
+    }
+  }
+}

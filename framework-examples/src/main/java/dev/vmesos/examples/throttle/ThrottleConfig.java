@@ -1,0 +1,53 @@
+package dev.vmesos.examples.throttle;
+
+import dev.vmesos.api.config.FlagException;
+import dev.vmesos.api.config.Flags;
+import dev.vmesos.client.MasterAddress;
+import dev.vmesos.examples.common.ExecutorLaunch;
+import dev.vmesos.examples.common.TaskResources;
+
+/**
+ * The throttle framework's flags, parsed once: the original's {@code --master},
+ * {@code --total-queries}, {@code --queries-per-task}, {@code --parallelism}, plus {@code --target},
+ * the executor's ({@code --executor}, {@code --executor-image}, {@code --executor-classpath}) and
+ * each task's size ({@code --task-cpus}, {@code --task-memory}).
+ */
+public record ThrottleConfig(MasterAddress master, long totalQueries, int queriesPerTask, int parallelism,
+                             Target target, ExecutorLaunch executor, TaskResources task, String name) {
+
+  /** More task errors than this stop the run. */
+  public static final int MAX_ERRORS = 5;
+
+  public static ThrottleConfig fromFlags(Flags flags) {
+    MasterAddress master;
+    try {
+      master = MasterAddress.parse(flags.required("master"));
+    } catch (IllegalArgumentException e) {
+      throw new FlagException("Flag '--master': " + e.getMessage());
+    }
+    int total = flags.integer("total_queries", 1000, 1, Integer.MAX_VALUE);
+    int perTask = flags.integer("queries_per_task", 100, 1, 1_000_000);
+    int parallelism = flags.integer("parallelism", 2, 1, 10_000);
+    Target target = Target.parse(flags.string("target", "sink"));
+    ExecutorLaunch executor = ExecutorLaunch.fromFlags(flags);
+    TaskResources task = new TaskResources(positive(flags, "task_cpus", 0.1), positive(flags, "task_memory", 128));
+    String name = flags.string("framework_name", "throttle");
+    return new ThrottleConfig(master, total, perTask, parallelism, target, executor, task, name);
+  }
+
+  static double positive(Flags flags, String name, double defaultValue) {
+    String text = flags.optional(name).orElse(null);
+    if (text == null) {
+      return defaultValue;
+    }
+    try {
+      double value = Double.parseDouble(text.trim());
+      if (!(value > 0) || Double.isInfinite(value)) {
+        throw new FlagException("Flag '--" + name + "': " + text + " is not a positive number");
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw new FlagException("Flag '--" + name + "': '" + text + "' is not a number");
+    }
+  }
+}
