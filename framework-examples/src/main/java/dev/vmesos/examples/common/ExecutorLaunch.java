@@ -38,6 +38,10 @@ public record ExecutorLaunch(Kind kind, String image, List<String> classpath, St
   public enum Kind { DOCKER, PROCESS }
 
   public static final String DEFAULT_IMAGE = "vmesos/jre:local";
+  /** The image {@code ./vmesos images} builds from framework-examples (Jib), with the executors in it. */
+  public static final String EXAMPLES_IMAGE = "vmesos/examples";
+  /** Jib's argument file with the image's classpath, which {@code java -cp @file} expands. */
+  public static final String EXAMPLES_IMAGE_CLASSPATH = "@/app/jib-classpath-file";
   /** Small heap, no JIT tiers beyond C1: an executor runs many short things and should start fast. */
   static final List<String> JVM_FLAGS = List.of("-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
       "-Xss512k", "-Xmx48m");
@@ -57,10 +61,12 @@ public record ExecutorLaunch(Kind kind, String image, List<String> classpath, St
       default -> throw new FlagException("Flag '--executor': '" + kindText + "' is not one of docker, process");
     };
     String image = flags.string("executor_image", DEFAULT_IMAGE).trim();
+    // The project's own examples image carries the executors: its classpath, nothing to mount.
+    boolean examplesImage = kind == Kind.DOCKER && isExamplesImage(image);
     List<String> classpath = flags.optional("executor_classpath")
         .map(v -> Arrays.stream(v.split(File.pathSeparator)).map(String::trim).filter(s -> !s.isEmpty()).toList())
-        .orElseGet(ExecutorLaunch::currentClasspath);
-    boolean mount = flags.bool("executor_mount_classpath", true);
+        .orElseGet(() -> examplesImage ? List.of(EXAMPLES_IMAGE_CLASSPATH) : currentClasspath());
+    boolean mount = flags.bool("executor_mount_classpath", !examplesImage);
     if (mount || kind == Kind.PROCESS) {
       for (String entry : classpath) {
         if (!Files.exists(Path.of(entry))) {
@@ -69,6 +75,10 @@ public record ExecutorLaunch(Kind kind, String image, List<String> classpath, St
       }
     }
     return new ExecutorLaunch(kind, image, classpath, kind == Kind.DOCKER ? "java" : thisJava(), mount);
+  }
+
+  static boolean isExamplesImage(String image) {
+    return image.equals(EXAMPLES_IMAGE) || image.startsWith(EXAMPLES_IMAGE + ":") || image.startsWith(EXAMPLES_IMAGE + "@");
   }
 
   public static ExecutorLaunch process(List<String> classpath) {
