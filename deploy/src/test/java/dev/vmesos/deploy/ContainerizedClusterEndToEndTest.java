@@ -18,7 +18,18 @@ import dev.vmesos.api.v1.Protos.TaskStatus;
 import dev.vmesos.api.v1.scheduler.Protos.Event;
 import dev.vmesos.client.Calls;
 import dev.vmesos.client.SchedulerClient;
+import dev.vmesos.api.config.Flags;
+import dev.vmesos.client.MasterAddress;
+import dev.vmesos.examples.common.ExecutorLaunch;
+import dev.vmesos.examples.common.TaskResources;
+import dev.vmesos.examples.throttle.Target;
+import dev.vmesos.examples.throttle.ThrottleConfig;
+import dev.vmesos.examples.throttle.ThrottleFramework;
+import dev.vmesos.examples.throttle.ThrottleSummary;
 import io.vertx.core.Vertx;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,8 +56,9 @@ import org.testcontainers.utility.DockerImageName;
 /**
  * The product as it ships: a master and two agents started by Testcontainers from the Jib images
  * ({@code vmesos/master}, {@code vmesos/agent}, built by {@code ./vmesos test} from this code), on
- * the host network, Hazelcast on loopback. A framework in this JVM runs Docker tasks on both agents;
- * one agent container is killed and its tasks are reported lost or unreachable; a new agent
+ * the host network, Hazelcast on loopback. The throttle framework runs to completion with its
+ * executors in {@code vmesos/examples} containers; a framework runs Docker tasks on both agents, one
+ * agent container is killed and its tasks are reported lost or unreachable, and a new agent
  * container on the same work_dir re-registers with its old id.
  */
 @ExtendWith(VertxExtension.class)
@@ -96,6 +108,29 @@ class ContainerizedClusterEndToEndTest {
       }
       container.stop();
     }
+  }
+
+  @Test
+  void theThrottleFrameworkRunsToCompletionWithItsExecutorsInExamplesContainers() throws Exception {
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+    ExecutorLaunch executors = ExecutorLaunch.fromFlags(Flags.parse(new String[] {
+        "--executor_image=vmesos/examples:" + TAG}, Map.of()));
+    ThrottleConfig config = new ThrottleConfig(new MasterAddress("127.0.0.1", masterPort), 400, 40, 4,
+        new Target.Sink(), executors, new TaskResources(0.2, 128), "throttle-containerized");
+    ThrottleFramework throttle = new ThrottleFramework(vertx, config, new PrintStream(output, true));
+
+    ThrottleSummary summary = throttle.run().await(180, TimeUnit.SECONDS);
+
+    String log = output.toString(StandardCharsets.UTF_8);
+    assertThat(summary.succeeded()).as(log).isTrue();
+    assertThat(summary.queries()).isEqualTo(400);
+    assertThat(summary.tasks()).isEqualTo(10);
+    assertThat(summary.errors()).isZero();
+    assertThat(throttle.sink().requests()).as("requests the sink counted").isEqualTo(400);
+    assertThat(log).containsPattern("TASK_FINISHED on agent \\S+: Executed 40 queries in [0-9.]+ sec");
+    // The agents ran the executors in containers of the examples image.
+    assertThat(containers.get(1).getLogs() + containers.get(2).getLogs())
+        .contains("from image vmesos/examples:" + TAG);
   }
 
   @Test
