@@ -342,10 +342,8 @@ public final class Master {
                            Set<String> launched) {
     String taskId = task.getTaskId().getValue();
     String defaultRole = OfferResources.roleOf(available, framework.role());
-    Resources needed = OfferResources.fromFramework(task.getResourcesList(), defaultRole);
-    if (task.hasExecutor()) {
-      needed = needed.plus(OfferResources.fromFramework(task.getExecutor().getResourcesList(), defaultRole));
-    }
+    Resources needed = OfferResources.fromFramework(task.getResourcesList(), defaultRole)
+        .plus(newExecutorResources(framework, agent.id(), task, defaultRole));
     Map<String, ExecutorInfo> executors = executorsOn(framework, agent);
     String error = TaskValidation.validate(task, new TaskValidation.Context(agent.id(), framework.tasks().keySet(),
         launched, executors, available, needed, OfferResources.byRole(needed).size())).orElse(null);
@@ -367,11 +365,28 @@ public final class Master {
     return available.minus(needed);
   }
 
+  /**
+   * A task's ExecutorInfo resources when its executor does not run on the agent yet, else nothing:
+   * as Mesos, an executor's resources are charged once, with the first task that starts it (and
+   * counted with that task until it ends, as for task groups).
+   */
+  private static Resources newExecutorResources(Framework framework, String agentId, TaskInfo task, String role) {
+    if (!task.hasExecutor()
+        || executorsOn(framework, agentId).containsKey(task.getExecutor().getExecutorId().getValue())) {
+      return Resources.empty();
+    }
+    return OfferResources.fromFramework(task.getExecutor().getResourcesList(), role);
+  }
+
   /** The executors a framework has on an agent, by id (from its live tasks). */
   private static Map<String, ExecutorInfo> executorsOn(Framework framework, Agent agent) {
+    return executorsOn(framework, agent.id());
+  }
+
+  private static Map<String, ExecutorInfo> executorsOn(Framework framework, String agentId) {
     Map<String, ExecutorInfo> executors = new HashMap<>();
     for (Task other : framework.tasks().values()) {
-      if (other.agentId().equals(agent.id()) && other.info().hasExecutor() && !TaskStates.isTerminal(other.state())) {
+      if (other.agentId().equals(agentId) && other.info().hasExecutor() && !TaskStates.isTerminal(other.state())) {
         executors.put(other.info().getExecutor().getExecutorId().getValue(), other.info().getExecutor());
       }
     }
@@ -902,11 +917,8 @@ public final class Master {
       return null;
     }
     TaskInfo info = running.getTask();
-    Resources resources = OfferResources.fromFramework(info.getResourcesList(), framework.role());
-    if (info.hasExecutor()) {
-      resources = resources.plus(OfferResources.fromFramework(info.getExecutor().getResourcesList(),
-          framework.role()));
-    }
+    Resources resources = OfferResources.fromFramework(info.getResourcesList(), framework.role())
+        .plus(newExecutorResources(framework, agentId, info, framework.role()));
     Task task = new Task(frameworkId, agentId, OfferResources.roleOf(resources, framework.role()), info, resources);
     framework.tasks().put(task.id(), task);
     task.update(Events.masterStatus(info.getTaskId(), agentId, running.getState(), null, null, clock));

@@ -227,6 +227,30 @@ class MasterTest {
   }
 
   @Test
+  void anExecutorsResourcesAreChargedOnceWithTheFirstTaskThatStartsIt() {
+    agent("cpus:4;mem:1024");
+    RecordingSink sink = subscribe("fw");
+    effects.runTimers();
+    Offer offer = sink.lastOffer();
+    dev.vmesos.api.v1.Protos.ExecutorInfo executor = dev.vmesos.api.v1.Protos.ExecutorInfo.newBuilder()
+        .setType(dev.vmesos.api.v1.Protos.ExecutorInfo.Type.CUSTOM)
+        .setExecutorId(dev.vmesos.api.v1.Protos.ExecutorID.newBuilder().setValue("shared"))
+        .setCommand(CommandInfo.newBuilder().setValue("run-executor"))
+        .addAllResources(ResourcesParser.parse("cpus:0.5;mem:64").toList())
+        .build();
+    TaskInfo first = task("e1", offer, "cpus:1;mem:128").toBuilder().clearCommand().setExecutor(executor).build();
+    TaskInfo second = task("e2", offer, "cpus:1;mem:128").toBuilder().clearCommand().setExecutor(executor).build();
+
+    assertThat(call(sink, launch(offer, 0, first, second))).isEqualTo(CallResult.ACCEPTED);
+
+    assertThat(effects.sent(RunTask.class)).hasSize(2);
+    effects.runTimers();
+    master.allocate();
+    // 4 - 1 - 1 - 0.5 cpus and 1024 - 128 - 128 - 64 MB: the executor counted once.
+    assertThat(Resources.of(sink.lastOffer().getResourcesList())).isEqualTo(ResourcesParser.parse("cpus:1.5;mem:704"));
+  }
+
+  @Test
   void invalidTasksGetTaskErrorAndLaunchNothing() {
     agent("cpus:4;mem:1024");
     RecordingSink sink = subscribe("fw");
