@@ -13,7 +13,7 @@ import dev.vmesos.agent.executor.ExecutorEndpoint;
 import dev.vmesos.agent.http.AgentHttpApi;
 import dev.vmesos.agent.http.AgentMetrics;
 import dev.vmesos.agent.http.AgentState;
-import dev.vmesos.agent.master.Backoff;
+import dev.vmesos.client.Backoff;
 import dev.vmesos.agent.master.MasterLink;
 import dev.vmesos.agent.status.StatusUpdateSender;
 import dev.vmesos.agent.status.StatusUpdateStreams;

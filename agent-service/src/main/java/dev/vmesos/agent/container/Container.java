@@ -2,7 +2,10 @@ package dev.vmesos.agent.container;
 
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 
 /**
  * One container the agent started, or found again after a restart: the run of a task's command or
@@ -34,4 +37,18 @@ public interface Container {
 
   /** The pid of its main process, where the agent knows one. */
   OptionalLong pid();
+
+  /**
+   * Completes once every one of {@code ended} has completed, or after {@code grace} and 5 s more
+   * (then logged, {@code what} naming them): an agent stopping waits this long for its containers.
+   */
+  static Future<Void> awaitAll(List<Future<?>> ended, Duration grace, String what) {
+    return Future.all(ended)
+        .timeout(grace.toMillis() + 5_000, TimeUnit.MILLISECONDS)
+        .<Void>mapEmpty()
+        .recover(e -> {
+          LoggerFactory.getLogger(Container.class).warn("Some {} did not exit: {}", what, e.getMessage());
+          return Future.succeededFuture();
+        });
+  }
 }

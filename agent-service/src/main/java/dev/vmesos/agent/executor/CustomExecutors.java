@@ -50,7 +50,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -512,13 +511,7 @@ public final class CustomExecutors {
         exits.add(container.termination());
       }
     }
-    return Future.all(exits)
-        .timeout(grace.toMillis() + 5_000, TimeUnit.MILLISECONDS)
-        .<Void>mapEmpty()
-        .recover(e -> {
-          LOG.warn("Some executor containers did not exit: {}", e.getMessage());
-          return Future.succeededFuture();
-        });
+    return Container.awaitAll(exits, grace, "executor containers");
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ package dev.vmesos.agent.master;
 
 import dev.vmesos.agent.bus.ReplyFailures;
 import dev.vmesos.api.bus.Addresses;
+import dev.vmesos.client.Backoff;
 import dev.vmesos.api.internal.Internal.AgentRegistered;
 import dev.vmesos.api.internal.Internal.Ping;
 import dev.vmesos.api.internal.Internal.Pong;

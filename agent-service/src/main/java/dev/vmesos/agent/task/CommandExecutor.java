@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -314,13 +313,7 @@ public final class CommandExecutor {
         exits.add(container.termination());
       }
     }
-    return Future.all(exits)
-        .timeout(grace.toMillis() + 5_000, TimeUnit.MILLISECONDS)
-        .<Void>mapEmpty()
-        .recover(e -> {
-          LOG.warn("Some task processes did not exit: {}", e.getMessage());
-          return Future.succeededFuture();
-        });
+    return Container.awaitAll(exits, grace, "task containers");
   }
 
   private void started(AgentTask task, Container container) {
