@@ -1,5 +1,6 @@
 package dev.vmesos.agent;
 
+import dev.vmesos.agent.docker.DockerOptions;
 import dev.vmesos.agent.resources.HostResources;
 import dev.vmesos.api.config.FlagException;
 import dev.vmesos.api.config.Flags;
@@ -7,6 +8,7 @@ import dev.vmesos.api.resources.Resources;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -182,7 +184,7 @@ public record AgentConfig(
     Isolation isolation = Isolation.fromFlags(flags);
     Duration executorRegistrationTimeout = positive(flags, "executor_registration_timeout", Duration.ofMinutes(1));
     List<String> containerizers = parseContainerizers(flags.string("containerizers", MESOS_CONTAINERIZER));
-    String dockerSocket = flags.string("docker_socket", dev.vmesos.agent.docker.DockerOptions.DEFAULT_SOCKET).trim();
+    String dockerSocket = flags.string("docker_socket", DockerOptions.DEFAULT_SOCKET).trim();
     if (!dockerSocket.startsWith("/")) {
       throw new FlagException("Flag '--docker_socket': '" + dockerSocket + "' is not an absolute path");
     }
@@ -194,7 +196,7 @@ public record AgentConfig(
   }
 
   static List<String> parseContainerizers(String value) {
-    java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+    LinkedHashSet<String> names = new LinkedHashSet<>();
     for (String part : value.split(",")) {
       String name = part.trim();
       if (!name.equals(MESOS_CONTAINERIZER) && !name.equals(DOCKER_CONTAINERIZER)) {

@@ -2,6 +2,7 @@ package dev.vmesos.master;
 
 import com.google.protobuf.Message;
 import dev.vmesos.api.bus.Addresses;
+import dev.vmesos.api.internal.Internal.KillTask;
 import dev.vmesos.api.internal.Internal.RunTaskGroup;
 import dev.vmesos.api.v1.Protos.TaskInfo;
 import dev.vmesos.api.internal.Internal.Ack;
@@ -194,7 +195,7 @@ public final class MasterVerticle extends VerticleBase {
       String address = Addresses.agent(agentId);
       if (message instanceof RunTask || message instanceof RunTaskGroup) {
         deliverLaunch(agentId, message, 0);
-      } else if (message instanceof dev.vmesos.api.internal.Internal.KillTask) {
+      } else if (message instanceof KillTask) {
         vertx.eventBus().request(address, message, new DeliveryOptions().setSendTimeout(AGENT_REQUEST_TIMEOUT_MS))
             .onFailure(e -> LOG.warn("Agent {} did not take {}: {}", agentId,
                 message.getDescriptorForType().getName(), describe(e)));

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code MESOS_*} variables an executor process gets (Mesos's {@code docs/executor-http-api.md}
@@ -20,7 +21,7 @@ final class ExecutorEnvironment {
    *                        to reach a restarted agent; empty for the others
    */
   static Map<String, String> of(String agentId, String frameworkId, String executorId, String agentEndpoint,
-      Path sandbox, Duration shutdownGracePeriod, java.util.Optional<Duration> recoveryTimeout) {
+      Path sandbox, Duration shutdownGracePeriod, Optional<Duration> recoveryTimeout) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("MESOS_FRAMEWORK_ID", frameworkId);
     env.put("MESOS_EXECUTOR_ID", executorId);

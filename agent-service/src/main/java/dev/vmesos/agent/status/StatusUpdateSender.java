@@ -13,7 +13,9 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -155,8 +157,8 @@ public final class StatusUpdateSender {
    * The unacknowledged updates of each stream {@link #recover()} found, in order, by
    * {@code frameworkId/taskId}; empty before recovery completed or after the replay.
    */
-  public java.util.Map<String, List<StatusUpdate>> recoveredUpdates() {
-    java.util.Map<String, List<StatusUpdate>> updates = new java.util.HashMap<>();
+  public Map<String, List<StatusUpdate>> recoveredUpdates() {
+    Map<String, List<StatusUpdate>> updates = new HashMap<>();
     if (recovery != null && recovery.succeeded()) {
       for (UpdateCheckpoints.Recovered stream : recovery.result()) {
         updates.put(stream.frameworkId() + "/" + stream.taskId(), stream.pending());

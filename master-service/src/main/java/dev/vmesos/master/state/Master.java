@@ -853,7 +853,7 @@ public final class Master {
    * framework, with REASON_AGENT_REREGISTERED.
    */
   private void reportTasksTheAgentLost(String agentId, List<Task> known, List<RunningTask> reported) {
-    java.util.Set<String> reportedKeys = new java.util.HashSet<>();
+    Set<String> reportedKeys = new HashSet<>();
     for (RunningTask running : reported) {
       reportedKeys.add(running.getFrameworkId().getValue() + "/" + running.getTask().getTaskId().getValue());
     }
