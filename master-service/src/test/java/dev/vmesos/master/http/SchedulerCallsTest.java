@@ -106,6 +106,26 @@ class SchedulerCallsTest {
       throw new AssertionError("no " + type + " within 10 s");
     }
 
+    /**
+     * The next event of each of {@code types}, in whichever order they come (a launch's UPDATE and
+     * the OFFERS of what it left may cross); other events are skipped.
+     */
+    java.util.Map<Event.Type, Event> nextOfEach(Event.Type... types) throws InterruptedException {
+      java.util.Map<Event.Type, Event> found = new java.util.EnumMap<>(Event.Type.class);
+      java.util.Set<Event.Type> wanted = java.util.EnumSet.copyOf(List.of(types));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (found.size() < wanted.size() && System.nanoTime() < deadline) {
+        Event event = events.poll(50, TimeUnit.MILLISECONDS);
+        if (event != null && wanted.contains(event.getType())) {
+          found.putIfAbsent(event.getType(), event);
+        }
+      }
+      if (found.size() < wanted.size()) {
+        throw new AssertionError("no " + wanted + " within 10 s, got " + found.keySet());
+      }
+      return found;
+    }
+
     boolean nothingOfType(Event.Type type, Duration within) throws InterruptedException {
       long deadline = System.nanoTime() + within.toNanos();
       while (System.nanoTime() < deadline) {
@@ -279,8 +299,9 @@ class SchedulerCallsTest {
     assertThat(a.next(Event.Type.UPDATE).getUpdate().getStatus().getState()).isEqualTo(TaskState.TASK_ERROR);
     Offer again = a.next(Event.Type.OFFERS).getOffers().getOffers(0);
     a.call(launch(again, "dup", "cpus:1;mem:128", "sleep 60"));
-    assertThat(a.next(Event.Type.UPDATE).getUpdate().getStatus().getState()).isEqualTo(TaskState.TASK_RUNNING);
-    Offer third = a.next(Event.Type.OFFERS).getOffers().getOffers(0);
+    var afterLaunch = a.nextOfEach(Event.Type.UPDATE, Event.Type.OFFERS);
+    assertThat(afterLaunch.get(Event.Type.UPDATE).getUpdate().getStatus().getState()).isEqualTo(TaskState.TASK_RUNNING);
+    Offer third = afterLaunch.get(Event.Type.OFFERS).getOffers().getOffers(0);
     a.call(launch(third, "dup", "cpus:1;mem:128", "sleep 60"));
     TaskStatus duplicate = a.next(Event.Type.UPDATE).getUpdate().getStatus();
     assertThat(duplicate.getState()).isEqualTo(TaskState.TASK_ERROR);
