@@ -70,8 +70,8 @@ public final class LaunchBench {
     }
     int tasks = flags.integer("tasks", 200, 1, 100_000);
     boolean sequential = flags.bool("sequential", false);
-    double cpus = decimal(flags, "task_cpus", 0.1);
-    double mem = decimal(flags, "task_mem", 32);
+    double cpus = flags.positiveNumber("task_cpus", 0.1);
+    double mem = flags.positiveNumber("task_mem", 32);
     String command = flags.string("command", "sleep 2");
     String image = flags.string("image", "vmesos/busybox:local");
     String isolation = flags.string("isolation", AgentConfig.Isolation.CGROUPS);
@@ -209,19 +209,6 @@ public final class LaunchBench {
               .setNetwork(ContainerInfo.DockerInfo.Network.HOST)));
     }
     return task.build();
-  }
-
-  private static double decimal(Flags flags, String name, double defaultValue) {
-    String text = flags.string(name, Double.toString(defaultValue));
-    try {
-      double value = Double.parseDouble(text.trim());
-      if (value > 0 && Double.isFinite(value)) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new FlagException("Flag '--" + name + "': '" + text + "' is not a positive number");
   }
 
   private static double scalar(Offer offer, String name) {

@@ -103,6 +103,24 @@ public final class Flags {
     }
   }
 
+  /** A positive, finite decimal number ({@code --task_cpus=0.5}). */
+  public double positiveNumber(String name, double defaultValue) {
+    Optional<String> value = optional(name);
+    if (value.isEmpty()) {
+      return defaultValue;
+    }
+    double parsed;
+    try {
+      parsed = Double.parseDouble(value.get().trim());
+    } catch (NumberFormatException e) {
+      throw new FlagException("Flag '--" + name + "': '" + value.get() + "' is not a number");
+    }
+    if (!(parsed > 0) || Double.isInfinite(parsed)) {
+      throw new FlagException("Flag '--" + name + "': " + value.get() + " is not a positive number");
+    }
+    return parsed;
+  }
+
   public boolean bool(String name, boolean defaultValue) {
     Optional<String> value = optional(name);
     if (value.isEmpty()) {

@@ -26,25 +26,9 @@ public record DrfConfig(MasterAddress master, String name, TaskResources task, T
     if (!name.matches("[A-Za-z0-9._-]+")) {
       throw new FlagException("Flag '--framework_name': '" + name + "' may hold only letters, digits and . _ -");
     }
-    double cpus = number(flags, "task_cpus", 1);
-    double mem = number(flags, "task_memory", 512);
+    double cpus = flags.positiveNumber("task_cpus", 1);
+    double mem = flags.positiveNumber("task_memory", 512);
     TaskDuration duration = TaskDuration.parse(flags.string("task_seconds", "20-40"));
     return new DrfConfig(master, name, new TaskResources(cpus, mem), duration, ExecutorLaunch.fromFlags(flags));
-  }
-
-  private static double number(Flags flags, String name, double defaultValue) {
-    String text = flags.optional(name).orElse(null);
-    if (text == null) {
-      return defaultValue;
-    }
-    try {
-      double value = Double.parseDouble(text.trim());
-      if (!(value > 0) || Double.isInfinite(value)) {
-        throw new FlagException("Flag '--" + name + "': " + text + " is not a positive number");
-      }
-      return value;
-    } catch (NumberFormatException e) {
-      throw new FlagException("Flag '--" + name + "': '" + text + "' is not a number");
-    }
   }
 }

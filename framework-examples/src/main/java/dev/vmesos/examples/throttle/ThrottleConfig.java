@@ -30,24 +30,8 @@ public record ThrottleConfig(MasterAddress master, long totalQueries, int querie
     int parallelism = flags.integer("parallelism", 2, 1, 10_000);
     Target target = Target.parse(flags.string("target", "sink"));
     ExecutorLaunch executor = ExecutorLaunch.fromFlags(flags);
-    TaskResources task = new TaskResources(positive(flags, "task_cpus", 0.1), positive(flags, "task_memory", 128));
+    TaskResources task = new TaskResources(flags.positiveNumber("task_cpus", 0.1), flags.positiveNumber("task_memory", 128));
     String name = flags.string("framework_name", "throttle");
     return new ThrottleConfig(master, total, perTask, parallelism, target, executor, task, name);
-  }
-
-  static double positive(Flags flags, String name, double defaultValue) {
-    String text = flags.optional(name).orElse(null);
-    if (text == null) {
-      return defaultValue;
-    }
-    try {
-      double value = Double.parseDouble(text.trim());
-      if (!(value > 0) || Double.isInfinite(value)) {
-        throw new FlagException("Flag '--" + name + "': " + text + " is not a positive number");
-      }
-      return value;
-    } catch (NumberFormatException e) {
-      throw new FlagException("Flag '--" + name + "': '" + text + "' is not a number");
-    }
   }
 }
