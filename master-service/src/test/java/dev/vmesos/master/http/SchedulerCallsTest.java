@@ -445,9 +445,10 @@ class SchedulerCallsTest {
     Scheduler a = new Scheduler(aware);
     Offer offer = a.next(Event.Type.OFFERS).getOffers().getOffers(0);
     a.call(launch(offer, "survivor", "cpus:1;mem:128", "sleep 60"));
-    TaskStatus running = a.next(Event.Type.UPDATE).getUpdate().getStatus();
+    var afterLaunch = a.nextOfEach(Event.Type.UPDATE, Event.Type.OFFERS);
+    TaskStatus running = afterLaunch.get(Event.Type.UPDATE).getUpdate().getStatus();
     assertThat(running.getState()).isEqualTo(TaskState.TASK_RUNNING);
-    Offer spare = a.next(Event.Type.OFFERS).getOffers().getOffers(0);
+    Offer spare = afterLaunch.get(Event.Type.OFFERS).getOffers().getOffers(0);
 
     Scheduler b = new Scheduler(info("unaware"));
     // b gets nothing (a holds the agent's resources); a's pending offer will be rescinded.
