@@ -3,6 +3,7 @@ package dev.vmesos.agent;
 import dev.vmesos.agent.docker.DockerOptions;
 import dev.vmesos.agent.resources.HostResources;
 import dev.vmesos.api.config.FlagException;
+import dev.vmesos.api.config.FlagHelp;
 import dev.vmesos.api.config.Flags;
 import dev.vmesos.api.resources.Resources;
 import java.nio.file.InvalidPathException;
@@ -128,6 +129,42 @@ public record AgentConfig(
   public static final String DEFAULT_WORK_DIR = "/tmp/vmesos-agent";
   public static final int DEFAULT_PORT = 5051;
   public static final String DEFAULT_IP = "127.0.0.1";
+
+  /** What {@code vmesos agent --help} says about the agent's own flags (the cluster flags are added to it). */
+  public static final FlagHelp HELP = FlagHelp.builder()
+      .flag("master", "HOST:PORT", DEFAULT_MASTER, "The master to register with.")
+      .flag("work_dir", "PATH", DEFAULT_WORK_DIR,
+          "Sandboxes, checkpointed status updates and container records; restart on the same one to recover.")
+      .flag("resources", "RESOURCES", "detected from the host",
+          "What the agent offers, in Mesos syntax: cpus:4;mem:8192;disk:10240;ports:[31000-32000];cpus(web):2.")
+      .flag("ip", "IP", DEFAULT_IP, "IPv4 address the agent's HTTP API (executor API, /state, /files) listens on.")
+      .flag("port", "PORT", DEFAULT_PORT, "Port of the agent's HTTP API.")
+      .flag("hostname", "NAME", "the --ip", "Host name the agent reports to the master.")
+      .flag("registration_backoff_factor", "DURATION", "500ms",
+          "First wait before retrying registration; it doubles up to --registration_backoff_max.")
+      .flag("registration_backoff_max", "DURATION", "10secs", "Longest wait between registration attempts.")
+      .flag("master_request_timeout", "DURATION", "5secs", "How long a request to the master may take.")
+      .flag("status_update_retry_interval_min", "DURATION", "10secs",
+          "First wait before resending an unacknowledged status update; it doubles up to the max.")
+      .flag("status_update_retry_interval_max", "DURATION", "10mins",
+          "Longest wait between resends of an unacknowledged status update.")
+      .flag("default_kill_grace_period", "DURATION", "3secs",
+          "Between SIGTERM (or docker stop) and SIGKILL when a task has no kill policy.")
+      .flag("isolation", "ISOLATORS", Isolation.CGROUPS,
+          "cgroups/cpu,cgroups/mem enforce cpus and mem through cgroups; posix/cpu,posix/mem do not.")
+      .flag("cgroups_root", "NAME", dev.vmesos.agent.cgroups.CgroupsOptions.DEFAULT_ROOT,
+          "The cgroup, in each controller's hierarchy, that holds every container's cgroup.")
+      .flag("executor_registration_timeout", "DURATION", "1mins",
+          "A custom executor that has not subscribed by then is shut down and its tasks fail.")
+      .flag("containerizers", "mesos,docker", MESOS_CONTAINERIZER,
+          "Containerizers in order of preference: mesos runs processes, docker runs DOCKER containers.")
+      .flag("docker_socket", "PATH", DockerOptions.DEFAULT_SOCKET, "The Docker engine's Unix socket.")
+      .flag("executor_reregistration_timeout", "DURATION", "2secs",
+          "After a restart, how long recovered executors have to subscribe again.")
+      .flag("recovery_timeout", "DURATION", "15mins",
+          "How long executors of checkpointing frameworks keep trying to reach a restarted agent"
+              + " (MESOS_RECOVERY_TIMEOUT in their environment).")
+      .build();
 
   private static final Pattern IPV4 =
       Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");

@@ -1,5 +1,6 @@
 package dev.vmesos.agent;
 
+import dev.vmesos.api.config.FlagHelp;
 import dev.vmesos.api.config.Flags;
 import dev.vmesos.cluster.Cluster;
 import dev.vmesos.cluster.ClusterConfig;
@@ -14,11 +15,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AgentMain {
 
+  /** What {@code --help} prints: the agent's flags and the cluster flags. */
+  public static final FlagHelp HELP = AgentConfig.HELP.plus(ClusterConfig.HELP);
+
   private AgentMain() {
   }
 
   public static void main(String[] args) {
-    ProcessMain.run("agent", args, AgentMain::start);
+    ProcessMain.run("agent", args, HELP, AgentMain::start);
   }
 
   /** Starts the agent; it runs until the JVM is asked to stop. */

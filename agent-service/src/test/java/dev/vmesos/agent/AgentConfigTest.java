@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vmesos.api.config.FlagException;
 import dev.vmesos.api.config.Flags;
 import dev.vmesos.api.resources.Resources;
+import dev.vmesos.cluster.ClusterConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -153,5 +155,18 @@ class AgentConfigTest {
         .hasMessageContaining("--isolation");
     assertThatThrownBy(() -> config("--cgroups_root=../escape")).isInstanceOf(FlagException.class)
         .hasMessageContaining("--cgroups_root");
+  }
+
+  @Test
+  void helpDescribesEveryFlagTheAgentReadsAndNoOther() {
+    java.util.Set<String> read = new java.util.HashSet<>();
+    for (String[] args : List.of(new String[0],
+        new String[] {"--cluster_discovery=kubernetes", "--cluster_kubernetes_service=vmesos-masters"})) {
+      Flags flags = Flags.parse(args, Map.of());
+      AgentConfig config = AgentConfig.fromFlags(flags);
+      ClusterConfig.fromFlags(flags, config.master().host());
+      read.addAll(flags.namesRead());
+    }
+    assertThat(AgentMain.HELP.names()).containsExactlyInAnyOrderElementsOf(read);
   }
 }

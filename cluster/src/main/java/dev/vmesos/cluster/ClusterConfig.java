@@ -1,6 +1,7 @@
 package dev.vmesos.cluster;
 
 import dev.vmesos.api.config.FlagException;
+import dev.vmesos.api.config.FlagHelp;
 import dev.vmesos.api.config.Flags;
 import java.util.Arrays;
 import java.util.List;
@@ -27,6 +28,22 @@ public record ClusterConfig(String host, int port, List<String> members, String 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 5701;
   public static final String DEFAULT_NAME = "vmesos";
+
+  /** What {@code --help} says about the cluster flags, which the master and the agent both take. */
+  public static final FlagHelp HELP = FlagHelp.builder()
+      .flag("cluster_host", "IP", DEFAULT_HOST,
+          "IPv4 address Hazelcast and the clustered event bus bind to and advertise.")
+      .flag("cluster_port", "PORT", DEFAULT_PORT, "Hazelcast's port (the next free one is taken if it is busy).")
+      .flag("cluster_members", "HOST[:PORT],...", "the master's host (agents) or 127.0.0.1 (master)",
+          "Hazelcast TCP/IP members to join. Multicast is never used.")
+      .flag("cluster_name", "NAME", DEFAULT_NAME, "Cluster name; processes with different names never join.")
+      .flag("cluster_discovery", "tcp|kubernetes", "tcp",
+          "How members find each other: the --cluster_members list, or the endpoints of a Kubernetes service.")
+      .flag("cluster_kubernetes_service", "NAME", null,
+          "With --cluster_discovery=kubernetes: the (headless) service whose ready endpoints are the members.")
+      .flag("cluster_kubernetes_namespace", "NAME", "the pod's namespace",
+          "With --cluster_discovery=kubernetes: the service's namespace.")
+      .build();
 
   private static final Pattern IPV4 =
       Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");

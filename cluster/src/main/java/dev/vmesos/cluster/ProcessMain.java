@@ -1,6 +1,7 @@
 package dev.vmesos.cluster;
 
 import dev.vmesos.api.config.FlagException;
+import dev.vmesos.api.config.FlagHelp;
 
 /**
  * What every vmesos process's {@code main} does around starting itself: Hazelcast set up before it
@@ -18,7 +19,15 @@ public final class ProcessMain {
   private ProcessMain() {
   }
 
-  public static void run(String command, String[] args, Starter starter) {
+  /**
+   * Starts a process from its arguments, or, given {@code --help}, prints {@code help} and exits 0;
+   * returns once it runs (it stops with the JVM).
+   */
+  public static void run(String command, String[] args, FlagHelp help, Starter starter) {
+    if (FlagHelp.requested(args)) {
+      help.print("vmesos " + command + " [--flag=value ...]", System.out);
+      System.exit(0);
+    }
     Cluster.configureProcess();
     try {
       starter.start(args);

@@ -2,6 +2,7 @@ package dev.vmesos.deploy;
 
 import dev.vmesos.api.config.FlagException;
 import dev.vmesos.cluster.ClusterConfig;
+import dev.vmesos.api.config.FlagHelp;
 import dev.vmesos.api.config.Flags;
 import dev.vmesos.client.MasterAddress;
 import dev.vmesos.examples.common.ExecutorLaunch;
@@ -53,6 +54,20 @@ public final class Demo {
 
   private record DrfSpec(String name, double cpus, double mem) {
   }
+
+  /** {@code vmesos demo --help}. */
+  static final FlagHelp HELP = FlagHelp.builder()
+      .flag("executor", "auto|docker|process", "auto",
+          "Where executors run: Docker containers when an engine answers on " + DockerProbe.DEFAULT_SOCKET
+              + " (auto), or processes.")
+      .flag("executor_image", "IMAGE", ExecutorLaunch.DEFAULT_IMAGE, "The executors' image.")
+      .flag("total_queries", "COUNT", 2000, "Queries the throttle framework runs.")
+      .flag("queries_per_task", "COUNT", 100, "Queries per throttle task.")
+      .flag("parallelism", "COUNT", 4, "Throttle tasks at once.")
+      .flag("drf_seconds", "DURATION", "30secs", "How long the DRF frameworks A, B and C run side by side.")
+      .flag("task_seconds", "N|MIN-MAX", "4-8", "How long each DRF task runs.")
+      .flag("work_dir", "PATH", "a new temporary directory", "The agents' work directories go under it.")
+      .build();
 
   /** The demo's flags, parsed once. */
   record Options(ExecutorLaunch.Kind executor, String image, int totalQueries, int queriesPerTask,

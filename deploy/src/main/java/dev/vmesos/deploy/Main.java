@@ -2,6 +2,7 @@ package dev.vmesos.deploy;
 
 import dev.vmesos.agent.AgentMain;
 import dev.vmesos.api.config.FlagException;
+import dev.vmesos.api.config.FlagHelp;
 import dev.vmesos.api.config.Flags;
 import dev.vmesos.cluster.Cluster;
 import dev.vmesos.cluster.ClusterConfig;
@@ -33,6 +34,17 @@ public final class Main {
         bench-launch  tasks started per second by one agent and ACCEPT-to-RUNNING latency (./vmesos bench launch)
       """;
 
+  /** {@code vmesos local --help}: its own flags, then the master's and the cluster's. */
+  static final FlagHelp LOCAL_HELP = FlagHelp.builder()
+      .flag("agents", "COUNT", 1, "Agents to start beside the master, in the same JVM.")
+      .flag("resources", "RESOURCES", "cpus:2;mem:2048;disk:4096;ports:[31000-32000]", "Each agent's resources.")
+      .flag("work_dir", "PATH", "/tmp/vmesos-local", "Agents' work directories go under it.")
+      .flag("agent_port", "PORT", 5051, "The first agent's HTTP port; the others take the next ones.")
+      .flag("containerizers", "mesos,docker", "mesos", "The agents' containerizers.")
+      .build()
+      .plus(MasterConfig.HELP)
+      .plus(ClusterConfig.HELP);
+
   private Main() {
   }
 
@@ -43,6 +55,17 @@ public final class Main {
       System.exit(args.length == 0 ? 2 : 0);
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    FlagHelp help = switch (args[0]) {
+      case "master" -> MasterMain.HELP;
+      case "agent" -> AgentMain.HELP;
+      case "local" -> LOCAL_HELP;
+      case "demo" -> Demo.HELP;
+      default -> null; // the others print their own
+    };
+    if (help != null && FlagHelp.requested(rest)) {
+      help.print("vmesos " + args[0] + " [--flag=value ...]", System.out);
+      System.exit(0);
+    }
     try {
       switch (args[0]) {
         case "master" -> MasterMain.start(rest);
@@ -67,20 +90,33 @@ public final class Main {
     }
   }
 
+  /** {@code vmesos local}'s flags, read once. */
+  record LocalOptions(int agents, String resources, Path workDir, int agentPort, List<String> agentFlags,
+                      MasterConfig master, ClusterConfig cluster) {
+
+    static LocalOptions fromFlags(Flags flags) {
+      int agents = flags.integer("agents", 1, 1, 64);
+      String resources = flags.string("resources", "cpus:2;mem:2048;disk:4096;ports:[31000-32000]");
+      Path workDir = Path.of(flags.string("work_dir", "/tmp/vmesos-local"));
+      int agentPort = flags.integer("agent_port", 5051, 0, 65535);
+      List<String> agentFlags = flags.optional("containerizers").map(c -> List.of("--containerizers=" + c))
+          .orElse(List.of());
+      MasterConfig master = MasterConfig.fromFlags(flags);
+      ClusterConfig cluster = ClusterConfig.fromFlags(flags, ClusterConfig.DEFAULT_HOST);
+      return new LocalOptions(agents, resources, workDir, agentPort, agentFlags, master, cluster);
+    }
+  }
+
   private static void local(String[] args) throws Exception {
     Flags flags = Flags.parse(args, System.getenv());
-    int agents = flags.integer("agents", 1, 1, 64);
-    String resources = flags.string("resources", "cpus:2;mem:2048;disk:4096;ports:[31000-32000]");
-    Path workDir = Path.of(flags.string("work_dir", "/tmp/vmesos-local"));
-    int agentPort = flags.integer("agent_port", 5051, 0, 65535);
-    List<String> agentFlags = flags.optional("containerizers").map(c -> List.of("--containerizers=" + c))
-        .orElse(List.of());
-    MasterConfig master = MasterConfig.fromFlags(flags);
-    ClusterConfig cluster = ClusterConfig.fromFlags(flags, ClusterConfig.DEFAULT_HOST);
+    LocalOptions options = LocalOptions.fromFlags(flags);
     flags.rejectUnknown();
+    int agents = options.agents();
+    MasterConfig master = options.master();
+    Path workDir = options.workDir();
     System.out.printf("vmesos local: starting a master and %d agent(s)...%n", agents);
-    LocalCluster local = LocalCluster.start(cluster, master, agents, agentPort, resources, workDir, agentFlags)
-        .await(120, TimeUnit.SECONDS);
+    LocalCluster local = LocalCluster.start(options.cluster(), master, agents, options.agentPort(),
+        options.resources(), workDir, options.agentFlags()).await(120, TimeUnit.SECONDS);
     Cluster.closeOnShutdown(local.vertx());
     System.out.printf("vmesos local: master at http://%s:%d/api/v1/scheduler, agents on ports %s, work dir %s."
         + " Ctrl-C stops it.%n", master.ip(), local.masterPort(), local.agentPorts(), workDir);

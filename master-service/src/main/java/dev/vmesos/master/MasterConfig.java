@@ -1,6 +1,7 @@
 package dev.vmesos.master;
 
 import dev.vmesos.api.config.FlagException;
+import dev.vmesos.api.config.FlagHelp;
 import dev.vmesos.api.config.Flags;
 import dev.vmesos.api.resources.Resources;
 import dev.vmesos.api.resources.ResourcesParser;
@@ -38,6 +39,34 @@ public record MasterConfig(String ip, int port, String hostname, Duration heartb
                            Duration offerTimeout, AllocatorConfig allocator) {
 
   public static final int DEFAULT_PORT = 5050;
+
+  /** What {@code vmesos master --help} says about the master's own flags (the cluster flags are added to it). */
+  public static final FlagHelp HELP = FlagHelp.builder()
+      .flag("ip", "IP", "127.0.0.1", "IPv4 address the HTTP API listens on.")
+      .flag("port", "PORT", DEFAULT_PORT, "Port the HTTP API listens on (schedulers, operators, /redirect).")
+      .flag("hostname", "NAME", "the --ip", "Host name the master advertises in MasterInfo and Offer.url.")
+      .flag("heartbeat_interval", "DURATION", "15secs",
+          "Interval between HEARTBEAT events on every scheduler and operator stream.")
+      .flag("allocation_interval", "DURATION", "1secs",
+          "Interval between batch allocations; events such as an added agent or a REVIVE also trigger one.")
+      .flag("agent_ping_interval", "DURATION", "15secs", "How often the master pings each agent.")
+      .flag("max_agent_ping_timeouts", "COUNT", 5,
+          "Unanswered pings after which an agent is unreachable: its offers are rescinded and its tasks"
+              + " reported TASK_UNREACHABLE (PARTITION_AWARE frameworks) or TASK_LOST.")
+      .flag("offer_timeout", "DURATION", null, "Offers outstanding this long are rescinded; unset: never.")
+      .flag("role_sorter", "drf|random|maxmin:<resource>", "drf",
+          "How roles are ordered for offers: weighted Dominant Resource Fairness, weighted random, or"
+              + " max-min fairness on one named resource.")
+      .flag("framework_sorter", "drf|random|maxmin:<resource>", "drf",
+          "How frameworks within a role are ordered for offers (as --role_sorter).")
+      .flag("weights", "role=weight,...", null,
+          "Role weights, e.g. web=2,batch=0.5; a role's share is divided by its weight. Unlisted roles weigh 1.")
+      .flag("min_allocatable_resources", "RESOURCES|...", "cpus:0.01|mem:32",
+          "Alternatives separated by '|': an agent's free resources are offered only when they contain"
+              + " at least one of them.")
+      .flag("quota", "JSON", null, "Per-role guarantees and limits, e.g."
+          + " {\"web\":{\"guarantees\":\"cpus:4;mem:4096\",\"limits\":\"cpus:8\"}}.")
+      .build();
 
   public MasterConfig {
     requirePositive("heartbeat_interval", heartbeatInterval);

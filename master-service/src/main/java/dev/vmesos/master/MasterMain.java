@@ -1,5 +1,6 @@
 package dev.vmesos.master;
 
+import dev.vmesos.api.config.FlagHelp;
 import dev.vmesos.api.config.Flags;
 import dev.vmesos.cluster.Cluster;
 import dev.vmesos.cluster.ClusterConfig;
@@ -14,11 +15,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MasterMain {
 
+  /** What {@code --help} prints: the master's flags and the cluster flags. */
+  public static final FlagHelp HELP = MasterConfig.HELP.plus(ClusterConfig.HELP);
+
   private MasterMain() {
   }
 
   public static void main(String[] args) {
-    ProcessMain.run("master", args, MasterMain::start);
+    ProcessMain.run("master", args, HELP, MasterMain::start);
   }
 
   /** Starts the master; it runs until the JVM is asked to stop. */

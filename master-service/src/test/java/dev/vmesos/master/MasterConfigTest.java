@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vmesos.api.config.FlagException;
 import dev.vmesos.api.config.Flags;
+import dev.vmesos.cluster.ClusterConfig;
 import dev.vmesos.master.allocator.Quota;
 import java.time.Duration;
 import java.util.List;
@@ -60,5 +61,20 @@ class MasterConfigTest {
       assertThatThrownBy(() -> parse(bad.get(0))).as(bad.get(0))
           .isInstanceOf(FlagException.class).hasMessageContaining(bad.get(1));
     }
+  }
+
+  @Test
+  void helpDescribesEveryFlagTheMasterReadsAndNoOther() {
+    java.util.Set<String> read = new java.util.HashSet<>();
+    for (String[] args : List.of(new String[0],
+        new String[] {"--cluster_discovery=kubernetes", "--cluster_kubernetes_service=vmesos-masters"})) {
+      Flags flags = Flags.parse(args, Map.of());
+      MasterConfig.fromFlags(flags);
+      ClusterConfig.fromFlags(flags, ClusterConfig.DEFAULT_HOST);
+      read.addAll(flags.namesRead());
+    }
+    assertThat(MasterMain.HELP.names()).containsExactlyInAnyOrderElementsOf(read);
+    assertThat(MasterMain.HELP.render("vmesos master")).contains("--heartbeat_interval=DURATION")
+        .contains("(default: 15secs)");
   }
 }

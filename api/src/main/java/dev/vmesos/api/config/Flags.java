@@ -181,6 +181,11 @@ public final class Flags {
     return Duration.ofNanos(Math.round(amount * nanosPerUnit));
   }
 
+  /** The names of the flags read so far, whether given or not (for checking a command's help). */
+  public Set<String> namesRead() {
+    return Set.copyOf(read);
+  }
+
   /** Fails naming the first command-line flag that no getter asked for. */
   public void rejectUnknown() {
     for (String name : commandLine.keySet()) {

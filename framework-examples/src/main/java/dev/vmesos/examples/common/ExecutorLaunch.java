@@ -1,6 +1,7 @@
 package dev.vmesos.examples.common;
 
 import dev.vmesos.api.config.FlagException;
+import dev.vmesos.api.config.FlagHelp;
 import dev.vmesos.api.config.Flags;
 import dev.vmesos.api.v1.Protos.CommandInfo;
 import dev.vmesos.api.v1.Protos.ContainerInfo;
@@ -52,6 +53,17 @@ public record ExecutorLaunch(Kind kind, String image, List<String> classpath, St
       throw new FlagException("Flag '--executor_classpath' is empty: the executor has nothing to run");
     }
   }
+
+  /** What {@code --help} says about the executor flags the example frameworks share. */
+  public static final FlagHelp HELP = FlagHelp.builder()
+      .flag("executor", "docker|process", "docker",
+          "Run each task's executor in a Docker container (agents need --containerizers=docker,mesos) or as a process.")
+      .flag("executor-image", "IMAGE", DEFAULT_IMAGE, "The executor's image; with " + EXAMPLES_IMAGE
+          + " the image's own classpath is used and nothing is mounted.")
+      .flag("executor-classpath", "PATH:PATH...", "this program's classpath", "Where the executor's classes are.")
+      .bool("executor-mount-classpath", true,
+          "Mount the classpath into the executor's container (off by default for " + EXAMPLES_IMAGE + ").")
+      .build();
 
   public static ExecutorLaunch fromFlags(Flags flags) {
     String kindText = flags.string("executor", "docker").trim().toLowerCase(Locale.ROOT);

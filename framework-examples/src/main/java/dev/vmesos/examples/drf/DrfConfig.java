@@ -1,6 +1,7 @@
 package dev.vmesos.examples.drf;
 
 import dev.vmesos.api.config.FlagException;
+import dev.vmesos.api.config.FlagHelp;
 import dev.vmesos.api.config.Flags;
 import dev.vmesos.client.MasterAddress;
 import dev.vmesos.examples.common.ExecutorLaunch;
@@ -14,6 +15,17 @@ import dev.vmesos.examples.common.TaskResources;
  */
 public record DrfConfig(MasterAddress master, String name, TaskResources task, TaskDuration duration,
                         ExecutorLaunch executor) {
+
+  /** What {@code drf --help} prints, with the executor's flags. */
+  public static final FlagHelp HELP = FlagHelp.builder()
+      .flag("master", "HOST:PORT|URL", null, "The master (required); a non-leader's /redirect is followed.")
+      .flag("framework-name", "NAME", "drf-demo", "FrameworkInfo.name: letters, digits and . _ -.")
+      .flag("task-cpus", "CPUS", 1, "cpus of each task.")
+      .flag("task-memory", "MB", 512, "mem of each task.")
+      .flag("task-seconds", "N|MIN-MAX", "20-40", "How long each task runs, drawn from the range.")
+      .flag("run-for", "DURATION", "until stopped", "Stop after this long (0: run until interrupted).")
+      .build()
+      .plus(ExecutorLaunch.HELP);
 
   public static DrfConfig fromFlags(Flags flags) {
     MasterAddress master;

@@ -1,6 +1,7 @@
 package dev.vmesos.examples.drf;
 
 import dev.vmesos.api.config.FlagException;
+import dev.vmesos.api.config.FlagHelp;
 import dev.vmesos.api.config.Flags;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
@@ -19,13 +20,22 @@ public final class DrfMain {
     System.exit(run(args, System.out, System.err));
   }
 
+  /** {@code --run-for}: stop after this long; zero (the default) runs until interrupted. */
+  static java.time.Duration runFor(Flags flags) {
+    return flags.duration("run_for", java.time.Duration.ZERO);
+  }
+
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (FlagHelp.requested(args)) {
+      DrfConfig.HELP.print("vmesos drf --master=HOST:PORT [--flag=value ...]", out);
+      return 0;
+    }
     DrfConfig config;
     java.time.Duration runFor;
     try {
       Flags flags = Flags.parse(args, System.getenv());
       config = DrfConfig.fromFlags(flags);
-      runFor = flags.duration("run_for", java.time.Duration.ZERO);
+      runFor = runFor(flags);
       flags.rejectUnknown();
     } catch (FlagException e) {
       err.println("drf: " + e.getMessage());

@@ -1,6 +1,7 @@
 package dev.vmesos.examples.throttle;
 
 import dev.vmesos.api.config.FlagException;
+import dev.vmesos.api.config.FlagHelp;
 import dev.vmesos.api.config.Flags;
 import dev.vmesos.client.MasterAddress;
 import dev.vmesos.examples.common.ExecutorLaunch;
@@ -17,6 +18,20 @@ public record ThrottleConfig(MasterAddress master, long totalQueries, int querie
 
   /** More task errors than this stop the run. */
   public static final int MAX_ERRORS = 5;
+
+  /** What {@code throttle --help} prints, with the executor's flags. */
+  public static final FlagHelp HELP = FlagHelp.builder()
+      .flag("master", "HOST:PORT|URL", null, "The master (required); a non-leader's /redirect is followed.")
+      .flag("total-queries", "COUNT", 1000, "Queries to run in all.")
+      .flag("queries-per-task", "COUNT", 100, "Queries each task carries in its TaskInfo.data.")
+      .flag("parallelism", "COUNT", 2, "At most this many tasks run at once; other offers are declined.")
+      .flag("target", "sink|http://...|jdbc:postgresql://...", "sink",
+          "What the queries hit: a counting HTTP sink the framework starts itself, an HTTP URL, or PostgreSQL.")
+      .flag("task-cpus", "CPUS", 0.1, "cpus of each task (its executor's included).")
+      .flag("task-memory", "MB", 128, "mem of each task (its executor's included).")
+      .flag("framework-name", "NAME", "throttle", "FrameworkInfo.name.")
+      .build()
+      .plus(ExecutorLaunch.HELP);
 
   public static ThrottleConfig fromFlags(Flags flags) {
     MasterAddress master;

@@ -1,6 +1,7 @@
 package dev.vmesos.examples.throttle;
 
 import dev.vmesos.api.config.FlagException;
+import dev.vmesos.api.config.FlagHelp;
 import dev.vmesos.api.config.Flags;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
@@ -20,6 +21,10 @@ public final class ThrottleMain {
   }
 
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (FlagHelp.requested(args)) {
+      ThrottleConfig.HELP.print("vmesos throttle --master=HOST:PORT [--flag=value ...]", out);
+      return 0;
+    }
     ThrottleConfig config;
     try {
       Flags flags = Flags.parse(args, System.getenv());

@@ -49,4 +49,17 @@ class ThrottleConfigTest {
     assertThat(code).isEqualTo(2);
     return err.toString(StandardCharsets.UTF_8);
   }
+
+  @Test
+  void helpDescribesEveryFlagThrottleReadsAndNoOther() {
+    Flags flags = Flags.parse(new String[] {"--master=127.0.0.1:5050", "--executor=process"}, Map.of());
+    ThrottleConfig.fromFlags(flags);
+    assertThat(ThrottleConfig.HELP.names()).containsExactlyInAnyOrderElementsOf(flags.namesRead());
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertThat(ThrottleMain.run(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(new ByteArrayOutputStream()))).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: vmesos throttle")
+        .contains("--total-queries=COUNT").contains("(default: 1000)");
+  }
 }
