@@ -6,6 +6,7 @@ import dev.vmesos.api.recordio.RecordIODecoder;
 import dev.vmesos.api.v1.Protos.ExecutorID;
 import dev.vmesos.api.v1.Protos.FrameworkID;
 import dev.vmesos.api.v1.Protos.TaskID;
+import dev.vmesos.api.v1.Protos.TaskInfo;
 import dev.vmesos.api.v1.Protos.TaskState;
 import dev.vmesos.api.v1.Protos.TaskStatus;
 import dev.vmesos.api.v1.executor.Protos.Call;
@@ -28,8 +29,10 @@ import java.util.UUID;
  * The executor side of the Mesos v1 executor HTTP API, on the JDK's HTTP client only (no Vert.x), so
  * an executor stays small enough to start quickly inside a container. {@link #run} subscribes to the
  * agent, reads the RecordIO event stream (JSON) and calls the {@link Executor}; {@link #update}
- * sends a status update with a fresh uuid. Updates not yet acknowledged are kept and sent again in
- * the SUBSCRIBE of a reconnection, as the protocol asks, and a subscription that fails is retried
+ * sends a status update with a fresh uuid. Updates not yet acknowledged, and tasks launched none of
+ * whose updates has been acknowledged, are kept and sent again in the SUBSCRIBE of a reconnection, as
+ * the protocol asks (an agent restarted before it checkpointed a task learns of it so), and a
+ * subscription that fails is retried
  * with backoff for up to {@code reconnectFor} before {@link #run} gives up.
  */
 public final class ExecutorDriver {
@@ -39,7 +42,10 @@ public final class ExecutorDriver {
   private final Duration reconnectFor;
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
+  /** Guarded by itself, as {@link #unacknowledgedTasks} is (both are handed back in a re-SUBSCRIBE). */
   private final Map<ByteString, Call.Update> unacknowledged = new LinkedHashMap<>();
+  /** Tasks launched here none of whose updates the agent has acknowledged yet, by task id. */
+  private final Map<String, TaskInfo> unacknowledgedTasks = new LinkedHashMap<>();
   private volatile boolean shuttingDown;
 
   public ExecutorDriver(ExecutorEnvironment env, Executor executor, Duration reconnectFor) {
@@ -132,11 +138,20 @@ public final class ExecutorDriver {
   private boolean handle(Event event) {
     switch (event.getType()) {
       case SUBSCRIBED -> executor.subscribed(this, event.getSubscribed());
-      case LAUNCH -> executor.launch(this, event.getLaunch().getTask());
+      case LAUNCH -> {
+        TaskInfo task = event.getLaunch().getTask();
+        synchronized (unacknowledged) {
+          unacknowledgedTasks.put(task.getTaskId().getValue(), task);
+        }
+        executor.launch(this, task);
+      }
       case KILL -> executor.kill(this, event.getKill().getTaskId());
       case ACKNOWLEDGED -> {
         synchronized (unacknowledged) {
-          unacknowledged.remove(event.getAcknowledged().getUuid());
+          Call.Update acknowledged = unacknowledged.remove(event.getAcknowledged().getUuid());
+          if (acknowledged != null) {
+            unacknowledgedTasks.remove(acknowledged.getStatus().getTaskId().getValue());
+          }
         }
       }
       case MESSAGE -> executor.message(this, event.getMessage().getData().toByteArray());
@@ -155,6 +170,7 @@ public final class ExecutorDriver {
     Call.Subscribe.Builder subscribe = Call.Subscribe.newBuilder();
     synchronized (unacknowledged) {
       subscribe.addAllUnacknowledgedUpdates(List.copyOf(unacknowledged.values()));
+      subscribe.addAllUnacknowledgedTasks(List.copyOf(unacknowledgedTasks.values()));
     }
     return call(Call.Type.SUBSCRIBE).setSubscribe(subscribe).build();
   }

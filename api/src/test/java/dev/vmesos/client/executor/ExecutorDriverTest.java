@@ -119,6 +119,8 @@ class ExecutorDriverTest {
     assertThat(again.getType()).isEqualTo(Call.Type.SUBSCRIBE);
     assertThat(again.getSubscribe().getUnacknowledgedUpdatesList()).as("the unacknowledged update, handed back")
         .extracting(u -> u.getStatus().getUuid()).containsExactly(update.getUpdate().getStatus().getUuid());
+    assertThat(again.getSubscribe().getUnacknowledgedTasksList()).as("and its task, none of whose updates was acknowledged")
+        .extracting(t -> t.getTaskId().getValue()).containsExactly("t1");
     agent.close();
   }
 
