@@ -13,6 +13,7 @@ import dev.vmesos.api.internal.Internal.RunTask;
 import dev.vmesos.api.internal.Internal.StatusUpdate;
 import dev.vmesos.api.v1.Protos.Address;
 import dev.vmesos.api.v1.Protos.MasterInfo;
+import dev.vmesos.cluster.RouterFailures;
 import dev.vmesos.master.http.Responses;
 import dev.vmesos.master.http.SchedulerEndpoint;
 import dev.vmesos.master.operator.OperatorApi;
@@ -105,7 +106,7 @@ public final class MasterVerticle extends VerticleBase {
   }
 
   private Future<Void> listenHttp() {
-    Router router = Router.router(vertx);
+    Router router = RouterFailures.install(Router.router(vertx), "master");
     for (String prefix : new String[] {"", "/master"}) {
       router.route(prefix + "/api/v1/scheduler")
           .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))

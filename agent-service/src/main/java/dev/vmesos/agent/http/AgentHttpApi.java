@@ -1,5 +1,6 @@
 package dev.vmesos.agent.http;
 
+import dev.vmesos.cluster.RouterFailures;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -13,7 +14,7 @@ public final class AgentHttpApi {
 
   /** {@code state} is called on the verticle's event loop, where the task table lives. */
   public static Router router(Vertx vertx, Supplier<JsonObject> state) {
-    Router router = Router.router(vertx);
+    Router router = RouterFailures.install(Router.router(vertx), "agent");
     router.get("/health").handler(ctx -> ctx.response().setStatusCode(200).end());
     router.get("/state").handler(ctx -> ctx.json(state.get()));
     router.get("/state.json").handler(ctx -> ctx.json(state.get()));
