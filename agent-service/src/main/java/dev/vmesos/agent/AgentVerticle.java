@@ -212,7 +212,9 @@ public final class AgentVerticle extends VerticleBase {
         .requestHandler(ExecutorEndpoint.mount(
             AgentHttpApi.withFilesAndMetrics(AgentHttpApi.router(vertx, this::state), vertx,
             config.workDir(), this::metrics), customExecutors))
-        .listen(config.port(), config.ip());
+        .listen(config.port(), config.ip())
+        .recover(e -> Future.failedFuture(new IllegalStateException("cannot listen on " + config.ip() + ":"
+            + config.port() + " (--ip, --port): " + e.getMessage(), e)));
     return listening.map(s -> {
       server = s;
       LOG.info("Agent HTTP server listening on {}:{}", config.ip(), s.actualPort());

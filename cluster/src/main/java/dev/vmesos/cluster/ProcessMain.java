@@ -35,8 +35,13 @@ public final class ProcessMain {
       System.err.println("vmesos " + command + ": failed to load flags: " + e.getMessage());
       System.exit(1);
     } catch (Exception e) {
-      System.err.println("vmesos " + command + ": " + e);
+      System.err.println("vmesos " + command + ": " + describe(e));
       System.exit(1);
     }
+  }
+
+  /** A start-up failure in one line: our own messages as they are, anything else with its type. */
+  public static String describe(Throwable e) {
+    return e instanceof IllegalStateException && e.getMessage() != null ? e.getMessage() : e.toString();
   }
 }

@@ -6,6 +6,7 @@ import dev.vmesos.api.config.FlagHelp;
 import dev.vmesos.api.config.Flags;
 import dev.vmesos.cluster.Cluster;
 import dev.vmesos.cluster.ClusterConfig;
+import dev.vmesos.cluster.ProcessMain;
 import dev.vmesos.master.MasterConfig;
 import dev.vmesos.master.MasterMain;
 import java.nio.file.Path;
@@ -85,7 +86,7 @@ public final class Main {
       System.err.println("vmesos " + args[0] + ": failed to load flags: " + e.getMessage());
       System.exit(1);
     } catch (Exception e) {
-      System.err.println("vmesos " + args[0] + ": " + e);
+      System.err.println("vmesos " + args[0] + ": " + ProcessMain.describe(e));
       System.exit(1);
     }
   }

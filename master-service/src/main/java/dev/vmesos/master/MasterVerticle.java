@@ -126,6 +126,8 @@ public final class MasterVerticle extends VerticleBase {
     return vertx.createHttpServer()
         .requestHandler(router)
         .listen(config.port(), config.ip())
+        .recover(e -> Future.failedFuture(new IllegalStateException("cannot listen on " + config.ip() + ":"
+            + config.port() + " (--ip, --port): " + e.getMessage(), e)))
         .map(s -> {
           server = s;
           return null;
