@@ -530,7 +530,8 @@ public final class CustomExecutors {
         info.getCommand(), Resources.of(info.getResourcesList()),
         ExecutorEnvironment.of(agent.getId().getValue(), executor.frameworkId(), executor.executorId(),
             agentEndpoint.get(), sandbox, executor.shutdownGracePeriod(),
-            framework.getCheckpoint() ? Optional.of(options.recoveryTimeout()) : Optional.empty()),
+            framework.getCheckpoint() ? Optional.of(options.recoveryTimeout()) : Optional.empty(),
+            options.reregistrationTimeout()),
         sandbox);
     Containerizers.Choice choice = containerizers.choose(launch);
     if (choice.containerizer().isEmpty()) {

@@ -19,9 +19,13 @@ final class ExecutorEnvironment {
   /**
    * @param recoveryTimeout for a checkpointing framework's executor: how long it should keep trying
    *                        to reach a restarted agent; empty for the others
+   * @param subscriptionBackoffMax for a checkpointing framework's executor: the longest wait between
+   *                        two attempts to subscribe again (Mesos gives its executor re-registration
+   *                        timeout)
    */
   static Map<String, String> of(String agentId, String frameworkId, String executorId, String agentEndpoint,
-      Path sandbox, Duration shutdownGracePeriod, Optional<Duration> recoveryTimeout) {
+      Path sandbox, Duration shutdownGracePeriod, Optional<Duration> recoveryTimeout,
+      Duration subscriptionBackoffMax) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("MESOS_FRAMEWORK_ID", frameworkId);
     env.put("MESOS_EXECUTOR_ID", executorId);
@@ -30,7 +34,10 @@ final class ExecutorEnvironment {
     env.put("MESOS_SANDBOX", sandbox.toString());
     // A checkpointing framework's executors outlive an agent restart and should subscribe again.
     env.put("MESOS_CHECKPOINT", recoveryTimeout.isPresent() ? "1" : "0");
-    recoveryTimeout.ifPresent(timeout -> env.put("MESOS_RECOVERY_TIMEOUT", mesosDuration(timeout)));
+    recoveryTimeout.ifPresent(timeout -> {
+      env.put("MESOS_RECOVERY_TIMEOUT", mesosDuration(timeout));
+      env.put("MESOS_SUBSCRIPTION_BACKOFF_MAX", mesosDuration(subscriptionBackoffMax));
+    });
     env.put("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", mesosDuration(shutdownGracePeriod));
     env.put("MESOS_HTTP_COMMAND_EXECUTOR", "0");
     env.put("MESOS_SLAVE_ID", agentId);
@@ -38,11 +45,15 @@ final class ExecutorEnvironment {
     return env;
   }
 
-  /** {@code 5secs}, {@code 1500ms}: what Mesos's {@code Duration} stringifies to, for whole units. */
+  /** {@code 15mins}, {@code 5secs}, {@code 1500ms}: Mesos's duration syntax, in the largest whole unit. */
   static String mesosDuration(Duration duration) {
     long millis = duration.toMillis();
-    if (millis % 1000 == 0) {
-      return (millis / 1000) + "secs";
+    long[] sizes = {7L * 86_400_000, 86_400_000, 3_600_000, 60_000, 1000};
+    String[] units = {"weeks", "days", "hrs", "mins", "secs"};
+    for (int i = 0; i < sizes.length; i++) {
+      if (millis > 0 && millis % sizes[i] == 0) {
+        return (millis / sizes[i]) + units[i];
+      }
     }
     return millis + "ms";
   }

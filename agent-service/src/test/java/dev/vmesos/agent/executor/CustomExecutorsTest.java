@@ -599,7 +599,23 @@ class CustomExecutorsTest {
       for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
         Path path = Path.of(entry);
         if (Files.isDirectory(path)) {
-          continue;   // target/classes and target/test-classes: the executor needs only the copies
+          if (path.endsWith("test-classes") || path.startsWith(Path.of("").toAbsolutePath())) {
+            continue;   // this module's classes: the executor needs only the copies
+          }
+          // Another module's classes (mvn test in the reactor puts api/target/classes here): copied too.
+          Path copy = snapshot.resolve("dir" + entries.size());
+          try (Stream<Path> tree = Files.walk(path)) {
+            for (Path file : tree.toList()) {
+              Path target = copy.resolve(path.relativize(file).toString());
+              if (Files.isDirectory(file)) {
+                Files.createDirectories(target);
+              } else {
+                Files.copy(file, target);
+              }
+            }
+          }
+          entries.add(copy.toString());
+          continue;
         }
         if (entry.contains("/dev/vmesos/")) {
           Path copy = snapshot.resolve(path.getFileName());

@@ -61,18 +61,21 @@ class ExecutorCallValidationTest {
   @Test
   void theEnvironmentNamesTheAgentAndTheSandbox() {
     assertThat(ExecutorEnvironment.of("a1", "fw", "ex", "127.0.0.1:5051", Path.of("/w/s"), Duration.ofMillis(1500),
-            java.util.Optional.empty()))
+            java.util.Optional.empty(), Duration.ofSeconds(2)))
         .containsEntry("MESOS_AGENT_ENDPOINT", "127.0.0.1:5051")
         .containsEntry("MESOS_SLAVE_ID", "a1").containsEntry("MESOS_AGENT_ID", "a1")
         .containsEntry("MESOS_SANDBOX", "/w/s").containsEntry("MESOS_DIRECTORY", "/w/s")
         .containsEntry("MESOS_CHECKPOINT", "0").containsEntry("MESOS_HTTP_COMMAND_EXECUTOR", "0")
         .containsEntry("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", "1500ms")
-        .doesNotContainKey("MESOS_RECOVERY_TIMEOUT");
+        .doesNotContainKey("MESOS_RECOVERY_TIMEOUT").doesNotContainKey("MESOS_SUBSCRIPTION_BACKOFF_MAX");
     assertThat(ExecutorEnvironment.of("a1", "fw", "ex", "127.0.0.1:5051", Path.of("/w/s"), Duration.ofMillis(1500),
-            java.util.Optional.of(Duration.ofMinutes(15))))
+            java.util.Optional.of(Duration.ofMinutes(15)), Duration.ofSeconds(2)))
         .as("a checkpointing framework's executor").containsEntry("MESOS_CHECKPOINT", "1")
-        .containsEntry("MESOS_RECOVERY_TIMEOUT", "900secs");
+        .containsEntry("MESOS_RECOVERY_TIMEOUT", "15mins").containsEntry("MESOS_SUBSCRIPTION_BACKOFF_MAX", "2secs");
     assertThat(ExecutorEnvironment.mesosDuration(Duration.ofSeconds(5))).isEqualTo("5secs");
+    assertThat(ExecutorEnvironment.mesosDuration(Duration.ofSeconds(90))).isEqualTo("90secs");
+    assertThat(ExecutorEnvironment.mesosDuration(Duration.ofHours(2))).isEqualTo("2hrs");
+    assertThat(ExecutorEnvironment.mesosDuration(Duration.ZERO)).isEqualTo("0ms");
   }
 
   @Test

@@ -48,6 +48,14 @@ public final class ExecutorDriver {
   private final Map<String, TaskInfo> unacknowledgedTasks = new LinkedHashMap<>();
   private volatile boolean shuttingDown;
 
+  /**
+   * A driver that keeps re-subscribing for the agent's recovery timeout when its framework
+   * checkpoints ({@code MESOS_RECOVERY_TIMEOUT}), for {@code otherwise} when it does not.
+   */
+  public static ExecutorDriver fromEnvironment(ExecutorEnvironment env, Executor executor, Duration otherwise) {
+    return new ExecutorDriver(env, executor, env.reconnectFor(otherwise));
+  }
+
   public ExecutorDriver(ExecutorEnvironment env, Executor executor, Duration reconnectFor) {
     this.env = env;
     this.executor = executor;
@@ -86,7 +94,7 @@ public final class ExecutorDriver {
         System.err.println("executor: cannot subscribe to " + env.endpoint() + " (" + e.getMessage()
             + "); retrying in " + backoffMs + " ms");
         Thread.sleep(backoffMs);
-        backoffMs = Math.min(backoffMs * 2, 4000);
+        backoffMs = Math.min(backoffMs * 2, Math.max(250, env.subscriptionBackoffMax().toMillis()));
       }
     }
   }

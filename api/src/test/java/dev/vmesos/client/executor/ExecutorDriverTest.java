@@ -132,6 +132,25 @@ class ExecutorDriverTest {
         "MESOS_EXECUTOR_ID", "e", "MESOS_SANDBOX", "/s")).sandbox()).isEqualTo(Path.of("/s"));
   }
 
+  @Test
+  void aCheckpointingFrameworksExecutorKeepsTryingForTheRecoveryTimeout() {
+    Map<String, String> base = Map.of("MESOS_AGENT_ENDPOINT", "h:5051", "MESOS_FRAMEWORK_ID", "f",
+        "MESOS_EXECUTOR_ID", "e");
+    ExecutorEnvironment plain = ExecutorEnvironment.from(base);
+    assertThat(plain.recoveryTimeout()).isEmpty();
+    assertThat(plain.reconnectFor(Duration.ofSeconds(15))).isEqualTo(Duration.ofSeconds(15));
+
+    Map<String, String> checkpointing = new java.util.HashMap<>(base);
+    checkpointing.putAll(Map.of("MESOS_CHECKPOINT", "1", "MESOS_RECOVERY_TIMEOUT", "15mins",
+        "MESOS_SUBSCRIPTION_BACKOFF_MAX", "2secs"));
+    ExecutorEnvironment env = ExecutorEnvironment.from(checkpointing);
+    assertThat(env.reconnectFor(Duration.ofSeconds(15))).isEqualTo(Duration.ofMinutes(15));
+    assertThat(env.subscriptionBackoffMax()).isEqualTo(Duration.ofSeconds(2));
+
+    checkpointing.put("MESOS_RECOVERY_TIMEOUT", "soon");
+    assertThatThrownBy(() -> ExecutorEnvironment.from(checkpointing)).hasMessageContaining("MESOS_RECOVERY_TIMEOUT");
+  }
+
   private static Buffer event(Event event) {
     return Buffer.buffer(RecordIO.encode(WireCodec.encode(event, MediaType.JSON)));
   }

@@ -29,7 +29,7 @@ public final class DrfExecutor implements Executor {
     ExecutorEnvironment env = ExecutorEnvironment.from(System.getenv());
     System.out.println("DRF demo executor " + env.executorId() + " subscribing to " + env.endpoint());
     DrfExecutor executor = new DrfExecutor();
-    new ExecutorDriver(env, executor, Duration.ofSeconds(15)).run();
+    ExecutorDriver.fromEnvironment(env, executor, Duration.ofSeconds(15)).run();
     executor.timer.shutdownNow();
     System.exit(0);
   }

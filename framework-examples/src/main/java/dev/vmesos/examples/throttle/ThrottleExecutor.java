@@ -39,7 +39,7 @@ public final class ThrottleExecutor implements Executor {
     System.out.println("throttle executor " + env.executorId() + " of framework " + env.frameworkId()
         + " subscribing to " + env.endpoint());
     ThrottleExecutor executor = new ThrottleExecutor();
-    new ExecutorDriver(env, executor, Duration.ofSeconds(15)).run();
+    ExecutorDriver.fromEnvironment(env, executor, Duration.ofSeconds(15)).run();
     executor.workers.shutdownNow();
     System.exit(0);
   }
