@@ -84,32 +84,53 @@ public final class ContainerCheckpoints {
     }
   }
 
-  /** A task given to a custom executor (as it is delivered), so a restarted agent knows it is there. */
-  public void writeExecutorTask(String containerId, TaskInfo task) throws IOException {
-    replace(executorTask(containerId, task.getTaskId().getValue()), task.toByteArray());
+  /**
+   * A task of a custom executor, as checkpointed: {@code launched} once it was handed to the
+   * executor, not yet while it waits for the executor to subscribe.
+   */
+  public record ExecutorTaskCheckpoint(TaskInfo task, boolean launched) {
+  }
+
+  /**
+   * A task for a custom executor, so that a restarted agent knows it is there: written when it is
+   * queued for the executor ({@code launched} false) and again when it is handed over.
+   */
+  public void writeExecutorTask(String containerId, TaskInfo task, boolean launched) throws IOException {
+    String taskId = task.getTaskId().getValue();
+    replace(executorTask(containerId, taskId), task.toByteArray());
+    if (launched) {
+      replace(launchedMarker(containerId, taskId), new byte[0]);
+    }
   }
 
   public void removeExecutorTask(String containerId, String taskId) throws IOException {
+    Files.deleteIfExists(launchedMarker(containerId, taskId));
     Files.deleteIfExists(executorTask(containerId, taskId));
   }
 
   /** The tasks {@link #writeExecutorTask} recorded for a custom executor's container; unreadable ones are skipped. */
-  public List<TaskInfo> readExecutorTasks(String containerId) throws IOException {
+  public List<ExecutorTaskCheckpoint> readExecutorTasks(String containerId) throws IOException {
     Path directory = paths.directory(containerId).resolve("tasks");
-    List<TaskInfo> tasks = new ArrayList<>();
+    List<ExecutorTaskCheckpoint> tasks = new ArrayList<>();
     if (!Files.isDirectory(directory)) {
       return tasks;
     }
     try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.pb")) {
       for (Path file : files) {
         try {
-          tasks.add(TaskInfo.parseFrom(Files.readAllBytes(file)));
+          TaskInfo task = TaskInfo.parseFrom(Files.readAllBytes(file));
+          tasks.add(new ExecutorTaskCheckpoint(task,
+              Files.exists(launchedMarker(containerId, task.getTaskId().getValue()))));
         } catch (IOException e) {
           LOG.warn("Cannot read executor task checkpoint {}: {}; skipping it", file, e.toString());
         }
       }
     }
     return tasks;
+  }
+
+  private Path launchedMarker(String containerId, String taskId) {
+    return paths.directory(containerId).resolve("tasks").resolve(taskId + ".launched");
   }
 
   private Path executorTask(String containerId, String taskId) {

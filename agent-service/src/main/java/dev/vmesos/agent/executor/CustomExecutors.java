@@ -396,16 +396,17 @@ public final class CustomExecutors {
 
   /**
    * Takes back a checkpointing framework's executor a previous run of the agent started, with its
-   * container as recovered and the tasks it had been given. Each task is in the state of its last
-   * unacknowledged update (RUNNING when all were acknowledged), and those updates count as forwarded
+   * container as recovered, the tasks it had been given and those still queued for it (handed over
+   * when it subscribes again). Each task is in the state of its last unacknowledged update (RUNNING
+   * when all were acknowledged, STAGING for a queued one), and those updates count as forwarded
    * (the status update streams resend them). The executor gets {@code reregistrationTimeout} to
    * subscribe again, else it is killed and its tasks fail; one whose container ended meanwhile ends
    * its tasks at once.
    *
    * @param pending the recovered unacknowledged updates, by {@code frameworkId/taskId}
    */
-  public void recover(ContainerCheckpoint checkpoint, List<TaskInfo> given, Map<String, List<StatusUpdate>> pending,
-      Container container) {
+  public void recover(ContainerCheckpoint checkpoint, List<ContainerCheckpoints.ExecutorTaskCheckpoint> given,
+      Map<String, List<StatusUpdate>> pending, Container container) {
     FrameworkInfo framework = checkpoint.getFrameworkInfo();
     ExecutorInfo info = checkpoint.getExecutorInfo();
     CustomExecutor executor = new CustomExecutor(framework, info, checkpoint.getContainerId(),
@@ -414,11 +415,13 @@ public final class CustomExecutors {
     executor.container = container;
     executor.state = State.REGISTERING;
     executors.put(key(executor.frameworkId(), executor.executorId()), executor);
-    for (TaskInfo taskInfo : given) {
-      ExecutorTask task = new ExecutorTask(framework, taskInfo, info.getExecutorId());
-      task.launched = true;
+    for (ContainerCheckpoints.ExecutorTaskCheckpoint checkpointed : given) {
+      ExecutorTask task = new ExecutorTask(framework, checkpointed.task(), info.getExecutorId());
+      // A task still queued for the executor is handed over when it subscribes again.
+      task.launched = checkpointed.launched();
       List<StatusUpdate> updates = pending.getOrDefault(task.frameworkId() + "/" + task.taskId(), List.of());
-      task.state = updates.isEmpty() ? TaskState.TASK_RUNNING : updates.get(updates.size() - 1).getStatus().getState();
+      TaskState unreported = task.launched ? TaskState.TASK_RUNNING : TaskState.TASK_STAGING;
+      task.state = updates.isEmpty() ? unreported : updates.get(updates.size() - 1).getStatus().getState();
       updates.forEach(u -> task.pendingAcks.add(u.getStatus().getUuid()));
       executor.tasks.put(task.taskId(), task);
       tasks.put(key(task.frameworkId(), task.taskId()), task);
@@ -716,6 +719,11 @@ public final class CustomExecutors {
     } else {
       LOG.info("Queued task {} of framework {} for {} ({})", task.taskId(), task.frameworkId(), executor,
           executor.state);
+      if (executor.framework.getCheckpoint()) {
+        // A restarted agent hands it over when the executor subscribes again.
+        checkpointIo("checkpoint queued task " + task.taskId() + " of " + executor,
+            () -> checkpoints.writeExecutorTask(executor.containerId, task.info, false));
+      }
     }
   }
 
@@ -723,7 +731,7 @@ public final class CustomExecutors {
     task.launched = true;
     if (executor.framework.getCheckpoint()) {
       checkpointIo("checkpoint task " + task.taskId() + " of " + executor,
-          () -> checkpoints.writeExecutorTask(executor.containerId, task.info));
+          () -> checkpoints.writeExecutorTask(executor.containerId, task.info, true));
     }
     LOG.info("Sending LAUNCH of task {} of framework {} to {}", task.taskId(), task.frameworkId(), executor);
     executor.stream.send(ExecutorEvents.launch(task.info));

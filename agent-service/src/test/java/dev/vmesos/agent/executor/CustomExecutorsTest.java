@@ -482,6 +482,57 @@ class CustomExecutorsTest {
   }
 
   @Test
+  void aTaskStillQueuedForItsExecutorWhenTheAgentRestartsIsHandedOverOnceTheExecutorSubscribes() throws Exception {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    FrameworkInfo checkpointing = FRAMEWORK.toBuilder().setCheckpoint(true).build();
+    String[] flags = {"--port=" + port, "--executor_reregistration_timeout=20secs"};
+    startAgent(true, flags);
+    assertThat(master.registrations.poll(10, TimeUnit.SECONDS)).isInstanceOf(RegisterAgent.class);
+    // The executor starts but does not subscribe: its task waits in the agent's queue.
+    await(master.request(RunTask.newBuilder().setFrameworkInfo(checkpointing)
+        .setTask(task("q", "hold", executor("exec-q", "wait-for-go"))).build()));
+    long pid = pidOf("exec-q");
+    Path containers = workDir.resolve("meta").resolve("containers");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!queuedTaskCheckpointed(containers, "q")) {
+      assertThat(System.nanoTime()).as("the queued task is checkpointed").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+
+    await(vertx.undeploy(agentDeployment));
+    startAgent(true, flags);
+    ReregisterAgent reregister = (ReregisterAgent) master.registrations.poll(10, TimeUnit.SECONDS);
+    assertThat(reregister.getTasksList()).singleElement().satisfies(t -> {
+      assertThat(t.getTask().getTaskId().getValue()).isEqualTo("q");
+      assertThat(t.getState()).isEqualTo(TaskState.TASK_STAGING);
+    });
+
+    Files.writeString(sandboxOf("exec-q").resolve("go"), "");
+    StatusUpdate running = master.nextUpdate();
+    assertThat(running.getStatus().getTaskId().getValue()).isEqualTo("q");
+    assertThat(running.getStatus().getState()).isEqualTo(TaskState.TASK_RUNNING);
+    assertThat(pidOf("exec-q")).as("the executor of the first run").isEqualTo(pid);
+    assertThat(countOf(Files.readString(sandboxOf("exec-q").resolve("stdout")), "EVENT LAUNCH"))
+        .as("launched once").isEqualTo(1);
+  }
+
+  private static boolean queuedTaskCheckpointed(Path containers, String taskId) throws java.io.IOException {
+    if (!Files.isDirectory(containers)) {
+      return false;
+    }
+    try (Stream<Path> files = Files.walk(containers)) {
+      List<Path> all = files.toList();
+      // The executor's container record and the task, not yet marked as handed over.
+      return all.stream().anyMatch(f -> f.getFileName().toString().equals(taskId + ".pb"))
+          && all.stream().noneMatch(f -> f.getFileName().toString().equals(taskId + ".launched"))
+          && all.stream().anyMatch(f -> f.getFileName().toString().equals("container.pb"));
+    }
+  }
+
+  @Test
   void aRecoveredExecutorThatDoesNotSubscribeAgainIsKilledAndItsTasksFail() throws Exception {
     int port;
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -30,7 +30,8 @@ import java.util.UUID;
  * with "hold", then it waits for a KILL); answers KILL with TASK_KILLED (its message names the kill
  * policy's grace period), MESSAGE with a MESSAGE "echo:&lt;data&gt;", ACKNOWLEDGED with a MESSAGE
  * "acked:&lt;task&gt;:&lt;uuid hex&gt;", and exits on SHUTDOWN after reporting its tasks killed.
- * TEST_EXECUTOR_MODE: "never-subscribe" sleeps; "ignore-shutdown" ignores SHUTDOWN. It writes its
+ * TEST_EXECUTOR_MODE: "never-subscribe" sleeps; "ignore-shutdown" ignores SHUTDOWN; "wait-for-go"
+ * subscribes only once a file {@code go} appears in its sandbox. It writes its
  * pid to {@code pid} and its MESOS_* environment to stdout.
  */
 public final class TestExecutor {
@@ -54,6 +55,9 @@ public final class TestExecutor {
     String mode = System.getenv().getOrDefault("TEST_EXECUTOR_MODE", "normal");
     if (mode.equals("never-subscribe")) {
       Thread.sleep(Long.MAX_VALUE);
+    }
+    while (mode.equals("wait-for-go") && !Files.exists(Path.of(sandbox, "go"))) {
+      Thread.sleep(50);
     }
     uri = URI.create("http://" + System.getenv("MESOS_AGENT_ENDPOINT") + "/api/v1/executor");
     frameworkId = FrameworkID.newBuilder().setValue(System.getenv("MESOS_FRAMEWORK_ID")).build();
