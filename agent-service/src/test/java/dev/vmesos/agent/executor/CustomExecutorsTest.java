@@ -440,12 +440,8 @@ class CustomExecutorsTest {
 
   @Test
   void aCheckpointingFrameworksExecutorOutlivesAnAgentRestartSubscribesAgainAndKeepsItsTask() throws Exception {
-    int port;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    }
     FrameworkInfo checkpointing = FRAMEWORK.toBuilder().setCheckpoint(true).build();
-    String[] flags = {"--port=" + port, "--executor_reregistration_timeout=20secs"};
+    String[] flags = restartableAgentFlags("20secs");
     startAgent(true, flags);
     assertThat(master.registrations.poll(10, TimeUnit.SECONDS)).isInstanceOf(RegisterAgent.class);
     await(master.request(RunTask.newBuilder().setFrameworkInfo(checkpointing)
@@ -483,12 +479,8 @@ class CustomExecutorsTest {
 
   @Test
   void aTaskStillQueuedForItsExecutorWhenTheAgentRestartsIsHandedOverOnceTheExecutorSubscribes() throws Exception {
-    int port;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    }
     FrameworkInfo checkpointing = FRAMEWORK.toBuilder().setCheckpoint(true).build();
-    String[] flags = {"--port=" + port, "--executor_reregistration_timeout=20secs"};
+    String[] flags = restartableAgentFlags("20secs");
     startAgent(true, flags);
     assertThat(master.registrations.poll(10, TimeUnit.SECONDS)).isInstanceOf(RegisterAgent.class);
     // The executor starts but does not subscribe: its task waits in the agent's queue.
@@ -534,12 +526,8 @@ class CustomExecutorsTest {
 
   @Test
   void aRecoveredExecutorThatDoesNotSubscribeAgainIsKilledAndItsTasksFail() throws Exception {
-    int port;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    }
     FrameworkInfo checkpointing = FRAMEWORK.toBuilder().setCheckpoint(true).build();
-    String[] flags = {"--port=" + port, "--executor_reregistration_timeout=500ms"};
+    String[] flags = restartableAgentFlags("500ms");
     startAgent(true, flags);
     // "linger": once its stream ends it never subscribes again, as an executor that does not checkpoint.
     await(master.request(RunTask.newBuilder().setFrameworkInfo(checkpointing)
@@ -561,6 +549,17 @@ class CustomExecutorsTest {
     ExitedExecutor exited = master.nextExited();
     assertThat(exited.getExecutorId().getValue()).isEqualTo("exec-l");
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
+  }
+
+  /**
+   * Flags for an agent that a test restarts: a fixed free port (its executors reach the restarted
+   * agent at the same endpoint) and the given re-registration timeout.
+   */
+  private static String[] restartableAgentFlags(String reregistrationTimeout) throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return new String[] {"--port=" + socket.getLocalPort(),
+          "--executor_reregistration_timeout=" + reregistrationTimeout};
+    }
   }
 
   private static int countOf(String text, String part) {
