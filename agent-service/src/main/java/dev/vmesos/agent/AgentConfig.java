@@ -153,7 +153,9 @@ public record AgentConfig(
       .flag("isolation", "ISOLATORS", Isolation.CGROUPS,
           "cgroups/cpu,cgroups/mem enforce cpus and mem through cgroups; posix/cpu,posix/mem do not.")
       .flag("cgroups_root", "NAME", dev.vmesos.agent.cgroups.CgroupsOptions.DEFAULT_ROOT,
-          "The cgroup, in each controller's hierarchy, that holds every container's cgroup.")
+          "The cgroup, in each controller's hierarchy, that holds every container's cgroup. An agent"
+              + " destroys container cgroups under it that it did not start: agents sharing a host need"
+              + " distinct roots.")
       .flag("executor_registration_timeout", "DURATION", "1mins",
           "A custom executor that has not subscribed by then is shut down and its tasks fail.")
       .flag("containerizers", "mesos,docker", MESOS_CONTAINERIZER,

@@ -87,6 +87,7 @@ public final class AgentVerticle extends VerticleBase {
   /** Custom executors and the executor HTTP API. */
   private CustomExecutors customExecutors;
   private CgroupIsolator isolator;
+  private boolean releaseCgroupRootOnStop;
   private DockerEngine docker;
   private Containerizers containerizers;
   private final ContainerCheckpoints checkpoints;
@@ -111,6 +112,15 @@ public final class AgentVerticle extends VerticleBase {
    */
   public AgentVerticle keepCheckpointedTasksOnStop() {
     this.keepCheckpointedTasksOnStop = true;
+    return this;
+  }
+
+  /**
+   * On stop, remove the agent's cgroup root if it is empty: for an agent whose {@code --cgroups_root}
+   * is its own, as each agent of a local cluster has.
+   */
+  public AgentVerticle releaseCgroupRootOnStop() {
+    this.releaseCgroupRootOnStop = true;
     return this;
   }
 
@@ -146,7 +156,12 @@ public final class AgentVerticle extends VerticleBase {
         .eventually(() -> updates == null ? Future.succeededFuture() : updates.stop())
         .compose(v -> consumer == null ? Future.succeededFuture() : consumer.unregister())
         .compose(v -> server == null ? Future.succeededFuture() : server.close())
-        .compose(v -> docker == null ? Future.succeededFuture() : docker.close());
+        .compose(v -> docker == null ? Future.succeededFuture() : docker.close())
+        .compose(v -> !releaseCgroupRootOnStop || isolator == null ? Future.succeededFuture()
+            : vertx.executeBlocking(() -> {
+              isolator.releaseRoot();
+              return null;
+            }, false));
   }
 
   /** With {@code --containerizers=docker,...}, the engine must answer before the agent registers. */

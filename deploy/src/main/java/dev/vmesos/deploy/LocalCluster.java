@@ -69,9 +69,10 @@ public final class LocalCluster {
           if (resources != null) {
             args.add("--resources=" + resources);
           }
+          args.addAll(ownCgroupsRoot(workDir.resolve("agent-" + i), agentFlags));
           args.addAll(agentFlags);
           AgentConfig config = AgentConfig.fromFlags(Flags.parse(args.toArray(String[]::new), Map.of()));
-          chain = chain.compose(v -> vertx.deployVerticle(new AgentVerticle(config)));
+          chain = chain.compose(v -> vertx.deployVerticle(new AgentVerticle(config).releaseCgroupRootOnStop()));
         }
         return chain;
       }).map(v -> new LocalCluster(vertx, master, ports, workDir, agentFlags))
@@ -91,10 +92,25 @@ public final class LocalCluster {
         "--port=" + port,
         "--work_dir=" + workDir.resolve("agent-" + index),
         "--resources=" + resources));
+    args.addAll(ownCgroupsRoot(workDir.resolve("agent-" + index), agentFlags));
     args.addAll(agentFlags);
     agentPorts.add(port);
     AgentConfig config = AgentConfig.fromFlags(Flags.parse(args.toArray(String[]::new), Map.of()));
-    return vertx.deployVerticle(new AgentVerticle(config)).map(id -> port);
+    return vertx.deployVerticle(new AgentVerticle(config).releaseCgroupRootOnStop()).map(id -> port);
+  }
+
+  /**
+   * Each agent of a local cluster gets a cgroup root of its own, named after its work directory:
+   * an agent that starts destroys every container cgroup under its root that it did not start, so
+   * agents on one host sharing a root (Mesos's rule too) would kill each other's tasks. Flags that
+   * set {@code --cgroups_root} or {@code --isolation} themselves win.
+   */
+  static List<String> ownCgroupsRoot(Path agentWorkDir, List<String> agentFlags) {
+    if (agentFlags.stream().anyMatch(f -> f.startsWith("--cgroups_root") || f.startsWith("--isolation"))) {
+      return List.of();
+    }
+    String id = Integer.toHexString(agentWorkDir.toAbsolutePath().normalize().toString().hashCode());
+    return List.of("--cgroups_root=vmesos/local-" + id);
   }
 
   /** Whether the agents run Docker tasks and executors (started with {@link #DOCKER_FLAGS}). */

@@ -24,6 +24,9 @@ abstract class CgroupHierarchyIsolator implements CgroupIsolator {
 
   static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
   static final Duration REMOVE_TIMEOUT = Duration.ofSeconds(5);
+  /** The agent names containers by UUID; nothing else under a root is a container's cgroup. */
+  private static final java.util.regex.Pattern CONTAINER_ID =
+      java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   private final List<Path> roots;
 
@@ -112,11 +115,29 @@ abstract class CgroupHierarchyIsolator implements CgroupIsolator {
   }
 
   @Override
+  public final void releaseRoot() {
+    for (Path root : roots) {
+      try {
+        if (Files.deleteIfExists(root)) {
+          LOG.info("Removed the cgroup root {}", root);
+        }
+      } catch (IOException e) {
+        LOG.debug("Kept the cgroup root {}: {}", root, e.toString());   // not empty: a kept container
+      }
+    }
+  }
+
+  @Override
   public final List<ContainerCgroup> recover() throws IOException {
     Map<String, List<Path>> found = new TreeMap<>();
     for (Path root : roots) {
       for (String name : CgroupFiles.childNames(root)) {
-        found.computeIfAbsent(name, n -> new ArrayList<>()).add(root.resolve(name));
+        if (CONTAINER_ID.matcher(name).matches()) {
+          found.computeIfAbsent(name, n -> new ArrayList<>()).add(root.resolve(name));
+        } else {
+          // Not a container's (containers are UUIDs): another agent's root nested here, say.
+          LOG.debug("Leaving {} alone: not a container cgroup", root.resolve(name));
+        }
       }
     }
     List<ContainerCgroup> containers = found.entrySet().stream()

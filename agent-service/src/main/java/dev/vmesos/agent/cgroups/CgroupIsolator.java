@@ -65,4 +65,11 @@ public interface CgroupIsolator {
    * the agent keeps those it recovers and {@link #destroy}s the others.
    */
   List<ContainerCgroup> recover() throws IOException;
+
+  /**
+   * Removes this agent's cgroup root directories if they are empty (best effort), for an agent whose
+   * root is its own (a local cluster's agents each have one); a shared root is left alone.
+   */
+  default void releaseRoot() {
+  }
 }

@@ -169,10 +169,12 @@ class CgroupIsolatorHostTest {
 
   @Test
   void aRestartedAgentRecoversTheContainersItLeftAndCanDestroyThem() throws Exception {
-    ContainerCgroup c1 = prepare("c1", 1, 64);
-    ContainerCgroup c2 = prepare("c2", 1, 64);
+    ContainerCgroup c1 = prepare(java.util.UUID.randomUUID().toString(), 1, 64);
+    ContainerCgroup c2 = prepare(java.util.UUID.randomUUID().toString(), 1, 64);
     start(c2, "sleep", "300");
     awaitProcesses(c2, 1);
+    // Another agent's root nested under this one (a local cluster's agent): not a container of ours.
+    ContainerCgroup nested = prepare("local-0", 1, 64);
 
     CgroupIsolator restarted = detect(options);
     List<ContainerCgroup> recovered = restarted.recover();
@@ -182,6 +184,11 @@ class CgroupIsolatorHostTest {
       restarted.destroy(cgroup);
     }
     assertThat(restarted.recover()).isEmpty();
+    restarted.releaseRoot();
+    assertThat(nested.directories()).as("a non-empty root stays").allSatisfy(d -> assertThat(d).isDirectory());
+    restarted.destroy(nested);
+    restarted.releaseRoot();
+    assertThat(nested.directories()).allSatisfy(d -> assertThat(d.getParent()).doesNotExist());
   }
 
   @Test

@@ -1,0 +1,100 @@
+package dev.vmesos.deploy;
+
+import static dev.vmesos.deploy.SchedulerEvents.acknowledged;
+import static dev.vmesos.deploy.SchedulerEvents.next;
+import static dev.vmesos.deploy.SchedulerEvents.scalar;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vmesos.api.http.MediaType;
+import dev.vmesos.api.v1.Protos.CommandInfo;
+import dev.vmesos.api.v1.Protos.FrameworkInfo;
+import dev.vmesos.api.v1.Protos.Offer;
+import dev.vmesos.api.v1.Protos.TaskID;
+import dev.vmesos.api.v1.Protos.TaskInfo;
+import dev.vmesos.api.v1.Protos.TaskState;
+import dev.vmesos.api.v1.scheduler.Protos.Event;
+import dev.vmesos.client.Calls;
+import dev.vmesos.client.SchedulerClient;
+import dev.vmesos.cluster.ClusterConfig;
+import dev.vmesos.master.MasterConfig;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agents of a local cluster share a host: each has a cgroup root of its own, so one that starts
+ * (and destroys the container cgroups under its root that it did not start, as a restarted agent
+ * must) leaves the other agents' tasks alone.
+ */
+class LocalClusterTest {
+
+  private static final String RESOURCES = "cpus:1;mem:512;disk:512;ports:[31000-31009]";
+  private static final Path MEMORY_HIERARCHY = Path.of("/sys/fs/cgroup/memory");
+
+  @TempDir
+  Path workDir;
+
+  @Test
+  void eachAgentHasItsOwnCgroupRootNamedAfterItsWorkDirUnlessTheFlagsSayOtherwise() {
+    List<String> first = LocalCluster.ownCgroupsRoot(workDir.resolve("agent-0"), List.of());
+    assertThat(first).singleElement().asString().startsWith("--cgroups_root=vmesos/local-");
+    assertThat(LocalCluster.ownCgroupsRoot(workDir.resolve("agent-0"), List.of())).isEqualTo(first);
+    assertThat(LocalCluster.ownCgroupsRoot(workDir.resolve("agent-1"), List.of())).isNotEqualTo(first);
+    assertThat(LocalCluster.ownCgroupsRoot(workDir.resolve("agent-0"), List.of("--cgroups_root=mine"))).isEmpty();
+    assertThat(LocalCluster.ownCgroupsRoot(workDir.resolve("agent-0"), List.of("--isolation=posix/cpu,posix/mem")))
+        .isEmpty();
+  }
+
+  @Test
+  void anAgentJoiningLeavesAnotherAgentsRunningTaskAloneAndRootsGoWithTheCluster() throws Exception {
+    LocalCluster local = LocalCluster.start(ClusterConfig.loopback("vmesos-local-" + UUID.randomUUID()),
+        MasterConfig.defaults().withPort(0), 1, 0, RESOURCES, workDir).await(90, TimeUnit.SECONDS);
+    Path root = MEMORY_HIERARCHY.resolve(
+        LocalCluster.ownCgroupsRoot(workDir.resolve("agent-0"), List.of()).get(0).substring("--cgroups_root=".length()));
+    Vertx schedulerNode = Vertx.vertx();
+    try {
+      BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+      SchedulerClient client = new SchedulerClient(schedulerNode, "127.0.0.1", local.masterPort(), MediaType.JSON);
+      client.subscribe(FrameworkInfo.newBuilder().setUser("root").setName("neighbours").build(), events::add,
+          error -> { }).await(10, TimeUnit.SECONDS);
+      Offer offer = next(events, Event.Type.OFFERS, 30).getOffers().getOffers(0);
+      TaskInfo task = TaskInfo.newBuilder().setName("resident").setTaskId(TaskID.newBuilder().setValue("resident"))
+          .setAgentId(offer.getAgentId()).addResources(scalar("cpus", 0.1)).addResources(scalar("mem", 32))
+          .setCommand(CommandInfo.newBuilder().setValue("sleep 120")).build();
+      client.call(Calls.launch(List.of(offer.getId()), List.of(task), 0)).await(10, TimeUnit.SECONDS);
+      assertThat(acknowledged(next(events, Event.Type.UPDATE, 30), client).getState()).isEqualTo(TaskState.TASK_STARTING);
+      assertThat(acknowledged(next(events, Event.Type.UPDATE, 30), client).getState()).isEqualTo(TaskState.TASK_RUNNING);
+      boolean cgroupsV1 = Files.isDirectory(MEMORY_HIERARCHY);
+      if (cgroupsV1) {
+        assertThat(root).as("the first agent's own root").isDirectory();
+      }
+
+      // A second agent starts: its recovery destroys the container cgroups under its own root only.
+      local.addAgent(RESOURCES).await(30, TimeUnit.SECONDS);
+      long quietUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+      while (System.nanoTime() < quietUntil) {
+        Event event = events.poll(100, TimeUnit.MILLISECONDS);
+        if (event != null && event.getType() == Event.Type.UPDATE) {
+          assertThat(event.getUpdate().getStatus().getState()).as("the resident task's next update")
+              .isEqualTo(TaskState.TASK_RUNNING);
+        }
+      }
+      client.call(Calls.kill(task.getTaskId(), offer.getAgentId())).await(10, TimeUnit.SECONDS);
+      assertThat(next(events, Event.Type.UPDATE, 30).getUpdate().getStatus().getState())
+          .as("killed by its framework, not before").isEqualTo(TaskState.TASK_KILLED);
+    } finally {
+      schedulerNode.close().await(10, TimeUnit.SECONDS);
+      local.close().await(30, TimeUnit.SECONDS);
+    }
+    if (Files.isDirectory(MEMORY_HIERARCHY)) {
+      assertThat(root).as("an agent's own root is removed when it stops empty").doesNotExist();
+    }
+  }
+}
