@@ -81,6 +81,8 @@ public final class Master {
   private final Map<String, Instant> lastSeen = new HashMap<>();
   /** Agents that stopped answering, until they re-register. */
   private final Map<String, Agent> unreachableAgents = new LinkedHashMap<>();
+  /** When each unreachable agent was marked so, in nanoseconds since the epoch (Mesos's unreachable_time). */
+  private final Map<String, Long> unreachableSince = new HashMap<>();
   private final List<MasterListener> listeners = new ArrayList<>();
   /** Frameworks removed, newest last, at most {@link #COMPLETED_KEPT}. */
   private final java.util.ArrayDeque<Framework> completedFrameworks = new java.util.ArrayDeque<>();
@@ -618,9 +620,11 @@ public final class Master {
   private void kill(Framework framework, Call.Kill kill) {
     Task task = framework.tasks().get(kill.getTaskId().getValue());
     if (task == null) {
-      String agentId = kill.hasAgentId() ? kill.getAgentId().getValue() : null;
-      sendUpdate(framework, Events.masterStatus(kill.getTaskId(), agentId, TaskState.TASK_LOST,
-          TaskStatus.Reason.REASON_RECONCILIATION, "Attempted to kill an unknown task", clock));
+      // As Mesos: killing a task the master does not know reconciles it.
+      LOG.warn("Cannot kill task {} of framework {}: it is unknown; reconciling it", kill.getTaskId().getValue(),
+          framework.id());
+      sendUpdate(framework, unknownTask(framework, kill.getTaskId(),
+          kill.hasAgentId() ? kill.getAgentId().getValue() : null));
       return;
     }
     if (TaskStates.isTerminal(task.state())) {
@@ -674,11 +678,33 @@ public final class Master {
       if (task != null) {
         sendUpdate(framework, Events.reconciled(task, clock));
       } else {
-        String agentId = requested.hasAgentId() ? requested.getAgentId().getValue() : null;
-        sendUpdate(framework, Events.masterStatus(requested.getTaskId(), agentId, TaskState.TASK_LOST,
-            TaskStatus.Reason.REASON_RECONCILIATION, "Reconciliation: Task is unknown", clock));
+        sendUpdate(framework, unknownTask(framework, requested.getTaskId(),
+            requested.hasAgentId() ? requested.getAgentId().getValue() : null));
       }
     }
+  }
+
+  /**
+   * What explicit reconciliation answers for a task the master does not know, as Mesos's master:
+   * on a registered agent it is gone, on an unreachable one unreachable (since when it became so),
+   * elsewhere unknown; a framework that is not partition-aware gets TASK_LOST for all three.
+   */
+  private TaskStatus unknownTask(Framework framework, TaskID taskId, String agentId) {
+    boolean partitionAware = isPartitionAware(framework);
+    if (agentId != null && agents.containsKey(agentId)) {
+      return Events.masterStatus(taskId, agentId, partitionAware ? TaskState.TASK_GONE : TaskState.TASK_LOST,
+          TaskStatus.Reason.REASON_RECONCILIATION, "Reconciliation: Task is unknown to the agent", clock);
+    }
+    if (agentId != null && unreachableAgents.containsKey(agentId)) {
+      TaskStatus status = Events.masterStatus(taskId, agentId,
+          partitionAware ? TaskState.TASK_UNREACHABLE : TaskState.TASK_LOST,
+          TaskStatus.Reason.REASON_RECONCILIATION, "Reconciliation: Task is unreachable", clock);
+      Long since = unreachableSince.get(agentId);
+      return since == null ? status
+          : status.toBuilder().setUnreachableTime(dev.vmesos.api.v1.Protos.TimeInfo.newBuilder().setNanoseconds(since)).build();
+    }
+    return Events.masterStatus(taskId, agentId, partitionAware ? TaskState.TASK_UNKNOWN : TaskState.TASK_LOST,
+        TaskStatus.Reason.REASON_RECONCILIATION, "Reconciliation: Task is unknown", clock);
   }
 
   private void removeFramework(Framework framework) {
@@ -810,6 +836,7 @@ public final class Master {
       allocator.removeAgent(id);
     }
     boolean returning = unreachableAgents.remove(id) != null;
+    unreachableSince.remove(id);
     agents.put(id, new Agent(id, info, total));
     lastSeen.put(id, clock.instant());
     List<Allocation> used = new ArrayList<>();
@@ -984,6 +1011,7 @@ public final class Master {
     LOG.warn("Agent {} ({}) missed {} pings: it is unreachable", agentId, agent.info().getHostname(),
         maxAgentPingTimeouts);
     long unreachableNanos = clock.millis() * 1_000_000L;
+    unreachableSince.put(agentId, unreachableNanos);
     for (Framework framework : frameworks.values()) {
       for (Map.Entry<String, Offer> offer : List.copyOf(framework.offers().entrySet())) {
         if (offer.getValue().getAgentId().getValue().equals(agentId)) {

@@ -517,6 +517,52 @@ class MasterTest {
   }
 
   @Test
+  void reconcilingOrKillingAnUnknownTaskAnswersAsMesosByWhereItsAgentIs() {
+    String registered = agent("cpus:4;mem:1024");
+    String lost = agent("cpus:4;mem:1024");
+    RecordingSink plain = subscribe("plain");
+    RecordingSink aware = subscribe(partitionAware("aware"));
+    // The second agent stops pinging: unreachable.
+    clock.advance(Duration.ofSeconds(15 * 5 + 1));
+    master.ping(dev.vmesos.api.internal.Internal.Ping.newBuilder()
+        .setAgentId(AgentID.newBuilder().setValue(registered)).build());
+    master.checkAgents();
+    assertThat(master.unreachableAgents()).containsOnlyKeys(lost);
+
+    for (RecordingSink sink : List.of(plain, aware)) {
+      Call.Reconcile.Builder reconcile = Call.Reconcile.newBuilder();
+      for (String agentId : new String[] {registered, lost, "nowhere", null}) {
+        Call.Reconcile.Task.Builder task = Call.Reconcile.Task.newBuilder()
+            .setTaskId(TaskID.newBuilder().setValue("ghost-" + agentId));
+        if (agentId != null) {
+          task.setAgentId(AgentID.newBuilder().setValue(agentId));
+        }
+        reconcile.addTasks(task);
+      }
+      assertThat(call(sink, Call.newBuilder().setType(Call.Type.RECONCILE).setReconcile(reconcile)))
+          .isEqualTo(CallResult.ACCEPTED);
+      assertThat(call(sink, Call.newBuilder().setType(Call.Type.KILL).setKill(Call.Kill.newBuilder()
+          .setTaskId(TaskID.newBuilder().setValue("ghost-kill"))))).isEqualTo(CallResult.ACCEPTED);
+    }
+
+    List<TaskStatus> plainUpdates = plain.updates().subList(plain.updates().size() - 5, plain.updates().size());
+    assertThat(plainUpdates).extracting(TaskStatus::getState).containsOnly(TaskState.TASK_LOST);
+    List<TaskStatus> awareUpdates = aware.updates().subList(aware.updates().size() - 5, aware.updates().size());
+    assertThat(awareUpdates).extracting(TaskStatus::getState).containsExactly(TaskState.TASK_GONE,
+        TaskState.TASK_UNREACHABLE, TaskState.TASK_UNKNOWN, TaskState.TASK_UNKNOWN, TaskState.TASK_UNKNOWN);
+    assertThat(awareUpdates).extracting(TaskStatus::getMessage).containsExactly(
+        "Reconciliation: Task is unknown to the agent", "Reconciliation: Task is unreachable",
+        "Reconciliation: Task is unknown", "Reconciliation: Task is unknown", "Reconciliation: Task is unknown");
+    assertThat(awareUpdates).allSatisfy(status -> {
+      assertThat(status.getReason()).isEqualTo(TaskStatus.Reason.REASON_RECONCILIATION);
+      assertThat(status.getSource()).isEqualTo(TaskStatus.Source.SOURCE_MASTER);
+      assertThat(status.hasUuid()).as("reconciliation updates are not acknowledged").isFalse();
+    });
+    assertThat(awareUpdates.get(1).hasUnreachableTime()).isTrue();
+    assertThat(awareUpdates.get(0).getAgentId().getValue()).isEqualTo(registered);
+  }
+
+  @Test
   void tasksARestartedAgentNoLongerReportsAreLostOrGoneAndTheOthersKept() {
     agent("cpus:4;mem:1024");
     RecordingSink plain = subscribe("plain");
