@@ -32,13 +32,17 @@ public final class TaskValidation {
                         Map<String, ExecutorInfo> executors, Resources available, Resources needed, int roles) {
   }
 
+  /** Mesos's limit, the longest file name (ids name sandbox directories). */
+  static final int MAX_ID_LENGTH = 255;
+
   private TaskValidation() {
   }
 
   public static Optional<String> validate(TaskInfo task, Context context) {
     String taskId = task.getTaskId().getValue();
-    if (taskId.isEmpty()) {
-      return Optional.of("Task ID must not be empty");
+    Optional<String> invalidId = validateId("Task", taskId);
+    if (invalidId.isPresent()) {
+      return invalidId;
     }
     if (context.launchedTaskIds().contains(taskId) || context.knownTaskIds().contains(taskId)) {
       return Optional.of("Task has duplicate ID: " + taskId);
@@ -92,8 +96,9 @@ public final class TaskValidation {
     Set<String> inGroup = new HashSet<>();
     for (TaskInfo task : tasks) {
       String taskId = task.getTaskId().getValue();
-      if (taskId.isEmpty()) {
-        return Optional.of("Task ID must not be empty");
+      Optional<String> invalidId = validateId("Task", taskId);
+      if (invalidId.isPresent()) {
+        return invalidId;
       }
       if (!inGroup.add(taskId) || context.launchedTaskIds().contains(taskId)
           || context.knownTaskIds().contains(taskId)) {
@@ -126,11 +131,31 @@ public final class TaskValidation {
     return Optional.empty();
   }
 
+  /**
+   * Mesos's rules for task and executor ids, which name directories on the agent: not empty, at most
+   * 255 characters, not {@code .} or {@code ..}, no slash, backslash or control character.
+   */
+  static Optional<String> validateId(String what, String id) {
+    if (id.isEmpty()) {
+      return Optional.of(what + " ID must not be empty");
+    }
+    String problem = null;
+    if (id.length() > MAX_ID_LENGTH) {
+      problem = "ID must not be greater than " + MAX_ID_LENGTH + " characters";
+    } else if (id.equals(".") || id.equals("..")) {
+      problem = "'" + id + "' is disallowed";
+    } else if (id.chars().anyMatch(c -> c == '/' || c == '\\' || Character.isISOControl(c))) {
+      problem = "'" + id + "' contains invalid characters";
+    }
+    return problem == null ? Optional.empty() : Optional.of(what + " ID is invalid: " + problem);
+  }
+
   /** An executor must have an id, and match exactly an executor of the same id already on the agent. */
   static Optional<String> validateExecutor(ExecutorInfo executor, Map<String, ExecutorInfo> existing) {
     String id = executor.getExecutorId().getValue();
-    if (id.isEmpty()) {
-      return Optional.of("Executor ID must not be empty");
+    Optional<String> invalidId = validateId("Executor", id);
+    if (invalidId.isPresent()) {
+      return invalidId;
     }
     if (executor.getType() != ExecutorInfo.Type.DEFAULT && !executor.hasCommand()) {
       return Optional.of("Executor " + id + " needs a CommandInfo (only DEFAULT executors may omit it)");

@@ -56,6 +56,18 @@ class TaskValidationTest {
   }
 
   @Test
+  void taskAndExecutorIdsFollowMesossRulesForNamesOfDirectories() {
+    for (String bad : new String[] {"a/b", "a\\b", ".", "..", "tab\there", "x".repeat(256)}) {
+      assertThat(validate(task(bad).build(), "cpus:1", Map.of())).as(bad).get().asString()
+          .startsWith("Task ID is invalid: ");
+    }
+    assertThat(validate(task("x".repeat(255)).build(), "cpus:1", Map.of())).isEmpty();
+    assertThat(validate(task("with space.and-dots_1").build(), "cpus:1", Map.of())).isEmpty();
+    TaskInfo badExecutor = task("t").clearCommand().setExecutor(executor("../up", "run")).build();
+    assertThat(validate(badExecutor, "cpus:1", Map.of())).get().asString().startsWith("Executor ID is invalid: ");
+  }
+
+  @Test
   void anExecutorMustMatchTheOneAlreadyRunning() {
     TaskInfo withExecutor = task("t").clearCommand().setExecutor(executor("e", "run-v2")).build();
 
