@@ -127,13 +127,16 @@ class CgroupV2IsolatorTest {
   }
 
   @Test
-  void recoveryListsTheContainersUnderTheRoot() throws Exception {
-    isolator.prepare("c2", 1, 64);
-    isolator.prepare("c1", 1, 64);
+  void recoveryListsTheContainersUnderTheRootAndNothingElse() throws Exception {
+    String c1 = "0a1d3c1e-0000-4000-8000-000000000001";
+    String c2 = "0a1d3c1e-0000-4000-8000-000000000002";
+    isolator.prepare(c2, 1, 64);
+    isolator.prepare(c1, 1, 64);
+    Files.createDirectories(root.resolve("local-1a2b3c"));   // another agent's root nested in this one
 
     assertThat(isolator.recover()).containsExactly(
-        new ContainerCgroup("c1", List.of(root.resolve("c1"))),
-        new ContainerCgroup("c2", List.of(root.resolve("c2"))));
+        new ContainerCgroup(c1, List.of(root.resolve(c1))),
+        new ContainerCgroup(c2, List.of(root.resolve(c2))));
   }
 
   /** A real cgroup directory can be rmdir'd with its control files in it; a fake one cannot. */

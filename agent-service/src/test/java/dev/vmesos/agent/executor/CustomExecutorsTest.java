@@ -515,13 +515,16 @@ class CustomExecutorsTest {
     if (!Files.isDirectory(containers)) {
       return false;
     }
+    List<Path> all;
     try (Stream<Path> files = Files.walk(containers)) {
-      List<Path> all = files.toList();
-      // The executor's container record and the task, not yet marked as handed over.
-      return all.stream().anyMatch(f -> f.getFileName().toString().equals(taskId + ".pb"))
-          && all.stream().noneMatch(f -> f.getFileName().toString().equals(taskId + ".launched"))
-          && all.stream().anyMatch(f -> f.getFileName().toString().equals("container.pb"));
+      all = files.toList();
+    } catch (java.io.UncheckedIOException e) {
+      return false;   // a checkpoint being replaced (written aside, then renamed) as we looked: look again
     }
+    // The executor's container record and the task, not yet marked as handed over.
+    return all.stream().anyMatch(f -> f.getFileName().toString().equals(taskId + ".pb"))
+        && all.stream().noneMatch(f -> f.getFileName().toString().equals(taskId + ".launched"))
+        && all.stream().anyMatch(f -> f.getFileName().toString().equals("container.pb"));
   }
 
   @Test
