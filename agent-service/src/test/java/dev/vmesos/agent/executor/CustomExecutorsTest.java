@@ -54,6 +54,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -82,11 +83,20 @@ class CustomExecutorsTest {
   private String agentDeployment;
   private boolean masterStarted;
 
+  /** Executors seen by {@link #pidOf}: those of a kept agent outlive the test unless killed after it. */
+  private final List<Long> executorPids = new ArrayList<>();
+
   @BeforeEach
   void setUp(Vertx vertx) {
     this.vertx = vertx;
     ProtobufCodec.install(vertx.eventBus());
     master = new ExecutorFakeMaster(vertx);
+  }
+
+  @AfterEach
+  void killLeftExecutors() {
+    // An executor left running would keep knocking on a port a later test's agent may get.
+    executorPids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -782,7 +792,9 @@ class CustomExecutorsTest {
     for (int i = 0; i < 200 && (!Files.exists(file) || Files.readString(file).isBlank()); i++) {
       Thread.sleep(50);
     }
-    return Long.parseLong(Files.readString(file).trim());
+    long pid = Long.parseLong(Files.readString(file).trim());
+    executorPids.add(pid);
+    return pid;
   }
 
   private static <T> T await(io.vertx.core.Future<T> future) throws Exception {

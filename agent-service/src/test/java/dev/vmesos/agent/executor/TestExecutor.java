@@ -70,7 +70,7 @@ public final class TestExecutor {
     while (true) {
       HttpResponse<InputStream> response;
       try {
-        response = HTTP.send(HttpRequest.newBuilder(uri)
+        response = HTTP.send(HttpRequest.newBuilder(uri).timeout(java.time.Duration.ofSeconds(10))
             .header("Content-Type", "application/json").header("Accept", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(MesosJson.print(subscribeCall()))).build(),
             HttpResponse.BodyHandlers.ofInputStream());
