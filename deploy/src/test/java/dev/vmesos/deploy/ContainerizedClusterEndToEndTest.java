@@ -28,6 +28,7 @@ import dev.vmesos.examples.throttle.ThrottleFramework;
 import dev.vmesos.examples.throttle.ThrottleSummary;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import io.vertx.junit5.VertxExtension;
@@ -42,6 +43,7 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -107,6 +109,30 @@ class ContainerizedClusterEndToEndTest {
         container.getDockerClient().stopContainerCmd(container.getContainerId()).withTimeout(30).exec();
       }
       container.stop();
+    }
+    removeAgentCgroupRoots();
+  }
+
+  /** The agents' own cgroup roots (vmesos/<cluster>-<i>), in each hierarchy, once they are empty. */
+  private void removeAgentCgroupRoots() {
+    try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+      for (Path hierarchy : hierarchies.toList()) {
+        Path parent = hierarchy.resolve("vmesos");
+        if (!Files.isDirectory(parent)) {
+          continue;
+        }
+        try (Stream<Path> roots = Files.list(parent)) {
+          for (Path root : roots.filter(r -> r.getFileName().toString().startsWith(clusterName + "-")).toList()) {
+            try {
+              Files.deleteIfExists(root);
+            } catch (IOException e) {
+              // a container's cgroup is still in it: left as it is
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      // no cgroup hierarchies to tidy
     }
   }
 
