@@ -102,11 +102,12 @@ public final class LocalCluster {
   /**
    * Each agent of a local cluster gets a cgroup root of its own, named after its work directory:
    * an agent that starts destroys every container cgroup under its root that it did not start, so
-   * agents on one host sharing a root (Mesos's rule too) would kill each other's tasks. Flags that
-   * set {@code --cgroups_root} or {@code --isolation} themselves win.
+   * agents on one host sharing a root (Mesos's rule too) would kill each other's tasks. None when
+   * the flags set {@code --cgroups_root} themselves or isolate without cgroups.
    */
   static List<String> ownCgroupsRoot(Path agentWorkDir, List<String> agentFlags) {
-    if (agentFlags.stream().anyMatch(f -> f.startsWith("--cgroups_root") || f.startsWith("--isolation"))) {
+    if (agentFlags.stream().anyMatch(f -> f.startsWith("--cgroups_root")
+        || (f.startsWith("--isolation") && f.contains("posix/")))) {
       return List.of();
     }
     String id = Integer.toHexString(agentWorkDir.toAbsolutePath().normalize().toString().hashCode());

@@ -50,6 +50,8 @@ class LocalClusterTest {
     assertThat(LocalCluster.ownCgroupsRoot(workDir.resolve("agent-0"), List.of("--cgroups_root=mine"))).isEmpty();
     assertThat(LocalCluster.ownCgroupsRoot(workDir.resolve("agent-0"), List.of("--isolation=posix/cpu,posix/mem")))
         .isEmpty();
+    assertThat(LocalCluster.ownCgroupsRoot(workDir.resolve("agent-0"), List.of("--isolation=cgroups/cpu,cgroups/mem")))
+        .isEqualTo(first);
   }
 
   @Test
