@@ -18,7 +18,8 @@ public record DrfConfig(MasterAddress master, String name, TaskResources task, T
 
   /** What {@code drf --help} prints, with the executor's flags. */
   public static final FlagHelp HELP = FlagHelp.builder()
-      .flag("master", "HOST:PORT|URL", null, "The master (required); a non-leader's /redirect is followed.")
+      .flag("master", "HOST:PORT", null,
+          "The master (required), also as http://HOST:PORT; a non-leader's /redirect is followed.")
       .flag("framework-name", "NAME", "drf-demo", "FrameworkInfo.name: letters, digits and . _ -.")
       .flag("task-cpus", "CPUS", 1, "cpus of each task.")
       .flag("task-memory", "MB", 512, "mem of each task.")

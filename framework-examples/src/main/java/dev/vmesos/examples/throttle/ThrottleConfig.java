@@ -21,7 +21,8 @@ public record ThrottleConfig(MasterAddress master, long totalQueries, int querie
 
   /** What {@code throttle --help} prints, with the executor's flags. */
   public static final FlagHelp HELP = FlagHelp.builder()
-      .flag("master", "HOST:PORT|URL", null, "The master (required); a non-leader's /redirect is followed.")
+      .flag("master", "HOST:PORT", null,
+          "The master (required), also as http://HOST:PORT; a non-leader's /redirect is followed.")
       .flag("total-queries", "COUNT", 1000, "Queries to run in all.")
       .flag("queries-per-task", "COUNT", 100, "Queries each task carries in its TaskInfo.data.")
       .flag("parallelism", "COUNT", 2, "At most this many tasks run at once; other offers are declined.")
