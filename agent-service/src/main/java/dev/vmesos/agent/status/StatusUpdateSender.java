@@ -50,6 +50,8 @@ public final class StatusUpdateSender {
   private long timerId = -1;
   private Instant timerDeadline;
   private boolean stopped;
+  /** The last update given to {@link #enqueue}, once it is checkpointed and queued. */
+  private Future<Void> enqueued = Future.succeededFuture();
 
   /**
    * @param onTerminalAcknowledged called with (framework id, task id) when a task's terminal update
@@ -78,14 +80,20 @@ public final class StatusUpdateSender {
     return streams;
   }
 
-  /** Checkpoints an update, then queues it on its stream and sends it if it is the head. */
+  /**
+   * Checkpoints an update, then queues it on its stream and sends it if it is the head. Updates are
+   * queued in the order they were given, whatever the timing of their checkpoint writes: each waits
+   * for the one before it to be queued (two updates from two executor requests came out reversed
+   * otherwise, and the terminal one then refused the RUNNING before it).
+   */
   public void enqueue(StatusUpdate update) {
     if (checkpoints == null) {
       enqueueInMemory(update);
       return;
     }
-    checkpointed("checkpoint " + describe(update), () -> checkpoints.update(update))
-        .onComplete(v -> enqueueInMemory(update));
+    enqueued = enqueued
+        .transform(previous -> checkpointed("checkpoint " + describe(update), () -> checkpoints.update(update)))
+        .andThen(written -> enqueueInMemory(update));
   }
 
   private void enqueueInMemory(StatusUpdate update) {

@@ -262,6 +262,24 @@ class CustomExecutorsTest {
   }
 
   @Test
+  void eachTasksUpdatesReachTheMasterInTheOrderTheExecutorSentThem() throws Exception {
+    // Each task ends at once: its RUNNING and FINISHED come in two requests right after each other.
+    startAgent();
+    int tasks = 30;
+    for (int i = 0; i < tasks; i++) {
+      run(task("quick-" + i, "quick-" + i, executor("exec-order", "normal")));
+    }
+    java.util.Map<String, List<TaskState>> byTask = new java.util.TreeMap<>();
+    for (int i = 0; i < 2 * tasks; i++) {
+      TaskStatus status = master.nextUpdate().getStatus();
+      byTask.computeIfAbsent(status.getTaskId().getValue(), id -> new ArrayList<>()).add(status.getState());
+    }
+    assertThat(byTask).hasSize(tasks);
+    assertThat(byTask).allSatisfy((task, states) -> assertThat(states).as(task)
+        .containsExactly(TaskState.TASK_RUNNING, TaskState.TASK_FINISHED));
+  }
+
+  @Test
   void anUpdateForATaskTheExecutorDoesNotOwnIsRefusedAndOthersGoOn() throws Exception {
     startAgent();
     run(task("h", "hold", executor("exec-1", "normal")));
