@@ -537,6 +537,21 @@ class CustomExecutorsTest {
     assertThat(pidOf("exec-q")).as("the executor of the first run").isEqualTo(pid);
     assertThat(countOf(Files.readString(sandboxOf("exec-q").resolve("stdout")), "EVENT LAUNCH"))
         .as("launched once").isEqualTo(1);
+    // Handed over, it is checkpointed as such (the agent writes that after the LAUNCH; the test
+    // waits for it, else the write races the deletion of the work dir).
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!fileUnder(containers, "q.launched")) {
+      assertThat(System.nanoTime()).as("the task is checkpointed as handed over").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+  }
+
+  private static boolean fileUnder(Path directory, String name) throws java.io.IOException {
+    try (Stream<Path> files = Files.walk(directory)) {
+      return files.anyMatch(f -> f.getFileName().toString().equals(name));
+    } catch (java.io.UncheckedIOException e) {
+      return false;   // a checkpoint renamed as we looked: look again
+    }
   }
 
   private static boolean queuedTaskCheckpointed(Path containers, String taskId) throws java.io.IOException {
