@@ -91,7 +91,9 @@ final class VmesosProcess implements AutoCloseable {
         "--cluster_port=" + clusterPort,
         "--cluster_members=" + HOST + ":" + clusterPort,
         "--cluster_name=compat-" + UUID.randomUUID()));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    // stdout (where the ready line is) and stderr (the logs) apart: merged, a log line can land in the
+    // middle of the ready line.
+    ProcessBuilder builder = new ProcessBuilder(command);
     // vmesos also reads MESOS_<FLAG> variables: none of the caller's may leak in.
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(name -> name.startsWith("MESOS_"));
@@ -99,9 +101,12 @@ final class VmesosProcess implements AutoCloseable {
     Process process = builder.start();
 
     CompletableFuture<URI> ready = new CompletableFuture<>();
-    Thread echo = new Thread(() -> echoOutput(process, ready), "vmesos-output");
+    Thread echo = new Thread(() -> echoOutput(process.getInputStream(), ready), "vmesos-output");
     echo.setDaemon(true);
     echo.start();
+    Thread echoErrors = new Thread(() -> echoOutput(process.getErrorStream(), null), "vmesos-log");
+    echoErrors.setDaemon(true);
+    echoErrors.start();
     try {
       URI uri = ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       if (!HOST.equals(uri.getHost()) || uri.getPort() != masterPort) {
@@ -135,21 +140,25 @@ final class VmesosProcess implements AutoCloseable {
     deleteRecursively(workDir);
   }
 
-  private static void echoOutput(Process process, CompletableFuture<URI> ready) {
-    try (BufferedReader reader = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+  /** Echoes one of vmesos's streams into the test log; on stdout ({@code ready} set) it also looks for the ready line. */
+  private static void echoOutput(java.io.InputStream stream, CompletableFuture<URI> ready) {
+    try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null) {
         System.out.println("[vmesos] " + line);
         Matcher m = READY.matcher(line);
-        if (m.find()) {
+        if (ready != null && m.find()) {
           ready.complete(URI.create(m.group(1)));
         }
       }
     } catch (IOException e) {
-      ready.completeExceptionally(e);
+      if (ready != null) {
+        ready.completeExceptionally(e);
+      }
     }
-    ready.completeExceptionally(new IllegalStateException("vmesos exited before it was up"));
+    if (ready != null) {
+      ready.completeExceptionally(new IllegalStateException("vmesos exited before it was up"));
+    }
   }
 
   /** SIGTERM (vmesos closes Vert.x and its tasks), then whatever of its process tree is left. */

@@ -9,9 +9,11 @@ import dev.vmesos.cluster.ClusterConfig;
 import dev.vmesos.cluster.ProcessMain;
 import dev.vmesos.master.MasterConfig;
 import dev.vmesos.master.MasterMain;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /** The {@code vmesos} command: {@code master}, {@code agent}, {@code local} and {@code demo}. */
@@ -119,8 +121,13 @@ public final class Main {
     LocalCluster local = LocalCluster.start(options.cluster(), master, agents, options.agentPort(),
         options.resources(), workDir, options.agentFlags()).await(120, TimeUnit.SECONDS);
     Cluster.closeOnShutdown(local.vertx());
-    System.out.printf("vmesos local: master at http://%s:%d/api/v1/scheduler, agents on ports %s, work dir %s."
-        + " Ctrl-C stops it.%n", master.ip(), local.masterPort(), local.agentPorts(), workDir);
+    // One write: System.out flushes every 128 bytes, and a log line on stderr may land in between when
+    // both go to one pipe (scripts and tests wait for this line).
+    byte[] ready = String.format(Locale.ROOT, "vmesos local: master at http://%s:%d/api/v1/scheduler, agents on"
+        + " ports %s, work dir %s. Ctrl-C stops it.%n", master.ip(), local.masterPort(), local.agentPorts(), workDir)
+        .getBytes(StandardCharsets.UTF_8);
+    System.out.write(ready, 0, ready.length);
+    System.out.flush();
   }
 
 }
