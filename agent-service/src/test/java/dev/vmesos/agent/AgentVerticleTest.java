@@ -205,10 +205,14 @@ class AgentVerticleTest {
     assertThat(registration.getAgentInfo().getResourcesList()).extracting(r -> r.getName())
         .contains("cpus", "mem", "disk", "ports");
 
-    vertx.createHttpClient().request(HttpMethod.GET, agent.httpPort(), "127.0.0.1", "/health")
+    // The client is referenced until the answer (an unreferenced Vert.x 5 client may be closed under a
+    // pending request).
+    io.vertx.core.http.HttpClient http = vertx.createHttpClient();
+    http.request(HttpMethod.GET, agent.httpPort(), "127.0.0.1", "/health")
         .compose(request -> request.send())
         .onComplete(context.succeeding(response -> context.verify(() -> {
           assertThat(response.statusCode()).isEqualTo(200);
+          http.close();
           context.completeNow();
         })));
   }
