@@ -94,9 +94,27 @@ class CustomExecutorsTest {
   }
 
   @AfterEach
-  void killLeftExecutors() {
-    // An executor left running would keep knocking on a port a later test's agent may get.
-    executorPids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+  void stopAgentThenKillLeftExecutors() throws Exception {
+    // The agent first, so that nothing it still writes races the deletion of the work dir; then the
+    // executors a kept agent leaves (one would keep knocking on a port a later test's agent may get).
+    if (agentDeployment != null && vertx.deploymentIDs().contains(agentDeployment)) {
+      try {
+        await(vertx.undeploy(agentDeployment));
+      } catch (Exception e) {
+        // stopping anyway
+      }
+    }
+    for (Long pid : executorPids) {
+      ProcessHandle.of(pid).ifPresent(process -> {
+        process.destroyForcibly();
+        try {
+          process.onExit().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          // gone or going
+        }
+      });
+    }
+    Thread.sleep(200);   // the agent's last checkpoint writes, queued before it stopped
   }
 
   // ---------------------------------------------------------------------------------------------
