@@ -304,9 +304,16 @@ class AgentVerticleTest {
   void aTaskThatIgnoresSigtermIsKilledAfterTheGracePeriod() throws Exception {
     startRegisteredAgent();
 
-    run(shellTask("t4", "trap '' TERM; sleep 60"));
+    run(shellTask("t4", "trap '' TERM; echo trapped; sleep 60"));
     master.nextUpdate();
     assertThat(master.nextUpdate().getStatus().getState()).isEqualTo(TaskState.TASK_RUNNING);
+    // RUNNING comes as the shell starts; the kill must wait until it ignores SIGTERM.
+    Path stdout = sandboxOf("t4").resolve("stdout");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!Files.exists(stdout) || !Files.readString(stdout).contains("trapped")) {
+      assertThat(System.nanoTime()).as("the task traps SIGTERM").isLessThan(deadline);
+      Thread.sleep(20);
+    }
     long killedAt = System.nanoTime();
     await(master.request(KillTask.newBuilder()
         .setFrameworkId(FRAMEWORK.getId()).setTaskId(TaskID.newBuilder().setValue("t4"))
