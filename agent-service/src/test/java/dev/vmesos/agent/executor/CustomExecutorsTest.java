@@ -558,34 +558,28 @@ class CustomExecutorsTest {
     // Handed over, it is checkpointed as such (the agent writes that after the LAUNCH; the test
     // waits for it, else the write races the deletion of the work dir).
     deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!fileUnder(containers, "q.launched")) {
+    while (!namesUnder(containers).contains("q.launched")) {
       assertThat(System.nanoTime()).as("the task is checkpointed as handed over").isLessThan(deadline);
       Thread.sleep(50);
     }
   }
 
-  private static boolean fileUnder(Path directory, String name) throws java.io.IOException {
+  /** The names of the files under {@code directory}; empty when it is not there or a rename raced the walk. */
+  private static java.util.Set<String> namesUnder(Path directory) throws java.io.IOException {
+    if (!Files.isDirectory(directory)) {
+      return java.util.Set.of();
+    }
     try (Stream<Path> files = Files.walk(directory)) {
-      return files.anyMatch(f -> f.getFileName().toString().equals(name));
+      return files.map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.toSet());
     } catch (java.io.UncheckedIOException e) {
-      return false;   // a checkpoint renamed as we looked: look again
+      return java.util.Set.of();   // a checkpoint being replaced (written aside, then renamed): look again
     }
   }
 
   private static boolean queuedTaskCheckpointed(Path containers, String taskId) throws java.io.IOException {
-    if (!Files.isDirectory(containers)) {
-      return false;
-    }
-    List<Path> all;
-    try (Stream<Path> files = Files.walk(containers)) {
-      all = files.toList();
-    } catch (java.io.UncheckedIOException e) {
-      return false;   // a checkpoint being replaced (written aside, then renamed) as we looked: look again
-    }
     // The executor's container record and the task, not yet marked as handed over.
-    return all.stream().anyMatch(f -> f.getFileName().toString().equals(taskId + ".pb"))
-        && all.stream().noneMatch(f -> f.getFileName().toString().equals(taskId + ".launched"))
-        && all.stream().anyMatch(f -> f.getFileName().toString().equals("container.pb"));
+    java.util.Set<String> names = namesUnder(containers);
+    return names.contains(taskId + ".pb") && !names.contains(taskId + ".launched") && names.contains("container.pb");
   }
 
   @Test

@@ -25,10 +25,6 @@ public record ExecutorEnvironment(URI endpoint, String frameworkId, String execu
   /** Mesos's executor library default when the agent gives no {@code MESOS_SUBSCRIPTION_BACKOFF_MAX}. */
   public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofSeconds(2);
 
-  public ExecutorEnvironment(URI endpoint, String frameworkId, String executorId, Path sandbox) {
-    this(endpoint, frameworkId, executorId, sandbox, Optional.empty(), DEFAULT_BACKOFF_MAX);
-  }
-
   public static ExecutorEnvironment from(Map<String, String> env) {
     String agent = require(env, "MESOS_AGENT_ENDPOINT");
     String sandbox = env.getOrDefault("MESOS_SANDBOX", env.getOrDefault("MESOS_DIRECTORY", "."));
