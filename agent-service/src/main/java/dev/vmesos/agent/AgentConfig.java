@@ -18,9 +18,10 @@ import java.util.regex.Pattern;
  * The agent's configuration, read once from Mesos-style flags (or {@code MESOS_*} environment
  * variables) and validated; a bad value stops start-up with a {@link FlagException} naming the flag.
  *
- * @param master                      the master's {@code host:port} ({@code --master}, default
- *                                    {@code 127.0.0.1:5050}); agents reach the leader over the
- *                                    clustered event bus, so this is where {@code main} joins
+ * @param masters                     the masters' {@code host:port}s ({@code --master}, comma-separated,
+ *                                    default {@code 127.0.0.1:5050}), never empty; agents reach the
+ *                                    leader over the clustered event bus, so these hosts are where
+ *                                    {@code main} joins
  * @param resources                   the resources the agent offers ({@code --resources}), with
  *                                    cpus, mem, disk and ports filled in from the host when absent
  * @param workDir                     root of the sandboxes ({@code --work_dir}); created at start
@@ -30,7 +31,7 @@ import java.util.regex.Pattern;
  *                                    the ip)
  * @param registrationBackoffInitial  first wait before retrying a failed (re)registration
  *                                    ({@code --registration_backoff_factor}, 500ms); doubles
- * @param registrationBackoffMax      cap of that wait ({@code --registration_backoff_max}, 10secs)
+ * @param registrationBackoffMax      cap of that wait ({@code --registration_backoff_max}, 2secs)
  * @param masterRequestTimeout        how long a request to the master may wait for its reply
  *                                    ({@code --master_request_timeout}, 5secs)
  * @param statusUpdateRetryMin        first wait before resending an unacknowledged status update
@@ -56,7 +57,7 @@ import java.util.regex.Pattern;
  *                                    Mesos; given to them as {@code MESOS_RECOVERY_TIMEOUT})
  */
 public record AgentConfig(
-    HostPort master,
+    List<HostPort> masters,
     Resources resources,
     Path workDir,
     String ip,
@@ -77,6 +78,16 @@ public record AgentConfig(
 
   public static final String MESOS_CONTAINERIZER = "mesos";
   public static final String DOCKER_CONTAINERIZER = "docker";
+
+  /** The first master of {@code --master}: where a single-master setup's master runs. */
+  public HostPort master() {
+    return masters.get(0);
+  }
+
+  /** The distinct hosts of {@code --master}, in order: the agent's default Hazelcast members. */
+  public List<String> masterHosts() {
+    return masters.stream().map(HostPort::host).distinct().toList();
+  }
 
   /** Whether {@code --containerizers} names docker. */
   public boolean dockerEnabled() {
@@ -126,13 +137,19 @@ public record AgentConfig(
   }
 
   public static final String DEFAULT_MASTER = "127.0.0.1:5050";
+  /**
+   * Short: while no master leads, registration retries are cheap (no handler is a local answer),
+   * and an agent should find a new leader within seconds even if it missed its announcement.
+   */
+  public static final Duration DEFAULT_REGISTRATION_BACKOFF_MAX = Duration.ofSeconds(2);
   public static final String DEFAULT_WORK_DIR = "/tmp/vmesos-agent";
   public static final int DEFAULT_PORT = 5051;
   public static final String DEFAULT_IP = "127.0.0.1";
 
   /** What {@code vmesos agent --help} says about the agent's own flags (the cluster flags are added to it). */
   public static final FlagHelp HELP = FlagHelp.builder()
-      .flag("master", "HOST:PORT", DEFAULT_MASTER, "The master to register with.")
+      .flag("master", "HOST:PORT,...", DEFAULT_MASTER,
+          "The masters, comma-separated; the agent registers with whichever is the leader. No zk://.")
       .flag("work_dir", "PATH", DEFAULT_WORK_DIR,
           "Sandboxes, checkpointed status updates and container records; restart on the same one to recover.")
       .flag("resources", "RESOURCES", "detected from the host",
@@ -142,7 +159,8 @@ public record AgentConfig(
       .flag("hostname", "NAME", "the --ip", "Host name the agent reports to the master.")
       .flag("registration_backoff_factor", "DURATION", "500ms",
           "First wait before retrying registration; it doubles up to --registration_backoff_max.")
-      .flag("registration_backoff_max", "DURATION", "10secs", "Longest wait between registration attempts.")
+      .flag("registration_backoff_max", "DURATION", "2secs",
+          "Longest wait between registration attempts (short, so that a new leader is found within seconds).")
       .flag("master_request_timeout", "DURATION", "5secs", "How long a request to the master may take.")
       .flag("status_update_retry_interval_min", "DURATION", "10secs",
           "First wait before resending an unacknowledged status update; it doubles up to the max.")
@@ -175,7 +193,10 @@ public record AgentConfig(
 
   public AgentConfig {
     containerizers = List.copyOf(containerizers);
-    Objects.requireNonNull(master, "master");
+    masters = List.copyOf(masters);
+    if (masters.isEmpty()) {
+      throw new IllegalArgumentException("masters must not be empty");
+    }
     Objects.requireNonNull(resources, "resources");
     Objects.requireNonNull(workDir, "workDir");
     Objects.requireNonNull(ip, "ip");
@@ -200,7 +221,7 @@ public record AgentConfig(
    * @throws FlagException naming the first flag that is malformed or out of range
    */
   public static AgentConfig fromFlags(Flags flags) {
-    HostPort master = parseMaster(flags.string("master", DEFAULT_MASTER));
+    List<HostPort> masters = parseMasters(flags.string("master", DEFAULT_MASTER));
     Path workDir = parseWorkDir(flags.string("work_dir", DEFAULT_WORK_DIR));
     Resources resources = parseResources(flags.optional("resources").orElse(null), workDir);
     String ip = flags.string("ip", DEFAULT_IP).trim();
@@ -213,7 +234,7 @@ public record AgentConfig(
       throw new FlagException("Flag '--hostname': '" + hostname + "' is not a valid host name");
     }
     Duration backoffInitial = positive(flags, "registration_backoff_factor", Duration.ofMillis(500));
-    Duration backoffMax = positive(flags, "registration_backoff_max", Duration.ofSeconds(10));
+    Duration backoffMax = positive(flags, "registration_backoff_max", DEFAULT_REGISTRATION_BACKOFF_MAX);
     atLeast(backoffMax, "registration_backoff_max", backoffInitial, "registration_backoff_factor");
     Duration requestTimeout = positive(flags, "master_request_timeout", Duration.ofSeconds(5));
     Duration retryMin = positive(flags, "status_update_retry_interval_min", Duration.ofSeconds(10));
@@ -229,7 +250,7 @@ public record AgentConfig(
     }
     Duration reregistrationTimeout = positive(flags, "executor_reregistration_timeout", Duration.ofSeconds(2));
     Duration recoveryTimeout = positive(flags, "recovery_timeout", Duration.ofMinutes(15));
-    return new AgentConfig(master, resources, workDir, ip, port, hostname, backoffInitial, backoffMax,
+    return new AgentConfig(masters, resources, workDir, ip, port, hostname, backoffInitial, backoffMax,
         requestTimeout, retryMin, retryMax, killGrace, isolation, executorRegistrationTimeout, containerizers,
         dockerSocket, reregistrationTimeout, recoveryTimeout);
   }
@@ -247,6 +268,29 @@ public record AgentConfig(
       }
     }
     return List.copyOf(names);
+  }
+
+  /**
+   * Parses {@code --master}: one {@code host:port} or several, comma-separated (standby masters).
+   * Mesos's {@code zk://} and {@code file://} forms are refused with what to write instead.
+   */
+  static List<HostPort> parseMasters(String value) {
+    String text = value.trim();
+    if (text.startsWith("zk://") || text.startsWith("file://")) {
+      throw new FlagException("Flag '--master': '" + text + "': vmesos has no ZooKeeper: list the masters, e.g. "
+          + "--master=10.0.0.1:5050,10.0.0.2:5050");
+    }
+    LinkedHashSet<HostPort> masters = new LinkedHashSet<>();
+    for (String part : text.split(",", -1)) {
+      if (part.isBlank()) {
+        throw new FlagException("Flag '--master': empty entry in '" + value + "' (e.g. 10.0.0.1:5050,10.0.0.2:5050)");
+      }
+      HostPort master = parseMaster(part);
+      if (!masters.add(master)) {
+        throw new FlagException("Flag '--master': " + master + " is listed twice");
+      }
+    }
+    return List.copyOf(masters);
   }
 
   static HostPort parseMaster(String value) {

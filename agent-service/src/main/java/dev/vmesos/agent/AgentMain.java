@@ -9,7 +9,7 @@ import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code vmesos agent}: an agent on a Vert.x clustered with Hazelcast (joining its master's host
+ * {@code vmesos agent}: an agent on a Vert.x clustered with Hazelcast (joining its masters' hosts
  * unless {@code --cluster_members} says otherwise), from Mesos-style flags or {@code MESOS_*}
  * variables. The entry point of the {@code vmesos/agent} image and of {@code ./vmesos agent}.
  */
@@ -29,7 +29,7 @@ public final class AgentMain {
   public static void start(String[] args) throws Exception {
     Flags flags = Flags.parse(args, System.getenv());
     AgentConfig config = AgentConfig.fromFlags(flags);
-    ClusterConfig cluster = ClusterConfig.fromFlags(flags, config.master().host());
+    ClusterConfig cluster = ClusterConfig.fromFlags(flags, config.masterHosts());
     flags.rejectUnknown();
     Vertx vertx = Cluster.start(cluster).await(120, TimeUnit.SECONDS);
     Cluster.closeOnShutdown(vertx);

@@ -34,7 +34,9 @@ class AgentConfigTest {
     assertThat(config.statusUpdateRetryMin()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.statusUpdateRetryMax()).isEqualTo(Duration.ofMinutes(10));
     assertThat(config.registrationBackoffInitial()).isEqualTo(Duration.ofMillis(500));
-    assertThat(config.registrationBackoffMax()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.masters()).containsExactly(new AgentConfig.HostPort("127.0.0.1", 5050));
+    assertThat(config.registrationBackoffMax()).as("short, to find a new leader within seconds")
+        .isEqualTo(Duration.ofSeconds(2));
     assertThat(config.defaultKillGracePeriod()).isEqualTo(Duration.ofSeconds(3));
   }
 
@@ -87,6 +89,40 @@ class AgentConfigTest {
         .hasMessageContaining("--master");
     assertThatThrownBy(() -> config("--master=a b:5050")).isInstanceOf(FlagException.class)
         .hasMessageContaining("--master");
+  }
+
+  @Test
+  void masterTakesACommaSeparatedListOfStandbyMasters() {
+    AgentConfig config = config("--master=10.0.0.1:5050, 10.0.0.2:5050,10.0.0.2:5060,[::1]:5070");
+
+    assertThat(config.masters()).containsExactly(new AgentConfig.HostPort("10.0.0.1", 5050),
+        new AgentConfig.HostPort("10.0.0.2", 5050), new AgentConfig.HostPort("10.0.0.2", 5060),
+        new AgentConfig.HostPort("::1", 5070));
+    assertThat(config.master()).as("the first listed").isEqualTo(new AgentConfig.HostPort("10.0.0.1", 5050));
+    assertThat(config.masterHosts()).containsExactly("10.0.0.1", "10.0.0.2", "::1");
+    assertThatThrownBy(() -> config("--master=10.0.0.1:5050,,10.0.0.2:5050")).isInstanceOf(FlagException.class)
+        .hasMessageContaining("--master").hasMessageContaining("empty entry");
+    assertThatThrownBy(() -> config("--master=10.0.0.1:5050,10.0.0.2")).isInstanceOf(FlagException.class)
+        .hasMessageContaining("--master").hasMessageContaining("'10.0.0.2' is not host:port");
+    assertThatThrownBy(() -> config("--master=10.0.0.1:5050,10.0.0.1:5050")).isInstanceOf(FlagException.class)
+        .hasMessageContaining("10.0.0.1:5050 is listed twice");
+  }
+
+  @Test
+  void zooKeeperAndFileMasterUrlsAreRefusedWithWhatToWriteInstead() {
+    for (String url : List.of("zk://10.0.0.1:2181,10.0.0.2:2181/mesos", "file:///etc/mesos/zk")) {
+      assertThatThrownBy(() -> config("--master=" + url)).isInstanceOf(FlagException.class)
+          .hasMessageContaining("Flag '--master'")
+          .hasMessageContaining("vmesos has no ZooKeeper: list the masters, e.g. --master=10.0.0.1:5050,10.0.0.2:5050");
+    }
+  }
+
+  @Test
+  void theClusterMembersDefaultToTheHostsOfEveryListedMaster() {
+    Flags flags = Flags.parse(new String[] {"--master=10.0.0.1:5050,10.0.0.2:5050,10.0.0.2:5060"}, Map.of());
+    AgentConfig config = AgentConfig.fromFlags(flags);
+
+    assertThat(ClusterConfig.fromFlags(flags, config.masterHosts()).members()).containsExactly("10.0.0.1", "10.0.0.2");
   }
 
   @Test
@@ -164,7 +200,7 @@ class AgentConfigTest {
         new String[] {"--cluster_discovery=kubernetes", "--cluster_kubernetes_service=vmesos-masters"})) {
       Flags flags = Flags.parse(args, Map.of());
       AgentConfig config = AgentConfig.fromFlags(flags);
-      ClusterConfig.fromFlags(flags, config.master().host());
+      ClusterConfig.fromFlags(flags, config.masterHosts());
       read.addAll(flags.namesRead());
     }
     assertThat(AgentMain.HELP.names()).containsExactlyInAnyOrderElementsOf(read);

@@ -34,7 +34,7 @@ public record ClusterConfig(String host, int port, List<String> members, String 
       .flag("cluster_host", "IP", DEFAULT_HOST,
           "IPv4 address Hazelcast and the clustered event bus bind to and advertise.")
       .flag("cluster_port", "PORT", DEFAULT_PORT, "Hazelcast's port (the next free one is taken if it is busy).")
-      .flag("cluster_members", "HOST[:PORT],...", "the master's host (agents) or 127.0.0.1 (master)",
+      .flag("cluster_members", "HOST[:PORT],...", "the masters' hosts (agents) or 127.0.0.1 (master)",
           "Hazelcast TCP/IP members to join. Multicast is never used.")
       .flag("cluster_name", "NAME", DEFAULT_NAME, "Cluster name; processes with different names never join.")
       .flag("cluster_discovery", "tcp|kubernetes", "tcp",
@@ -81,6 +81,14 @@ public record ClusterConfig(String host, int port, List<String> members, String 
 
   /** Reads the cluster flags; without {@code --cluster_members} the given default member is joined. */
   public static ClusterConfig fromFlags(Flags flags, String defaultMember) {
+    return fromFlags(flags, List.of(defaultMember));
+  }
+
+  /**
+   * Reads the cluster flags; without {@code --cluster_members} the given default members are joined
+   * (an agent's: the hosts of every master it lists).
+   */
+  public static ClusterConfig fromFlags(Flags flags, List<String> defaultMembers) {
     String host = flags.string("cluster_host", DEFAULT_HOST).trim();
     if (!IPV4.matcher(host).matches()) {
       throw new FlagException("Flag '--cluster_host': '" + host + "' is not an IPv4 address");
@@ -88,7 +96,7 @@ public record ClusterConfig(String host, int port, List<String> members, String 
     int port = flags.integer("cluster_port", DEFAULT_PORT, 1, 65535);
     List<String> members = flags.optional("cluster_members")
         .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
-        .orElse(List.of(defaultMember));
+        .orElse(defaultMembers);
     String name = flags.string("cluster_name", DEFAULT_NAME);
     String discovery = flags.string("cluster_discovery", "tcp").trim();
     Optional<Kubernetes> kubernetes = switch (discovery) {
