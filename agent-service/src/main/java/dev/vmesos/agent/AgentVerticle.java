@@ -45,6 +45,7 @@ import dev.vmesos.api.v1.Protos.AgentID;
 import dev.vmesos.api.v1.Protos.AgentInfo;
 import dev.vmesos.api.v1.Protos.ExecutorID;
 import dev.vmesos.api.v1.Protos.FrameworkID;
+import dev.vmesos.api.v1.Protos.MasterInfo;
 import dev.vmesos.api.v1.Protos.TaskStatus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -249,6 +250,7 @@ public final class AgentVerticle extends VerticleBase {
         containerizers, checkpoints, new TaskStatusFactory(clock), new Sink());
     master = new MasterLink(vertx, new LinkedAgent(), config.masterRequestTimeout(),
         new Backoff(config.registrationBackoffInitial(), config.registrationBackoffMax()));
+    updates.observeReplies(master::observeReply);
     // Register only once the previous run's unacknowledged updates and containers are known; the
     // updates are replayed once registered, and the recovered tasks are reported to the master.
     updates.recover()
@@ -270,7 +272,9 @@ public final class AgentVerticle extends VerticleBase {
         master == null ? null : master.agentId().map(AgentID::getValue).orElse(null),
         config.hostname(),
         httpPort(),
-        config.master().toString(),
+        master == null ? config.master().toString() : master.leader()
+            .filter(leader -> master.isRegistered())
+            .map(AgentVerticle::hostPort).orElse(config.master().toString()),
         master != null && master.isRegistered(),
         config.resources(),
         executor == null ? new TaskTable() : executor.tasks(),
@@ -288,7 +292,22 @@ public final class AgentVerticle extends VerticleBase {
         config.resources(),
         executor == null ? List.of() : executor.tasks().all(),
         counters,
-        updates == null ? 0 : updates.streams().pendingUpdates()))));
+        updates == null ? 0 : updates.streams().pendingUpdates(),
+        master == null ? 0 : master.staleLeaderMessages()))));
+  }
+
+  /** A master's {@code host:port} as its MasterInfo gives it (address first, as Mesos fills both). */
+  private static String hostPort(MasterInfo info) {
+    String host = info.hasAddress() && info.getAddress().hasIp() ? info.getAddress().getIp()
+        : info.hasAddress() && info.getAddress().hasHostname() ? info.getAddress().getHostname()
+        : info.hasHostname() ? info.getHostname() : ipv4FromNetworkOrder(info.getIp());
+    int port = info.hasAddress() && info.getAddress().hasPort() ? info.getAddress().getPort() : info.getPort();
+    return new AgentConfig.HostPort(host, port).toString();
+  }
+
+  /** MasterInfo.ip holds the IPv4 address in network byte order read as a little-endian uint32, as Mesos. */
+  private static String ipv4FromNetworkOrder(int ip) {
+    return (ip & 0xff) + "." + ((ip >>> 8) & 0xff) + "." + ((ip >>> 16) & 0xff) + "." + ((ip >>> 24) & 0xff);
   }
 
   /** Consumes {@code vmesos.agent.<id>}, replacing the consumer of an earlier id. */
@@ -305,6 +324,10 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private void onMessage(Message<Object> message) {
+    // Fencing first: nothing a deposed leader sends is acted on.
+    if (!master.admit(message)) {
+      return;
+    }
     Object body = message.body();
     AgentID agentId = master.agentId().orElseThrow();
     if (body instanceof RunTask run) {

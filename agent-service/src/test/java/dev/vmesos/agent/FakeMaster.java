@@ -6,16 +6,19 @@ import com.google.protobuf.Message;
 import dev.vmesos.api.bus.Addresses;
 import dev.vmesos.api.internal.Internal.Ack;
 import dev.vmesos.api.internal.Internal.AgentRegistered;
+import dev.vmesos.api.internal.Internal.LeaderElected;
 import dev.vmesos.api.internal.Internal.Ping;
 import dev.vmesos.api.internal.Internal.Pong;
 import dev.vmesos.api.internal.Internal.RegisterAgent;
 import dev.vmesos.api.internal.Internal.ReregisterAgent;
 import dev.vmesos.api.internal.Internal.StatusUpdate;
 import dev.vmesos.api.internal.Internal.StatusUpdateAcknowledgement;
+import dev.vmesos.api.v1.Protos.Address;
 import dev.vmesos.api.v1.Protos.AgentID;
 import dev.vmesos.api.v1.Protos.MasterInfo;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -24,12 +27,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * A stand-in for the leading master on a local event bus: registers the agent as {@link #AGENT_ID},
  * answers pings, records every status update it receives, replies {@code Ack}, and (unless told
- * not to) acknowledges the update back to the agent as a framework would.
+ * not to) acknowledges the update back to the agent as a framework would. Given a leader epoch, it
+ * puts it in the {@code vmesos-leader-epoch} header of everything it sends, as a leading master of
+ * a group with standbys does; without one (0) it sends no header, as a lone master may.
  */
 final class FakeMaster {
 
   static final String AGENT_ID = "agent-1";
   private static final double PING_INTERVAL_SECONDS = 0.1;
+  static final String MASTER_ID = "master-1";
 
   private final Vertx vertx;
   final BlockingQueue<Message> registrations = new LinkedBlockingQueue<>();
@@ -39,9 +45,40 @@ final class FakeMaster {
   private volatile boolean autoAcknowledge = true;
   private volatile boolean knowsAgent = true;
   private MessageConsumer<Object> consumer;
+  private final long epoch;
+  private final String masterId;
+  private final int port;
+  private final double pingIntervalSeconds;
 
   FakeMaster(Vertx vertx) {
+    this(vertx, MASTER_ID, 5050, 0, PING_INTERVAL_SECONDS);
+  }
+
+  /**
+   * A leading master at 127.0.0.1:{@code port} of the given epoch (0: no epoch header), asking for
+   * pings at that interval.
+   */
+  FakeMaster(Vertx vertx, String masterId, int port, long epoch, double pingIntervalSeconds) {
     this.vertx = vertx;
+    this.masterId = masterId;
+    this.port = port;
+    this.epoch = epoch;
+    this.pingIntervalSeconds = pingIntervalSeconds;
+  }
+
+  /** Options carrying this master's epoch header, if it has one. */
+  DeliveryOptions stamped() {
+    DeliveryOptions options = new DeliveryOptions();
+    if (epoch > 0) {
+      options.addHeader(Addresses.EPOCH_HEADER, Long.toString(epoch));
+    }
+    return options;
+  }
+
+  MasterInfo info() {
+    return MasterInfo.newBuilder().setId(masterId).setIp(0x0100007f).setPort(port)
+        .setAddress(Address.newBuilder().setIp("127.0.0.1").setHostname("localhost").setPort(port))
+        .build();
   }
 
   Future<Void> start() {
@@ -52,15 +89,15 @@ final class FakeMaster {
         knowsAgent = true;
         message.reply(AgentRegistered.newBuilder()
             .setAgentId(AgentID.newBuilder().setValue(AGENT_ID))
-            .setMasterInfo(MasterInfo.newBuilder().setId("master-1").setIp(0x7f000001).setPort(5050))
-            .setPingIntervalSeconds(PING_INTERVAL_SECONDS)
-            .build());
+            .setMasterInfo(info())
+            .setPingIntervalSeconds(pingIntervalSeconds)
+            .build(), stamped());
       } else if (body instanceof Ping ping) {
         pings.add(ping);
-        message.reply(Pong.newBuilder().setSequence(ping.getSequence()).setRegistered(knowsAgent).build());
+        message.reply(Pong.newBuilder().setSequence(ping.getSequence()).setRegistered(knowsAgent).build(), stamped());
       } else if (body instanceof StatusUpdate update) {
         updates.add(update);
-        message.reply(Ack.getDefaultInstance());
+        message.reply(Ack.getDefaultInstance(), stamped());
         if (autoAcknowledge) {
           acknowledge(update);
         }
@@ -71,6 +108,17 @@ final class FakeMaster {
       }
     });
     return consumer.completion();
+  }
+
+  /** Stops consuming the leader's address, as a master that died or lost its leadership. */
+  Future<Void> stop() {
+    return consumer.unregister();
+  }
+
+  /** Announces this master's election to every agent, as a new leader does. */
+  void announce() {
+    vertx.eventBus().publish(Addresses.AGENTS_LEADER_ELECTED,
+        LeaderElected.newBuilder().setMasterInfo(info()).setEpoch(epoch).build(), stamped());
   }
 
   /** Stop acknowledging updates (they are still received and answered with Ack). */
@@ -94,12 +142,12 @@ final class FakeMaster {
         .setFrameworkId(update.getFrameworkId())
         .setTaskId(update.getStatus().getTaskId())
         .setUuid(update.getStatus().getUuid())
-        .build());
+        .build(), stamped());
   }
 
   /** Sends a request to the agent. */
   Future<io.vertx.core.eventbus.Message<Object>> request(Object body) {
-    return vertx.eventBus().request(Addresses.agent(AGENT_ID), body);
+    return vertx.eventBus().request(Addresses.agent(AGENT_ID), body, stamped());
   }
 
   /** Waits until the agent is registered and consumes its address (it pings only then). */

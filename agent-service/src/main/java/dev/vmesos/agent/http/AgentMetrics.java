@@ -17,7 +17,8 @@ import java.util.TreeMap;
  * every value a double. Live task states, executors and used resources are gauges computed from
  * the tasks the agent holds; terminal task states and status updates are counters since start-up,
  * as in Mesos. Resources used are those of tasks not yet terminal. {@code slave/ports_total} and
- * {@code slave/ports_used} (numbers of ports) are additions of vmesos; Mesos has no such keys.
+ * {@code slave/ports_used} (numbers of ports) and {@code agent/stale_leader_messages} are additions of
+ * vmesos; Mesos has no such keys.
  */
 public final class AgentMetrics {
 
@@ -62,7 +63,7 @@ public final class AgentMetrics {
 
   /** Everything the snapshot is computed from. */
   public record Inputs(boolean registered, double uptimeSeconds, Resources total, List<AgentTask> tasks,
-      Counters counters, int statusUpdatesPending) {
+      Counters counters, int statusUpdatesPending, long staleLeaderMessages) {
   }
 
   public static Map<String, Double> of(Inputs in) {
@@ -89,6 +90,8 @@ public final class AgentMetrics {
     metrics.put("slave/executors_running", (double) executors.size());
     metrics.put("slave/valid_status_updates", (double) in.counters().validStatusUpdates());
     metrics.put("slave/status_updates_pending", (double) in.statusUpdatesPending());
+    // vmesos's own: messages of a deposed leader (a stale leader epoch) the agent refused.
+    metrics.put("agent/stale_leader_messages", (double) in.staleLeaderMessages());
 
     for (String name : SCALARS) {
       double total = in.total().scalar(name);

@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +52,7 @@ public final class StatusUpdateSender {
   private long timerId = -1;
   private Instant timerDeadline;
   private boolean stopped;
+  private Consumer<Message<Object>> replyObserver = reply -> { };
   /** The last update given to {@link #enqueue}, once it is checkpointed and queued. */
   private Future<Void> enqueued = Future.succeededFuture();
 
@@ -73,6 +76,14 @@ public final class StatusUpdateSender {
     this.checkpoints = checkpoints;
     this.checkpointWorker = checkpoints == null ? null
         : vertx.createSharedWorkerExecutor("vmesos-status-checkpoints-" + System.identityHashCode(this), 1);
+  }
+
+  /**
+   * Shows every master's reply to an update to {@code observer} (the agent reads the leader epoch
+   * off it: a reply from a new leader means re-registering).
+   */
+  public void observeReplies(Consumer<Message<Object>> observer) {
+    this.replyObserver = observer;
   }
 
   /** The streams, for reading. */
@@ -295,8 +306,10 @@ public final class StatusUpdateSender {
       return;
     }
     LOG.debug("{} {}", what, describe(update));
-    vertx.eventBus().request(Addresses.MASTER_LEADER, update, delivery).onComplete(reply -> {
-      if (reply.failed()) {
+    vertx.eventBus().<Object>request(Addresses.MASTER_LEADER, update, delivery).onComplete(reply -> {
+      if (reply.succeeded()) {
+        replyObserver.accept(reply.result());
+      } else {
         String why = ReplyFailures.describe(Addresses.MASTER_LEADER, reply.cause());
         if (ReplyFailures.isNoMaster(reply.cause())) {
           LOG.debug("Status update {} not delivered: {}; it will be resent", describe(update), why);
