@@ -2,6 +2,8 @@ package dev.vmesos.client;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Where a framework first looks for the master: {@code host:port}, {@code http://host:port} or
@@ -28,7 +30,8 @@ public record MasterAddress(String host, int port) {
       throw new IllegalArgumentException("the master address is empty (expected host:port)");
     }
     if (value.startsWith("zk://")) {
-      throw new IllegalArgumentException("'" + value + "': ZooKeeper master detection is not supported; give host:port");
+      throw new IllegalArgumentException("'" + value + "': vmesos has no ZooKeeper: list the masters, e.g. "
+          + "10.0.0.1:5050,10.0.0.2:5050");
     }
     String withScheme = value.contains("://") ? value : "http://" + value;
     URI uri;
@@ -44,6 +47,29 @@ public record MasterAddress(String host, int port) {
       throw new IllegalArgumentException("'" + value + "' is not a master address (expected host:port)");
     }
     return new MasterAddress(uri.getHost(), uri.getPort() == -1 ? DEFAULT_PORT : uri.getPort());
+  }
+
+  /**
+   * Parses a comma-separated list of masters ({@code host:port,host:port}, each as {@link #parse}
+   * takes it): the standby masters of one cluster, any of which names the leader.
+   */
+  public static List<MasterAddress> parseList(String text) {
+    String value = text == null ? "" : text.trim();
+    if (value.startsWith("zk://") || value.startsWith("file://")) {
+      throw new IllegalArgumentException("'" + value + "': vmesos has no ZooKeeper: list the masters, e.g. "
+          + "10.0.0.1:5050,10.0.0.2:5050");
+    }
+    List<MasterAddress> masters = new ArrayList<>();
+    for (String part : value.split(",", -1)) {
+      if (part.isBlank() && value.contains(",")) {
+        throw new IllegalArgumentException("empty entry in '" + value + "' (expected host:port,host:port)");
+      }
+      MasterAddress master = parse(part);
+      if (!masters.contains(master)) {
+        masters.add(master);
+      }
+    }
+    return List.copyOf(masters);
   }
 
   /**

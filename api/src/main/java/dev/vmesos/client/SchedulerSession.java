@@ -21,10 +21,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A framework's connection to Mesos that outlives any one HTTP stream: it finds the leader through
- * {@code GET /redirect}, follows 307s, subscribes, and when the stream breaks (the master restarted,
- * failed over, or stopped sending heartbeats) reconnects with exponential backoff and re-subscribes
- * with the framework id it was given, so the framework keeps its tasks. Each subscription uses a new
- * {@link SchedulerClient}, hence a fresh {@code Mesos-Stream-Id} for the calls that follow.
+ * {@code GET /redirect}, asking the listed masters in turn until one names it, follows 307s,
+ * subscribes, and when the stream breaks (the master restarted, failed over, or stopped sending
+ * heartbeats) reconnects with exponential backoff and re-subscribes with the framework id it was
+ * given, so the framework keeps its tasks. Each subscription uses a new {@link SchedulerClient},
+ * hence a fresh {@code Mesos-Stream-Id} for the calls that follow.
+ *
+ * <p>Each acknowledged status update reaches the {@link Scheduler} once: an agent resends an update
+ * until the acknowledgement reaches it, and one lost with a failed-over master brings the update
+ * again; the session acknowledges such a repeat (same task id and uuid) again without delivering it
+ * ({@link AcknowledgedUpdates}). An update not acknowledged yet is delivered again, as by Mesos.
  *
  * <p>Everything runs on the Vert.x context the session was created on; {@link Scheduler} callbacks
  * are called there one at a time. {@link #done()} completes when {@link #stop} is called, and fails
@@ -39,7 +45,12 @@ public final class SchedulerSession {
   private final Vertx vertx;
   private final Context context;
   private final HttpClientAgent discoveryHttp;
-  private final MasterAddress configured;
+  private final List<MasterAddress> masters;
+  /** The master asked for the leader first, next time: the one that answered last. */
+  private int nextMaster;
+  /** The master the last connection attempt talked to, for messages. */
+  private MasterAddress lastTried;
+  private final AcknowledgedUpdates acknowledged = new AcknowledgedUpdates();
   private final Scheduler scheduler;
   private final SessionOptions options;
   private final Backoff backoff;
@@ -55,10 +66,23 @@ public final class SchedulerSession {
 
   public SchedulerSession(Vertx vertx, MasterAddress master, FrameworkInfo info, Scheduler scheduler,
                           SessionOptions options) {
+    this(vertx, List.of(master), info, scheduler, options);
+  }
+
+  /**
+   * A session with standby masters: any of {@code masters} can name the leader (see
+   * {@link MasterAddress#parseList}); they are asked in turn, each round of failures backing off.
+   */
+  public SchedulerSession(Vertx vertx, List<MasterAddress> masters, FrameworkInfo info, Scheduler scheduler,
+                          SessionOptions options) {
+    if (masters.isEmpty()) {
+      throw new IllegalArgumentException("no master to connect to");
+    }
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.discoveryHttp = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(LeaderDiscovery.TIMEOUT_MS));
-    this.configured = master;
+    this.masters = List.copyOf(masters);
+    this.lastTried = this.masters.get(0);
     this.info = info;
     this.frameworkId = info.hasId() ? info.getId() : null;
     this.scheduler = scheduler;
@@ -97,8 +121,17 @@ public final class SchedulerSession {
     return call(Calls.decline(offerIds, refuseSeconds));
   }
 
+  /**
+   * Acknowledges an update. From then on a repeat of it (the agent did not get the acknowledgement)
+   * is acknowledged again without reaching the scheduler.
+   */
   public Future<Void> acknowledge(TaskStatus status) {
-    return call(Calls.acknowledge(status));
+    return onContext(() -> {
+      if (!status.getUuid().isEmpty()) {
+        acknowledged.acknowledged(status.getTaskId().getValue(), status.getUuid());
+      }
+      return call(Calls.acknowledge(status));
+    });
   }
 
   public Future<Void> reconcile() {
@@ -127,15 +160,33 @@ public final class SchedulerSession {
       return;
     }
     long attempt = ++connection;
-    LeaderDiscovery.leader(discoveryHttp, configured)
+    discoverLeader(attempt, 1)
         .compose(leader -> subscribe(leader, attempt, 0))
         .onFailure(e -> connectFailed(attempt, e));
+  }
+
+  /**
+   * Asks the listed masters for the leader, one after the other from the one that answered last,
+   * until one names it; fails with the last failure once each was asked in this round.
+   */
+  private Future<MasterAddress> discoverLeader(long attempt, int asked) {
+    MasterAddress master = masters.get(nextMaster);
+    lastTried = master;
+    return LeaderDiscovery.leader(discoveryHttp, master).recover(e -> {
+      nextMaster = (nextMaster + 1) % masters.size();
+      if (e instanceof SchedulerSessionException || asked >= masters.size() || stopped || attempt != connection) {
+        return Future.failedFuture(e);
+      }
+      LOG.info("Master at {} named no leader ({}); asking {}", master, oneLine(e), masters.get(nextMaster));
+      return discoverLeader(attempt, asked + 1);
+    });
   }
 
   private Future<Void> subscribe(MasterAddress leader, long attempt, int redirects) {
     if (stopped || attempt != connection) {
       return Future.succeededFuture();
     }
+    lastTried = leader;
     SchedulerClient next = new SchedulerClient(vertx, leader.host(), leader.port(), options.mediaType());
     FrameworkInfo subscribeWith = frameworkId == null ? info : info.toBuilder().setId(frameworkId).build();
     boolean resubscribing = frameworkId != null;
@@ -185,6 +236,13 @@ public final class SchedulerSession {
       case RESCIND -> scheduler.rescinded(this, event.getRescind().getOfferId());
       case UPDATE -> {
         TaskStatus status = event.getUpdate().getStatus();
+        if (!status.getUuid().isEmpty() && acknowledged.isRepeat(status.getTaskId().getValue(), status.getUuid())) {
+          LOG.debug("Task {} {}: acknowledged already (the agent did not hear it); acknowledging again",
+              status.getTaskId().getValue(), status.getState());
+          acknowledge(status).onFailure(e -> LOG.warn("Acknowledging task {} {} again failed: {}",
+              status.getTaskId().getValue(), status.getState(), e.getMessage()));
+          return;
+        }
         scheduler.update(this, status);
         if (options.autoAcknowledge() && !status.getUuid().isEmpty()) {
           acknowledge(status).onFailure(e -> LOG.warn("Acknowledging task {} {} failed: {}",
@@ -231,14 +289,15 @@ public final class SchedulerSession {
       return;
     }
     if (e instanceof SchedulerHttpException http && !http.retryable() && http.status() != 307) {
-      giveUp("the master at " + configured + " refused the subscription: " + http.getMessage(), http);
+      giveUp("the master at " + lastTried + " refused the subscription: " + http.getMessage(), http);
       return;
     }
     if (failingSinceNanos < 0) {
       failingSinceNanos = System.nanoTime();
     }
-    String reason = e instanceof SchedulerHttpException http ? "master at " + configured + " answered " + http.getMessage()
-        : "master at " + configured + " is unreachable (" + oneLine(e) + ")";
+    String where = "master at " + lastTried;
+    String reason = e instanceof SchedulerHttpException http ? where + " answered " + http.getMessage()
+        : where + " is unreachable (" + oneLine(e) + ")";
     scheduleReconnect(reason);
   }
 

@@ -25,6 +25,17 @@ class MasterAddressTest {
   }
 
   @Test
+  void aListNamesTheStandbyMastersOfOneCluster() {
+    assertThat(MasterAddress.parseList("m1:5050, http://m2:5050,m3")).containsExactly(new MasterAddress("m1", 5050),
+        new MasterAddress("m2", 5050), new MasterAddress("m3", 5050));
+    assertThat(MasterAddress.parseList("m1:5050")).containsExactly(new MasterAddress("m1", 5050));
+    assertThat(MasterAddress.parseList("m1:5050,m1:5050")).as("listed twice, asked once").hasSize(1);
+    assertThatThrownBy(() -> MasterAddress.parseList("m1:5050,,m2:5050")).hasMessageContaining("empty entry");
+    assertThatThrownBy(() -> MasterAddress.parseList("zk://z1:2181,z2:2181/mesos"))
+        .hasMessageContaining("vmesos has no ZooKeeper: list the masters, e.g. 10.0.0.1:5050,10.0.0.2:5050");
+  }
+
+  @Test
   void readsMesosProtocolRelativeLocations() {
     assertThat(MasterAddress.fromLocation("//m2:5050/api/v1/scheduler")).isEqualTo(new MasterAddress("m2", 5050));
     assertThat(MasterAddress.fromLocation("//m3")).isEqualTo(new MasterAddress("m3", 5050));
