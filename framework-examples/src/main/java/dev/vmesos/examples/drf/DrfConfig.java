@@ -6,6 +6,7 @@ import dev.vmesos.api.config.Flags;
 import dev.vmesos.client.MasterAddress;
 import dev.vmesos.examples.common.ExecutorLaunch;
 import dev.vmesos.examples.common.TaskResources;
+import java.util.List;
 
 /**
  * The DRF demo framework's flags, parsed once: {@code --master}, {@code --framework-name},
@@ -13,13 +14,32 @@ import dev.vmesos.examples.common.TaskResources;
  * {@code 20-40} by default) and the executor's ({@code --executor}, {@code --executor-image},
  * {@code --executor-classpath}).
  */
-public record DrfConfig(MasterAddress master, String name, TaskResources task, TaskDuration duration,
+public record DrfConfig(List<MasterAddress> masters, String name, TaskResources task, TaskDuration duration,
                         ExecutorLaunch executor) {
+
+  public DrfConfig {
+    masters = List.copyOf(masters);
+    if (masters.isEmpty()) {
+      throw new IllegalArgumentException("no master");
+    }
+  }
+
+  /** With a single master. */
+  public DrfConfig(MasterAddress master, String name, TaskResources task, TaskDuration duration,
+                   ExecutorLaunch executor) {
+    this(List.of(master), name, task, duration, executor);
+  }
+
+  /** The first master listed. */
+  public MasterAddress master() {
+    return masters.get(0);
+  }
 
   /** What {@code drf --help} prints, with the executor's flags. */
   public static final FlagHelp HELP = FlagHelp.builder()
-      .flag("master", "HOST:PORT", null,
-          "The master (required), also as http://HOST:PORT; a non-leader's /redirect is followed.")
+      .flag("master", "HOST:PORT,...", null,
+          "The master (required), also as http://HOST:PORT, or standby masters comma-separated;"
+              + " the leader is found through any of them.")
       .flag("framework-name", "NAME", "drf-demo", "FrameworkInfo.name: letters, digits and . _ -.")
       .flag("task-cpus", "CPUS", 1, "cpus of each task.")
       .flag("task-memory", "MB", 512, "mem of each task.")
@@ -29,9 +49,9 @@ public record DrfConfig(MasterAddress master, String name, TaskResources task, T
       .plus(ExecutorLaunch.HELP);
 
   public static DrfConfig fromFlags(Flags flags) {
-    MasterAddress master;
+    List<MasterAddress> masters;
     try {
-      master = MasterAddress.parse(flags.required("master"));
+      masters = MasterAddress.parseList(flags.required("master"));
     } catch (IllegalArgumentException e) {
       throw new FlagException("Flag '--master': " + e.getMessage());
     }
@@ -42,6 +62,6 @@ public record DrfConfig(MasterAddress master, String name, TaskResources task, T
     double cpus = flags.positiveNumber("task_cpus", 1);
     double mem = flags.positiveNumber("task_memory", 512);
     TaskDuration duration = TaskDuration.parse(flags.string("task_seconds", "20-40"));
-    return new DrfConfig(master, name, new TaskResources(cpus, mem), duration, ExecutorLaunch.fromFlags(flags));
+    return new DrfConfig(masters, name, new TaskResources(cpus, mem), duration, ExecutorLaunch.fromFlags(flags));
   }
 }

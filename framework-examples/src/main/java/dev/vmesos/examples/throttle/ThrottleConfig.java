@@ -6,6 +6,7 @@ import dev.vmesos.api.config.Flags;
 import dev.vmesos.client.MasterAddress;
 import dev.vmesos.examples.common.ExecutorLaunch;
 import dev.vmesos.examples.common.TaskResources;
+import java.util.List;
 
 /**
  * The throttle framework's flags, parsed once: the original's {@code --master},
@@ -13,16 +14,35 @@ import dev.vmesos.examples.common.TaskResources;
  * the executor's ({@code --executor}, {@code --executor-image}, {@code --executor-classpath}) and
  * each task's size ({@code --task-cpus}, {@code --task-memory}).
  */
-public record ThrottleConfig(MasterAddress master, long totalQueries, int queriesPerTask, int parallelism,
+public record ThrottleConfig(List<MasterAddress> masters, long totalQueries, int queriesPerTask, int parallelism,
                              Target target, ExecutorLaunch executor, TaskResources task, String name) {
+
+  public ThrottleConfig {
+    masters = List.copyOf(masters);
+    if (masters.isEmpty()) {
+      throw new IllegalArgumentException("no master");
+    }
+  }
+
+  /** With a single master. */
+  public ThrottleConfig(MasterAddress master, long totalQueries, int queriesPerTask, int parallelism,
+                        Target target, ExecutorLaunch executor, TaskResources task, String name) {
+    this(List.of(master), totalQueries, queriesPerTask, parallelism, target, executor, task, name);
+  }
+
+  /** The first master listed. */
+  public MasterAddress master() {
+    return masters.get(0);
+  }
 
   /** More task errors than this stop the run. */
   public static final int MAX_ERRORS = 5;
 
   /** What {@code throttle --help} prints, with the executor's flags. */
   public static final FlagHelp HELP = FlagHelp.builder()
-      .flag("master", "HOST:PORT", null,
-          "The master (required), also as http://HOST:PORT; a non-leader's /redirect is followed.")
+      .flag("master", "HOST:PORT,...", null,
+          "The master (required), also as http://HOST:PORT, or standby masters comma-separated;"
+              + " the leader is found through any of them.")
       .flag("total-queries", "COUNT", 1000, "Queries to run in all.")
       .flag("queries-per-task", "COUNT", 100, "Queries each task carries in its TaskInfo.data.")
       .flag("parallelism", "COUNT", 2, "At most this many tasks run at once; other offers are declined.")
@@ -35,9 +55,9 @@ public record ThrottleConfig(MasterAddress master, long totalQueries, int querie
       .plus(ExecutorLaunch.HELP);
 
   public static ThrottleConfig fromFlags(Flags flags) {
-    MasterAddress master;
+    List<MasterAddress> masters;
     try {
-      master = MasterAddress.parse(flags.required("master"));
+      masters = MasterAddress.parseList(flags.required("master"));
     } catch (IllegalArgumentException e) {
       throw new FlagException("Flag '--master': " + e.getMessage());
     }
@@ -48,6 +68,6 @@ public record ThrottleConfig(MasterAddress master, long totalQueries, int querie
     ExecutorLaunch executor = ExecutorLaunch.fromFlags(flags);
     TaskResources task = new TaskResources(flags.positiveNumber("task_cpus", 0.1), flags.positiveNumber("task_memory", 128));
     String name = flags.string("framework_name", "throttle");
-    return new ThrottleConfig(master, total, perTask, parallelism, target, executor, task, name);
+    return new ThrottleConfig(masters, total, perTask, parallelism, target, executor, task, name);
   }
 }

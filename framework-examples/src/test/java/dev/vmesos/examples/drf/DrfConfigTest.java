@@ -3,6 +3,7 @@ package dev.vmesos.examples.drf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vmesos.api.config.Flags;
+import dev.vmesos.client.MasterAddress;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -16,5 +17,12 @@ class DrfConfigTest {
     assertThat(DrfConfig.HELP.names()).containsExactlyInAnyOrderElementsOf(flags.namesRead());
     assertThat(config.name()).isEqualTo("drf-demo");
     assertThat(config.task().cpus()).isEqualTo(1.0);
+  }
+
+  @Test
+  void masterTakesStandbyMastersCommaSeparated() {
+    DrfConfig config = DrfConfig.fromFlags(Flags.parse(new String[] {"--master=m1:5050,m2:5050",
+        "--executor=process"}, Map.of()));
+    assertThat(config.masters()).containsExactly(new MasterAddress("m1", 5050), new MasterAddress("m2", 5050));
   }
 }

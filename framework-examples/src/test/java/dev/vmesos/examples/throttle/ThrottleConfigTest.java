@@ -3,6 +3,7 @@ package dev.vmesos.examples.throttle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vmesos.api.config.Flags;
+import dev.vmesos.client.MasterAddress;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,15 @@ class ThrottleConfigTest {
     assertThat(config.queriesPerTask()).isEqualTo(50);
     assertThat(config.parallelism()).isEqualTo(3);
     assertThat(config.target()).isInstanceOf(Target.Http.class);
+  }
+
+  @Test
+  void masterTakesStandbyMastersCommaSeparated() {
+    ThrottleConfig config = ThrottleConfig.fromFlags(Flags.parse(new String[] {
+        "--master=10.0.0.1:5050,10.0.0.2:5050,http://10.0.0.3:5050", "--executor=process"}, Map.of()));
+    assertThat(config.masters()).containsExactly(new MasterAddress("10.0.0.1", 5050),
+        new MasterAddress("10.0.0.2", 5050), new MasterAddress("10.0.0.3", 5050));
+    assertThat(config.master()).isEqualTo(new MasterAddress("10.0.0.1", 5050));
   }
 
   @Test
