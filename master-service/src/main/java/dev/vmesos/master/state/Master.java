@@ -1221,6 +1221,17 @@ public final class Master {
     return offers.size();
   }
 
+  /** For tests and metrics: what outstanding offers hold on an agent, allocated to their roles. */
+  public Resources offeredOn(String agentId) {
+    Resources offered = Resources.empty();
+    for (OutstandingOffer offer : offers.values()) {
+      if (offer.agentId().equals(agentId)) {
+        offered = offered.plus(offer.resources());
+      }
+    }
+    return offered;
+  }
+
   /** For tests: the status the master last saw for a task. */
   public TaskState taskState(String frameworkId, TaskID taskId) {
     Framework framework = frameworks.get(frameworkId);
