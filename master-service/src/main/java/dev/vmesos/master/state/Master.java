@@ -366,21 +366,24 @@ public final class Master {
     requestAllocation();
   }
 
-  /** One planned step. State first, then what others hear, so a listener that throws loses nothing. */
+  /**
+   * One planned step: state first, then the agent, then listeners, so that whatever throws, the
+   * accounting holds and a tracked task has been sent.
+   */
   private void perform(Framework framework, Agent agent, AcceptPlan.Step step, Taken taken) {
     if (step instanceof AcceptPlan.Launch launch) {
       for (Task task : launch.tasks()) {
         framework.tasks().put(task.id(), task);
       }
       taken.resources = taken.resources.minus(launch.needed());
+      LOG.info("Launching task{} {} of framework {} on agent {} with {}", launch.tasks().size() == 1 ? "" : "s",
+          launch.tasks().stream().map(Task::id).toList(), framework.id(), agent.id(), launch.needed());
+      effects.sendToAgent(agent.id(), launch.message());
       for (Task task : launch.tasks()) {
         for (MasterListener listener : listeners) {
           listener.taskAdded(task);
         }
       }
-      LOG.info("Launching task{} {} of framework {} on agent {} with {}", launch.tasks().size() == 1 ? "" : "s",
-          launch.tasks().stream().map(Task::id).toList(), framework.id(), agent.id(), launch.needed());
-      effects.sendToAgent(agent.id(), launch.message());
     } else if (step instanceof AcceptPlan.Refused refused) {
       LOG.info("Framework {}: task{} {} invalid: {}", framework.id(), refused.statuses().size() == 1 ? " is" : "s are",
           refused.statuses().stream().map(s -> s.getTaskId().getValue()).toList(), refused.reason());
