@@ -297,7 +297,7 @@ public final class Master {
       applyAccept(framework, accept, taken);
       return CallResult.ACCEPTED;
     } catch (RuntimeException e) {
-      giveBack(framework, accept, taken);
+      giveBackAfterFailure(framework, accept, taken);
       LOG.warn("Framework {}: failed to apply ACCEPT, its offers went back to the allocator: {}", framework.id(),
           e.toString());
       return CallResult.internalError("Failed to apply ACCEPT: " + e.getMessage());
@@ -416,7 +416,7 @@ public final class Master {
    * After a failed ACCEPT: the offers it named that are still outstanding are taken back (RESCIND)
    * and what it had taken goes back to the allocator, so no agent is lost to every framework.
    */
-  private void giveBack(Framework framework, Call.Accept accept, Taken taken) {
+  private void giveBackAfterFailure(Framework framework, Call.Accept accept, Taken taken) {
     try {
       for (OfferID offerId : accept.getOfferIdsList()) {
         OutstandingOffer offer = offers.get(offerId.getValue());

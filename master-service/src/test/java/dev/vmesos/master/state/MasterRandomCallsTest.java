@@ -369,21 +369,23 @@ class MasterRandomCallsTest {
   // ---- the invariant ----------------------------------------------------------------------------
 
   private void checkInvariant(long seed, int step, String description) {
+    java.util.Map<String, Resources> usedOn = new java.util.HashMap<>();
+    java.util.Map<String, Long> usedRangeSizeOn = new java.util.HashMap<>();
+    for (Framework framework : master.frameworks().values()) {
+      for (Task task : framework.tasks().values()) {
+        if (task.holdsResources()) {
+          usedOn.merge(task.agentId(), task.resources().unallocated(), Resources::plus);
+          usedRangeSizeOn.merge(task.agentId(), rangeSize(task.resources()), Long::sum);
+        }
+      }
+    }
     for (String agentId : agentIds) {
       Agent agent = master.agents().get(agentId);
       assertThat(agent).as("agent %s registered", agentId).isNotNull();
       Resources total = agent.total();
       Resources offered = master.offeredOn(agentId).unallocated();
-      Resources used = Resources.empty();
-      long usedRangeSize = 0;
-      for (Framework framework : master.frameworks().values()) {
-        for (Task task : framework.tasks().values()) {
-          if (task.agentId().equals(agentId) && task.holdsResources()) {
-            used = used.plus(task.resources().unallocated());
-            usedRangeSize += rangeSize(task.resources());
-          }
-        }
-      }
+      Resources used = usedOn.getOrDefault(agentId, Resources.empty());
+      long usedRangeSize = usedRangeSizeOn.getOrDefault(agentId, 0L);
       Resources free = master.allocator().agentFree(agentId);
       String context = "seed " + seed + ", step " + step + " (" + description + "), agent " + agentId
           + ": offered " + offered + " + used " + used + " + free " + free + " vs total " + total;
