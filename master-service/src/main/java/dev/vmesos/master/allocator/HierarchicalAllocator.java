@@ -203,6 +203,18 @@ public final class HierarchicalAllocator {
     agent.total = newTotal;
   }
 
+  /** An agent's total as the allocator holds it (unallocated); null for an agent it does not know. */
+  public Resources agentTotal(String agentId) {
+    AgentSlot agent = agentsById.get(agentId);
+    return agent == null ? null : agent.total;
+  }
+
+  /** What of an agent is neither offered nor used by tasks (unallocated); null for an unknown agent. */
+  public Resources agentFree(String agentId) {
+    AgentSlot agent = agentsById.get(agentId);
+    return agent == null ? null : agent.free;
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Frameworks
 

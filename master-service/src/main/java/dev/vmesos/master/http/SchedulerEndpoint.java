@@ -77,8 +77,11 @@ public final class SchedulerEndpoint {
         Responses.text(response, result.status(), result.message());
       }
     } catch (RuntimeException e) {
-      LOG.error("Failed to handle {} call of framework {}", call.getType(), call.getFrameworkId().getValue(), e);
-      Responses.text(response, 500, "Internal error: " + e);
+      // The master gives back what a failing call took (see Master.accept); the caller gets the
+      // reason, the log one line, neither a stack trace.
+      LOG.warn("Failed to apply {} of framework {}: {}", call.getType(), call.getFrameworkId().getValue(),
+          e.toString());
+      Responses.text(response, 500, "Failed to apply " + call.getType() + ": " + e.getMessage());
     }
   }
 

@@ -14,6 +14,11 @@ public record CallResult(int status, String message) {
     return new CallResult(403, message);
   }
 
+  /** The call could not be applied; nothing it started was kept (see {@code Master.call}). */
+  public static CallResult internalError(String message) {
+    return new CallResult(500, message);
+  }
+
   public static CallResult notImplemented(String message) {
     return new CallResult(501, message);
   }

@@ -11,7 +11,6 @@ import dev.vmesos.api.internal.Internal.Ping;
 import dev.vmesos.api.internal.Internal.Pong;
 import dev.vmesos.api.internal.Internal.RegisterAgent;
 import dev.vmesos.api.internal.Internal.ReregisterAgent;
-import dev.vmesos.api.internal.Internal.RunTask;
 import dev.vmesos.api.internal.Internal.RunningTask;
 import dev.vmesos.api.internal.Internal.ShutdownFramework;
 import dev.vmesos.api.internal.Internal.StatusUpdate;
@@ -38,7 +37,6 @@ import dev.vmesos.master.allocator.AllocatorConfig;
 import dev.vmesos.master.allocator.FrameworkProfile;
 import dev.vmesos.master.allocator.HierarchicalAllocator;
 import dev.vmesos.master.task.TaskStateMachine;
-import dev.vmesos.master.task.TaskValidation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -255,7 +253,9 @@ public final class Master {
         LOG.info("Framework {} asked to be torn down", frameworkId);
         removeFramework(framework);
       }
-      case ACCEPT -> accept(framework, call.getAccept());
+      case ACCEPT -> {
+        return accept(framework, call.getAccept());
+      }
       case DECLINE -> decline(framework, call.getDecline());
       case REVIVE -> {
         allocator.revive(frameworkId, Set.copyOf(call.getRevive().getRolesList()));
@@ -285,10 +285,35 @@ public final class Master {
     return CallResult.ACCEPTED;
   }
 
-  private void accept(Framework framework, Call.Accept accept) {
+  /**
+   * ACCEPT, all or nothing per operation: the offers are checked, then every operation is planned
+   * against a copy of what they hold ({@link AcceptPlan}); only then are the offers taken and the
+   * plan performed. Should anything still throw, what the call took goes back to the allocator and
+   * the caller gets a 500, never a lost agent.
+   */
+  private CallResult accept(Framework framework, Call.Accept accept) {
+    Taken taken = new Taken();
+    try {
+      applyAccept(framework, accept, taken);
+      return CallResult.ACCEPTED;
+    } catch (RuntimeException e) {
+      giveBackAfterFailure(framework, accept, taken);
+      LOG.warn("Framework {}: failed to apply ACCEPT, its offers went back to the allocator: {}", framework.id(),
+          e.toString());
+      return CallResult.internalError("Failed to apply ACCEPT: " + e.getMessage());
+    }
+  }
+
+  /** What an ACCEPT has taken out of offers and not yet handed on (to tasks, or back). */
+  private static final class Taken {
+    String agentId;
+    Resources resources = Resources.empty();
+  }
+
+  private void applyAccept(Framework framework, Call.Accept accept, Taken taken) {
     String agentId = null;
     String invalid = null;
-    Resources offered = Resources.empty();
+    Map<String, OutstandingOffer> accepted = new LinkedHashMap<>();
     if (accept.getOfferIdsCount() == 0) {
       invalid = "No offers specified";
     }
@@ -298,73 +323,116 @@ public final class Master {
         invalid = "Offer " + offerId.getValue() + " is no longer valid";
         continue;
       }
-      removeOffer(framework, offerId.getValue());
       if (agentId != null && !agentId.equals(offer.agentId())) {
         invalid = "Aggregated offers must belong to one single agent";
       }
       agentId = offer.agentId();
-      offered = offered.plus(offer.resources());
+      accepted.put(offerId.getValue(), offer);
     }
     Agent agent = agentId == null ? null : agents.get(agentId);
     if (invalid == null && agent == null) {
       invalid = "Agent " + agentId + " is not registered";
     }
-    if (invalid != null) {
-      if (agentId != null) {
-        recover(framework.id(), agentId, offered, Duration.ZERO);
+    Resources offered = Resources.empty();
+    for (OutstandingOffer offer : accepted.values()) {
+      offered = offered.plus(offer.resources());
+    }
+    // Planned before any offer is taken: nothing below changes state until the plan is whole.
+    AcceptPlan plan = invalid == null ? AcceptPlan.of(framework, agent, offered, accept.getOperationsList(), clock)
+        : null;
+
+    // An accept consumes its valid offers, even when it is refused (as in Mesos).
+    if (plan == null) {
+      // They may be of several agents: each goes back to its own.
+      for (Map.Entry<String, OutstandingOffer> offer : accepted.entrySet()) {
+        removeOffer(framework, offer.getKey());
+        allocator.recover(framework.id(), offer.getValue().agentId(), offer.getValue().role(),
+            offer.getValue().resources(), Duration.ZERO);
       }
       dropAllTasks(framework, accept, invalid);
       requestAllocation();
       return;
     }
-
-    Resources available = offered;
-    Set<String> launched = new HashSet<>();
-    for (Offer.Operation operation : accept.getOperationsList()) {
-      switch (operation.getType()) {
-        case LAUNCH -> {
-          for (TaskInfo task : operation.getLaunch().getTaskInfosList()) {
-            available = launch(framework, agent, task, available, launched);
-          }
-        }
-        case RESERVE -> available = reserve(framework, agent, operation.getReserve(), available);
-        case UNRESERVE -> available = unreserve(framework, agent, operation.getUnreserve(), available);
-        case LAUNCH_GROUP -> available = launchGroup(framework, agent, operation.getLaunchGroup(), available,
-            launched);
-        default -> unsupportedOperation(framework, agent, operation);
-      }
+    for (Map.Entry<String, OutstandingOffer> offer : accepted.entrySet()) {
+      removeOffer(framework, offer.getKey());
+      taken.agentId = offer.getValue().agentId();
+      taken.resources = taken.resources.plus(offer.getValue().resources());
     }
-    Duration refuse = refuseDuration(accept.hasFilters() ? accept.getFilters().getRefuseSeconds() : 5.0);
-    recover(framework.id(), agent.id(), available, refuse);
+    for (AcceptPlan.Step step : plan.steps()) {
+      perform(framework, agent, step, taken);
+    }
+    giveBack(framework.id(), taken,
+        refuseDuration(accept.hasFilters() ? accept.getFilters().getRefuseSeconds() : 5.0));
     requestAllocation();
   }
 
-  /** Validates and launches one task from the offered resources; returns what is left of them. */
-  private Resources launch(Framework framework, Agent agent, TaskInfo task, Resources available,
-                           Set<String> launched) {
-    String taskId = task.getTaskId().getValue();
-    String defaultRole = OfferResources.roleOf(available, framework.role());
-    Resources needed = OfferResources.fromFramework(task.getResourcesList(), defaultRole)
-        .plus(newExecutorResources(framework, agent.id(), task, defaultRole));
-    Map<String, ExecutorInfo> executors = executorsOn(framework, agent);
-    String error = TaskValidation.validate(task, new TaskValidation.Context(agent.id(), framework.tasks().keySet(),
-        launched, executors, available, needed, OfferResources.byRole(needed).size())).orElse(null);
-    if (error != null) {
-      LOG.info("Framework {}: task {} is invalid: {}", framework.id(), taskId, error);
-      sendUpdate(framework, Events.masterStatus(task.getTaskId(), agent.id(), TaskState.TASK_ERROR,
-          TaskStatus.Reason.REASON_TASK_INVALID, error, clock));
-      return available;
+  /**
+   * One planned step: state first, then the agent, then listeners, so that whatever throws, the
+   * accounting holds and a tracked task has been sent.
+   */
+  private void perform(Framework framework, Agent agent, AcceptPlan.Step step, Taken taken) {
+    if (step instanceof AcceptPlan.Launch launch) {
+      for (Task task : launch.tasks()) {
+        framework.tasks().put(task.id(), task);
+      }
+      taken.resources = taken.resources.minus(launch.needed());
+      LOG.info("Launching task{} {} of framework {} on agent {} with {}", launch.tasks().size() == 1 ? "" : "s",
+          launch.tasks().stream().map(Task::id).toList(), framework.id(), agent.id(), launch.needed());
+      effects.sendToAgent(agent.id(), launch.message());
+      for (Task task : launch.tasks()) {
+        for (MasterListener listener : listeners) {
+          listener.taskAdded(task);
+        }
+      }
+    } else if (step instanceof AcceptPlan.Refused refused) {
+      LOG.info("Framework {}: task{} {} invalid: {}", framework.id(), refused.statuses().size() == 1 ? " is" : "s are",
+          refused.statuses().stream().map(s -> s.getTaskId().getValue()).toList(), refused.reason());
+      for (TaskStatus status : refused.statuses()) {
+        sendUpdate(framework, status);
+      }
+    } else if (step instanceof AcceptPlan.Convert convert) {
+      updateAgentTotal(agents.get(agent.id()), convert.total());
+      taken.resources = taken.resources.minus(convert.from()).plus(convert.to());
+      LOG.info("Framework {}: {} of {} on agent {}", framework.id(), convert.type(), convert.from(), agent.id());
+    } else if (step instanceof AcceptPlan.Dropped dropped) {
+      LOG.warn("Framework {}: {} dropped: {}", framework.id(), dropped.operation().getType(), dropped.reason());
+      if (dropped.operation().hasId()) {
+        sendEvent(framework, Events.operationStatus(dropped.operation().getId(), agent.id(),
+            dev.vmesos.api.v1.Protos.OperationState.OPERATION_ERROR, dropped.reason()));
+      }
+    } else if (step instanceof AcceptPlan.Unsupported unsupported) {
+      unsupportedOperation(framework, agent, unsupported.operation());
     }
-    launched.add(taskId);
-    Task tracked = new Task(framework.id(), agent.id(), OfferResources.roleOf(needed, defaultRole), task, needed);
-    tracked.update(Events.masterStatus(task.getTaskId(), agent.id(), TaskState.TASK_STAGING, null, null, clock));
-    framework.tasks().put(taskId, tracked);
-    for (MasterListener listener : listeners) {
-      listener.taskAdded(tracked);
+  }
+
+  /** Hands what an accept still holds back to the allocator. */
+  private void giveBack(String frameworkId, Taken taken, Duration refuse) {
+    Resources resources = taken.resources;
+    taken.resources = Resources.empty();
+    recover(frameworkId, taken.agentId, resources, refuse);
+  }
+
+  /**
+   * After a failed ACCEPT: the offers it named that are still outstanding are taken back (RESCIND)
+   * and what it had taken goes back to the allocator, so no agent is lost to every framework.
+   */
+  private void giveBackAfterFailure(Framework framework, Call.Accept accept, Taken taken) {
+    try {
+      for (OfferID offerId : accept.getOfferIdsList()) {
+        OutstandingOffer offer = offers.get(offerId.getValue());
+        if (offer != null && offer.frameworkId().equals(framework.id())) {
+          removeOffer(framework, offerId.getValue());
+          allocator.recover(framework.id(), offer.agentId(), offer.role(), offer.resources(), Duration.ZERO);
+          sendEvent(framework, Events.rescind(offerId.getValue()));
+        }
+      }
+      if (!taken.resources.isEmpty()) {
+        giveBack(framework.id(), taken, Duration.ZERO);
+      }
+      requestAllocation();
+    } catch (RuntimeException e) {
+      LOG.error("Framework {}: could not give back what a failed ACCEPT took: {}", framework.id(), e.toString());
     }
-    LOG.info("Launching task {} of framework {} on agent {} with {}", taskId, framework.id(), agent.id(), needed);
-    effects.sendToAgent(agent.id(), RunTask.newBuilder().setFrameworkInfo(framework.info()).setTask(task).build());
-    return available.minus(needed);
   }
 
   /**
@@ -381,11 +449,7 @@ public final class Master {
   }
 
   /** The executors a framework has on an agent, by id (from its live tasks). */
-  private static Map<String, ExecutorInfo> executorsOn(Framework framework, Agent agent) {
-    return executorsOn(framework, agent.id());
-  }
-
-  private static Map<String, ExecutorInfo> executorsOn(Framework framework, String agentId) {
+  static Map<String, ExecutorInfo> executorsOn(Framework framework, String agentId) {
     Map<String, ExecutorInfo> executors = new HashMap<>();
     for (Task other : framework.tasks().values()) {
       if (other.agentId().equals(agentId) && other.info().hasExecutor() && !TaskStates.isTerminal(other.state())) {
@@ -393,95 +457,6 @@ public final class Master {
       }
     }
     return executors;
-  }
-
-  /**
-   * Validates and launches a task group under its DEFAULT executor; all or nothing. The executor's
-   * resources, when it is new on the agent, are accounted to the group's first task.
-   */
-  private Resources launchGroup(Framework framework, Agent agent, Offer.Operation.LaunchGroup group,
-                                Resources available, Set<String> launched) {
-    List<TaskInfo> tasks = group.getTaskGroup().getTasksList();
-    ExecutorInfo executor = group.getExecutor().toBuilder()
-        .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id())).build();
-    String defaultRole = OfferResources.roleOf(available, framework.role());
-    Map<String, ExecutorInfo> executors = executorsOn(framework, agent);
-    boolean newExecutor = !executors.containsKey(executor.getExecutorId().getValue());
-    Resources executorResources = newExecutor
-        ? OfferResources.fromFramework(executor.getResourcesList(), defaultRole) : Resources.empty();
-    Resources needed = executorResources;
-    for (TaskInfo task : tasks) {
-      needed = needed.plus(OfferResources.fromFramework(task.getResourcesList(), defaultRole));
-    }
-    String error = TaskValidation.validateGroup(executor, tasks, new TaskValidation.Context(agent.id(),
-        framework.tasks().keySet(), launched, executors, available, needed,
-        OfferResources.byRole(needed).size())).orElse(null);
-    if (error != null) {
-      LOG.info("Framework {}: task group {} is invalid: {}", framework.id(),
-          tasks.stream().map(t -> t.getTaskId().getValue()).toList(), error);
-      for (TaskInfo task : tasks) {
-        sendUpdate(framework, Events.masterStatus(task.getTaskId(), agent.id(), TaskState.TASK_ERROR,
-            TaskStatus.Reason.REASON_TASK_GROUP_INVALID, error, clock));
-      }
-      return available;
-    }
-    String role = OfferResources.roleOf(needed, defaultRole);
-    boolean first = true;
-    for (TaskInfo task : tasks) {
-      Resources own = OfferResources.fromFramework(task.getResourcesList(), defaultRole);
-      if (first) {
-        own = own.plus(executorResources);
-        first = false;
-      }
-      launched.add(task.getTaskId().getValue());
-      Task tracked = new Task(framework.id(), agent.id(), role, task.toBuilder().setExecutor(executor).build(), own);
-      tracked.update(Events.masterStatus(task.getTaskId(), agent.id(), TaskState.TASK_STAGING, null, null, clock));
-      framework.tasks().put(task.getTaskId().getValue(), tracked);
-      for (MasterListener listener : listeners) {
-        listener.taskAdded(tracked);
-      }
-    }
-    LOG.info("Launching task group {} of framework {} under executor {} on agent {} with {}",
-        tasks.stream().map(t -> t.getTaskId().getValue()).toList(), framework.id(),
-        executor.getExecutorId().getValue(), agent.id(), needed);
-    effects.sendToAgent(agent.id(), dev.vmesos.api.internal.Internal.RunTaskGroup.newBuilder()
-        .setFrameworkInfo(framework.info()).setExecutor(executor).setTaskGroup(group.getTaskGroup()).build());
-    return available.minus(needed);
-  }
-
-  /** RESERVE on offered resources: they become reserved to the role, on the agent too. */
-  private Resources reserve(Framework framework, Agent agent, Offer.Operation.Reserve reserve, Resources available) {
-    Resources reserved = OfferResources.fromFramework(reserve.getResourcesList(), framework.role());
-    Resources unreserved = OfferResources.popReservation(reserved);
-    String error = OfferResources.validateReserve(reserved, framework.roles()).orElse(null);
-    if (error == null && !available.contains(unreserved)) {
-      error = "Reserving " + unreserved + " needs more than is offered: " + available;
-    }
-    if (error != null) {
-      LOG.warn("Framework {}: RESERVE dropped: {}", framework.id(), error);
-      return available;
-    }
-    updateAgentTotal(agent, agent.total().minus(unreserved.unallocated()).plus(reserved.unallocated()));
-    LOG.info("Framework {} reserved {} on agent {}", framework.id(), reserved, agent.id());
-    return available.minus(unreserved).plus(reserved);
-  }
-
-  /** UNRESERVE of offered reserved resources: they become unreserved again. */
-  private Resources unreserve(Framework framework, Agent agent, Offer.Operation.Unreserve unreserve,
-                              Resources available) {
-    Resources reserved = OfferResources.fromFramework(unreserve.getResourcesList(), framework.role());
-    String error = OfferResources.validateUnreserve(reserved).orElse(null);
-    if (error == null && !available.contains(reserved)) {
-      error = "Unreserving " + reserved + " needs them to be offered: " + available;
-    }
-    if (error != null) {
-      LOG.warn("Framework {}: UNRESERVE dropped: {}", framework.id(), error);
-      return available;
-    }
-    Resources unreserved = OfferResources.popReservation(reserved);
-    updateAgentTotal(agent, agent.total().minus(reserved.unallocated()).plus(unreserved.unallocated()));
-    LOG.info("Framework {} unreserved {} on agent {}", framework.id(), reserved, agent.id());
-    return available.minus(reserved).plus(unreserved);
   }
 
   private void updateAgentTotal(Agent agent, Resources total) {
@@ -1219,6 +1194,17 @@ public final class Master {
   /** For tests and metrics. */
   public int outstandingOffers() {
     return offers.size();
+  }
+
+  /** For tests and metrics: what outstanding offers hold on an agent, allocated to their roles. */
+  public Resources offeredOn(String agentId) {
+    Resources offered = Resources.empty();
+    for (OutstandingOffer offer : offers.values()) {
+      if (offer.agentId().equals(agentId)) {
+        offered = offered.plus(offer.resources());
+      }
+    }
+    return offered;
   }
 
   /** For tests: the status the master last saw for a task. */

@@ -64,6 +64,11 @@ public final class Task {
     this.latestStatus = status;
   }
 
+  /** Whether the task still holds its resources (they have not gone back to the allocator). */
+  public boolean holdsResources() {
+    return !resourcesRecovered;
+  }
+
   /** True once, the first time the task is seen terminal: its resources go back then. */
   public boolean markResourcesRecovered() {
     if (resourcesRecovered) {

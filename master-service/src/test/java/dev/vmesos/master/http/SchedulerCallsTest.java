@@ -327,6 +327,27 @@ class SchedulerCallsTest {
     assertThat(b.call(Call.newBuilder().setType(Call.Type.REVIVE))).isEqualTo(202);
   }
 
+  @Test
+  void anAcceptNamingANegativeScalarIs202WithTaskErrorAndTheAgentIsOfferedAgain() throws Exception {
+    Scheduler s = new Scheduler(info("negative"));
+    Offer offer = s.next(Event.Type.OFFERS).getOffers().getOffers(0);
+    Call.Builder accept = launch(offer, "bad", "mem:128", "true");
+    accept.getAcceptBuilder().getOperationsBuilder(0).getLaunchBuilder().getTaskInfosBuilder(0)
+        .addResources(dev.vmesos.api.v1.Protos.Resource.newBuilder().setName("cpus")
+            .setType(dev.vmesos.api.v1.Protos.Value.Type.SCALAR)
+            .setScalar(dev.vmesos.api.v1.Protos.Value.Scalar.newBuilder().setValue(-1)));
+
+    assertThat(s.call(accept)).as("as Mesos: accepted, then TASK_ERROR").isEqualTo(202);
+
+    var after = s.nextOfEach(Event.Type.UPDATE, Event.Type.OFFERS);
+    TaskStatus error = after.get(Event.Type.UPDATE).getUpdate().getStatus();
+    assertThat(error.getState()).isEqualTo(TaskState.TASK_ERROR);
+    assertThat(error.getReason()).isEqualTo(TaskStatus.Reason.REASON_TASK_INVALID);
+    assertThat(error.getMessage()).contains("Invalid scalar resource: value < 0");
+    assertThat(dev.vmesos.api.resources.Resources.of(after.get(Event.Type.OFFERS).getOffers().getOffers(0)
+        .getResourcesList())).as("the whole agent, offered again").isEqualTo(ResourcesParser.parse("cpus:4;mem:4096"));
+  }
+
   private static Call.Builder launchGroup(Offer offer, dev.vmesos.api.v1.Protos.ExecutorInfo executor,
                                           TaskInfo... tasks) {
     return Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
