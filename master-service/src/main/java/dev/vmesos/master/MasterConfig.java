@@ -33,10 +33,65 @@ import java.util.Map;
  * @param allocator           sorters, weights, minimum allocatable resources and quotas
  *                            ({@code --role_sorter}, {@code --framework_sorter}, {@code --weights},
  *                            {@code --min_allocatable_resources}, {@code --quota})
+ * @param ha                  the registry's directory, the quorum of masters and how long agents have to
+ *                            re-register with a new leader ({@code --work_dir}, {@code --quorum},
+ *                            {@code --agent_reregister_timeout})
  */
 public record MasterConfig(String ip, int port, String hostname, Duration heartbeatInterval,
                            Duration allocationInterval, Duration agentPingInterval, int maxAgentPingTimeouts,
-                           Duration offerTimeout, AllocatorConfig allocator) {
+                           Duration offerTimeout, AllocatorConfig allocator, Ha ha) {
+
+  /**
+   * High availability: where this master keeps its copy of the registry, how many masters make a
+   * quorum, and how long a new leader waits for the agents of the registry to re-register.
+   *
+   * @param workDir                 the registry's directory ({@code --work_dir}); null keeps it in memory
+   *                                only (Mesos's {@code --registry=in_memory})
+   * @param quorum                  masters that make a majority ({@code --quorum}); 1 is a single master
+   * @param agentReregisterTimeout  after a failover, agents of the registry that have not re-registered
+   *                                within this become unreachable ({@code --agent_reregister_timeout})
+   */
+  public record Ha(java.nio.file.Path workDir, int quorum, Duration agentReregisterTimeout) {
+
+    public static final Duration DEFAULT_AGENT_REREGISTER_TIMEOUT = Duration.ofMinutes(10);
+
+    public Ha {
+      if (quorum < 1) {
+        throw new FlagException("Flag '--quorum' must be at least 1, got " + quorum);
+      }
+      requirePositive("agent_reregister_timeout", agentReregisterTimeout);
+    }
+
+    /** One master, registry in memory. */
+    public static Ha single() {
+      return new Ha(null, 1, DEFAULT_AGENT_REREGISTER_TIMEOUT);
+    }
+
+    /** Masters in the Raft group: 2 × quorum − 1 (3 for a quorum of 2). */
+    public int masters() {
+      return 2 * quorum - 1;
+    }
+
+    public Ha withWorkDir(java.nio.file.Path dir) {
+      return new Ha(dir, quorum, agentReregisterTimeout);
+    }
+
+    public Ha withQuorum(int newQuorum) {
+      return new Ha(workDir, newQuorum, agentReregisterTimeout);
+    }
+
+    public Ha withAgentReregisterTimeout(Duration timeout) {
+      return new Ha(workDir, quorum, timeout);
+    }
+  }
+
+  /**
+   * Mesos master flags that tune what vmesos does not have (ZooKeeper, the replicated log's timeouts,
+   * glog's directory): accepted, with one WARN line each saying they are ignored.
+   */
+  public static final List<String> IGNORED_MESOS_FLAGS = List.of("zk", "zk_session_timeout",
+      "registry_store_timeout", "registry_fetch_timeout", "log_dir", "logbufsecs", "registry_strict",
+      "registry_gc_interval", "initialize_driver_logging", "external_log_file");
 
   public static final int DEFAULT_PORT = 5050;
 
@@ -66,6 +121,25 @@ public record MasterConfig(String ip, int port, String hostname, Duration heartb
               + " at least one of them.")
       .flag("quota", "JSON", null, "Per-role guarantees and limits, e.g."
           + " {\"web\":{\"guarantees\":\"cpus:4;mem:4096\",\"limits\":\"cpus:8\"}}.")
+      .flag("work_dir", "PATH", null, "Where this master keeps its copy of the registry (admitted agents,"
+          + " frameworks, run-time weights and quotas), so that it survives a restart of every master."
+          + " Unset: the registry is kept in memory only.")
+      .flag("quorum", "COUNT", 1, "Masters that make a majority: 1 for a single master, 2 for three masters"
+          + " (a leader is elected on Raft among 2 x quorum - 1 masters, listed in --cluster_members).")
+      .flag("agent_reregister_timeout", "DURATION", "10mins", "After a leader failover, agents of the registry"
+          + " that have not re-registered within this are marked unreachable.")
+      .flag("zk", "URL", null, "Accepted for Mesos compatibility and ignored: vmesos elects its leader on Raft"
+          + " among the masters (--quorum, --cluster_members), without ZooKeeper.")
+      .flag("zk_session_timeout", "DURATION", null, "Accepted and ignored (no ZooKeeper).")
+      .flag("registry_store_timeout", "DURATION", null, "Accepted and ignored (the registry is written in"
+          + " batches on Raft).")
+      .flag("registry_fetch_timeout", "DURATION", null, "Accepted and ignored.")
+      .flag("registry_strict", "BOOL", null, "Accepted and ignored.")
+      .flag("registry_gc_interval", "DURATION", null, "Accepted and ignored.")
+      .flag("log_dir", "PATH", null, "Accepted and ignored: logs go to stderr.")
+      .flag("logbufsecs", "SECONDS", null, "Accepted and ignored.")
+      .flag("initialize_driver_logging", "BOOL", null, "Accepted and ignored.")
+      .flag("external_log_file", "PATH", null, "Accepted and ignored.")
       .build();
 
   public MasterConfig {
@@ -75,12 +149,13 @@ public record MasterConfig(String ip, int port, String hostname, Duration heartb
     if (offerTimeout != null) {
       requirePositive("offer_timeout", offerTimeout);
     }
+    java.util.Objects.requireNonNull(ha, "ha");
   }
 
   /** Defaults for a master on loopback: the values Mesos uses. */
   public static MasterConfig defaults() {
     return new MasterConfig("127.0.0.1", DEFAULT_PORT, "127.0.0.1", Duration.ofSeconds(15),
-        Duration.ofSeconds(1), Duration.ofSeconds(15), 5, null, AllocatorConfig.defaults());
+        Duration.ofSeconds(1), Duration.ofSeconds(15), 5, null, AllocatorConfig.defaults(), Ha.single());
   }
 
   public static MasterConfig fromFlags(Flags flags) {
@@ -108,32 +183,52 @@ public record MasterConfig(String ip, int port, String hostname, Duration heartb
         flags.duration("agent_ping_interval", Duration.ofSeconds(15)),
         flags.integer("max_agent_ping_timeouts", 5, 1, 1000),
         flags.duration("offer_timeout", null),
-        allocator);
+        allocator,
+        new Ha(flags.optional("work_dir").map(String::trim).filter(v -> !v.isEmpty())
+                .map(v -> java.nio.file.Path.of(v).toAbsolutePath().normalize()).orElse(null),
+            flags.integer("quorum", 1, 1, 100),
+            flags.duration("agent_reregister_timeout", Ha.DEFAULT_AGENT_REREGISTER_TIMEOUT)));
+  }
+
+  /** The ignored Mesos flags given (read, so that they are not refused as unknown), by name. */
+  public static List<String> ignoredFlagsGiven(Flags flags) {
+    List<String> given = new ArrayList<>();
+    for (String name : IGNORED_MESOS_FLAGS) {
+      if (flags.optional(name).isPresent()) {
+        given.add(name);
+      }
+    }
+    return given;
   }
 
   public MasterConfig withPort(int newPort) {
     return new MasterConfig(ip, newPort, hostname, heartbeatInterval, allocationInterval, agentPingInterval,
-        maxAgentPingTimeouts, offerTimeout, allocator);
+        maxAgentPingTimeouts, offerTimeout, allocator, ha);
   }
 
   public MasterConfig withHeartbeatInterval(Duration interval) {
     return new MasterConfig(ip, port, hostname, interval, allocationInterval, agentPingInterval, maxAgentPingTimeouts,
-        offerTimeout, allocator);
+        offerTimeout, allocator, ha);
   }
 
   public MasterConfig withOfferTimeout(Duration timeout) {
     return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, agentPingInterval, maxAgentPingTimeouts,
-        timeout, allocator);
+        timeout, allocator, ha);
   }
 
   public MasterConfig withAgentPing(Duration interval, int maxTimeouts) {
     return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, interval, maxTimeouts,
-        offerTimeout, allocator);
+        offerTimeout, allocator, ha);
+  }
+
+  public MasterConfig withHa(Ha newHa) {
+    return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, agentPingInterval,
+        maxAgentPingTimeouts, offerTimeout, allocator, newHa);
   }
 
   public MasterConfig withAllocator(AllocatorConfig newAllocator) {
     return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, agentPingInterval,
-        maxAgentPingTimeouts, offerTimeout, newAllocator);
+        maxAgentPingTimeouts, offerTimeout, newAllocator, ha);
   }
 
   private static String sorter(Flags flags, String flag) {
