@@ -31,7 +31,7 @@ public final class AgentMain {
     AgentConfig config = AgentConfig.fromFlags(flags);
     ClusterConfig cluster = ClusterConfig.fromFlags(flags, config.masterHosts());
     flags.rejectUnknown();
-    Vertx vertx = Cluster.start(cluster).await(120, TimeUnit.SECONDS);
+    Vertx vertx = Cluster.start(cluster, Cluster.Role.agent(config.masters().size())).await(120, TimeUnit.SECONDS);
     Cluster.closeOnShutdown(vertx);
     // As Mesos's agent: terminating it leaves the tasks of checkpointing frameworks running, for
     // the agent that restarts on this work_dir to recover.

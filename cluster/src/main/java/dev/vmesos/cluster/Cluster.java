@@ -18,7 +18,34 @@ public final class Cluster {
   }
 
   public static Future<Vertx> start(ClusterConfig cluster) {
-    Config hazelcast = hazelcastConfig(cluster);
+    return start(cluster, Role.SINGLE_MASTER_CLUSTER);
+  }
+
+  /**
+   * How a process takes part in the Hazelcast cluster.
+   *
+   * @param cpMembers  masters in the Raft (CP) group; 0 when there is one master and no CP subsystem
+   * @param liteMember a lite member holds no data and is never a CP member: agents of a cluster with
+   *                   several masters, so that only masters ever vote
+   */
+  public record Role(int cpMembers, boolean liteMember) {
+
+    /** Every process of a cluster with one master: no CP subsystem, everyone holds data. */
+    public static final Role SINGLE_MASTER_CLUSTER = new Role(0, false);
+
+    /** A master among {@code masters} (2 × quorum − 1); one master needs no CP subsystem. */
+    public static Role master(int masters) {
+      return new Role(masters > 1 ? masters : 0, false);
+    }
+
+    /** An agent of {@code masters} masters: a lite member when there are several. */
+    public static Role agent(int masters) {
+      return masters > 1 ? new Role(masters, true) : SINGLE_MASTER_CLUSTER;
+    }
+  }
+
+  public static Future<Vertx> start(ClusterConfig cluster, Role role) {
+    Config hazelcast = hazelcastConfig(cluster, role);
     VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions()
         .setHost(cluster.host())
         .setPort(0)
@@ -58,7 +85,41 @@ public final class Cluster {
    * by Kubernetes discovery when the config asks for it. Nothing else leaves that interface.
    */
   public static Config hazelcastConfig(ClusterConfig cluster) {
+    return hazelcastConfig(cluster, Role.SINGLE_MASTER_CLUSTER);
+  }
+
+  /** The Hazelcast instance under a Vert.x made by {@link #start}. */
+  public static com.hazelcast.core.HazelcastInstance hazelcast(Vertx vertx) {
+    io.vertx.core.spi.cluster.ClusterManager manager = ((io.vertx.core.internal.VertxInternal) vertx).clusterManager();
+    if (!(manager instanceof HazelcastClusterManager hazelcastManager)) {
+      throw new IllegalStateException("Vert.x is not clustered with Hazelcast");
+    }
+    return hazelcastManager.getHazelcastInstance();
+  }
+
+  public static Config hazelcastConfig(ClusterConfig cluster, Role role) {
     Config config = ConfigUtil.loadConfig();
+    config.setLiteMember(role.liteMember());
+    // Split clusters (a master restarted while agents stayed up) merge within seconds, not Hazelcast's
+    // default 5 minutes; a member silent for 10 s (crashed, or paused) is removed.
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
+    if (role.cpMembers() > 0) {
+      // The Raft group of the masters: a crashed leader's session ends after 5 s at most (sooner when
+      // the others see it leave), a Raft leader is replaced within about 1.5 s.
+      config.getCPSubsystemConfig()
+          .setCPMemberCount(role.cpMembers())
+          .setGroupSize(role.cpMembers())
+          .setSessionTimeToLiveSeconds(5)
+          .setSessionHeartbeatIntervalSeconds(1)
+          .setMissingCPMemberAutoRemovalSeconds(6);
+      config.getCPSubsystemConfig().getRaftAlgorithmConfig()
+          .setLeaderElectionTimeoutInMillis(1000)
+          .setLeaderHeartbeatPeriodInMillis(300)
+          .setMaxMissedLeaderHeartbeatCount(5);
+    }
     config.setClusterName(cluster.name());
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.socket.bind.any", "false");

@@ -22,6 +22,9 @@ public final class LocalCluster {
 
   private final Vertx vertx;
   private final MasterVerticle master;
+  /** With several masters: each master's own Vert.x (a Hazelcast member of its own), in order. */
+  private final List<Vertx> masterVertxes = new ArrayList<>();
+  private final List<MasterVerticle> masters = new ArrayList<>();
   private final List<Integer> agentPorts;
   private final Path workDir;
   private final List<String> agentFlags;
@@ -81,6 +84,95 @@ public final class LocalCluster {
   }
 
   /**
+   * Starts {@code masterCount} masters (2 × quorum − 1, at least 3), each on a Vert.x clustered over
+   * Hazelcast of its own (ports {@code cluster.port() + i}), electing a leader on Raft, master
+   * {@code i} serving HTTP on {@code masterConfig.port() + 10 × i} with its registry under
+   * {@code workDir/master-i}; then {@code agents} agents on one more Vert.x (a lite member) given
+   * every master in {@code --master}. Completes once a master leads and every agent is deployed.
+   */
+  public static Future<LocalCluster> startHa(ClusterConfig cluster, MasterConfig masterConfig, int masterCount,
+                                             int agents, int firstAgentPort, String resources, Path workDir,
+                                             List<String> agentFlags) {
+    if (masterCount < 3 || masterCount % 2 == 0) {
+      return Future.failedFuture(new dev.vmesos.api.config.FlagException(
+          "Flag '--masters': " + masterCount + " masters cannot elect a leader; use 1, or an odd number from 3"));
+    }
+    int quorum = (masterCount + 1) / 2;
+    List<String> members = new ArrayList<>();
+    for (int i = 0; i < masterCount; i++) {
+      members.add(cluster.host() + ":" + (cluster.port() + i));
+    }
+    List<String> masterAddresses = new ArrayList<>();
+    List<Vertx> vertxes = new ArrayList<>();
+    List<MasterVerticle> verticles = new ArrayList<>();
+    List<Future<?>> started = new ArrayList<>();
+    for (int i = 0; i < masterCount; i++) {
+      ClusterConfig own = new ClusterConfig(cluster.host(), cluster.port() + i, members, cluster.name());
+      int port = masterConfig.port() == 0 ? FreePorts.find() : masterConfig.port() + 10 * i;
+      masterAddresses.add(masterConfig.ip() + ":" + port);
+      MasterConfig config = masterConfig.withPort(port).withHa(masterConfig.ha().withQuorum(quorum)
+          .withWorkDir(workDir.resolve("master-" + i)));
+      started.add(Cluster.start(own, Cluster.Role.master(masterCount)).compose(vertx -> {
+        synchronized (vertxes) {
+          vertxes.add(vertx);
+        }
+        MasterVerticle verticle = dev.vmesos.master.MasterMain.verticle(vertx, config);
+        synchronized (verticles) {
+          verticles.add(verticle);
+        }
+        return vertx.deployVerticle(verticle);
+      }));
+    }
+    ClusterConfig agentCluster = new ClusterConfig(cluster.host(), cluster.port() + masterCount, members,
+        cluster.name());
+    return Future.all(started)
+        .compose(v -> Cluster.start(agentCluster, Cluster.Role.agent(masterCount)))
+        .compose(agentVertx -> {
+          List<Integer> ports = new ArrayList<>();
+          Future<String> chain = Future.succeededFuture();
+          for (int i = 0; i < agents; i++) {
+            int port = firstAgentPort == 0 ? FreePorts.find() : firstAgentPort + i;
+            ports.add(port);
+            List<String> args = new ArrayList<>(List.of(
+                "--master=" + String.join(",", masterAddresses),
+                "--port=" + port,
+                "--work_dir=" + workDir.resolve("agent-" + i)));
+            if (resources != null) {
+              args.add("--resources=" + resources);
+            }
+            args.addAll(ownCgroupsRoot(workDir.resolve("agent-" + i), agentFlags));
+            args.addAll(agentFlags);
+            AgentConfig config = AgentConfig.fromFlags(Flags.parse(args.toArray(String[]::new), Map.of()));
+            chain = chain.compose(x -> agentVertx.deployVerticle(new AgentVerticle(config).releaseCgroupRootOnStop()));
+          }
+          verticles.sort(java.util.Comparator.comparingInt(MasterVerticle::actualPort));
+          return chain.map(x -> {
+            LocalCluster local = new LocalCluster(agentVertx, verticles.get(0), ports, workDir, agentFlags);
+            local.masterVertxes.addAll(vertxes);
+            local.masters.addAll(verticles);
+            return local;
+          });
+        })
+        .recover(e -> {
+          List<Future<Void>> closing = new ArrayList<>();
+          for (Vertx vertx : vertxes) {
+            closing.add(vertx.close());
+          }
+          return Future.join(closing).transform(ignored -> Future.failedFuture(e));
+        });
+  }
+
+  /** Every master, in HTTP port order (one unless started with {@link #startHa}). */
+  public List<MasterVerticle> masters() {
+    return masters.isEmpty() ? List.of(master) : List.copyOf(masters);
+  }
+
+  /** The master that leads now, if any. */
+  public java.util.Optional<MasterVerticle> leader() {
+    return masters().stream().filter(MasterVerticle::isLeading).findFirst();
+  }
+
+  /**
    * Starts one more agent offering {@code resources} on a free port, in {@code workDir/agent-<n>};
    * completes with its HTTP port once it is deployed (it registers with the master right after).
    */
@@ -88,7 +180,7 @@ public final class LocalCluster {
     int index = agentPorts.size();
     int port = FreePorts.find();
     List<String> args = new ArrayList<>(List.of(
-        "--master=127.0.0.1:" + master.actualPort(),
+        "--master=" + masterList(),
         "--port=" + port,
         "--work_dir=" + workDir.resolve("agent-" + index),
         "--resources=" + resources));
@@ -114,6 +206,14 @@ public final class LocalCluster {
     return List.of("--cgroups_root=vmesos/local-" + id);
   }
 
+  private String masterList() {
+    List<String> addresses = new ArrayList<>();
+    for (MasterVerticle m : masters()) {
+      addresses.add("127.0.0.1:" + m.actualPort());
+    }
+    return String.join(",", addresses);
+  }
+
   /** Whether the agents run Docker tasks and executors (started with {@link #DOCKER_FLAGS}). */
   public boolean dockerEnabled() {
     return agentFlags.containsAll(DOCKER_FLAGS);
@@ -136,6 +236,11 @@ public final class LocalCluster {
   }
 
   public Future<Void> close() {
-    return vertx.close();
+    List<Future<Void>> closing = new ArrayList<>();
+    closing.add(vertx.close());
+    for (Vertx masterVertx : masterVertxes) {
+      closing.add(masterVertx.close());
+    }
+    return Future.join(closing).mapEmpty();
   }
 }

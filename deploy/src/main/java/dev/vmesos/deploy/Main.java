@@ -39,6 +39,9 @@ public final class Main {
 
   /** {@code vmesos local --help}: its own flags, then the master's and the cluster's. */
   static final FlagHelp LOCAL_HELP = FlagHelp.builder()
+      .flag("masters", "COUNT", 1, "Masters to start: 1, or an odd number from 3, electing a leader on Raft"
+          + " (HTTP on --port, --port+10, ...; Hazelcast on --cluster_port, +1, ...; registries under"
+          + " --work_dir/master-N).")
       .flag("agents", "COUNT", 1, "Agents to start beside the master, in the same JVM.")
       .flag("resources", "RESOURCES", "cpus:2;mem:2048;disk:4096;ports:[31000-32000]", "Each agent's resources.")
       .flag("work_dir", "PATH", "/tmp/vmesos-local", "Agents' work directories go under it.")
@@ -94,10 +97,15 @@ public final class Main {
   }
 
   /** {@code vmesos local}'s flags, read once. */
-  record LocalOptions(int agents, String resources, Path workDir, int agentPort, List<String> agentFlags,
+  record LocalOptions(int masters, int agents, String resources, Path workDir, int agentPort, List<String> agentFlags,
                       MasterConfig master, ClusterConfig cluster) {
 
     static LocalOptions fromFlags(Flags flags) {
+      int masters = flags.integer("masters", 1, 1, 9);
+      if (masters > 1 && masters % 2 == 0) {
+        throw new FlagException("Flag '--masters': " + masters + " masters cannot elect a leader; use 1, or an odd"
+            + " number from 3");
+      }
       int agents = flags.integer("agents", 1, 1, 64);
       String resources = flags.string("resources", "cpus:2;mem:2048;disk:4096;ports:[31000-32000]");
       Path workDir = Path.of(flags.string("work_dir", "/tmp/vmesos-local"));
@@ -106,7 +114,7 @@ public final class Main {
           .orElse(List.of());
       MasterConfig master = MasterConfig.fromFlags(flags);
       ClusterConfig cluster = ClusterConfig.fromFlags(flags, ClusterConfig.DEFAULT_HOST);
-      return new LocalOptions(agents, resources, workDir, agentPort, agentFlags, master, cluster);
+      return new LocalOptions(masters, agents, resources, workDir, agentPort, agentFlags, master, cluster);
     }
   }
 
@@ -115,8 +123,31 @@ public final class Main {
     LocalOptions options = LocalOptions.fromFlags(flags);
     flags.rejectUnknown();
     int agents = options.agents();
-    MasterConfig master = options.master();
     Path workDir = options.workDir();
+    // The master's registry goes beside the agents' work dirs (--work_dir is the local cluster's root).
+    MasterConfig master = options.master().withHa(options.master().ha().withWorkDir(workDir.resolve("master")));
+    if (options.masters() > 1) {
+      System.out.printf("vmesos local: starting %d masters and %d agent(s)...%n", options.masters(), agents);
+      LocalCluster local = LocalCluster.startHa(options.cluster(), master, options.masters(), agents,
+          options.agentPort(), options.resources(), workDir, options.agentFlags()).await(180, TimeUnit.SECONDS);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          local.close().await(20, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+          // exiting anyway
+        }
+      }, "vmesos-shutdown"));
+      List<String> urls = new java.util.ArrayList<>();
+      for (dev.vmesos.master.MasterVerticle m : local.masters()) {
+        urls.add("http://" + master.ip() + ":" + m.actualPort());
+      }
+      byte[] ready = String.format(Locale.ROOT, "vmesos local: masters at %s (one leads; the others redirect),"
+          + " agents on ports %s, work dir %s. Ctrl-C stops it.%n", String.join(" ", urls), local.agentPorts(),
+          workDir).getBytes(StandardCharsets.UTF_8);
+      System.out.write(ready, 0, ready.length);
+      System.out.flush();
+      return;
+    }
     System.out.printf("vmesos local: starting a master and %d agent(s)...%n", agents);
     LocalCluster local = LocalCluster.start(options.cluster(), master, agents, options.agentPort(),
         options.resources(), workDir, options.agentFlags()).await(120, TimeUnit.SECONDS);

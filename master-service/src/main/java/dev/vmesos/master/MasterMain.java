@@ -5,7 +5,17 @@ import dev.vmesos.api.config.Flags;
 import dev.vmesos.cluster.Cluster;
 import dev.vmesos.cluster.ClusterConfig;
 import dev.vmesos.cluster.ProcessMain;
+import com.hazelcast.core.HazelcastInstance;
+import dev.vmesos.api.config.FlagException;
+import dev.vmesos.master.ha.RaftElection;
+import dev.vmesos.master.ha.SingleMasterElection;
+import dev.vmesos.master.registry.DiskRegistryStore;
+import dev.vmesos.master.registry.RegistryPeer;
+import dev.vmesos.master.registry.ReplicatedRegistryStore;
 import io.vertx.core.Vertx;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 public final class MasterMain {
 
   /** What {@code --help} prints: the master's flags and the cluster flags. */
+  private static final Logger LOG = LoggerFactory.getLogger(MasterMain.class);
+
   public static final FlagHelp HELP = MasterConfig.HELP.plus(ClusterConfig.HELP);
 
   private MasterMain() {
@@ -30,9 +42,45 @@ public final class MasterMain {
     Flags flags = Flags.parse(args, System.getenv());
     MasterConfig config = MasterConfig.fromFlags(flags);
     ClusterConfig cluster = ClusterConfig.fromFlags(flags, ClusterConfig.DEFAULT_HOST);
+    List<String> ignored = MasterConfig.ignoredFlagsGiven(flags);
     flags.rejectUnknown();
-    Vertx vertx = Cluster.start(cluster).await(120, TimeUnit.SECONDS);
+    checkQuorum(config.ha(), cluster);
+    for (String flag : ignored) {
+      LOG.warn("Flag '--{}' is accepted for Mesos compatibility and ignored{}", flag,
+          flag.startsWith("zk") ? ": vmesos elects its leader on Raft among the masters (--quorum, --cluster_members)"
+              : "");
+    }
+    Vertx vertx = Cluster.start(cluster, Cluster.Role.master(config.ha().masters())).await(120, TimeUnit.SECONDS);
     Cluster.closeOnShutdown(vertx);
-    vertx.deployVerticle(new MasterVerticle(config)).await(60, TimeUnit.SECONDS);
+    vertx.deployVerticle(verticle(vertx, config)).await(60, TimeUnit.SECONDS);
+  }
+
+  /**
+   * The master for its configuration: one master elects itself and keeps the registry on its own
+   * disk; with a quorum, the masters elect a leader on Raft and replicate the registry.
+   */
+  public static MasterVerticle verticle(Vertx vertx, MasterConfig config) {
+    DiskRegistryStore disk = new DiskRegistryStore(config.ha().workDir());
+    if (config.ha().quorum() == 1) {
+      return new MasterVerticle(config, new SingleMasterElection(), disk);
+    }
+    if (config.ha().workDir() == null) {
+      LOG.warn("No --work_dir: the registry lives on Raft in the masters' memory only, and is lost if every"
+          + " master stops at once");
+    }
+    HazelcastInstance hazelcast = Cluster.hazelcast(vertx);
+    String nodeId = hazelcast.getCluster().getLocalMember().getUuid().toString();
+    new RegistryPeer(vertx, disk, nodeId).start();
+    return new MasterVerticle(config, new RaftElection(hazelcast),
+        new ReplicatedRegistryStore(vertx, hazelcast, disk, nodeId));
+  }
+
+  /** A quorum that the listed masters could never form stops start-up. */
+  static void checkQuorum(MasterConfig.Ha ha, ClusterConfig cluster) {
+    if (ha.quorum() > 1 && cluster.kubernetes().isEmpty() && cluster.members().size() < ha.masters()) {
+      throw new FlagException("Flag '--quorum': a quorum of " + ha.quorum() + " needs " + ha.masters()
+          + " masters, but --cluster_members lists " + cluster.members().size() + " ("
+          + String.join(",", cluster.members()) + "); list every master, e.g. --quorum=2 with three masters");
+    }
   }
 }

@@ -19,6 +19,14 @@ import dev.vmesos.master.http.SchedulerEndpoint;
 import dev.vmesos.master.operator.OperatorApi;
 import dev.vmesos.master.state.Master;
 import dev.vmesos.master.state.MasterEffects;
+import dev.vmesos.api.internal.Internal.LeaderElected;
+import dev.vmesos.api.registry.RegistryProtos.Registry;
+import dev.vmesos.master.ha.LeaderElection;
+import dev.vmesos.master.ha.SingleMasterElection;
+import dev.vmesos.master.registry.DiskRegistryStore;
+import dev.vmesos.master.registry.RegistryRecorder;
+import dev.vmesos.master.registry.RegistryStore;
+import java.util.Optional;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -38,9 +46,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The master's shell: owns the {@link Master} on its event loop, consumes the leader address on the
- * event bus, serves the scheduler API and runs the allocation timer. Clustering is chosen by the
- * caller that creates the Vertx instance.
+ * The master's shell. Every master serves HTTP; only the elected leader owns a {@link Master}, consumes
+ * the leader address on the event bus and runs the allocation timer. A standby answers the scheduler
+ * API and the endpoints Mesos redirects with 307 to the leader (503 while no leader is elected).
+ *
+ * <p>A term: the election elects this master with an epoch; the master recovers the registry, writes
+ * it back under the new epoch (a write fenced against any older leader), builds a fresh {@link Master}
+ * from it, consumes the leader address, announces itself to the other masters and to the agents, and
+ * serves. Everything it sends to agents carries the epoch ({@link Addresses#EPOCH_HEADER}); every send
+ * and every scheduler event checks the lease first. When the lease lapses or a registry write is
+ * fenced, the term ends at once: streams closed, timers cancelled, consumer gone, state dropped.
  */
 public final class MasterVerticle extends VerticleBase {
 
@@ -51,17 +66,51 @@ public final class MasterVerticle extends VerticleBase {
   /** Resends of a launch while its agent has no consumer: 50 ms doubling, about 3 s in all. */
   private static final int LAUNCH_DELIVERY_ATTEMPTS = 6;
   private static final long BODY_LIMIT = 64L * 1024 * 1024;
+  private static final long LEASE_WATCH_MS = 100;
+  /** When a new leader announces itself to the agents again, for any that missed the first one. */
+  private static final long[] REANNOUNCE_MS = {1500, 5000};
 
   private final MasterConfig config;
-  private Master master;
-  private SchedulerEndpoint scheduler;
-  private OperatorApi operator;
+  private final LeaderElection election;
+  private final RegistryStore registryStore;
+  private volatile Term term;
   private HttpServer server;
-  private MessageConsumer<Object> consumer;
-  private long allocationTimer = -1;
+  private long leaseWatch = -1;
+  /** Sends refused because the lease had lapsed (a paused leader waking up): /metrics/snapshot. */
+  private final java.util.concurrent.atomic.AtomicLong fencedSends = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong terms = new java.util.concurrent.atomic.AtomicLong();
 
+  /** One master, registry in memory (or under --work_dir): elected at once. */
   public MasterVerticle(MasterConfig config) {
+    this(config, new SingleMasterElection(), new DiskRegistryStore(config.ha().workDir()));
+  }
+
+  public MasterVerticle(MasterConfig config, LeaderElection election, RegistryStore registryStore) {
     this.config = config;
+    this.election = election;
+    this.registryStore = registryStore;
+  }
+
+  /** What one leadership term owns; dropped whole when it ends. */
+  private final class Term {
+    final long epoch;
+    final Master master;
+    final SchedulerEndpoint scheduler;
+    final OperatorApi operator;
+    final RegistryRecorder recorder;
+    VertxEffects effects;
+    final java.util.Set<Long> timers = new java.util.HashSet<>();
+    MessageConsumer<Object> consumer;
+    long allocationTimer = -1;
+    boolean ended;
+
+    Term(long epoch, Master master, SchedulerEndpoint scheduler, OperatorApi operator, RegistryRecorder recorder) {
+      this.epoch = epoch;
+      this.master = master;
+      this.scheduler = scheduler;
+      this.operator = operator;
+      this.recorder = recorder;
+    }
   }
 
   /** The port the HTTP API listens on (useful with port 0). */
@@ -69,59 +118,244 @@ public final class MasterVerticle extends VerticleBase {
     return server == null ? -1 : server.actualPort();
   }
 
+  /** The master state of the current term; null while this master does not lead. */
   public Master master() {
-    return master;
+    Term current = term;
+    return current == null ? null : current.master;
+  }
+
+  /** Whether this master leads now (elected, lease fresh, recovered). */
+  public boolean isLeading() {
+    Term current = term;
+    return current != null && !current.ended && election.leaseValid();
+  }
+
+  /** The leadership epoch of the current term, or 0. */
+  public long epoch() {
+    Term current = term;
+    return current == null ? 0 : current.epoch;
+  }
+
+  public LeaderElection election() {
+    return election;
+  }
+
+  /** Sends refused because this master's lease had lapsed. */
+  public long fencedSends() {
+    return fencedSends.get();
   }
 
   @Override
   public Future<?> start() {
     return listenHttp()
-        .compose(v -> {
-          master = new Master(masterInfo(server.actualPort()), config.heartbeatInterval(),
-              config.agentPingInterval(), config.maxAgentPingTimeouts(), config.offerTimeout(), config.allocator(),
-              Clock.systemUTC(),
-              new VertxEffects());
-          scheduler = new SchedulerEndpoint(master);
-          operator = new OperatorApi(vertx, master, config, MESOS_VERSION, Clock.systemUTC(),
-              System.currentTimeMillis() / 1000.0);
-          return listenOnBus();
-        })
         .onSuccess(v -> {
-          allocationTimer = vertx.setPeriodic(config.allocationInterval().toMillis(), id -> master.allocate());
-          LOG.info("Master {} started on {}:{} (Mesos API {})", master.masterInfo().getId(), config.ip(),
-              server.actualPort(), MESOS_VERSION);
+          leaseWatch = vertx.setPeriodic(LEASE_WATCH_MS, id -> {
+            Term current = term;
+            if (current != null && !current.ended && !election.leaseValid()) {
+              endTerm(current, "its leadership lease lapsed");
+            }
+          });
+          LOG.info("Master listening on {}:{} (Mesos API {}); {}", config.ip(), server.actualPort(), MESOS_VERSION,
+              config.ha().quorum() > 1 ? "electing a leader among " + config.ha().masters() + " masters (quorum "
+                  + config.ha().quorum() + ")" : "a single master");
+          io.vertx.core.Context context = vertx.getOrCreateContext();
+          election.start(new LeaderElection.Listener() {
+            @Override
+            public void elected(long fence) {
+              context.runOnContext(x -> beginTerm(fence));
+            }
+
+            @Override
+            public void deposed(String reason) {
+              context.runOnContext(x -> {
+                Term current = term;
+                if (current != null) {
+                  endTerm(current, reason);
+                }
+              });
+            }
+          });
         });
   }
 
   @Override
   public Future<?> stop() {
-    vertx.cancelTimer(allocationTimer);
-    Future<Void> closing = server == null ? Future.succeededFuture() : server.close();
-    return closing.compose(v -> consumer == null ? Future.succeededFuture() : consumer.unregister());
+    vertx.cancelTimer(leaseWatch);
+    Term current = term;
+    if (current != null) {
+      endTerm(current, "the master is stopping");
+    }
+    election.stop();
+    return server == null ? Future.succeededFuture() : server.close();
   }
 
-  private Future<Void> listenOnBus() {
-    consumer = vertx.eventBus().consumer(Addresses.MASTER_LEADER, this::onAgentMessage);
-    return consumer.completion();
+  /** This master was elected: recover the registry, take it over under the new epoch, then serve. */
+  private void beginTerm(long fence) {
+    long started = System.nanoTime();
+    registryStore.recover()
+        .compose(recovered -> {
+          long epoch = Math.max(fence, recovered.getEpoch() + 1);
+          Registry taken = recovered.toBuilder().setEpoch(epoch).setVersion(recovered.getVersion() + 1).build();
+          return registryStore.store(taken).map(v -> taken);
+        })
+        .onComplete(done -> {
+          if (done.failed()) {
+            LOG.warn("Elected, but could not take over the registry: {}; standing down", done.cause().toString());
+            election.stop();
+            return;
+          }
+          if (!election.leaseValid()) {
+            LOG.warn("Elected, but the lease lapsed during recovery; standing down");
+            return;
+          }
+          serve(done.result(), started);
+        });
+  }
+
+  private void serve(Registry registry, long startedNanos) {
+    long epoch = registry.getEpoch();
+    MasterInfo info = masterInfo(server.actualPort());
+    VertxEffects effects = new VertxEffects(epoch);
+    Master master = new Master(info, config.heartbeatInterval(), config.agentPingInterval(),
+        config.maxAgentPingTimeouts(), config.offerTimeout(), config.allocator(), Clock.systemUTC(), effects);
+    master.recover(registry, config.ha().agentReregisterTimeout());
+    RegistryRecorder recorder = new RegistryRecorder(vertx, registryStore, registry);
+    master.addListener(recorder);
+    master.setDurability(recorder::flush);
+    SchedulerEndpoint scheduler = new SchedulerEndpoint(master, this::mayAct);
+    OperatorApi operator = new OperatorApi(vertx, master, config, MESOS_VERSION, Clock.systemUTC(),
+        System.currentTimeMillis() / 1000.0);
+    Term current = new Term(epoch, master, scheduler, operator, recorder);
+    effects.term = current;
+    current.effects = effects;
+    recorder.onFenced(() -> vertx.runOnContext(v -> endTerm(current, "a later leader wrote the registry")));
+    term = current;
+    terms.incrementAndGet();
+    current.consumer = vertx.eventBus().consumer(Addresses.MASTER_LEADER, message -> onAgentMessage(current, message));
+    current.consumer.completion().onComplete(bound -> {
+      if (current.ended) {
+        return;
+      }
+      if (bound.failed()) {
+        endTerm(current, "could not consume " + Addresses.MASTER_LEADER + ": " + bound.cause());
+        return;
+      }
+      current.allocationTimer = vertx.setPeriodic(config.allocationInterval().toMillis(), id -> {
+        if (mayAct()) {
+          master.allocate();
+        }
+      });
+      election.announce(info);
+      announceToAgents(current, info);
+      for (long delay : REANNOUNCE_MS) {
+        current.timers.add(vertx.setTimer(delay, id -> announceToAgents(current, info)));
+      }
+      LOG.info("Master {} leads with epoch {}: recovered {} agent(s) and {} framework(s) from the registry in {} ms",
+          info.getId(), epoch, registry.getAgentsCount(), registry.getFrameworksCount(),
+          (System.nanoTime() - startedNanos) / 1_000_000);
+    });
+  }
+
+  private void announceToAgents(Term current, MasterInfo info) {
+    if (!current.ended && mayAct()) {
+      vertx.eventBus().publish(Addresses.AGENTS_LEADER_ELECTED,
+          LeaderElected.newBuilder().setMasterInfo(info).setEpoch(current.epoch).build(), epochHeader(current.epoch));
+    }
+  }
+
+  /** Ends a term at once: nothing more goes out under it. */
+  private void endTerm(Term current, String reason) {
+    if (current.ended) {
+      return;
+    }
+    current.ended = true;
+    if (term == current) {
+      term = null;
+    }
+    LOG.warn("Master {} stops leading (epoch {}): {}", current.master.masterInfo().getId(), current.epoch, reason);
+    vertx.cancelTimer(current.allocationTimer);
+    for (long timer : current.timers) {
+      vertx.cancelTimer(timer);
+    }
+    for (long timer : current.effects.timers) {
+      vertx.cancelTimer(timer);
+    }
+    if (current.consumer != null) {
+      current.consumer.unregister();
+    }
+    for (dev.vmesos.master.state.Framework framework : current.master.frameworks().values()) {
+      if (framework.stream() != null) {
+        framework.stream().close();
+      }
+    }
+    current.operator.close();
+  }
+
+  /** Whether this master may act as leader right now: checked before every send. */
+  private boolean mayAct() {
+    Term current = term;
+    if (current != null && !current.ended && election.leaseValid()) {
+      return true;
+    }
+    fencedSends.incrementAndGet();
+    return false;
+  }
+
+  private static DeliveryOptions epochHeader(long epoch) {
+    return new DeliveryOptions().addHeader(Addresses.EPOCH_HEADER, Long.toUnsignedString(epoch));
   }
 
   private Future<Void> listenHttp() {
     Router router = RouterFailures.install(Router.router(vertx), "master");
     for (String prefix : new String[] {"", "/master"}) {
+      for (String path : new String[] {"/api/v1/scheduler", "/api/v1", "/state", "/state.json", "/state-summary",
+          "/flags", "/version", "/frameworks", "/slaves", "/tasks", "/roles", "/quota", "/weights", "/teardown",
+          "/reserve", "/unreserve", "/maintenance/schedule", "/maintenance/status", "/machine/down",
+          "/machine/up", "/create-volumes", "/destroy-volumes"}) {
+        router.route(prefix + path).handler(this::leaderOnly);
+      }
       router.route(prefix + "/api/v1/scheduler")
           .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
           .handler(ctx -> {
-            if (scheduler == null) {
+            Term current = term;
+            if (current == null) {
               Responses.text(ctx.response(), 503, "Master has not finished recovery");
             } else {
-              scheduler.handle(ctx);
+              current.scheduler.handle(ctx);
             }
           });
-      router.get(prefix + "/redirect").handler(ctx -> ctx.response().setStatusCode(307)
-          .putHeader(HttpHeaders.LOCATION, "//" + config.hostname() + ":" + server.actualPort()).end());
-      router.get(prefix + "/health").handler(ctx -> ctx.response().setStatusCode(200).end());
+      router.get(prefix + "/redirect").handler(ctx -> {
+        Optional<MasterInfo> leader = election.leader();
+        if (leader.isEmpty()) {
+          Responses.text(ctx.response(), 503, "No leader elected");
+        } else {
+          ctx.response().setStatusCode(307)
+              .putHeader(HttpHeaders.LOCATION, "//" + leader.get().getHostname() + ":" + leader.get().getPort()).end();
+        }
+      });
+      router.get(prefix + "/health").handler(ctx -> {
+        if (election.leader().isPresent()) {
+          ctx.response().setStatusCode(200).end();
+        } else {
+          Responses.text(ctx.response(), 503, noLeader());
+        }
+      });
     }
-    OperatorApi.routes(router, () -> operator);
+    router.get("/metrics/snapshot").handler(ctx -> {
+      if (!isLeading()) {
+        io.vertx.core.json.JsonObject metrics = new io.vertx.core.json.JsonObject()
+            .put("master/elected", 0.0)
+            .put("master/fenced_sends", (double) fencedSends.get())
+            .put("master/terms", (double) terms.get());
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(metrics.encode());
+      } else {
+        ctx.next();
+      }
+    });
+    OperatorApi.routes(router, () -> {
+      Term current = term;
+      return current == null ? null : current.operator;
+    });
     router.route().last().handler(ctx -> Responses.text(ctx.response(), 404, "Not found: " + ctx.request().path()));
     return vertx.createHttpServer()
         .requestHandler(router)
@@ -134,27 +368,69 @@ public final class MasterVerticle extends VerticleBase {
         });
   }
 
-  private void onAgentMessage(io.vertx.core.eventbus.Message<Object> message) {
+  /**
+   * As Mesos's master: a master that does not lead sends the endpoints that need the leader there
+   * (307, {@code Location: //host:port/path}), or answers 503 while no leader is elected.
+   */
+  private void leaderOnly(io.vertx.ext.web.RoutingContext ctx) {
+    if (isLeading()) {
+      ctx.next();
+      return;
+    }
+    Optional<MasterInfo> leader = election.leader();
+    if (leader.isEmpty() || (term != null && !term.ended)) {
+      if (ctx.request().path().endsWith("/state") || ctx.request().path().endsWith("/state.json")) {
+        ctx.response().setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .end(new io.vertx.core.json.JsonObject()
+                .put("elected", false)
+                .put("leader", (String) null)
+                .put("quorum", config.ha().quorum())
+                .put("quorum_reachable", election.quorumReachable())
+                .put("message", noLeader()).encode());
+      } else {
+        Responses.text(ctx.response(), 503, noLeader());
+      }
+      return;
+    }
+    String query = ctx.request().query();
+    ctx.response().setStatusCode(307)
+        .putHeader(HttpHeaders.LOCATION, "//" + leader.get().getHostname() + ":" + leader.get().getPort()
+            + ctx.request().path() + (query == null ? "" : "?" + query))
+        .end();
+  }
+
+  private String noLeader() {
+    return election.quorumReachable() ? "No leader elected"
+        : "No leader elected: fewer than --quorum=" + config.ha().quorum() + " masters can be reached";
+  }
+
+  private void onAgentMessage(Term current, io.vertx.core.eventbus.Message<Object> message) {
     Object body = message.body();
+    if (current.ended || !mayAct()) {
+      message.fail(503, "This master no longer leads");
+      return;
+    }
+    Master master = current.master;
+    DeliveryOptions epoch = epochHeader(current.epoch);
     try {
       if (body instanceof RegisterAgent register) {
-        message.reply(master.registerAgent(register));
+        message.reply(master.registerAgent(register), epoch);
       } else if (body instanceof ReregisterAgent reregister) {
-        message.reply(master.reregisterAgent(reregister));
+        message.reply(master.reregisterAgent(reregister), epoch);
       } else if (body instanceof StatusUpdate update) {
         master.statusUpdate(update);
-        message.reply(Ack.getDefaultInstance());
+        message.reply(Ack.getDefaultInstance(), epoch);
       } else if (body instanceof Ping ping) {
-        message.reply(master.ping(ping));
+        message.reply(master.ping(ping), epoch);
       } else if (body instanceof dev.vmesos.api.internal.Internal.ExitedExecutor exited) {
         master.executorExited(exited);
         if (message.replyAddress() != null) {
-          message.reply(Ack.getDefaultInstance());
+          message.reply(Ack.getDefaultInstance(), epoch);
         }
       } else if (body instanceof dev.vmesos.api.internal.Internal.ExecutorToFrameworkMessage executorMessage) {
         master.executorMessage(executorMessage);
         if (message.replyAddress() != null) {
-          message.reply(Ack.getDefaultInstance());
+          message.reply(Ack.getDefaultInstance(), epoch);
         }
       } else {
         LOG.warn("Unexpected message on {}: {}", Addresses.MASTER_LEADER,
@@ -162,11 +438,12 @@ public final class MasterVerticle extends VerticleBase {
         message.fail(400, "Unexpected message type " + (body == null ? "null" : body.getClass().getSimpleName()));
       }
     } catch (RuntimeException e) {
-      LOG.error("Failed to handle {} from an agent", body.getClass().getSimpleName(), e);
+      LOG.warn("Failed to handle {} from an agent: {}", body.getClass().getSimpleName(), e.toString());
       message.fail(500, e.toString());
     }
   }
 
+  /** A new id per term: ids the master makes (frameworks, agents, offers) start with it. */
   private MasterInfo masterInfo(int port) {
     String id = UUID.randomUUID().toString();
     return MasterInfo.newBuilder()
@@ -193,17 +470,37 @@ public final class MasterVerticle extends VerticleBase {
   /** Performs what the master core asks, on this verticle's event loop. */
   private final class VertxEffects implements MasterEffects {
 
+    private final long epoch;
+    private Term term;
+
+    VertxEffects(long epoch) {
+      this.epoch = epoch;
+    }
+
+    private DeliveryOptions options() {
+      return epochHeader(epoch).setSendTimeout(AGENT_REQUEST_TIMEOUT_MS);
+    }
+
+    private boolean live() {
+      return (term == null || !term.ended) && mayAct();
+    }
+
     @Override
     public void sendToAgent(String agentId, Message message) {
+      if (!live()) {
+        LOG.debug("Not sending {} to agent {}: this master no longer leads", message.getDescriptorForType().getName(),
+            agentId);
+        return;
+      }
       String address = Addresses.agent(agentId);
       if (message instanceof RunTask || message instanceof RunTaskGroup) {
         deliverLaunch(agentId, message, 0);
       } else if (message instanceof KillTask) {
-        vertx.eventBus().request(address, message, new DeliveryOptions().setSendTimeout(AGENT_REQUEST_TIMEOUT_MS))
+        vertx.eventBus().request(address, message, options())
             .onFailure(e -> LOG.warn("Agent {} did not take {}: {}", agentId,
                 message.getDescriptorForType().getName(), describe(e)));
       } else {
-        vertx.eventBus().send(address, message);
+        vertx.eventBus().send(address, message, options());
       }
     }
 
@@ -215,8 +512,11 @@ public final class MasterVerticle extends VerticleBase {
      * tasks to reconciliation.
      */
     private void deliverLaunch(String agentId, Message message, int attempt) {
-      vertx.eventBus().request(Addresses.agent(agentId), message,
-              new DeliveryOptions().setSendTimeout(AGENT_REQUEST_TIMEOUT_MS))
+      if (!live()) {
+        return;
+      }
+      Master master = term.master;
+      vertx.eventBus().request(Addresses.agent(agentId), message, options())
           .onFailure(e -> {
             boolean noHandler = e instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
             if (noHandler && attempt < LAUNCH_DELIVERY_ATTEMPTS) {
@@ -238,18 +538,42 @@ public final class MasterVerticle extends VerticleBase {
           });
     }
 
+    private final java.util.Set<Long> timers = new java.util.HashSet<>();
+
     @Override
     public long schedule(Duration delay, Runnable action) {
-      return vertx.setTimer(Math.max(1, delay.toMillis()), id -> action.run());
+      long[] id = new long[1];
+      id[0] = vertx.setTimer(Math.max(1, delay.toMillis()), t -> {
+        timers.remove(id[0]);
+        if (live()) {
+          action.run();
+        }
+      });
+      track(id[0]);
+      return id[0];
     }
 
     @Override
     public long schedulePeriodic(Duration period, Runnable action) {
-      return vertx.setPeriodic(Math.max(1, period.toMillis()), id -> action.run());
+      long id = vertx.setPeriodic(Math.max(1, period.toMillis()), t -> {
+        if (live()) {
+          action.run();
+        }
+      });
+      track(id);
+      return id;
+    }
+
+    private void track(long id) {
+      timers.add(id);
+      if (term != null) {
+        term.timers.add(id);
+      }
     }
 
     @Override
     public void cancel(long timerId) {
+      timers.remove(timerId);
       vertx.cancelTimer(timerId);
     }
   }

@@ -17,12 +17,16 @@ final class HttpEventStream implements EventSink {
   private final HttpServerResponse response;
   private final MediaType mediaType;
   private final String streamId;
+  private final java.util.function.BooleanSupplier mayAct;
   private boolean open = true;
 
-  HttpEventStream(HttpServerResponse response, MediaType mediaType, String streamId) {
+  /** @param mayAct false once this master's leadership lease has lapsed: nothing more is written */
+  HttpEventStream(HttpServerResponse response, MediaType mediaType, String streamId,
+                  java.util.function.BooleanSupplier mayAct) {
     this.response = response;
     this.mediaType = mediaType;
     this.streamId = streamId;
+    this.mayAct = mayAct;
   }
 
   @Override
@@ -32,7 +36,7 @@ final class HttpEventStream implements EventSink {
 
   @Override
   public void send(Event event) {
-    if (isOpen()) {
+    if (isOpen() && mayAct.getAsBoolean()) {
       response.write(Buffer.buffer(RecordIO.encode(WireCodec.encode(event, mediaType))));
     }
   }

@@ -28,9 +28,16 @@ public final class SchedulerEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(SchedulerEndpoint.class);
 
   private final Master master;
+  private final java.util.function.BooleanSupplier mayAct;
 
   public SchedulerEndpoint(Master master) {
+    this(master, () -> true);
+  }
+
+  /** @param mayAct whether this master may still act as leader (its lease holds); checked per event */
+  public SchedulerEndpoint(Master master, java.util.function.BooleanSupplier mayAct) {
     this.master = master;
+    this.mayAct = mayAct;
   }
 
   public void handle(RoutingContext context) {
@@ -97,7 +104,7 @@ public final class SchedulerEndpoint {
       return;
     }
     String streamId = UUID.randomUUID().toString();
-    HttpEventStream stream = new HttpEventStream(response, accepted.get(), streamId);
+    HttpEventStream stream = new HttpEventStream(response, accepted.get(), streamId, mayAct);
     response.setStatusCode(200)
         .setChunked(true)
         .putHeader(HttpHeaders.CONTENT_TYPE, accepted.get().mime())

@@ -34,6 +34,16 @@ final class HttpOperatorStream implements OperatorEventSink {
     return open && !response.closed() && !response.ended();
   }
 
+  @Override
+  public void close() {
+    if (open) {
+      open = false;
+      if (!response.ended() && !response.closed()) {
+        response.end();
+      }
+    }
+  }
+
   /** The connection went away. */
   void markClosed() {
     open = false;

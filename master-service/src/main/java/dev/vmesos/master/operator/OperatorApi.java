@@ -35,6 +35,7 @@ public final class OperatorApi {
   private final TaskCounters counters = new TaskCounters();
   private final StateJson stateJson;
   private final OperatorEndpoint endpoint;
+  private final OperatorSubscribers subscribers;
 
   /**
    * @param version the Mesos version reported by {@code /version} and for agents
@@ -50,6 +51,7 @@ public final class OperatorApi {
     RegistrationTimes times = new RegistrationTimes(clock);
     OperatorState state = new OperatorState(master, version, times);
     OperatorSubscribers subscribers = new OperatorSubscribers(state);
+    this.subscribers = subscribers;
     // Times and counters first: the events built for subscribers read them.
     master.addListener(times);
     master.addListener(counters);
@@ -93,6 +95,11 @@ public final class OperatorApi {
         handler.apply(operator).handle(ctx);
       }
     };
+  }
+
+  /** Ends every operator event stream: the master stopped leading. */
+  public void close() {
+    subscribers.closeAll();
   }
 
   private Handler<RoutingContext> handleApi() {

@@ -9,4 +9,8 @@ interface OperatorEventSink {
   void send(Event event);
 
   boolean isOpen();
+
+  /** Ends the stream (the master stopped leading). */
+  default void close() {
+  }
 }

@@ -32,6 +32,14 @@ final class OperatorSubscribers implements MasterListener {
     sinks.remove(sink);
   }
 
+  /** Ends every subscription: the master stopped leading. */
+  void closeAll() {
+    for (OperatorEventSink sink : List.copyOf(sinks)) {
+      sink.close();
+    }
+    sinks.clear();
+  }
+
   int count() {
     return sinks.size();
   }

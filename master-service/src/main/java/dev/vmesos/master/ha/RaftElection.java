@@ -1,0 +1,314 @@
+package dev.vmesos.master.ha;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.cp.CPGroup;
+import com.hazelcast.cp.CPSubsystem;
+import com.hazelcast.cp.lock.FencedLock;
+import com.hazelcast.cp.session.CPSession;
+import dev.vmesos.api.v1.Protos.MasterInfo;
+import java.util.Optional;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Leader election on Raft: the masters are Hazelcast's CP members, and the leader is the holder of
+ * a CP {@link FencedLock}. Its fencing token is the epoch of the term.
+ *
+ * <p>The lease: the holder confirms it still holds the lock every {@link #CHECK_INTERVAL} (a Raft
+ * round trip), and leads only until {@link #LEASE} after the start of the last confirmation that
+ * succeeded. A master that acquires the lock waits out one lease before acting, so a deposed
+ * leader's lease (which began before its session ended, so before the lock changed hands) has run
+ * out by then. A leader paused longer than its lease finds {@link #leaseValid()} false the moment it
+ * wakes, whatever ran first. Lock operations are bound to their thread, so they all run on one.
+ *
+ * <p>A crashed leader's CP session ends after the session TTL (5 s); to fail over faster, the
+ * others force-close the sessions of a member as soon as Hazelcast removes it from the cluster.
+ */
+public final class RaftElection implements LeaderElection {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RaftElection.class);
+  public static final String LOCK_NAME = "vmesos-leader";
+  /** The leader's MasterInfo (bytes), written by each new leader once it serves. */
+  public static final String LEADER_INFO = "vmesos-leader-info";
+  static final Duration LEADER_POLL = Duration.ofMillis(500);
+  static final Duration LEASE = Duration.ofMillis(2000);
+  static final Duration CHECK_INTERVAL = Duration.ofMillis(250);
+
+  private final HazelcastInstance hazelcast;
+  private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "vmesos-election");
+    t.setDaemon(true);
+    return t;
+  });
+  private final ExecutorService sessionCloser = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "vmesos-election-sessions");
+    t.setDaemon(true);
+    return t;
+  });
+  private volatile boolean running;
+  private volatile long leaseUntilNanos;
+  private volatile long fence;
+  private volatile boolean quorumReachable;
+  /** The leader as last read (standbys poll it); null when no master holds the lock. */
+  private volatile MasterInfo leader;
+  private volatile MasterInfo own;
+  private final java.util.concurrent.ScheduledExecutorService poller =
+      Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "vmesos-election-leader");
+        t.setDaemon(true);
+        return t;
+      });
+  private UUID membershipListener;
+
+  public RaftElection(HazelcastInstance hazelcast) {
+    this.hazelcast = hazelcast;
+  }
+
+  @Override
+  public void start(Listener listener) {
+    running = true;
+    membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        sessionCloser.execute(() -> closeSessionsOf(event));
+      }
+    });
+    thread.execute(() -> campaign(listener));
+    poller.scheduleWithFixedDelay(this::pollLeader, 0, LEADER_POLL.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void announce(MasterInfo info) {
+    own = info;
+    thread.execute(() -> {
+      try {
+        hazelcast.getCPSubsystem().<byte[]>getAtomicReference(LEADER_INFO).set(info.toByteArray());
+      } catch (RuntimeException e) {
+        LOG.warn("Could not announce the leader: {}", describe(e));
+      }
+    });
+  }
+
+  @Override
+  public Optional<MasterInfo> leader() {
+    if (leaseValid() && own != null) {
+      return Optional.of(own);
+    }
+    return Optional.ofNullable(leader);
+  }
+
+  private void pollLeader() {
+    if (!running) {
+      return;
+    }
+    try {
+      CPSubsystem cp = hazelcast.getCPSubsystem();
+      boolean locked = cp.getLock(LOCK_NAME).isLocked();
+      byte[] bytes = locked ? cp.<byte[]>getAtomicReference(LEADER_INFO).get() : null;
+      MasterInfo read = bytes == null ? null : MasterInfo.parseFrom(bytes);
+      if (read != null && fence == 0 && own != null && read.getId().equals(own.getId())) {
+        read = null;  // this master's own announcement from a term that has ended
+      }
+      leader = read;
+      quorumReachable = true;
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      leader = null;
+    } catch (RuntimeException e) {
+      leader = null;
+      quorumReachable = false;
+    }
+  }
+
+  @Override
+  public boolean leaseValid() {
+    return fence != 0 && System.nanoTime() - leaseUntilNanos < 0;
+  }
+
+  @Override
+  public long fence() {
+    return leaseValid() ? fence : 0;
+  }
+
+  @Override
+  public boolean quorumReachable() {
+    return quorumReachable;
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    fence = 0;
+    if (membershipListener != null) {
+      try {
+        hazelcast.getCluster().removeMembershipListener(membershipListener);
+      } catch (RuntimeException ignored) {
+        // the instance is shutting down
+      }
+    }
+    thread.execute(() -> {
+      try {
+        FencedLock lock = hazelcast.getCPSubsystem().getLock(LOCK_NAME);
+        if (lock.isLockedByCurrentThread()) {
+          lock.unlock();
+          LOG.info("Gave up leadership");
+        }
+      } catch (RuntimeException e) {
+        LOG.debug("Could not release the leader lock: {}", e.toString());
+      }
+    });
+    thread.shutdown();
+    sessionCloser.shutdownNow();
+    poller.shutdownNow();
+  }
+
+  private void campaign(Listener listener) {
+    boolean waitingLogged = false;
+    while (running) {
+      FencedLock lock;
+      try {
+        lock = hazelcast.getCPSubsystem().getLock(LOCK_NAME);
+        long token = lock.tryLockAndGetFence(1, TimeUnit.SECONDS);
+        quorumReachable = true;
+        if (token == FencedLock.INVALID_FENCE) {
+          if (!waitingLogged) {
+            LOG.info("Another master leads; standing by");
+            waitingLogged = true;
+          }
+          continue;
+        }
+        long acquired = System.nanoTime();
+        LOG.info("Acquired the leader lock with fencing token {}; waiting out the previous leader's lease ({} ms)",
+            token, LEASE.toMillis());
+        sleepUntil(acquired + LEASE.toNanos());
+        if (!running) {
+          return;
+        }
+        long checkStart = System.nanoTime();
+        if (lock.getFence() != token) {
+          throw new IllegalStateException("the lock's fence changed while waiting");
+        }
+        leaseUntilNanos = checkStart + LEASE.toNanos();
+        fence = token;
+        listener.elected(token);
+        hold(lock, token, listener);
+        waitingLogged = false;
+      } catch (com.hazelcast.cp.internal.exception.MetadataRaftGroupInitInProgressException e) {
+        quorumReachable = false;
+        if (!waitingLogged) {
+          LOG.info("Waiting for the masters' Raft group to form ({} of {} masters needed)",
+              hazelcast.getConfig().getCPSubsystemConfig().getCPMemberCount() / 2 + 1,
+              hazelcast.getConfig().getCPSubsystemConfig().getCPMemberCount());
+          waitingLogged = true;
+        }
+        pause(500);
+      } catch (RuntimeException e) {
+        if (!running) {
+          return;
+        }
+        quorumReachable = false;
+        LOG.warn("Leader election: {}; trying again", describe(e));
+        pause(500);
+      }
+    }
+  }
+
+  /** Confirms the lock every CHECK_INTERVAL; returns when it is lost (after telling the listener). */
+  private void hold(FencedLock lock, long token, Listener listener) {
+    String reason = "stopped";
+    while (running) {
+      long checkStart = System.nanoTime();
+      try {
+        long current = lock.getFence();
+        if (current != token) {
+          reason = "the leader lock's fence is now " + current;
+          break;
+        }
+        if (System.nanoTime() - leaseUntilNanos >= 0) {
+          // The lease ran out before this confirmation (a pause): leadership may have moved meanwhile
+          // and come back, but this term's decisions were made on a lease that lapsed.
+          reason = "its lease ran out (the process was paused or the Raft group was slow)";
+          break;
+        }
+        leaseUntilNanos = checkStart + LEASE.toNanos();
+        quorumReachable = true;
+      } catch (RuntimeException e) {
+        reason = describe(e);
+        break;
+      }
+      sleepUntil(checkStart + CHECK_INTERVAL.toNanos());
+    }
+    fence = 0;
+    leaseUntilNanos = System.nanoTime();
+    LOG.warn("Lost leadership (term {}): {}", token, reason);
+    try {
+      if (lock.isLockedByCurrentThread()) {
+        lock.unlock();
+      }
+    } catch (RuntimeException ignored) {
+      // the session is gone already
+    }
+    listener.deposed(reason);
+  }
+
+  /** A member left the cluster: the CP sessions it had (the leader lock's among them) end now. */
+  private void closeSessionsOf(MembershipEvent event) {
+    if (!running || event.getMember().isLiteMember()) {
+      return;
+    }
+    long removedAt = System.currentTimeMillis();
+    try {
+      CPSubsystem cp = hazelcast.getCPSubsystem();
+      for (CPSession session : cp.getCPSessionManagementService()
+          .getAllSessions(CPGroup.DEFAULT_GROUP_NAME).toCompletableFuture().get(10, TimeUnit.SECONDS)) {
+        if (session.endpointType() == CPSession.CPSessionOwnerType.SERVER
+            && session.endpoint().equals(event.getMember().getAddress())
+            && session.creationTime() < removedAt) {
+          boolean closed = cp.getCPSessionManagementService()
+              .forceCloseSession(CPGroup.DEFAULT_GROUP_NAME, session.id()).toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
+          if (closed) {
+            LOG.info("Closed CP session {} of master {} that left the cluster", session.id(),
+                event.getMember().getAddress());
+          }
+        }
+      }
+    } catch (Exception e) {
+      LOG.debug("Could not close the CP sessions of {}: {}", event.getMember().getAddress(), e.toString());
+    }
+  }
+
+  private void sleepUntil(long nanos) {
+    long wait;
+    while (running && (wait = nanos - System.nanoTime()) > 0) {
+      try {
+        TimeUnit.NANOSECONDS.sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String describe(Throwable e) {
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+  }
+}
