@@ -31,6 +31,7 @@ public final class ProtobufCodec implements MessageCodec<Message, Message> {
     registerOuterClass(dev.vmesos.api.internal.Internal.class);
     registerOuterClass(dev.vmesos.api.v1.master.Protos.class);
     registerOuterClass(dev.vmesos.api.v1.quota.Protos.class);
+    registerOuterClass(dev.vmesos.api.registry.RegistryProtos.class);
   }
 
   public static ProtobufCodec instance() {

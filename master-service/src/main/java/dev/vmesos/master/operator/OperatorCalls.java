@@ -102,6 +102,19 @@ final class OperatorCalls {
     return OperatorResult.ok(response.build());
   }
 
+  /** Whether a successful call changed what the registry keeps: it is answered once that is durable. */
+  static boolean changesRegistry(Call.Type type) {
+    return switch (type) {
+      case UPDATE_WEIGHTS, UPDATE_QUOTA, SET_QUOTA, REMOVE_QUOTA, TEARDOWN -> true;
+      default -> false;
+    };
+  }
+
+  /** Completes once the master's changes so far are durable. */
+  java.util.concurrent.CompletionStage<Void> durable() {
+    return master.durable();
+  }
+
   private OperatorResult updateWeights(Call.UpdateWeights update) {
     Map<String, Double> weights = new LinkedHashMap<>();
     for (WeightInfo info : update.getWeightInfosList()) {
@@ -118,8 +131,7 @@ final class OperatorCalls {
       }
       weights.put(info.getRole(), info.getWeight());
     }
-    weights.forEach((role, weight) -> master.allocator().updateWeight(role, weight));
-    master.requestAllocation();
+    master.updateWeights(weights);
     return OperatorResult.okEmpty();
   }
 
@@ -151,8 +163,7 @@ final class OperatorCalls {
         return OperatorResult.badRequest("Invalid QuotaConfig for role '" + role + "': " + e.getMessage());
       }
     }
-    quotas.forEach((role, quota) -> master.allocator().updateQuota(role, quota));
-    master.requestAllocation();
+    quotas.forEach(master::updateQuota);
     return OperatorResult.okEmpty();
   }
 
@@ -175,8 +186,7 @@ final class OperatorCalls {
       }
       guarantee.merge(resource.getName(), resource.getScalar().getValue(), Double::sum);
     }
-    master.allocator().updateQuota(role, new Quota(guarantee, guarantee));
-    master.requestAllocation();
+    master.updateQuota(role, new Quota(guarantee, guarantee));
     return OperatorResult.okEmpty();
   }
 
@@ -184,8 +194,7 @@ final class OperatorCalls {
     if (!master.allocator().quotas().containsKey(role)) {
       return OperatorResult.badRequest("Failed to remove quota: role '" + role + "' has no quota set");
     }
-    master.allocator().updateQuota(role, Quota.NONE);
-    master.requestAllocation();
+    master.updateQuota(role, Quota.NONE);
     return OperatorResult.okEmpty();
   }
 

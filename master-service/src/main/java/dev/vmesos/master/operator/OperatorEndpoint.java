@@ -6,6 +6,7 @@ import dev.vmesos.api.http.MediaTypes;
 import dev.vmesos.api.v1.master.Protos.Call;
 import dev.vmesos.api.v1.master.Protos.Response;
 import dev.vmesos.master.http.Responses;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -95,14 +96,32 @@ final class OperatorEndpoint {
       Responses.text(response, 500, "Internal error: " + e);
       return;
     }
+    if (result.isSuccess() && OperatorCalls.changesRegistry(call.getType())) {
+      // An update is acknowledged only once it is durable, so that a new leader never loses it.
+      OperatorResult done = result;
+      Future.fromCompletionStage(calls.durable(), vertx.getOrCreateContext()).onComplete(durable -> {
+        if (durable.succeeded()) {
+          respond(response, done, accepted.get());
+        } else {
+          LOG.warn("Operator call {} applied but not made durable: {}", call.getType(), durable.cause().toString());
+          Responses.text(response, 503, "Failed to persist the change in the registry: "
+              + durable.cause().getMessage());
+        }
+      });
+      return;
+    }
+    respond(response, result, accepted.get());
+  }
+
+  private static void respond(HttpServerResponse response, OperatorResult result, MediaType accepted) {
     if (!result.isSuccess()) {
       Responses.text(response, result.status(), result.message());
     } else if (result.response() == null) {
       response.setStatusCode(result.status()).end();
     } else {
       response.setStatusCode(result.status())
-          .putHeader(HttpHeaders.CONTENT_TYPE, accepted.get().mime())
-          .end(Buffer.buffer(WireCodec.encode(result.response(), accepted.get())));
+          .putHeader(HttpHeaders.CONTENT_TYPE, accepted.mime())
+          .end(Buffer.buffer(WireCodec.encode(result.response(), accepted)));
     }
   }
 

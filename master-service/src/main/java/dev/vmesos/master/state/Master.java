@@ -36,6 +36,7 @@ import dev.vmesos.master.allocator.Allocation;
 import dev.vmesos.master.allocator.AllocatorConfig;
 import dev.vmesos.master.allocator.FrameworkProfile;
 import dev.vmesos.master.allocator.HierarchicalAllocator;
+import dev.vmesos.master.allocator.Quota;
 import dev.vmesos.master.task.TaskStateMachine;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,6 +48,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +89,13 @@ public final class Master {
   /** Frameworks removed, newest last, at most {@link #COMPLETED_KEPT}. */
   private final java.util.ArrayDeque<Framework> completedFrameworks = new java.util.ArrayDeque<>();
   private static final int COMPLETED_KEPT = 50;
+  /**
+   * Agents of a recovered registry that have not re-registered with this leader yet: no offers, not
+   * in {@link #agents()}; their tasks may still run, so they are never reported lost or gone.
+   */
+  private final Map<String, Agent> recoveringAgents = new LinkedHashMap<>();
+  /** Completes once every change made so far is durable (the registry); done at once by default. */
+  private Supplier<CompletionStage<Void>> durability = () -> CompletableFuture.completedFuture(null);
 
   /**
    * An offer made and not yet answered: its role and resources in canonical form, allocated to the
@@ -229,6 +240,9 @@ public final class Master {
         removeFramework(framework);
       }
     }));
+    for (MasterListener listener : listeners) {
+      listener.frameworkDisconnected(framework);
+    }
   }
 
   /** Any call but SUBSCRIBE: checks the framework and stream, then dispatches. */
@@ -594,6 +608,12 @@ public final class Master {
 
   private void kill(Framework framework, Call.Kill kill) {
     Task task = framework.tasks().get(kill.getTaskId().getValue());
+    if (task == null && mayRunOnRecoveringAgent(kill.hasAgentId() ? kill.getAgentId().getValue() : null)) {
+      // As Mesos: the task may still run on an agent that has not re-registered: nothing to say yet.
+      LOG.info("Cannot kill task {} of framework {} yet: it is unknown and its agent may still re-register",
+          kill.getTaskId().getValue(), framework.id());
+      return;
+    }
     if (task == null) {
       // As Mesos: killing a task the master does not know reconciles it.
       LOG.warn("Cannot kill task {} of framework {}: it is unknown; reconciling it", kill.getTaskId().getValue(),
@@ -650,13 +670,27 @@ public final class Master {
     }
     for (Call.Reconcile.Task requested : reconcile.getTasksList()) {
       Task task = framework.tasks().get(requested.getTaskId().getValue());
+      String agentId = requested.hasAgentId() ? requested.getAgentId().getValue() : null;
       if (task != null) {
         sendUpdate(framework, Events.reconciled(task, clock));
+      } else if (mayRunOnRecoveringAgent(agentId)) {
+        // As Mesos ("task is unknown, agent is recovered: no-op"): its agent will report it.
+        LOG.debug("Framework {}: task {} is unknown but may run on an agent still re-registering",
+            framework.id(), requested.getTaskId().getValue());
       } else {
         sendUpdate(framework, unknownTask(framework, requested.getTaskId(),
             requested.hasAgentId() ? requested.getAgentId().getValue() : null));
       }
     }
+  }
+
+  /**
+   * Whether a task the master does not know may still run on an agent of the recovered registry
+   * that has not re-registered: the agent named is one, or none is named and one is left.
+   */
+  private boolean mayRunOnRecoveringAgent(String agentId) {
+    return agentId == null || agentId.isEmpty() ? !recoveringAgents.isEmpty()
+        : recoveringAgents.containsKey(agentId);
   }
 
   /**
@@ -810,6 +844,7 @@ public final class Master {
       forgetAllocationsOn(id);
       allocator.removeAgent(id);
     }
+    boolean recovered = recoveringAgents.remove(id) != null;
     boolean returning = unreachableAgents.remove(id) != null;
     unreachableSince.remove(id);
     agents.put(id, new Agent(id, info, total));
@@ -826,7 +861,8 @@ public final class Master {
     }
     allocator.addAgent(id, total, used);
     LOG.info("Re-registered agent {} at {}:{} with {} and {} tasks{}", id, info.getHostname(), info.getPort(),
-        total, reregister.getTasksCount(), returning ? " (it had been unreachable)" : "");
+        total, reregister.getTasksCount(), returning ? " (it had been unreachable)"
+            : recovered ? " (from the registry)" : "");
     reportTasksTheAgentLost(id, known, reregister.getTasksList());
     for (MasterListener listener : listeners) {
       listener.agentAdded(agents.get(id));
@@ -1017,6 +1053,7 @@ public final class Master {
       sendEvent(framework, Events.failure(agentId, null, null));
     }
     for (MasterListener listener : listeners) {
+      listener.agentUnreachable(agent, unreachableNanos);
       listener.agentRemoved(agent);
     }
   }
@@ -1223,5 +1260,117 @@ public final class Master {
     LOG.info("Operator asked to tear down framework {}", frameworkId);
     removeFramework(framework);
     return true;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Runtime weights and quotas, durability
+
+  /** UPDATE_WEIGHTS: the allocator's weights (already validated), then listeners (the registry). */
+  public void updateWeights(Map<String, Double> weights) {
+    weights.forEach(allocator::updateWeight);
+    Map<String, Double> changed = Map.copyOf(weights);
+    for (MasterListener listener : listeners) {
+      listener.weightsUpdated(changed);
+    }
+    requestAllocation();
+  }
+
+  /** UPDATE_QUOTA, SET_QUOTA, REMOVE_QUOTA ({@link Quota#NONE}): the allocator, then listeners. */
+  public void updateQuota(String role, Quota quota) {
+    allocator.updateQuota(role, quota);
+    for (MasterListener listener : listeners) {
+      listener.quotaUpdated(role, quota);
+    }
+    requestAllocation();
+  }
+
+  /**
+   * Sets what says when the changes made so far are durable (with HA, the registry recorder's
+   * flush): the operator API answers an update only after it, so an acknowledged change is never lost.
+   */
+  public void setDurability(Supplier<CompletionStage<Void>> durability) {
+    this.durability = durability;
+  }
+
+  /** Completes once every change made so far is durable; fails if it cannot be made so. */
+  public CompletionStage<Void> durable() {
+    return durability.get();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Recovery after a failover
+
+  /**
+   * A new leader takes over what its predecessor recorded, on a fresh master, before serving.
+   * Frameworks come back disconnected (a re-SUBSCRIBE with their id is a failover), each removed
+   * unless it re-subscribes within its failover_timeout from now. Admitted agents come back
+   * recovering: no offers, and their unknown tasks are never reported lost or gone, until they
+   * re-register (with their tasks) or {@code agentReregisterTimeout} passes and they become
+   * unreachable. Unreachable agents stay so. Runtime weights and quotas go back into the allocator.
+   * Listeners hear only that the recovered frameworks are disconnected (their new failover deadlines).
+   */
+  public void recover(dev.vmesos.api.registry.RegistryProtos.Registry registry, Duration agentReregisterTimeout) {
+    registry.getWeightsMap().forEach(allocator::updateWeight);
+    for (dev.vmesos.api.registry.RegistryProtos.Registry.Quota quota : registry.getQuotasList()) {
+      allocator.updateQuota(quota.getRole(), new Quota(quota.getGuaranteesMap(), quota.getLimitsMap()));
+    }
+    for (dev.vmesos.api.registry.RegistryProtos.Registry.Framework recovered : registry.getFrameworksList()) {
+      FrameworkInfo info = recovered.getInfo();
+      String id = info.getId().getValue();
+      if (id.isEmpty() || frameworks.containsKey(id)) {
+        continue;
+      }
+      Framework framework = new Framework(id, info);
+      frameworks.put(id, framework);
+      allocator.addFramework(id, profile(info, List.of()));
+      disconnected(framework);
+    }
+    for (dev.vmesos.api.registry.RegistryProtos.Registry.Agent recovered : registry.getAgentsList()) {
+      AgentInfo info = recovered.getInfo();
+      String id = info.getId().getValue();
+      Agent agent = new Agent(id, info, OfferResources.fromAgent(info.getResourcesList()));
+      switch (recovered.getState()) {
+        case ADMITTED -> recoveringAgents.put(id, agent);
+        case UNREACHABLE -> {
+          unreachableAgents.put(id, agent);
+          unreachableSince.put(id, recovered.getUnreachableTimeNs());
+        }
+        default -> {
+          // GONE: never comes back; nothing to answer for it but TASK_UNKNOWN/LOST.
+        }
+      }
+    }
+    LOG.info("Recovered {} frameworks, {} agents to re-register within {}, {} unreachable agents, {} weights, "
+            + "{} quotas", registry.getFrameworksCount(), recoveringAgents.size(), agentReregisterTimeout,
+        unreachableAgents.size(), registry.getWeightsCount(), registry.getQuotasCount());
+    if (!recoveringAgents.isEmpty()) {
+      effects.schedule(agentReregisterTimeout, this::reregistrationTimedOut);
+    }
+  }
+
+  /** Agents of the recovered registry that have not re-registered yet, by id (for /state). */
+  public Map<String, Agent> recoveringAgents() {
+    return java.util.Collections.unmodifiableMap(recoveringAgents);
+  }
+
+  /**
+   * As Mesos after {@code --agent_reregister_timeout}: the agents that did not come back are
+   * unreachable, and every framework hears they are lost (FAILURE).
+   */
+  private void reregistrationTimedOut() {
+    long unreachableNanos = clock.millis() * 1_000_000L;
+    for (Agent agent : List.copyOf(recoveringAgents.values())) {
+      recoveringAgents.remove(agent.id());
+      unreachableAgents.put(agent.id(), agent);
+      unreachableSince.put(agent.id(), unreachableNanos);
+      LOG.warn("Agent {} ({}) of the registry did not re-register in time: it is unreachable", agent.id(),
+          agent.info().getHostname());
+      for (Framework framework : frameworks.values()) {
+        sendEvent(framework, Events.failure(agent.id(), null, null));
+      }
+      for (MasterListener listener : listeners) {
+        listener.agentUnreachable(agent, unreachableNanos);
+      }
+    }
   }
 }
