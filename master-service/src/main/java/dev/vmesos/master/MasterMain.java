@@ -60,7 +60,7 @@ public final class MasterMain {
    * disk; with a quorum, the masters elect a leader on Raft and replicate the registry.
    */
   public static MasterVerticle verticle(Vertx vertx, MasterConfig config) {
-    DiskRegistryStore disk = new DiskRegistryStore(config.ha().workDir());
+    DiskRegistryStore disk = new DiskRegistryStore(vertx, config.ha().workDir());
     if (config.ha().quorum() == 1) {
       return new MasterVerticle(config, new SingleMasterElection(), disk);
     }
@@ -70,7 +70,8 @@ public final class MasterMain {
     }
     HazelcastInstance hazelcast = Cluster.hazelcast(vertx);
     String nodeId = hazelcast.getCluster().getLocalMember().getUuid().toString();
-    new RegistryPeer(vertx, disk, nodeId).start();
+    new RegistryPeer(vertx, disk, nodeId).start()
+        .onFailure(e -> LOG.error("Cannot serve this master's registry copy to its peers: {}", e.toString()));
     return new MasterVerticle(config, new RaftElection(hazelcast),
         new ReplicatedRegistryStore(vertx, hazelcast, disk, nodeId));
   }

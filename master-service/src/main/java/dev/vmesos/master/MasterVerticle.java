@@ -72,7 +72,7 @@ public final class MasterVerticle extends VerticleBase {
 
   private final MasterConfig config;
   private final LeaderElection election;
-  private final RegistryStore registryStore;
+  private RegistryStore registryStore;
   private volatile Term term;
   private HttpServer server;
   private long leaseWatch = -1;
@@ -82,9 +82,10 @@ public final class MasterVerticle extends VerticleBase {
 
   /** One master, registry in memory (or under --work_dir): elected at once. */
   public MasterVerticle(MasterConfig config) {
-    this(config, new SingleMasterElection(), new DiskRegistryStore(config.ha().workDir()));
+    this(config, new SingleMasterElection(), null);
   }
 
+  /** @param registryStore null: the registry on this master's disk under --work_dir (or in memory) */
   public MasterVerticle(MasterConfig config, LeaderElection election, RegistryStore registryStore) {
     this.config = config;
     this.election = election;
@@ -147,6 +148,9 @@ public final class MasterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    if (registryStore == null) {
+      registryStore = new DiskRegistryStore(vertx, config.ha().workDir());
+    }
     return listenHttp()
         .onSuccess(v -> {
           leaseWatch = vertx.setPeriodic(LEASE_WATCH_MS, id -> {
@@ -200,8 +204,8 @@ public final class MasterVerticle extends VerticleBase {
         })
         .onComplete(done -> {
           if (done.failed()) {
-            LOG.warn("Elected, but could not take over the registry: {}; standing down", done.cause().toString());
-            election.stop();
+            LOG.warn("Elected, but could not take over the registry: {}; resigning", done.cause().getMessage());
+            election.resign();
             return;
           }
           if (!election.leaseValid()) {
@@ -219,9 +223,9 @@ public final class MasterVerticle extends VerticleBase {
     Master master = new Master(info, config.heartbeatInterval(), config.agentPingInterval(),
         config.maxAgentPingTimeouts(), config.offerTimeout(), config.allocator(), Clock.systemUTC(), effects);
     master.recover(registry, config.ha().agentReregisterTimeout());
-    RegistryRecorder recorder = new RegistryRecorder(vertx, registryStore, registry);
+    RegistryRecorder recorder = new RegistryRecorder(vertx, registryStore, registry, epoch, Clock.systemUTC());
     master.addListener(recorder);
-    master.setDurability(recorder::flush);
+    master.setDurability(() -> recorder.flush().toCompletionStage());
     SchedulerEndpoint scheduler = new SchedulerEndpoint(master, this::mayAct);
     OperatorApi operator = new OperatorApi(vertx, master, config, MESOS_VERSION, Clock.systemUTC(),
         System.currentTimeMillis() / 1000.0);

@@ -32,12 +32,18 @@ public interface LeaderElection {
 
   /**
    * Makes this master's info the leader's, for the other masters' redirects: called by the leader
-   * once it serves. Runs the write on the election's thread.
+   * once it serves. The write runs in the background.
    */
   void announce(dev.vmesos.api.v1.Protos.MasterInfo info);
 
   /** The leading master as last announced, when a master leads (this one included). */
   java.util.Optional<dev.vmesos.api.v1.Protos.MasterInfo> leader();
+
+  /**
+   * Gives up the current term (the registry could not be taken over) and campaigns again after a
+   * pause, so that another master may lead meanwhile.
+   */
+  void resign();
 
   /** Stops campaigning and gives up leadership. */
   void stop();

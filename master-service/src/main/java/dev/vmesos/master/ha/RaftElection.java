@@ -40,6 +40,8 @@ public final class RaftElection implements LeaderElection {
   static final Duration LEADER_POLL = Duration.ofMillis(500);
   static final Duration LEASE = Duration.ofMillis(2000);
   static final Duration CHECK_INTERVAL = Duration.ofMillis(250);
+  /** After resigning, how long a master leaves the lock to the others. */
+  static final Duration RESIGN_PAUSE = Duration.ofSeconds(2);
 
   private final HazelcastInstance hazelcast;
   private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
@@ -56,6 +58,7 @@ public final class RaftElection implements LeaderElection {
   private volatile long leaseUntilNanos;
   private volatile long fence;
   private volatile boolean quorumReachable;
+  private volatile boolean resigning;
   /** The leader as last read (standbys poll it); null when no master holds the lock. */
   private volatile MasterInfo leader;
   private volatile MasterInfo own;
@@ -91,7 +94,8 @@ public final class RaftElection implements LeaderElection {
   @Override
   public void announce(MasterInfo info) {
     own = info;
-    thread.execute(() -> {
+    // Not on the election thread: it is busy holding the lock for as long as this master leads.
+    poller.execute(() -> {
       try {
         hazelcast.getCPSubsystem().<byte[]>getAtomicReference(LEADER_INFO).set(info.toByteArray());
       } catch (RuntimeException e) {
@@ -112,6 +116,7 @@ public final class RaftElection implements LeaderElection {
     if (!running) {
       return;
     }
+    promoteIfMissing();
     try {
       CPSubsystem cp = hazelcast.getCPSubsystem();
       boolean locked = cp.getLock(LOCK_NAME).isLocked();
@@ -143,6 +148,11 @@ public final class RaftElection implements LeaderElection {
   @Override
   public boolean quorumReachable() {
     return quorumReachable;
+  }
+
+  @Override
+  public void resign() {
+    resigning = true;
   }
 
   @Override
@@ -228,6 +238,10 @@ public final class RaftElection implements LeaderElection {
     String reason = "stopped";
     while (running) {
       long checkStart = System.nanoTime();
+      if (resigning) {
+        reason = "it resigned";
+        break;
+      }
       try {
         long current = lock.getFence();
         if (current != token) {
@@ -250,7 +264,11 @@ public final class RaftElection implements LeaderElection {
     }
     fence = 0;
     leaseUntilNanos = System.nanoTime();
-    LOG.warn("Lost leadership (term {}): {}", token, reason);
+    if (resigning || !running) {
+      LOG.info("Gave up leadership (term {}): {}", token, reason);
+    } else {
+      LOG.warn("Lost leadership (term {}): {}", token, reason);
+    }
     try {
       if (lock.isLockedByCurrentThread()) {
         lock.unlock();
@@ -259,6 +277,41 @@ public final class RaftElection implements LeaderElection {
       // the session is gone already
     }
     listener.deposed(reason);
+    if (resigning) {
+      resigning = false;
+      pause(RESIGN_PAUSE.toMillis());
+    }
+  }
+
+  private boolean promotionLogged;
+
+  /**
+   * A master that restarted (a new Hazelcast member) joins the Raft group in place of its old self once
+   * the group has removed the missing member (after 6 s): without that, the next failure would leave
+   * the group without a majority.
+   */
+  private void promoteIfMissing() {
+    try {
+      CPSubsystem cp = hazelcast.getCPSubsystem();
+      if (cp.getLocalCPMember() != null) {
+        return;
+      }
+      int members = cp.getCPSubsystemManagementService().getCPMembers().toCompletableFuture()
+          .get(5, TimeUnit.SECONDS).size();
+      if (members >= hazelcast.getConfig().getCPSubsystemConfig().getCPMemberCount()) {
+        return;
+      }
+      if (!promotionLogged) {
+        LOG.info("The Raft group has {} of {} masters: joining it", members,
+            hazelcast.getConfig().getCPSubsystemConfig().getCPMemberCount());
+        promotionLogged = true;
+      }
+      cp.getCPSubsystemManagementService().promoteToCPMember().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      LOG.info("This master joined the Raft group as {}", cp.getLocalCPMember());
+      promotionLogged = false;
+    } catch (Exception e) {
+      LOG.debug("Not in the Raft group yet: {}", e.toString());
+    }
   }
 
   /** A member left the cluster: the CP sessions it had (the leader lock's among them) end now. */

@@ -16,10 +16,30 @@ public final class SingleMasterElection implements LeaderElection {
     return leading ? java.util.Optional.ofNullable(info) : java.util.Optional.empty();
   }
 
+  private Listener listener;
+
   @Override
-  public void start(Listener listener) {
+  public void start(Listener electionListener) {
+    listener = electionListener;
     leading = true;
     listener.elected(1);
+  }
+
+  /** One master has no one to hand over to: it tries again after a second. */
+  @Override
+  public void resign() {
+    leading = false;
+    Thread retry = new Thread(() -> {
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        return;
+      }
+      leading = true;
+      listener.elected(1);
+    }, "vmesos-election-retry");
+    retry.setDaemon(true);
+    retry.start();
   }
 
   @Override

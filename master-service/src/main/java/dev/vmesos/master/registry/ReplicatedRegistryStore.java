@@ -182,10 +182,20 @@ public final class ReplicatedRegistryStore implements RegistryStore {
     }));
   }
 
+  /**
+   * The other masters' node ids (their cluster member UUIDs, which their peer addresses carry). A CP
+   * member's own UUID is not its cluster member's (a promoted member gets a new one), so CP members
+   * are matched to cluster members by address; one that is not in the cluster now keeps its slot under
+   * its CP UUID, so that it counts, and fails, as a master that did not answer.
+   */
   private List<String> peers(Collection<CPMember> members) {
+    java.util.Map<com.hazelcast.cluster.Address, String> byAddress = new java.util.HashMap<>();
+    for (com.hazelcast.cluster.Member member : hazelcast.getCluster().getMembers()) {
+      byAddress.put(member.getAddress(), member.getUuid().toString());
+    }
     List<String> peers = new ArrayList<>();
     for (CPMember member : members) {
-      String id = member.getUuid().toString();
+      String id = byAddress.getOrDefault(member.getAddress(), member.getUuid().toString());
       if (!id.equals(localNodeId)) {
         peers.add(id);
       }
