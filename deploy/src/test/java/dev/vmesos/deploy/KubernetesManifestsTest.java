@@ -33,7 +33,7 @@ class KubernetesManifestsTest {
   void everyManifestParsesAndHoldsTogether() throws IOException {
     List<Map<String, Object>> documents = documents();
     assertThat(documents).extracting(d -> d.get("kind"))
-        .contains("Namespace", "ServiceAccount", "Role", "RoleBinding", "Service", "Deployment", "DaemonSet");
+        .contains("Namespace", "ServiceAccount", "Role", "RoleBinding", "Service", "StatefulSet", "DaemonSet");
     List<Map<String, Object>> podTemplates = new ArrayList<>();
     for (Map<String, Object> document : documents) {
       assertThat(document).containsKeys("apiVersion", "kind", "metadata");
@@ -42,7 +42,7 @@ class KubernetesManifestsTest {
       if (!document.get("kind").equals("Namespace")) {
         assertThat(metadata.get("namespace")).as("namespace of %s", metadata.get("name")).isEqualTo("vmesos");
       }
-      if (document.get("kind").equals("Deployment") || document.get("kind").equals("DaemonSet")) {
+      if (List.of("Deployment", "StatefulSet", "DaemonSet").contains(document.get("kind"))) {
         Map<String, Object> spec = map(document, "spec");
         Map<String, Object> template = map(spec, "template");
         Map<String, Object> labels = map(map(template, "metadata"), "labels");
@@ -81,13 +81,17 @@ class KubernetesManifestsTest {
         String[] args = args(container);
         Flags flags = Flags.parse(args, Map.of());
         if (image.startsWith("vmesos/master:")) {
-          MasterConfig.fromFlags(flags);
+          MasterConfig master = MasterConfig.fromFlags(flags);
           ClusterConfig cluster = ClusterConfig.fromFlags(flags, ClusterConfig.DEFAULT_HOST);
           assertThat(cluster.kubernetes()).as("masters find agents through Kubernetes").isPresent();
+          assertThat(master.ha().masters()).as("replicas of the masters' StatefulSet")
+              .isEqualTo(((Number) map(document, "spec").get("replicas")).intValue());
+          assertThat(master.ha().workDir()).as("the registry's directory").isNotNull();
         } else if (image.startsWith("vmesos/agent:")) {
           AgentConfig agent = AgentConfig.fromFlags(flags);
-          ClusterConfig cluster = ClusterConfig.fromFlags(flags, agent.master().host());
+          ClusterConfig cluster = ClusterConfig.fromFlags(flags, agent.masterHosts());
           assertThat(cluster.kubernetes()).isPresent();
+          assertThat(agent.masters()).as("the agents list every master").hasSize(3);
           assertThat(agent.dockerEnabled()).isTrue();
         } else {
           continue;

@@ -79,6 +79,8 @@ public final class MasterVerticle extends VerticleBase {
   /** Sends refused because the lease had lapsed (a paused leader waking up): /metrics/snapshot. */
   private final java.util.concurrent.atomic.AtomicLong fencedSends = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong terms = new java.util.concurrent.atomic.AtomicLong();
+  /** Completes when this master first serves as leader. */
+  private final io.vertx.core.Promise<Void> firstTerm = io.vertx.core.Promise.promise();
 
   /** One master, registry in memory (or under --work_dir): elected at once. */
   public MasterVerticle(MasterConfig config) {
@@ -146,8 +148,22 @@ public final class MasterVerticle extends VerticleBase {
     return fencedSends.get();
   }
 
+  /** Completes once this master serves as leader for the first time. */
+  public Future<Void> firstLeadership() {
+    return firstTerm.future();
+  }
+
+  /**
+   * Starts serving HTTP and campaigning. A single master completes once it leads (it is elected at
+   * once), so that whoever deploys it may use it at once; one of several completes as a standby.
+   */
   @Override
   public Future<?> start() {
+    Future<?> started = startServing();
+    return election instanceof SingleMasterElection ? started.compose(v -> firstTerm.future()) : started;
+  }
+
+  private Future<?> startServing() {
     if (registryStore == null) {
       registryStore = new DiskRegistryStore(vertx, config.ha().workDir());
     }
@@ -254,6 +270,7 @@ public final class MasterVerticle extends VerticleBase {
       for (long delay : REANNOUNCE_MS) {
         current.timers.add(vertx.setTimer(delay, id -> announceToAgents(current, info)));
       }
+      firstTerm.tryComplete();
       LOG.info("Master {} leads with epoch {}: recovered {} agent(s) and {} framework(s) from the registry in {} ms",
           info.getId(), epoch, registry.getAgentsCount(), registry.getFrameworksCount(),
           (System.nanoTime() - startedNanos) / 1_000_000);

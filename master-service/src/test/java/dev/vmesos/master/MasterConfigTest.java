@@ -71,10 +71,43 @@ class MasterConfigTest {
       Flags flags = Flags.parse(args, Map.of());
       MasterConfig.fromFlags(flags);
       ClusterConfig.fromFlags(flags, ClusterConfig.DEFAULT_HOST);
+      MasterConfig.ignoredFlagsGiven(flags);
       read.addAll(flags.namesRead());
     }
     assertThat(MasterMain.HELP.names()).containsExactlyInAnyOrderElementsOf(read);
     assertThat(MasterMain.HELP.render("vmesos master")).contains("--heartbeat_interval=DURATION")
         .contains("(default: 15secs)");
+  }
+
+  @Test
+  void haFlagsAreReadAndMesosZooKeeperFlagsAreAcceptedAndNamed() {
+    Flags flags = Flags.parse(new String[] {"--work_dir=/var/lib/mesos", "--quorum=2",
+        "--agent_reregister_timeout=15secs", "--zk=zk://10.0.0.1:2181/mesos", "--log_dir=/var/log/mesos"}, Map.of());
+    MasterConfig config = MasterConfig.fromFlags(flags);
+    assertThat(config.ha().workDir()).isEqualTo(java.nio.file.Path.of("/var/lib/mesos"));
+    assertThat(config.ha().quorum()).isEqualTo(2);
+    assertThat(config.ha().masters()).isEqualTo(3);
+    assertThat(config.ha().agentReregisterTimeout()).isEqualTo(java.time.Duration.ofSeconds(15));
+    assertThat(MasterConfig.ignoredFlagsGiven(flags)).containsExactly("zk", "log_dir");
+    flags.rejectUnknown();
+    Flags unknown = Flags.parse(new String[] {"--no_such_mesos_flag=1"}, Map.of());
+    MasterConfig.fromFlags(unknown);
+    MasterConfig.ignoredFlagsGiven(unknown);
+    assertThatThrownBy(unknown::rejectUnknown).hasMessageContaining("no_such_mesos_flag");
+  }
+
+  @Test
+  void aQuorumTheListedMastersCouldNeverFormStopsStartUp() {
+    MasterConfig.Ha ha = MasterConfig.Ha.single().withQuorum(2);
+    ClusterConfig two = new ClusterConfig("127.0.0.1", 5701, List.of("127.0.0.1:5701", "127.0.0.1:5702"), "c");
+    assertThatThrownBy(() -> MasterMain.checkQuorum(ha, two)).hasMessageContaining("--quorum")
+        .hasMessageContaining("needs 3 masters");
+    ClusterConfig three = new ClusterConfig("127.0.0.1", 5701,
+        List.of("127.0.0.1:5701", "127.0.0.1:5702", "127.0.0.1:5703"), "c");
+    MasterMain.checkQuorum(ha, three);
+    assertThatThrownBy(() -> MasterMain.checkQuorum(MasterConfig.Ha.single().withQuorum(3), three))
+        .hasMessageContaining("needs 5 masters");
+    assertThatThrownBy(() -> MasterConfig.fromFlags(Flags.parse(new String[] {"--quorum=0"}, Map.of())))
+        .hasMessageContaining("--quorum");
   }
 }
