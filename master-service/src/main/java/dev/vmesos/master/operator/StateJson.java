@@ -90,7 +90,12 @@ final class StateJson {
     for (Agent agent : master.agents().values()) {
       slaves.add(slave(agent, usage));
     }
-    state.put("slaves", slaves).put("recovered_slaves", new JsonArray());
+    // As Mesos: the agents of the registry that have not re-registered with this leader yet.
+    JsonArray recovered = new JsonArray();
+    for (Agent agent : master.recoveringAgents().values()) {
+      recovered.add(ProtoJson.object(agent.info()));
+    }
+    state.put("slaves", slaves).put("recovered_slaves", recovered);
     JsonArray frameworks = new JsonArray();
     for (Framework framework : master.frameworks().values()) {
       frameworks.add(fullFramework(framework, usage, true));

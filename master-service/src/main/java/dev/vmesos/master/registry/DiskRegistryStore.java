@@ -92,8 +92,8 @@ public final class DiskRegistryStore implements RegistryStore {
     if (!read) {
       Path file = file();
       if (file != null && Files.exists(file)) {
-        held = Registries.parse(Files.readAllBytes(file), file + " (move it away to recover from the other"
-            + " masters' copies, or to start with an empty registry)");
+        held = Registries.parse(Files.readAllBytes(file), file.toString(), " (move it away to recover from the"
+            + " other masters' copies, or to start with an empty registry)");
         LOG.info("Read registry {} from {}", Registries.describe(held), file);
       }
       read = true;

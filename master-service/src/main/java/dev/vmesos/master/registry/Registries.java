@@ -28,10 +28,15 @@ public final class Registries {
   }
 
   static Registry parse(byte[] bytes, String source) {
+    return parse(bytes, source, "");
+  }
+
+  /** Parses a registry; a failure names its source, and {@code advice} follows. */
+  static Registry parse(byte[] bytes, String source, String advice) {
     try {
       return Registry.parseFrom(bytes);
     } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("The registry in " + source + " is corrupt: " + e.getMessage(), e);
+      throw new IllegalStateException("The registry in " + source + " is corrupt: " + e.getMessage() + advice, e);
     }
   }
 

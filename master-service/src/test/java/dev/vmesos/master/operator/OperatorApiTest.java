@@ -57,6 +57,7 @@ class OperatorApiTest {
   private String agentId;
   private String frameworkId;
   private Records scheduler;
+  private MasterVerticle verticle;
 
   record Reply(int status, MultiMap headers, Buffer body) {
     String text() {
@@ -95,6 +96,7 @@ class OperatorApiTest {
     vertx = Vertx.vertx();
     ProtobufCodec.install(vertx.eventBus());
     MasterVerticle master = new MasterVerticle(config.withPort(0));
+    verticle = master;
     vertx.deployVerticle(master).await(20, TimeUnit.SECONDS);
     port = master.actualPort();
     http = vertx.createHttpClient(new io.vertx.core.http.PoolOptions().setHttp1MaxSize(16));
@@ -548,6 +550,34 @@ class OperatorApiTest {
    * Runs a whole request, from opening it to reading its response, on one Vert.x context: Vert.x 5's
    * HTTP client driven from a plain thread now and then never completes a response it has received.
    */
+  @Test
+  void aRuntimeUpdateIsAnsweredOnlyOnceItIsDurable() throws Exception {
+    start(MasterConfig.defaults());
+    java.util.concurrent.CompletableFuture<Void> durable = new java.util.concurrent.CompletableFuture<>();
+    verticle.master().setDurability(() -> durable);
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+        .setURI("/api/v1").putHeader("Content-Type", JSON);
+    io.vertx.core.Future<Integer> answered = onContext(() -> http.request(options)
+        .compose(req -> req.send("{\"type\":\"UPDATE_WEIGHTS\",\"update_weights\":{\"weight_infos\":"
+            + "[{\"role\":\"web\",\"weight\":2.5}]}}"))
+        .map(HttpClientResponse::statusCode));
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!operator("{\"type\":\"GET_WEIGHTS\"}").text().contains("web")) {
+      assertThat(System.nanoTime()).as("the weight applied within 10 s").isLessThan(deadline);
+    }
+    assertThat(answered.isComplete()).as("not answered before it is durable").isFalse();
+    durable.complete(null);
+    assertThat(answered.await(10, TimeUnit.SECONDS)).isEqualTo(200);
+
+    verticle.master().setDurability(() -> java.util.concurrent.CompletableFuture.failedFuture(
+        new IllegalStateException("no majority")));
+    Reply refused = operator("{\"type\":\"UPDATE_QUOTA\",\"update_quota\":{\"quota_configs\":"
+        + "[{\"role\":\"web\",\"guarantees\":{\"cpus\":{\"value\":1}}}]}}");
+    assertThat(refused.status()).isEqualTo(503);
+    assertThat(refused.text()).contains("no majority");
+  }
+
   private <T> io.vertx.core.Future<T> onContext(java.util.function.Supplier<io.vertx.core.Future<T>> work) {
     return io.vertx.core.Future.future(promise -> clientContext.runOnContext(v -> work.get().onComplete(promise)));
   }
