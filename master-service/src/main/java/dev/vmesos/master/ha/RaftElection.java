@@ -155,8 +155,13 @@ public final class RaftElection implements LeaderElection {
     resigning = true;
   }
 
+  private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+
   @Override
   public void stop() {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
     running = false;
     fence = 0;
     if (membershipListener != null) {
