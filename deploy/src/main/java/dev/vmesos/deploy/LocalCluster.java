@@ -25,6 +25,7 @@ public final class LocalCluster {
   /** With several masters: each master's own Vert.x (a Hazelcast member of its own), in order. */
   private final List<Vertx> masterVertxes = new ArrayList<>();
   private final List<MasterVerticle> masters = new ArrayList<>();
+  private final Map<MasterVerticle, Vertx> vertxOf = new java.util.HashMap<>();
   private final List<Integer> agentPorts;
   private final Path workDir;
   private final List<String> agentFlags;
@@ -105,6 +106,7 @@ public final class LocalCluster {
     List<String> masterAddresses = new ArrayList<>();
     List<Vertx> vertxes = new ArrayList<>();
     List<MasterVerticle> verticles = new ArrayList<>();
+    Map<MasterVerticle, Vertx> pairs = new java.util.HashMap<>();
     List<Future<?>> started = new ArrayList<>();
     for (int i = 0; i < masterCount; i++) {
       ClusterConfig own = new ClusterConfig(cluster.host(), cluster.port() + i, members, cluster.name());
@@ -119,6 +121,7 @@ public final class LocalCluster {
         MasterVerticle verticle = dev.vmesos.master.MasterMain.verticle(vertx, config);
         synchronized (verticles) {
           verticles.add(verticle);
+          pairs.put(verticle, vertx);
         }
         return vertx.deployVerticle(verticle);
       }));
@@ -150,6 +153,7 @@ public final class LocalCluster {
             LocalCluster local = new LocalCluster(agentVertx, verticles.get(0), ports, workDir, agentFlags);
             local.masterVertxes.addAll(vertxes);
             local.masters.addAll(verticles);
+            local.vertxOf.putAll(pairs);
             return local;
           });
         })
@@ -160,6 +164,29 @@ public final class LocalCluster {
           }
           return Future.join(closing).transform(ignored -> Future.failedFuture(e));
         });
+  }
+
+  /**
+   * Stops one master of {@link #startHa} as a crash would: its Hazelcast member is terminated
+   * (leaving the Raft group), then its Vert.x closed.
+   */
+  public Future<Void> stopMaster(MasterVerticle stopped) {
+    int index = masters.indexOf(stopped);
+    if (index < 0) {
+      return Future.failedFuture("not a master of this cluster");
+    }
+    Vertx masterVertx = vertxOf.get(stopped);
+    if (masterVertx == null) {
+      return Future.failedFuture("its Vert.x is not known");
+    }
+    masterVertxes.remove(masterVertx);
+    masters.remove(stopped);
+    try {
+      Cluster.hazelcast(masterVertx).getLifecycleService().terminate();
+    } catch (RuntimeException e) {
+      // already gone
+    }
+    return masterVertx.close().recover(e -> Future.succeededFuture());
   }
 
   /** Every master, in HTTP port order (one unless started with {@link #startHa}). */
@@ -238,6 +265,15 @@ public final class LocalCluster {
   public Future<Void> close() {
     List<Future<Void>> closing = new ArrayList<>();
     closing.add(vertx.close());
+    // Every master at once, as a kill would: leaving one by one, the last ones would wait for a Raft
+    // group that has lost its majority.
+    for (Vertx masterVertx : masterVertxes) {
+      try {
+        Cluster.hazelcast(masterVertx).getLifecycleService().terminate();
+      } catch (RuntimeException e) {
+        // already gone
+      }
+    }
     for (Vertx masterVertx : masterVertxes) {
       closing.add(masterVertx.close());
     }

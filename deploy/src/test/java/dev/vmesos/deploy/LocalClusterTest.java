@@ -17,6 +17,7 @@ import dev.vmesos.client.Calls;
 import dev.vmesos.client.SchedulerClient;
 import dev.vmesos.cluster.ClusterConfig;
 import dev.vmesos.master.MasterConfig;
+import dev.vmesos.master.MasterVerticle;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,6 +98,76 @@ class LocalClusterTest {
     }
     if (Files.isDirectory(MEMORY_HIERARCHY)) {
       assertThat(root).as("an agent's own root is removed when it stops empty").doesNotExist();
+    }
+  }
+
+  /**
+   * {@code vmesos local --masters=3}: three masters in one JVM elect one leader; the agents register
+   * with it; the standbys redirect to it; when it stops, another leads and the agents follow.
+   */
+  @Test
+  void threeLocalMastersElectOneLeaderTheStandbysRedirectAndTheAgentsFollowAFailover() throws Exception {
+    ClusterConfig cluster = new ClusterConfig("127.0.0.1", 5741, List.of("127.0.0.1"),
+        "vmesos-local-ha-" + UUID.randomUUID());
+    LocalCluster local = LocalCluster.startHa(cluster, MasterConfig.defaults().withPort(0), 3, 1, 0, RESOURCES,
+        workDir, List.of("--isolation=posix/cpu,posix/mem")).await(120, TimeUnit.SECONDS);
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    try {
+      assertThat(local.masters()).hasSize(3);
+      MasterVerticle leader = awaitLeader(local, null);
+      awaitCondition("the agent registered with the leader", () -> leader.master() != null
+          && leader.master().agents().size() == 1);
+      for (MasterVerticle master : local.masters()) {
+        java.net.http.HttpResponse<String> redirect = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + master.actualPort() + "/redirect")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(redirect.statusCode()).isEqualTo(307);
+        assertThat(redirect.headers().firstValue("Location")).hasValue("//127.0.0.1:" + leader.actualPort());
+        if (master != leader) {
+          java.net.http.HttpResponse<String> subscribe = http.send(java.net.http.HttpRequest.newBuilder(
+                  java.net.URI.create("http://127.0.0.1:" + master.actualPort() + "/api/v1/scheduler"))
+              .header("Content-Type", "application/json")
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                  "{\"type\":\"SUBSCRIBE\",\"subscribe\":{\"framework_info\":{\"user\":\"u\",\"name\":\"n\"}}}"))
+              .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+          assertThat(subscribe.statusCode()).as("a standby redirects SUBSCRIBE").isEqualTo(307);
+          assertThat(subscribe.headers().firstValue("Location"))
+              .hasValue("//127.0.0.1:" + leader.actualPort() + "/api/v1/scheduler");
+        }
+      }
+      String agentId = leader.master().agents().keySet().iterator().next();
+
+      // The leader's Vert.x stops (its Hazelcast member leaves): another master leads, the agent follows.
+      local.stopMaster(leader).await(30, TimeUnit.SECONDS);
+      MasterVerticle next = awaitLeader(local, leader);
+      awaitCondition("the agent re-registered with the new leader", () -> next.master() != null
+          && next.master().agents().containsKey(agentId));
+      assertThat(next.epoch()).isGreaterThan(leader.epoch() == 0 ? 0 : 1);
+    } finally {
+      local.close().await(60, TimeUnit.SECONDS);
+    }
+  }
+
+  private static MasterVerticle awaitLeader(LocalCluster local, MasterVerticle not) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      java.util.Optional<MasterVerticle> leader = local.leader();
+      if (leader.isPresent() && leader.get() != not && leader.get().master() != null) {
+        return leader.get();
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no master led within 60 s");
+  }
+
+  private static void awaitCondition(String what, java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(what + ": not within 30 s");
+      }
+      Thread.sleep(100);
     }
   }
 }
