@@ -38,6 +38,8 @@ public final class RaftElection implements LeaderElection {
   /** The leader's MasterInfo (bytes), written by each new leader once it serves. */
   public static final String LEADER_INFO = "vmesos-leader-info";
   static final Duration LEADER_POLL = Duration.ofMillis(500);
+  /** A leader read older than this is not trusted: no leader is reported until a read succeeds. */
+  static final Duration POLL_STALE = Duration.ofSeconds(3);
   static final Duration LEASE = Duration.ofMillis(2000);
   static final Duration CHECK_INTERVAL = Duration.ofMillis(250);
   /** After resigning, how long a master leaves the lock to the others. */
@@ -62,6 +64,7 @@ public final class RaftElection implements LeaderElection {
   /** The leader as last read (standbys poll it); null when no master holds the lock. */
   private volatile MasterInfo leader;
   private volatile MasterInfo own;
+  private volatile long lastPollNanos = System.nanoTime();
   private final java.util.concurrent.ScheduledExecutorService poller =
       Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "vmesos-election-leader");
@@ -109,6 +112,9 @@ public final class RaftElection implements LeaderElection {
     if (leaseValid() && own != null) {
       return Optional.of(own);
     }
+    if (System.nanoTime() - lastPollNanos >= POLL_STALE.toNanos()) {
+      return Optional.empty();
+    }
     return Optional.ofNullable(leader);
   }
 
@@ -127,6 +133,7 @@ public final class RaftElection implements LeaderElection {
       }
       leader = read;
       quorumReachable = true;
+      lastPollNanos = System.nanoTime();
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
       leader = null;
     } catch (RuntimeException e) {
@@ -145,9 +152,13 @@ public final class RaftElection implements LeaderElection {
     return leaseValid() ? fence : 0;
   }
 
+  /**
+   * True while this master leads, or its last read of the leader through the Raft group succeeded
+   * within {@link #POLL_STALE}: a group without a majority blocks reads rather than failing them.
+   */
   @Override
   public boolean quorumReachable() {
-    return quorumReachable;
+    return leaseValid() || (quorumReachable && System.nanoTime() - lastPollNanos < POLL_STALE.toNanos());
   }
 
   @Override
