@@ -44,6 +44,9 @@ final class FakeMaster {
   final BlockingQueue<dev.vmesos.api.internal.Internal.ExitedExecutor> exitedExecutors = new LinkedBlockingQueue<>();
   private volatile boolean autoAcknowledge = true;
   private volatile boolean knowsAgent = true;
+  /** While set, registrations are recorded but answered only by {@link #releaseRegistrations()}. */
+  private volatile boolean holdRegistrations;
+  private final java.util.List<io.vertx.core.eventbus.Message<Object>> held = new java.util.ArrayList<>();
   private MessageConsumer<Object> consumer;
   private final long epoch;
   private final String masterId;
@@ -87,6 +90,10 @@ final class FakeMaster {
       if (body instanceof RegisterAgent || body instanceof ReregisterAgent) {
         registrations.add((Message) body);
         knowsAgent = true;
+        if (holdRegistrations) {
+          held.add(message);
+          return;
+        }
         message.reply(AgentRegistered.newBuilder()
             .setAgentId(AgentID.newBuilder().setValue(AGENT_ID))
             .setMasterInfo(info())
@@ -108,6 +115,26 @@ final class FakeMaster {
       }
     });
     return consumer.completion();
+  }
+
+  /** Registrations from now on wait for {@link #releaseRegistrations()} for their answer. */
+  void holdRegistrations() {
+    holdRegistrations = true;
+  }
+
+  /** Answers the registrations held so far, on the event loop, and answers the next ones at once. */
+  void releaseRegistrations() {
+    vertx.runOnContext(v -> {
+      holdRegistrations = false;
+      for (io.vertx.core.eventbus.Message<Object> message : held) {
+        message.reply(AgentRegistered.newBuilder()
+            .setAgentId(AgentID.newBuilder().setValue(AGENT_ID))
+            .setMasterInfo(info())
+            .setPingIntervalSeconds(pingIntervalSeconds)
+            .build(), stamped());
+      }
+      held.clear();
+    });
   }
 
   /** Stops consuming the leader's address, as a master that died or lost its leadership. */

@@ -7,6 +7,7 @@ import dev.vmesos.api.bus.ProtobufCodec;
 import dev.vmesos.api.config.Flags;
 import dev.vmesos.api.internal.Internal.Ack;
 import dev.vmesos.api.internal.Internal.KillTask;
+import dev.vmesos.api.internal.Internal.RegisterAgent;
 import dev.vmesos.api.internal.Internal.ReregisterAgent;
 import dev.vmesos.api.internal.Internal.RunTask;
 import dev.vmesos.api.internal.Internal.StatusUpdate;
@@ -168,6 +169,25 @@ class LeaderFailoverTest {
     assertThat(getWhen(agent, "/state", s -> "127.0.0.1:5060".equals(s.getString("master"))
         && s.getBoolean("registered")).getString("master")).isEqualTo("127.0.0.1:5060");
     assertThat(second.registrations).as("one re-registration").isEmpty();
+  }
+
+  /**
+   * A new leader's announcement that comes while the agent's first registration with it is on its way
+   * does not make a second one: the master would admit the agent twice, its resources offered twice.
+   */
+  @Test
+  void anAnnouncementDuringTheFirstRegistrationDoesNotRegisterTheAgentTwice() throws Exception {
+    FakeMaster master = new FakeMaster(vertx, "master-1", 5050, 3, NO_PINGS);
+    master.holdRegistrations();
+    await(master.start());
+    AgentVerticle agent = deployAgent();
+    assertThat(next(master.registrations, "the first registration")).isInstanceOf(RegisterAgent.class);
+    master.announce();
+    // The announcement's longest delay is 1 s; the registration is answered after it.
+    assertThat(master.registrations.poll(1500, TimeUnit.MILLISECONDS)).as("a second registration").isNull();
+    master.releaseRegistrations();
+    getWhen(agent, "/state", s -> s.getBoolean("registered"));
+    assertThat(master.registrations.poll(1500, TimeUnit.MILLISECONDS)).as("a registration after the answer").isNull();
   }
 
   @Test

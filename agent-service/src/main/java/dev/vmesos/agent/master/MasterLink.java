@@ -233,12 +233,22 @@ public final class MasterLink {
           LeaderEpochs.toString(epochs.highest()));
       return;
     }
-    // A leader already seen (its pong came first) while a registration is under way: let that one be.
-    boolean underWay = registering || reregistrationPending;
+    // A registration under way is not superseded: the master may have admitted the agent already, and
+    // a second RegisterAgent would admit it twice. Its answer says whether it reached this leader.
+    if (!registered && registering) {
+      if (Long.compareUnsigned(epoch, awaitedEpoch) > 0) {
+        awaitedEpoch = epoch;
+      }
+      return;
+    }
+    boolean underWay = reregistrationPending;
     if (registered ? epochs.newerThanRegistration(epoch) : verdict == Verdict.NEWER || !underWay) {
       reregisterSoon("master " + who + " was elected leader");
     }
   }
+
+  /** A leader announced while a registration was under way; 0 when none. */
+  private long awaitedEpoch;
 
   /**
    * (Re-)registers after a random delay, superseding whatever registration or ping is in flight.
@@ -302,8 +312,14 @@ public final class MasterLink {
             return;   // a new leader came meanwhile; its registration is under way
           }
           registering = false;
+          long announced = awaitedEpoch;
+          awaitedEpoch = 0;
           if (done.succeeded()) {
             registeredWith(done.result(), reregistering);
+            if (announced != 0 && epochs.newerThanRegistration(announced)) {
+              reregisterSoon("a newer leader (epoch " + LeaderEpochs.toString(announced)
+                  + ") was elected during the registration");
+            }
           } else {
             attempts++;
             Duration wait = backoff.next();
