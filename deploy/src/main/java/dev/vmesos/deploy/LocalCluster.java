@@ -62,26 +62,36 @@ public final class LocalCluster {
       MasterVerticle master = new MasterVerticle(masterConfig);
       List<Integer> ports = new ArrayList<>();
       return vertx.deployVerticle(master).compose(id -> {
-        Future<String> chain = Future.succeededFuture();
-        for (int i = 0; i < agents; i++) {
-          int port = firstAgentPort == 0 ? FreePorts.find() : firstAgentPort + i;
-          ports.add(port);
-          List<String> args = new ArrayList<>(List.of(
-              "--master=" + masterConfig.ip() + ":" + master.actualPort(),
-              "--port=" + port,
-              "--work_dir=" + workDir.resolve("agent-" + i)));
-          if (resources != null) {
-            args.add("--resources=" + resources);
-          }
-          args.addAll(ownCgroupsRoot(workDir.resolve("agent-" + i), agentFlags));
-          args.addAll(agentFlags);
-          AgentConfig config = AgentConfig.fromFlags(Flags.parse(args.toArray(String[]::new), Map.of()));
-          chain = chain.compose(v -> vertx.deployVerticle(new AgentVerticle(config).releaseCgroupRootOnStop()));
-        }
-        return chain;
+        return deployAgents(vertx, masterConfig.ip() + ":" + master.actualPort(), agents, firstAgentPort,
+            resources, workDir, agentFlags, ports);
       }).map(v -> new LocalCluster(vertx, master, ports, workDir, agentFlags))
           .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
     });
+  }
+
+  /**
+   * Deploys agents {@code 0..count-1} one after another on {@code vertx}, agent {@code i} on
+   * {@code firstPort + i} (or a free port) in {@code workDir/agent-i}; their ports go to {@code ports}.
+   */
+  private static Future<String> deployAgents(Vertx vertx, String masters, int count, int firstPort, String resources,
+                                             Path workDir, List<String> agentFlags, List<Integer> ports) {
+    Future<String> chain = Future.succeededFuture();
+    for (int i = 0; i < count; i++) {
+      int port = firstPort == 0 ? FreePorts.find() : firstPort + i;
+      ports.add(port);
+      List<String> args = new ArrayList<>(List.of(
+          "--master=" + masters,
+          "--port=" + port,
+          "--work_dir=" + workDir.resolve("agent-" + i)));
+      if (resources != null) {
+        args.add("--resources=" + resources);
+      }
+      args.addAll(ownCgroupsRoot(workDir.resolve("agent-" + i), agentFlags));
+      args.addAll(agentFlags);
+      AgentConfig config = AgentConfig.fromFlags(Flags.parse(args.toArray(String[]::new), Map.of()));
+      chain = chain.compose(v -> vertx.deployVerticle(new AgentVerticle(config).releaseCgroupRootOnStop()));
+    }
+    return chain;
   }
 
   /**
@@ -132,22 +142,8 @@ public final class LocalCluster {
         .compose(v -> Cluster.start(agentCluster, Cluster.Role.agent(masterCount)))
         .compose(agentVertx -> {
           List<Integer> ports = new ArrayList<>();
-          Future<String> chain = Future.succeededFuture();
-          for (int i = 0; i < agents; i++) {
-            int port = firstAgentPort == 0 ? FreePorts.find() : firstAgentPort + i;
-            ports.add(port);
-            List<String> args = new ArrayList<>(List.of(
-                "--master=" + String.join(",", masterAddresses),
-                "--port=" + port,
-                "--work_dir=" + workDir.resolve("agent-" + i)));
-            if (resources != null) {
-              args.add("--resources=" + resources);
-            }
-            args.addAll(ownCgroupsRoot(workDir.resolve("agent-" + i), agentFlags));
-            args.addAll(agentFlags);
-            AgentConfig config = AgentConfig.fromFlags(Flags.parse(args.toArray(String[]::new), Map.of()));
-            chain = chain.compose(x -> agentVertx.deployVerticle(new AgentVerticle(config).releaseCgroupRootOnStop()));
-          }
+          Future<String> chain = deployAgents(agentVertx, String.join(",", masterAddresses), agents, firstAgentPort,
+              resources, workDir, agentFlags, ports);
           verticles.sort(java.util.Comparator.comparingInt(MasterVerticle::actualPort));
           return chain.map(x -> {
             LocalCluster local = new LocalCluster(agentVertx, verticles.get(0), ports, workDir, agentFlags);
