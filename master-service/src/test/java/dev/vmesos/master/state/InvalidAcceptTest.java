@@ -1,5 +1,8 @@
 package dev.vmesos.master.state;
 
+import static dev.vmesos.master.state.TestResources.ports;
+import static dev.vmesos.master.state.TestResources.scalar;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vmesos.api.internal.Internal.RegisterAgent;
@@ -267,14 +270,4 @@ class InvalidAcceptTest {
         .addAllResources(resources).build();
   }
 
-  private static Resource scalar(String name, double value) {
-    return Resource.newBuilder().setName(name).setType(Value.Type.SCALAR)
-        .setScalar(Value.Scalar.newBuilder().setValue(value)).build();
-  }
-
-  private static Resource ports(long begin, long end) {
-    return Resource.newBuilder().setName("ports").setType(Value.Type.RANGES)
-        .setRanges(Value.Ranges.newBuilder().addRange(Value.Range.newBuilder().setBegin(begin).setEnd(end)))
-        .build();
-  }
 }

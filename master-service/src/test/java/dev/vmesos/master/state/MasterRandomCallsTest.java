@@ -1,5 +1,8 @@
 package dev.vmesos.master.state;
 
+import static dev.vmesos.master.state.TestResources.ports;
+import static dev.vmesos.master.state.TestResources.scalar;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -355,16 +358,6 @@ class MasterRandomCallsTest {
     return offered.stream().filter(r -> Resources.role(r).equals("*")).toList();
   }
 
-  private static Resource scalar(String name, double value) {
-    return Resource.newBuilder().setName(name).setType(Value.Type.SCALAR)
-        .setScalar(Value.Scalar.newBuilder().setValue(value)).build();
-  }
-
-  private static Resource ports(long begin, long end) {
-    return Resource.newBuilder().setName("ports").setType(Value.Type.RANGES)
-        .setRanges(Value.Ranges.newBuilder().addRange(Value.Range.newBuilder().setBegin(begin).setEnd(end)))
-        .build();
-  }
 
   // ---- the invariant ----------------------------------------------------------------------------
 
