@@ -5,7 +5,10 @@ import dev.vmesos.api.v1.Protos.Offer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A framework known to the master: its info, its current stream (if connected), offers and tasks. */
+/**
+ * A framework known to the master: its info, its current stream (if connected), offers and tasks.
+ * Its offers live in the master's {@link OfferBook}; {@link #offers()} is a read-only view of them.
+ */
 public final class Framework {
 
   private final String id;
@@ -13,12 +16,18 @@ public final class Framework {
   private EventSink stream;
   private Long heartbeatTimer;
   private Long failoverTimer;
-  private final Map<String, Offer> offers = new LinkedHashMap<>();
+  /** Where its offers are recorded; null once it is removed (or when it was never offered any). */
+  private OfferBook offerBook;
   private final Map<String, Task> tasks = new LinkedHashMap<>();
 
   public Framework(String id, FrameworkInfo info) {
+    this(id, info, null);
+  }
+
+  Framework(String id, FrameworkInfo info, OfferBook offerBook) {
     this.id = id;
     this.info = info;
+    this.offerBook = offerBook;
   }
 
   public String id() {
@@ -61,8 +70,14 @@ public final class Framework {
     this.failoverTimer = timer;
   }
 
+  /** Its outstanding offers by id, read-only. */
   public Map<String, Offer> offers() {
-    return offers;
+    return offerBook == null ? Map.of() : offerBook.offersOf(id);
+  }
+
+  /** Once removed, it has no offers (its id may come back as another framework, with its own). */
+  void detachOffers() {
+    offerBook = null;
   }
 
   public Map<String, Task> tasks() {

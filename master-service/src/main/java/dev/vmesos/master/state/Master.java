@@ -70,13 +70,11 @@ public final class Master {
   private final Clock clock;
   private final MasterEffects effects;
   private final HierarchicalAllocator allocator;
-  private final Duration offerTimeout;
+  private final OfferBook offerBook;
   private final Map<String, Framework> frameworks = new LinkedHashMap<>();
   private final Map<String, Agent> agents = new LinkedHashMap<>();
-  private final Map<String, OutstandingOffer> offers = new LinkedHashMap<>();
   private long nextFrameworkId;
   private long nextAgentId;
-  private long nextOfferId;
   private boolean allocationPending;
   private final int maxAgentPingTimeouts;
   /** When each registered agent was last heard from (registration, ping or update). */
@@ -97,14 +95,6 @@ public final class Master {
   /** Completes once every change made so far is durable (the registry); done at once by default. */
   private Supplier<CompletionStage<Void>> durability = () -> CompletableFuture.completedFuture(null);
 
-  /**
-   * An offer made and not yet answered: its role and resources in canonical form, allocated to the
-   * role; the timer that rescinds it when {@code --offer_timeout} is set.
-   */
-  private record OutstandingOffer(String frameworkId, String agentId, String role, Resources resources,
-                                  Long timer) {
-  }
-
   public Master(MasterInfo masterInfo, Duration heartbeatInterval, Duration agentPingInterval, Clock clock,
                 MasterEffects effects) {
     this(masterInfo, heartbeatInterval, agentPingInterval, 5, null, AllocatorConfig.defaults(), clock, effects);
@@ -124,8 +114,8 @@ public final class Master {
     this.agentPingInterval = agentPingInterval;
     this.clock = clock;
     this.effects = effects;
-    this.offerTimeout = offerTimeout;
     this.allocator = new HierarchicalAllocator(allocatorConfig, clock);
+    this.offerBook = new OfferBook(masterInfo.getId(), offerTimeout, effects, allocator, this::offerTimedOut);
     effects.schedulePeriodic(agentPingInterval, this::checkAgents);
   }
 
@@ -175,7 +165,7 @@ public final class Master {
     Framework framework = frameworks.get(id);
     boolean added = false;
     if (framework == null) {
-      framework = new Framework(id, info);
+      framework = new Framework(id, info, offerBook);
       frameworks.put(id, framework);
       LOG.info("Framework {} ({}) subscribed, roles {}, stream {}", id, info.getName(), framework.roles(),
           sink.streamId());
@@ -327,13 +317,13 @@ public final class Master {
   private void applyAccept(Framework framework, Call.Accept accept, Taken taken) {
     String agentId = null;
     String invalid = null;
-    Map<String, OutstandingOffer> accepted = new LinkedHashMap<>();
+    Map<String, OfferBook.OutstandingOffer> accepted = new LinkedHashMap<>();
     if (accept.getOfferIdsCount() == 0) {
       invalid = "No offers specified";
     }
     for (OfferID offerId : accept.getOfferIdsList()) {
-      OutstandingOffer offer = offers.get(offerId.getValue());
-      if (offer == null || !offer.frameworkId().equals(framework.id())) {
+      OfferBook.OutstandingOffer offer = offerBook.of(framework.id(), offerId.getValue());
+      if (offer == null) {
         invalid = "Offer " + offerId.getValue() + " is no longer valid";
         continue;
       }
@@ -348,7 +338,7 @@ public final class Master {
       invalid = "Agent " + agentId + " is not registered";
     }
     Resources offered = Resources.empty();
-    for (OutstandingOffer offer : accepted.values()) {
+    for (OfferBook.OutstandingOffer offer : accepted.values()) {
       offered = offered.plus(offer.resources());
     }
     // Planned before any offer is taken: nothing below changes state until the plan is whole.
@@ -358,19 +348,17 @@ public final class Master {
     // An accept consumes its valid offers, even when it is refused (as in Mesos).
     if (plan == null) {
       // They may be of several agents: each goes back to its own.
-      for (Map.Entry<String, OutstandingOffer> offer : accepted.entrySet()) {
-        removeOffer(framework, offer.getKey());
-        allocator.recover(framework.id(), offer.getValue().agentId(), offer.getValue().role(),
-            offer.getValue().resources(), Duration.ZERO);
+      for (OfferBook.OutstandingOffer offer : accepted.values()) {
+        offerBook.takeBack(offer, Duration.ZERO);
       }
       dropAllTasks(framework, accept, invalid);
       requestAllocation();
       return;
     }
-    for (Map.Entry<String, OutstandingOffer> offer : accepted.entrySet()) {
-      removeOffer(framework, offer.getKey());
-      taken.agentId = offer.getValue().agentId();
-      taken.resources = taken.resources.plus(offer.getValue().resources());
+    for (OfferBook.OutstandingOffer offer : accepted.values()) {
+      offerBook.remove(offer);
+      taken.agentId = offer.agentId();
+      taken.resources = taken.resources.plus(offer.resources());
     }
     for (AcceptPlan.Step step : plan.steps()) {
       perform(framework, agent, step, taken);
@@ -433,10 +421,9 @@ public final class Master {
   private void giveBackAfterFailure(Framework framework, Call.Accept accept, Taken taken) {
     try {
       for (OfferID offerId : accept.getOfferIdsList()) {
-        OutstandingOffer offer = offers.get(offerId.getValue());
-        if (offer != null && offer.frameworkId().equals(framework.id())) {
-          removeOffer(framework, offerId.getValue());
-          allocator.recover(framework.id(), offer.agentId(), offer.role(), offer.resources(), Duration.ZERO);
+        OfferBook.OutstandingOffer offer = offerBook.of(framework.id(), offerId.getValue());
+        if (offer != null) {
+          offerBook.takeBack(offer, Duration.ZERO);
           sendEvent(framework, Events.rescind(offerId.getValue()));
         }
       }
@@ -496,13 +483,12 @@ public final class Master {
   private void decline(Framework framework, Call.Decline decline) {
     Duration refuse = refuseDuration(decline.hasFilters() ? decline.getFilters().getRefuseSeconds() : 5.0);
     for (OfferID offerId : decline.getOfferIdsList()) {
-      OutstandingOffer offer = offers.get(offerId.getValue());
-      if (offer == null || !offer.frameworkId().equals(framework.id())) {
+      OfferBook.OutstandingOffer offer = offerBook.of(framework.id(), offerId.getValue());
+      if (offer == null) {
         LOG.debug("Framework {} declined unknown offer {}", framework.id(), offerId.getValue());
         continue;
       }
-      removeOffer(framework, offerId.getValue());
-      allocator.recover(framework.id(), offer.agentId(), offer.role(), offer.resources(), refuse);
+      offerBook.takeBack(offer, refuse);
     }
     // No event-triggered run here: declined resources wait for the next batch run, as in Mesos, so a
     // framework declining without a filter is not re-offered the same resources in a tight loop.
@@ -719,7 +705,8 @@ public final class Master {
   private void removeFramework(Framework framework) {
     stopTimers(framework);
     // As Mesos's removeFramework: the offers are taken back without RESCIND events (the stream ends).
-    takeBackOffers(framework, false);
+    offerBook.takeBackAllOf(framework.id());
+    framework.detachOffers();
     Set<String> agentsWithTasks = new HashSet<>();
     for (Task task : framework.tasks().values()) {
       if (!TaskStates.isTerminal(task.state())) {
@@ -765,44 +752,32 @@ public final class Master {
 
   /** Takes back every outstanding offer of a framework, telling it with RESCIND if it listens. */
   private void rescindOffers(Framework framework) {
-    takeBackOffers(framework, true);
+    for (OfferBook.OutstandingOffer offer : offerBook.takeBackAllOf(framework.id())) {
+      sendEvent(framework, Events.rescind(offer.id()));
+    }
   }
 
-  private void takeBackOffers(Framework framework, boolean rescind) {
-    for (String offerId : List.copyOf(framework.offers().keySet())) {
-      OutstandingOffer offer = offers.get(offerId);
-      removeOffer(framework, offerId);
-      allocator.recover(framework.id(), offer.agentId(), offer.role(), offer.resources(), Duration.ZERO);
-      if (rescind && framework.connected()) {
-        framework.stream().send(Events.rescind(offerId));
+  /** Takes back every outstanding offer on an agent, telling their frameworks with RESCIND. */
+  private void rescindOffersOn(String agentId) {
+    for (OfferBook.OutstandingOffer offer : offerBook.takeBackAllOn(agentId)) {
+      Framework framework = frameworks.get(offer.frameworkId());
+      if (framework != null) {
+        sendEvent(framework, Events.rescind(offer.id()));
       }
     }
-  }
-
-  private void removeOffer(Framework framework, String offerId) {
-    OutstandingOffer offer = offers.remove(offerId);
-    if (offer != null && offer.timer() != null) {
-      effects.cancel(offer.timer());
-    }
-    framework.offers().remove(offerId);
   }
 
   /** {@code --offer_timeout}: an offer left unanswered that long is rescinded. */
   private void offerTimedOut(String offerId) {
-    OutstandingOffer offer = offers.get(offerId);
+    OfferBook.OutstandingOffer offer = offerBook.expire(offerId);
     if (offer == null) {
       return;
     }
-    Framework framework = frameworks.get(offer.frameworkId());
     LOG.info("Offer {} to framework {} timed out; rescinding it", offerId, offer.frameworkId());
-    offers.remove(offerId);
+    Framework framework = frameworks.get(offer.frameworkId());
     if (framework != null) {
-      framework.offers().remove(offerId);
-      if (framework.connected()) {
-        framework.stream().send(Events.rescind(offerId));
-      }
+      sendEvent(framework, Events.rescind(offerId));
     }
-    allocator.recover(offer.frameworkId(), offer.agentId(), offer.role(), offer.resources(), Duration.ZERO);
     requestAllocation();
   }
 
@@ -919,17 +894,8 @@ public final class Master {
    * come back with the agent's report.
    */
   private void forgetAllocationsOn(String agentId) {
+    rescindOffersOn(agentId);
     for (Framework framework : frameworks.values()) {
-      for (Map.Entry<String, Offer> offer : List.copyOf(framework.offers().entrySet())) {
-        if (offer.getValue().getAgentId().getValue().equals(agentId)) {
-          OutstandingOffer outstanding = offers.get(offer.getKey());
-          removeOffer(framework, offer.getKey());
-          allocator.recover(framework.id(), agentId, outstanding.role(), outstanding.resources(), Duration.ZERO);
-          if (framework.connected()) {
-            framework.stream().send(Events.rescind(offer.getKey()));
-          }
-        }
-      }
       for (Task task : framework.tasks().values()) {
         if (task.agentId().equals(agentId) && task.markResourcesRecovered()) {
           allocator.recover(framework.id(), agentId, task.role(), task.resources(), Duration.ZERO);
@@ -946,7 +912,7 @@ public final class Master {
     if (framework == null) {
       FrameworkInfo info = running.hasFrameworkInfo() ? running.getFrameworkInfo()
           : FrameworkInfo.newBuilder().setUser("").setName("").setId(running.getFrameworkId()).build();
-      framework = new Framework(frameworkId, info);
+      framework = new Framework(frameworkId, info, offerBook);
       frameworks.put(frameworkId, framework);
       allocator.addFramework(frameworkId, profile(info, List.of()));
       allocator.deactivateFramework(frameworkId);
@@ -1023,15 +989,8 @@ public final class Master {
         maxAgentPingTimeouts);
     long unreachableNanos = clock.millis() * 1_000_000L;
     unreachableSince.put(agentId, unreachableNanos);
+    rescindOffersOn(agentId);
     for (Framework framework : frameworks.values()) {
-      for (Map.Entry<String, Offer> offer : List.copyOf(framework.offers().entrySet())) {
-        if (offer.getValue().getAgentId().getValue().equals(agentId)) {
-          OutstandingOffer outstanding = offers.get(offer.getKey());
-          removeOffer(framework, offer.getKey());
-          allocator.recover(framework.id(), agentId, outstanding.role(), outstanding.resources(), Duration.ZERO);
-          sendEvent(framework, Events.rescind(offer.getKey()));
-        }
-      }
       boolean partitionAware = isPartitionAware(framework);
       for (Task task : List.copyOf(framework.tasks().values())) {
         if (!task.agentId().equals(agentId) || TaskStates.isTerminal(task.state())) {
@@ -1186,12 +1145,8 @@ public final class Master {
             allocation.resources(), Duration.ZERO);
         continue;
       }
-      String offerId = String.format("%s-O%d", masterInfo.getId(), nextOfferId++);
       Resources resources = allocation.resources().allocatedTo(allocation.role());
-      Long timer = offerTimeout == null ? null : effects.schedule(offerTimeout, () -> offerTimedOut(offerId));
-      offers.put(offerId, new OutstandingOffer(framework.id(), agent.id(), allocation.role(), resources, timer));
-      Offer offer = Events.offer(offerId, framework, agent, allocation.role(), resources);
-      framework.offers().put(offerId, offer);
+      Offer offer = offerBook.make(framework, agent, allocation.role(), resources);
       byFramework.computeIfAbsent(framework.id(), k -> new ArrayList<>()).add(offer);
     }
     for (Map.Entry<String, List<Offer>> entry : byFramework.entrySet()) {
@@ -1230,18 +1185,12 @@ public final class Master {
 
   /** For tests and metrics. */
   public int outstandingOffers() {
-    return offers.size();
+    return offerBook.size();
   }
 
   /** For tests and metrics: what outstanding offers hold on an agent, allocated to their roles. */
   public Resources offeredOn(String agentId) {
-    Resources offered = Resources.empty();
-    for (OutstandingOffer offer : offers.values()) {
-      if (offer.agentId().equals(agentId)) {
-        offered = offered.plus(offer.resources());
-      }
-    }
-    return offered;
+    return offerBook.offeredOn(agentId);
   }
 
   /** For tests: the status the master last saw for a task. */
@@ -1320,7 +1269,7 @@ public final class Master {
       if (id.isEmpty() || frameworks.containsKey(id)) {
         continue;
       }
-      Framework framework = new Framework(id, info);
+      Framework framework = new Framework(id, info, offerBook);
       frameworks.put(id, framework);
       allocator.addFramework(id, profile(info, List.of()));
       disconnected(framework);
