@@ -72,26 +72,13 @@ public final class Master {
   private final HierarchicalAllocator allocator;
   private final OfferBook offerBook;
   private final Map<String, Framework> frameworks = new LinkedHashMap<>();
-  private final Map<String, Agent> agents = new LinkedHashMap<>();
+  private final AgentBook agentBook;
   private long nextFrameworkId;
-  private long nextAgentId;
   private boolean allocationPending;
-  private final int maxAgentPingTimeouts;
-  /** When each registered agent was last heard from (registration, ping or update). */
-  private final Map<String, Instant> lastSeen = new HashMap<>();
-  /** Agents that stopped answering, until they re-register. */
-  private final Map<String, Agent> unreachableAgents = new LinkedHashMap<>();
-  /** When each unreachable agent was marked so, in nanoseconds since the epoch (Mesos's unreachable_time). */
-  private final Map<String, Long> unreachableSince = new HashMap<>();
   private final List<MasterListener> listeners = new ArrayList<>();
   /** Frameworks removed, newest last, at most {@link #COMPLETED_KEPT}. */
   private final java.util.ArrayDeque<Framework> completedFrameworks = new java.util.ArrayDeque<>();
   private static final int COMPLETED_KEPT = 50;
-  /**
-   * Agents of a recovered registry that have not re-registered with this leader yet: no offers, not
-   * in {@link #agents()}; their tasks may still run, so they are never reported lost or gone.
-   */
-  private final Map<String, Agent> recoveringAgents = new LinkedHashMap<>();
   /** Completes once every change made so far is durable (the registry); done at once by default. */
   private Supplier<CompletionStage<Void>> durability = () -> CompletableFuture.completedFuture(null);
 
@@ -108,7 +95,7 @@ public final class Master {
   public Master(MasterInfo masterInfo, Duration heartbeatInterval, Duration agentPingInterval,
                 int maxAgentPingTimeouts, Duration offerTimeout, AllocatorConfig allocatorConfig, Clock clock,
                 MasterEffects effects) {
-    this.maxAgentPingTimeouts = maxAgentPingTimeouts;
+    this.agentBook = new AgentBook(masterInfo.getId(), clock, agentPingInterval, maxAgentPingTimeouts);
     this.masterInfo = masterInfo;
     this.heartbeatInterval = heartbeatInterval;
     this.agentPingInterval = agentPingInterval;
@@ -128,7 +115,7 @@ public final class Master {
   }
 
   public Map<String, Agent> agents() {
-    return agents;
+    return agentBook.registered();
   }
 
   /** Frameworks removed from this master, oldest first (bounded). */
@@ -333,7 +320,7 @@ public final class Master {
       agentId = offer.agentId();
       accepted.put(offerId.getValue(), offer);
     }
-    Agent agent = agentId == null ? null : agents.get(agentId);
+    Agent agent = agentId == null ? null : agentBook.get(agentId);
     if (invalid == null && agent == null) {
       invalid = "Agent " + agentId + " is not registered";
     }
@@ -393,7 +380,7 @@ public final class Master {
         sendUpdate(framework, status);
       }
     } else if (step instanceof AcceptPlan.Convert convert) {
-      updateAgentTotal(agents.get(agent.id()), convert.total());
+      updateAgentTotal(agent.id(), convert.total());
       taken.resources = taken.resources.minus(convert.from()).plus(convert.to());
       LOG.info("Framework {}: {} of {} on agent {}", framework.id(), convert.type(), convert.from(), agent.id());
     } else if (step instanceof AcceptPlan.Dropped dropped) {
@@ -460,9 +447,9 @@ public final class Master {
     return executors;
   }
 
-  private void updateAgentTotal(Agent agent, Resources total) {
-    agents.put(agent.id(), new Agent(agent.id(), agent.info(), total));
-    allocator.updateAgentTotal(agent.id(), total);
+  private void updateAgentTotal(String agentId, Resources total) {
+    agentBook.updateTotal(agentId, total);
+    allocator.updateAgentTotal(agentId, total);
   }
 
   /** Tasks of an ACCEPT whose offers were not valid: TASK_DROPPED (partition-aware) or TASK_LOST. */
@@ -524,7 +511,7 @@ public final class Master {
 
   private void shutdownExecutor(Framework framework, Call.Shutdown shutdown) {
     String agentId = shutdown.getAgentId().getValue();
-    if (!agents.containsKey(agentId)) {
+    if (!agentBook.isRegistered(agentId)) {
       LOG.warn("Framework {} asked to shut down executor {} on unknown agent {}", framework.id(),
           shutdown.getExecutorId().getValue(), agentId);
       return;
@@ -538,7 +525,7 @@ public final class Master {
 
   private void frameworkMessage(Framework framework, Call.Message message) {
     String agentId = message.getAgentId().getValue();
-    if (!agents.containsKey(agentId)) {
+    if (!agentBook.isRegistered(agentId)) {
       LOG.warn("Framework {} sent a message to executor {} on unknown agent {}; dropped", framework.id(),
           message.getExecutorId().getValue(), agentId);
       return;
@@ -594,7 +581,7 @@ public final class Master {
 
   private void kill(Framework framework, Call.Kill kill) {
     Task task = framework.tasks().get(kill.getTaskId().getValue());
-    if (task == null && mayRunOnRecoveringAgent(kill.hasAgentId() ? kill.getAgentId().getValue() : null)) {
+    if (task == null && agentBook.mayRunOnRecoveringAgent(kill.hasAgentId() ? kill.getAgentId().getValue() : null)) {
       // As Mesos: the task may still run on an agent that has not re-registered: nothing to say yet.
       LOG.info("Cannot kill task {} of framework {} yet: it is unknown and its agent may still re-register",
           kill.getTaskId().getValue(), framework.id());
@@ -629,7 +616,7 @@ public final class Master {
       return CallResult.badRequest("Failed to parse UUID: expected 16 bytes, got " + uuid.size());
     }
     String agentId = ack.getAgentId().getValue();
-    if (!agents.containsKey(agentId)) {
+    if (!agentBook.isRegistered(agentId)) {
       LOG.warn("Framework {} acknowledged an update from unknown agent {}", framework.id(), agentId);
       return CallResult.ACCEPTED;
     }
@@ -659,7 +646,7 @@ public final class Master {
       String agentId = requested.hasAgentId() ? requested.getAgentId().getValue() : null;
       if (task != null) {
         sendUpdate(framework, Events.reconciled(task, clock));
-      } else if (mayRunOnRecoveringAgent(agentId)) {
+      } else if (agentBook.mayRunOnRecoveringAgent(agentId)) {
         // As Mesos ("task is unknown, agent is recovered: no-op"): its agent will report it.
         LOG.debug("Framework {}: task {} is unknown but may run on an agent still re-registering",
             framework.id(), requested.getTaskId().getValue());
@@ -671,30 +658,21 @@ public final class Master {
   }
 
   /**
-   * Whether a task the master does not know may still run on an agent of the recovered registry
-   * that has not re-registered: the agent named is one, or none is named and one is left.
-   */
-  private boolean mayRunOnRecoveringAgent(String agentId) {
-    return agentId == null || agentId.isEmpty() ? !recoveringAgents.isEmpty()
-        : recoveringAgents.containsKey(agentId);
-  }
-
-  /**
    * What explicit reconciliation answers for a task the master does not know, as Mesos's master:
    * on a registered agent it is gone, on an unreachable one unreachable (since when it became so),
    * elsewhere unknown; a framework that is not partition-aware gets TASK_LOST for all three.
    */
   private TaskStatus unknownTask(Framework framework, TaskID taskId, String agentId) {
     boolean partitionAware = isPartitionAware(framework);
-    if (agentId != null && agents.containsKey(agentId)) {
+    if (agentId != null && agentBook.isRegistered(agentId)) {
       return Events.masterStatus(taskId, agentId, partitionAware ? TaskState.TASK_GONE : TaskState.TASK_LOST,
           TaskStatus.Reason.REASON_RECONCILIATION, "Reconciliation: Task is unknown to the agent", clock);
     }
-    if (agentId != null && unreachableAgents.containsKey(agentId)) {
+    if (agentId != null && agentBook.isUnreachable(agentId)) {
       TaskStatus status = Events.masterStatus(taskId, agentId,
           partitionAware ? TaskState.TASK_UNREACHABLE : TaskState.TASK_LOST,
           TaskStatus.Reason.REASON_RECONCILIATION, "Reconciliation: Task is unreachable", clock);
-      Long since = unreachableSince.get(agentId);
+      Long since = agentBook.unreachableSince(agentId);
       return since == null ? status
           : status.toBuilder().setUnreachableTime(dev.vmesos.api.v1.Protos.TimeInfo.newBuilder().setNanoseconds(since)).build();
     }
@@ -717,7 +695,7 @@ public final class Master {
       }
     }
     for (String agentId : agentsWithTasks) {
-      if (agents.containsKey(agentId)) {
+      if (agentBook.isRegistered(agentId)) {
         effects.sendToAgent(agentId, ShutdownFramework.newBuilder()
             .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id())).build());
       }
@@ -795,15 +773,13 @@ public final class Master {
   // Agents
 
   public AgentRegistered registerAgent(RegisterAgent register) {
-    String id = String.format("%s-S%d", masterInfo.getId(), nextAgentId++);
-    AgentInfo info = register.getAgentInfo().toBuilder().setId(AgentID.newBuilder().setValue(id)).build();
-    Resources total = OfferResources.fromAgent(info.getResourcesList());
-    agents.put(id, new Agent(id, info, total));
-    lastSeen.put(id, clock.instant());
-    allocator.addAgent(id, total, List.of());
-    LOG.info("Registered agent {} at {}:{} with {}", id, info.getHostname(), info.getPort(), total);
+    Agent agent = agentBook.register(register.getAgentInfo());
+    String id = agent.id();
+    allocator.addAgent(id, agent.total(), List.of());
+    LOG.info("Registered agent {} at {}:{} with {}", id, agent.info().getHostname(), agent.info().getPort(),
+        agent.total());
     for (MasterListener listener : listeners) {
-      listener.agentAdded(agents.get(id));
+      listener.agentAdded(agent);
     }
     requestAllocation();
     return registered(id);
@@ -812,18 +788,15 @@ public final class Master {
   public AgentRegistered reregisterAgent(ReregisterAgent reregister) {
     AgentInfo info = reregister.getAgentInfo();
     String id = info.getId().getValue();
-    Resources total = OfferResources.fromAgent(info.getResourcesList());
     List<Task> known = new ArrayList<>();
-    if (agents.containsKey(id)) {
+    if (agentBook.isRegistered(id)) {
       known = launchedTasksOn(id);
       forgetAllocationsOn(id);
       allocator.removeAgent(id);
     }
-    boolean recovered = recoveringAgents.remove(id) != null;
-    boolean returning = unreachableAgents.remove(id) != null;
-    unreachableSince.remove(id);
-    agents.put(id, new Agent(id, info, total));
-    lastSeen.put(id, clock.instant());
+    AgentBook.Readmitted readmitted = agentBook.readmit(info);
+    boolean returning = readmitted.returning();
+    Resources total = readmitted.agent().total();
     List<Allocation> used = new ArrayList<>();
     for (RunningTask running : reregister.getTasksList()) {
       if (returning && lostWhileUnreachable(running)) {
@@ -837,10 +810,10 @@ public final class Master {
     allocator.addAgent(id, total, used);
     LOG.info("Re-registered agent {} at {}:{} with {} and {} tasks{}", id, info.getHostname(), info.getPort(),
         total, reregister.getTasksCount(), returning ? " (it had been unreachable)"
-            : recovered ? " (from the registry)" : "");
+            : readmitted.recovered() ? " (from the registry)" : "");
     reportTasksTheAgentLost(id, known, reregister.getTasksList());
     for (MasterListener listener : listeners) {
-      listener.agentAdded(agents.get(id));
+      listener.agentAdded(readmitted.agent());
     }
     requestAllocation();
     return registered(id);
@@ -939,10 +912,7 @@ public final class Master {
 
   public Pong ping(Ping ping) {
     String agentId = ping.getAgentId().getValue();
-    boolean registered = agents.containsKey(agentId);
-    if (registered) {
-      lastSeen.put(agentId, clock.instant());
-    }
+    boolean registered = agentBook.ping(agentId);
     return Pong.newBuilder().setSequence(ping.getSequence()).setRegistered(registered).build();
   }
 
@@ -968,12 +938,8 @@ public final class Master {
 
   /** Marks agents that missed {@code max_agent_ping_timeouts} pings in a row unreachable. */
   public void checkAgents() {
-    Instant deadline = clock.instant().minus(agentPingInterval.multipliedBy(maxAgentPingTimeouts));
-    for (String agentId : List.copyOf(agents.keySet())) {
-      Instant seen = lastSeen.get(agentId);
-      if (seen != null && seen.isBefore(deadline)) {
-        markUnreachable(agentId);
-      }
+    for (String agentId : agentBook.missedPings()) {
+      markUnreachable(agentId);
     }
   }
 
@@ -982,13 +948,10 @@ public final class Master {
    * partition-aware frameworks (kept, in case it returns) and TASK_LOST for the others (forgotten).
    */
   private void markUnreachable(String agentId) {
-    Agent agent = agents.remove(agentId);
-    lastSeen.remove(agentId);
-    unreachableAgents.put(agentId, agent);
-    LOG.warn("Agent {} ({}) missed {} pings: it is unreachable", agentId, agent.info().getHostname(),
-        maxAgentPingTimeouts);
     long unreachableNanos = clock.millis() * 1_000_000L;
-    unreachableSince.put(agentId, unreachableNanos);
+    Agent agent = agentBook.markUnreachable(agentId, unreachableNanos);
+    LOG.warn("Agent {} ({}) missed {} pings: it is unreachable", agentId, agent.info().getHostname(),
+        agentBook.maxPingTimeouts());
     rescindOffersOn(agentId);
     for (Framework framework : frameworks.values()) {
       boolean partitionAware = isPartitionAware(framework);
@@ -1074,15 +1037,13 @@ public final class Master {
 
   /** Agents that stopped answering and have not come back. */
   public Map<String, Agent> unreachableAgents() {
-    return unreachableAgents;
+    return agentBook.unreachable();
   }
 
   /** A status update from an agent: track it, recover resources when terminal, forward it. */
   public void statusUpdate(StatusUpdate update) {
     TaskStatus status = update.getStatus();
-    if (lastSeen.containsKey(update.getAgentId().getValue())) {
-      lastSeen.put(update.getAgentId().getValue(), clock.instant());
-    }
+    agentBook.heardFrom(update.getAgentId().getValue());
     String frameworkId = update.getFrameworkId().getValue();
     Framework framework = frameworks.get(frameworkId);
     if (framework == null) {
@@ -1090,7 +1051,7 @@ public final class Master {
       // or it would resend them forever.
       LOG.warn("Status update {} of task {} for unknown framework {}; asking agent {} to shut it down",
           status.getState(), status.getTaskId().getValue(), frameworkId, update.getAgentId().getValue());
-      if (agents.containsKey(update.getAgentId().getValue())) {
+      if (agentBook.isRegistered(update.getAgentId().getValue())) {
         effects.sendToAgent(update.getAgentId().getValue(),
             ShutdownFramework.newBuilder().setFrameworkId(update.getFrameworkId()).build());
       }
@@ -1139,7 +1100,7 @@ public final class Master {
     Map<String, List<Offer>> byFramework = new LinkedHashMap<>();
     for (Allocation allocation : allocator.allocate()) {
       Framework framework = frameworks.get(allocation.frameworkId());
-      Agent agent = agents.get(allocation.agentId());
+      Agent agent = agentBook.get(allocation.agentId());
       if (framework == null || agent == null || !framework.connected()) {
         allocator.recover(allocation.frameworkId(), allocation.agentId(), allocation.role(),
             allocation.resources(), Duration.ZERO);
@@ -1279,27 +1240,24 @@ public final class Master {
       String id = info.getId().getValue();
       Agent agent = new Agent(id, info, OfferResources.fromAgent(info.getResourcesList()));
       switch (recovered.getState()) {
-        case ADMITTED -> recoveringAgents.put(id, agent);
-        case UNREACHABLE -> {
-          unreachableAgents.put(id, agent);
-          unreachableSince.put(id, recovered.getUnreachableTimeNs());
-        }
+        case ADMITTED -> agentBook.recovered(agent);
+        case UNREACHABLE -> agentBook.recoveredUnreachable(agent, recovered.getUnreachableTimeNs());
         default -> {
           // GONE: never comes back; nothing to answer for it but TASK_UNKNOWN/LOST.
         }
       }
     }
     LOG.info("Recovered {} frameworks, {} agents to re-register within {}, {} unreachable agents, {} weights, "
-            + "{} quotas", registry.getFrameworksCount(), recoveringAgents.size(), agentReregisterTimeout,
-        unreachableAgents.size(), registry.getWeightsCount(), registry.getQuotasCount());
-    if (!recoveringAgents.isEmpty()) {
+            + "{} quotas", registry.getFrameworksCount(), agentBook.recovering().size(),
+        agentReregisterTimeout, agentBook.unreachable().size(), registry.getWeightsCount(), registry.getQuotasCount());
+    if (!agentBook.recovering().isEmpty()) {
       effects.schedule(agentReregisterTimeout, this::reregistrationTimedOut);
     }
   }
 
   /** Agents of the recovered registry that have not re-registered yet, by id (for /state). */
   public Map<String, Agent> recoveringAgents() {
-    return java.util.Collections.unmodifiableMap(recoveringAgents);
+    return agentBook.recovering();
   }
 
   /**
@@ -1308,10 +1266,8 @@ public final class Master {
    */
   private void reregistrationTimedOut() {
     long unreachableNanos = clock.millis() * 1_000_000L;
-    for (Agent agent : List.copyOf(recoveringAgents.values())) {
-      recoveringAgents.remove(agent.id());
-      unreachableAgents.put(agent.id(), agent);
-      unreachableSince.put(agent.id(), unreachableNanos);
+    for (Agent agent : List.copyOf(agentBook.recovering().values())) {
+      agentBook.giveUpOn(agent, unreachableNanos);
       LOG.warn("Agent {} ({}) of the registry did not re-register in time: it is unreachable", agent.id(),
           agent.info().getHostname());
       for (Framework framework : frameworks.values()) {
