@@ -71,14 +71,10 @@ public final class Master {
   private final MasterEffects effects;
   private final HierarchicalAllocator allocator;
   private final OfferBook offerBook;
-  private final Map<String, Framework> frameworks = new LinkedHashMap<>();
+  private final Frameworks frameworks;
   private final AgentBook agentBook;
-  private long nextFrameworkId;
   private boolean allocationPending;
   private final List<MasterListener> listeners = new ArrayList<>();
-  /** Frameworks removed, newest last, at most {@link #COMPLETED_KEPT}. */
-  private final java.util.ArrayDeque<Framework> completedFrameworks = new java.util.ArrayDeque<>();
-  private static final int COMPLETED_KEPT = 50;
   /** Completes once every change made so far is durable (the registry); done at once by default. */
   private Supplier<CompletionStage<Void>> durability = () -> CompletableFuture.completedFuture(null);
 
@@ -103,6 +99,7 @@ public final class Master {
     this.effects = effects;
     this.allocator = new HierarchicalAllocator(allocatorConfig, clock);
     this.offerBook = new OfferBook(masterInfo.getId(), offerTimeout, effects, allocator, this::offerTimedOut);
+    this.frameworks = new Frameworks(masterInfo.getId(), effects, offerBook);
     effects.schedulePeriodic(agentPingInterval, this::checkAgents);
   }
 
@@ -111,7 +108,7 @@ public final class Master {
   }
 
   public Map<String, Framework> frameworks() {
-    return frameworks;
+    return frameworks.active();
   }
 
   public Map<String, Agent> agents() {
@@ -120,7 +117,7 @@ public final class Master {
 
   /** Frameworks removed from this master, oldest first (bounded). */
   public java.util.Collection<Framework> completedFrameworks() {
-    return completedFrameworks;
+    return frameworks.completed();
   }
 
   public HierarchicalAllocator allocator() {
@@ -144,16 +141,13 @@ public final class Master {
       sink.close();
       return;
     }
-    String id = info.hasId() && !info.getId().getValue().isEmpty()
-        ? info.getId().getValue()
-        : String.format("%s-%04d", masterInfo.getId(), nextFrameworkId++);
+    String id = frameworks.idFor(info);
     info = info.toBuilder().setId(FrameworkID.newBuilder().setValue(id)).build();
 
     Framework framework = frameworks.get(id);
     boolean added = false;
     if (framework == null) {
-      framework = new Framework(id, info, offerBook);
-      frameworks.put(id, framework);
+      framework = frameworks.add(id, info);
       LOG.info("Framework {} ({}) subscribed, roles {}, stream {}", id, info.getName(), framework.roles(),
           sink.streamId());
       added = true;
@@ -162,12 +156,12 @@ public final class Master {
         framework.stream().send(Events.error("Framework failed over"));
         framework.stream().close();
       }
-      stopTimers(framework);
+      frameworks.stopTimers(framework);
       rescindOffers(framework);
       framework.info(info);
       LOG.info("Framework {} ({}) re-subscribed (failover), stream {}", id, info.getName(), sink.streamId());
     }
-    FrameworkProfile profile = profile(info, call.getSubscribe().getSuppressedRolesList());
+    FrameworkProfile profile = Frameworks.profile(info, call.getSubscribe().getSuppressedRolesList());
     if (allocator.hasFramework(id)) {
       allocator.updateFramework(id, profile);
       allocator.activateFramework(id);
@@ -185,38 +179,29 @@ public final class Master {
     }
     sink.send(Events.subscribed(id, heartbeatInterval, masterInfo));
     sink.send(Events.heartbeat());
-    Framework subscribed = framework;
-    framework.heartbeatTimer(effects.schedulePeriodic(heartbeatInterval, () -> {
-      if (subscribed.stream() == sink && sink.isOpen()) {
-        sink.send(Events.heartbeat());
-      }
-    }));
+    frameworks.startHeartbeats(framework, sink, heartbeatInterval);
     requestAllocation();
   }
 
   /** The HTTP connection of a subscription ended. The framework keeps its tasks until failover_timeout. */
   public void streamClosed(EventSink sink) {
-    for (Framework framework : frameworks.values()) {
-      if (framework.stream() == sink) {
-        disconnected(framework);
-        return;
-      }
+    Framework framework = frameworks.subscribedThrough(sink);
+    if (framework != null) {
+      disconnected(framework);
     }
   }
 
   private void disconnected(Framework framework) {
-    stopTimers(framework);
+    frameworks.stopTimers(framework);
     framework.stream(null);
     allocator.deactivateFramework(framework.id());
     rescindOffers(framework);
     Duration failover = Duration.ofMillis(Math.round(framework.info().getFailoverTimeout() * 1000));
     LOG.info("Framework {} disconnected; removing it in {} unless it re-subscribes", framework.id(), failover);
-    framework.failoverTimer(effects.schedule(failover.isZero() ? Duration.ofMillis(1) : failover, () -> {
-      if (frameworks.get(framework.id()) == framework && !framework.connected()) {
-        LOG.info("Framework {} did not re-subscribe within its failover timeout", framework.id());
-        removeFramework(framework);
-      }
-    }));
+    frameworks.startFailoverTimer(framework, failover.isZero() ? Duration.ofMillis(1) : failover, expired -> {
+      LOG.info("Framework {} did not re-subscribe within its failover timeout", expired.id());
+      removeFramework(expired);
+    });
     for (MasterListener listener : listeners) {
       listener.frameworkDisconnected(framework);
     }
@@ -569,7 +554,7 @@ public final class Master {
     }
     framework.info(info);
     rescindOffers(framework);
-    allocator.updateFramework(framework.id(), profile(info, update.getSuppressedRolesList()));
+    allocator.updateFramework(framework.id(), Frameworks.profile(info, update.getSuppressedRolesList()));
     LOG.info("Framework {} updated: roles {}, suppressed {}", framework.id(), framework.roles(),
         update.getSuppressedRolesList());
     for (MasterListener listener : listeners) {
@@ -681,10 +666,9 @@ public final class Master {
   }
 
   private void removeFramework(Framework framework) {
-    stopTimers(framework);
+    frameworks.stopTimers(framework);
     // As Mesos's removeFramework: the offers are taken back without RESCIND events (the stream ends).
     offerBook.takeBackAllOf(framework.id());
-    framework.detachOffers();
     Set<String> agentsWithTasks = new HashSet<>();
     for (Task task : framework.tasks().values()) {
       if (!TaskStates.isTerminal(task.state())) {
@@ -705,27 +689,12 @@ public final class Master {
     }
     framework.stream(null);
     allocator.removeFramework(framework.id());
-    frameworks.remove(framework.id());
-    completedFrameworks.addLast(framework);
-    if (completedFrameworks.size() > COMPLETED_KEPT) {
-      completedFrameworks.removeFirst();
-    }
+    frameworks.remove(framework);
     for (MasterListener listener : listeners) {
       listener.frameworkRemoved(framework);
     }
     LOG.info("Removed framework {} ({} tasks shut down)", framework.id(), framework.tasks().size());
     requestAllocation();
-  }
-
-  private void stopTimers(Framework framework) {
-    if (framework.heartbeatTimer() != null) {
-      effects.cancel(framework.heartbeatTimer());
-      framework.heartbeatTimer(null);
-    }
-    if (framework.failoverTimer() != null) {
-      effects.cancel(framework.failoverTimer());
-      framework.failoverTimer(null);
-    }
   }
 
   /** Takes back every outstanding offer of a framework, telling it with RESCIND if it listens. */
@@ -790,7 +759,7 @@ public final class Master {
     String id = info.getId().getValue();
     List<Task> known = new ArrayList<>();
     if (agentBook.isRegistered(id)) {
-      known = launchedTasksOn(id);
+      known = frameworks.launchedTasksOn(id);
       forgetAllocationsOn(id);
       allocator.removeAgent(id);
     }
@@ -817,20 +786,6 @@ public final class Master {
     }
     requestAllocation();
     return registered(id);
-  }
-
-  /** The tasks on an agent that got there (not STAGING: those may still be on their way) and have not ended. */
-  private List<Task> launchedTasksOn(String agentId) {
-    List<Task> tasks = new ArrayList<>();
-    for (Framework framework : frameworks.values()) {
-      for (Task task : framework.tasks().values()) {
-        if (task.agentId().equals(agentId) && task.state() != TaskState.TASK_STAGING
-            && !TaskStates.isTerminal(task.state())) {
-          tasks.add(task);
-        }
-      }
-    }
-    return tasks;
   }
 
   /**
@@ -885,9 +840,8 @@ public final class Master {
     if (framework == null) {
       FrameworkInfo info = running.hasFrameworkInfo() ? running.getFrameworkInfo()
           : FrameworkInfo.newBuilder().setUser("").setName("").setId(running.getFrameworkId()).build();
-      framework = new Framework(frameworkId, info, offerBook);
-      frameworks.put(frameworkId, framework);
-      allocator.addFramework(frameworkId, profile(info, List.of()));
+      framework = frameworks.add(frameworkId, info);
+      allocator.addFramework(frameworkId, Frameworks.profile(info, List.of()));
       allocator.deactivateFramework(frameworkId);
     }
     if (TaskStates.isTerminal(running.getState())) {
@@ -1117,24 +1071,6 @@ public final class Master {
     }
   }
 
-  /** What the allocator needs to know of a framework: roles, suppressed roles, offer filters. */
-  private static FrameworkProfile profile(FrameworkInfo info, List<String> suppressedRoles) {
-    List<String> roles = info.getRolesCount() > 0 ? info.getRolesList()
-        : List.of(info.hasRole() ? info.getRole() : "*");
-    Map<String, List<Map<String, Double>>> minimums = new HashMap<>();
-    for (Map.Entry<String, OfferFilters> filter : info.getOfferFiltersMap().entrySet()) {
-      List<Map<String, Double>> alternatives = new ArrayList<>();
-      for (OfferFilters.ResourceQuantities quantities
-          : filter.getValue().getMinAllocatableResources().getQuantitiesList()) {
-        Map<String, Double> alternative = new HashMap<>();
-        quantities.getQuantitiesMap().forEach((name, scalar) -> alternative.put(name, scalar.getValue()));
-        alternatives.add(alternative);
-      }
-      minimums.put(filter.getKey(), alternatives);
-    }
-    return new FrameworkProfile(Set.copyOf(roles), Set.copyOf(suppressedRoles), minimums);
-  }
-
   private static Duration refuseDuration(double seconds) {
     if (Double.isNaN(seconds) || seconds <= 0) {
       return Duration.ZERO;
@@ -1227,12 +1163,11 @@ public final class Master {
     for (dev.vmesos.api.registry.RegistryProtos.Registry.Framework recovered : registry.getFrameworksList()) {
       FrameworkInfo info = recovered.getInfo();
       String id = info.getId().getValue();
-      if (id.isEmpty() || frameworks.containsKey(id)) {
+      if (id.isEmpty() || frameworks.contains(id)) {
         continue;
       }
-      Framework framework = new Framework(id, info, offerBook);
-      frameworks.put(id, framework);
-      allocator.addFramework(id, profile(info, List.of()));
+      Framework framework = frameworks.add(id, info);
+      allocator.addFramework(id, Frameworks.profile(info, List.of()));
       disconnected(framework);
     }
     for (dev.vmesos.api.registry.RegistryProtos.Registry.Agent recovered : registry.getAgentsList()) {
