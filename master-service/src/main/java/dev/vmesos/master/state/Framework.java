@@ -1,7 +1,11 @@
 package dev.vmesos.master.state;
 
+import dev.vmesos.api.TaskStates;
+import dev.vmesos.api.v1.Protos.ExecutorInfo;
 import dev.vmesos.api.v1.Protos.FrameworkInfo;
 import dev.vmesos.api.v1.Protos.Offer;
+import dev.vmesos.api.v1.scheduler.Protos.Event;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -54,6 +58,13 @@ public final class Framework {
     return stream != null && stream.isOpen();
   }
 
+  /** Sends an event on its stream if it is connected; a disconnected framework misses it. */
+  void send(Event event) {
+    if (connected()) {
+      stream.send(event);
+    }
+  }
+
   public Long heartbeatTimer() {
     return heartbeatTimer;
   }
@@ -82,6 +93,17 @@ public final class Framework {
 
   public Map<String, Task> tasks() {
     return tasks;
+  }
+
+  /** The executors it has on an agent, by id (from its live tasks). */
+  Map<String, ExecutorInfo> executorsOn(String agentId) {
+    Map<String, ExecutorInfo> executors = new HashMap<>();
+    for (Task task : tasks.values()) {
+      if (task.agentId().equals(agentId) && task.info().hasExecutor() && !TaskStates.isTerminal(task.state())) {
+        executors.put(task.info().getExecutor().getExecutorId().getValue(), task.info().getExecutor());
+      }
+    }
+    return executors;
   }
 
   /** The roles offers are made for: {@code roles} (MULTI_ROLE) or the legacy single {@code role}. */

@@ -137,6 +137,16 @@ final class OfferBook {
     return offered;
   }
 
+  /** How long declined or unused resources stay refused to a framework, from its filter's seconds. */
+  static Duration refuseDuration(double seconds) {
+    if (Double.isNaN(seconds) || seconds <= 0) {
+      return Duration.ZERO;
+    }
+    // Frameworks use huge values to mean "forever"; cap at a year so Instant arithmetic stays in range.
+    double capped = Math.min(seconds, 365 * 24 * 3600.0);
+    return Duration.ofMillis(Math.round(capped * 1000));
+  }
+
   /** The one place an offer leaves the book, index included. */
   private OutstandingOffer unindex(String offerId) {
     OutstandingOffer offer = offers.remove(offerId);
