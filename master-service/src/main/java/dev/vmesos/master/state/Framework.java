@@ -58,6 +58,11 @@ public final class Framework {
     return stream != null && stream.isOpen();
   }
 
+  /** Whether it has the PARTITION_AWARE capability (it hears TASK_UNREACHABLE, TASK_GONE, ... not TASK_LOST). */
+  boolean isPartitionAware() {
+    return FrameworkValidation.hasCapability(info, FrameworkInfo.Capability.Type.PARTITION_AWARE);
+  }
+
   /** Sends an event on its stream if it is connected; a disconnected framework misses it. */
   void send(Event event) {
     if (connected()) {

@@ -11,23 +11,18 @@ import dev.vmesos.api.internal.Internal.Ping;
 import dev.vmesos.api.internal.Internal.Pong;
 import dev.vmesos.api.internal.Internal.RegisterAgent;
 import dev.vmesos.api.internal.Internal.ReregisterAgent;
-import dev.vmesos.api.internal.Internal.RunningTask;
 import dev.vmesos.api.internal.Internal.ShutdownFramework;
 import dev.vmesos.api.internal.Internal.StatusUpdate;
 import dev.vmesos.api.internal.Internal.StatusUpdateAcknowledgement;
 import dev.vmesos.api.resources.Resources;
 import dev.vmesos.api.v1.Protos.AgentID;
 import dev.vmesos.api.v1.Protos.AgentInfo;
-import dev.vmesos.api.v1.Protos.ExecutorInfo;
 import dev.vmesos.api.v1.Protos.FrameworkID;
 import dev.vmesos.api.v1.Protos.FrameworkInfo;
 import dev.vmesos.api.v1.Protos.MasterInfo;
 import dev.vmesos.api.v1.Protos.Offer;
-import dev.vmesos.api.v1.Protos.OfferFilters;
 import dev.vmesos.api.v1.Protos.OfferID;
-import dev.vmesos.api.v1.Protos.Resource;
 import dev.vmesos.api.v1.Protos.TaskID;
-import dev.vmesos.api.v1.Protos.TaskInfo;
 import dev.vmesos.api.v1.Protos.TaskState;
 import dev.vmesos.api.v1.Protos.TaskStatus;
 import dev.vmesos.api.v1.scheduler.Protos.Call;
@@ -40,9 +35,7 @@ import dev.vmesos.master.allocator.Quota;
 import dev.vmesos.master.task.TaskStateMachine;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,6 +67,8 @@ public final class Master {
   private final Frameworks frameworks;
   private final AgentBook agentBook;
   private final AcceptHandler acceptHandler;
+  private final Reconciliation reconciliation;
+  private final AgentReregistration agentReregistration;
   private boolean allocationPending;
   private final List<MasterListener> listeners = new ArrayList<>();
   /** Completes once every change made so far is durable (the registry); done at once by default. */
@@ -103,6 +98,8 @@ public final class Master {
     this.frameworks = new Frameworks(masterInfo.getId(), effects, offerBook);
     this.acceptHandler = new AcceptHandler(clock, effects, allocator, offerBook, agentBook, listeners,
         this::requestAllocation);
+    this.reconciliation = new Reconciliation(agentBook, clock);
+    this.agentReregistration = new AgentReregistration(clock, effects, allocator, frameworks, listeners);
     effects.schedulePeriodic(agentPingInterval, this::checkAgents);
   }
 
@@ -245,7 +242,8 @@ public final class Master {
       case ACKNOWLEDGE -> {
         return acknowledge(framework, call.getAcknowledge());
       }
-      case RECONCILE -> reconcile(framework, call.getReconcile());
+      case RECONCILE -> reconciliation.answer(framework, call.getReconcile())
+          .forEach(status -> sendUpdate(framework, status));
       case SHUTDOWN -> shutdownExecutor(framework, call.getShutdown());
       case MESSAGE -> frameworkMessage(framework, call.getMessage());
       case REQUEST -> LOG.info("Framework {} sent REQUEST for {} agent(s); offers follow DRF, as in Mesos",
@@ -262,19 +260,6 @@ public final class Master {
       }
     }
     return CallResult.ACCEPTED;
-  }
-
-  /**
-   * A task's ExecutorInfo resources when its executor does not run on the agent yet, else nothing:
-   * as Mesos, an executor's resources are charged once, with the first task that starts it (and
-   * counted with that task until it ends, as for task groups).
-   */
-  private static Resources newExecutorResources(Framework framework, String agentId, TaskInfo task, String role) {
-    if (!task.hasExecutor()
-        || framework.executorsOn(agentId).containsKey(task.getExecutor().getExecutorId().getValue())) {
-      return Resources.empty();
-    }
-    return OfferResources.fromFramework(task.getExecutor().getResourcesList(), role);
   }
 
   private void decline(Framework framework, Call.Decline decline) {
@@ -381,7 +366,7 @@ public final class Master {
       // As Mesos: killing a task the master does not know reconciles it.
       LOG.warn("Cannot kill task {} of framework {}: it is unknown; reconciling it", kill.getTaskId().getValue(),
           framework.id());
-      sendUpdate(framework, unknownTask(framework, kill.getTaskId(),
+      sendUpdate(framework, reconciliation.unknownTask(framework, kill.getTaskId(),
           kill.hasAgentId() ? kill.getAgentId().getValue() : null));
       return;
     }
@@ -422,52 +407,6 @@ public final class Master {
         .setUuid(uuid)
         .build());
     return CallResult.ACCEPTED;
-  }
-
-  private void reconcile(Framework framework, Call.Reconcile reconcile) {
-    if (reconcile.getTasksCount() == 0) {
-      for (Task task : framework.tasks().values()) {
-        sendUpdate(framework, Events.reconciled(task, clock));
-      }
-      return;
-    }
-    for (Call.Reconcile.Task requested : reconcile.getTasksList()) {
-      Task task = framework.tasks().get(requested.getTaskId().getValue());
-      String agentId = requested.hasAgentId() ? requested.getAgentId().getValue() : null;
-      if (task != null) {
-        sendUpdate(framework, Events.reconciled(task, clock));
-      } else if (agentBook.mayRunOnRecoveringAgent(agentId)) {
-        // As Mesos ("task is unknown, agent is recovered: no-op"): its agent will report it.
-        LOG.debug("Framework {}: task {} is unknown but may run on an agent still re-registering",
-            framework.id(), requested.getTaskId().getValue());
-      } else {
-        sendUpdate(framework, unknownTask(framework, requested.getTaskId(),
-            requested.hasAgentId() ? requested.getAgentId().getValue() : null));
-      }
-    }
-  }
-
-  /**
-   * What explicit reconciliation answers for a task the master does not know, as Mesos's master:
-   * on a registered agent it is gone, on an unreachable one unreachable (since when it became so),
-   * elsewhere unknown; a framework that is not partition-aware gets TASK_LOST for all three.
-   */
-  private TaskStatus unknownTask(Framework framework, TaskID taskId, String agentId) {
-    boolean partitionAware = isPartitionAware(framework);
-    if (agentId != null && agentBook.isRegistered(agentId)) {
-      return Events.masterStatus(taskId, agentId, partitionAware ? TaskState.TASK_GONE : TaskState.TASK_LOST,
-          TaskStatus.Reason.REASON_RECONCILIATION, "Reconciliation: Task is unknown to the agent", clock);
-    }
-    if (agentId != null && agentBook.isUnreachable(agentId)) {
-      TaskStatus status = Events.masterStatus(taskId, agentId,
-          partitionAware ? TaskState.TASK_UNREACHABLE : TaskState.TASK_LOST,
-          TaskStatus.Reason.REASON_RECONCILIATION, "Reconciliation: Task is unreachable", clock);
-      Long since = agentBook.unreachableSince(agentId);
-      return since == null ? status
-          : status.toBuilder().setUnreachableTime(dev.vmesos.api.v1.Protos.TimeInfo.newBuilder().setNanoseconds(since)).build();
-    }
-    return Events.masterStatus(taskId, agentId, partitionAware ? TaskState.TASK_UNKNOWN : TaskState.TASK_LOST,
-        TaskStatus.Reason.REASON_RECONCILIATION, "Reconciliation: Task is unknown", clock);
   }
 
   private void removeFramework(Framework framework) {
@@ -563,100 +502,24 @@ public final class Master {
     List<Task> known = new ArrayList<>();
     if (agentBook.isRegistered(id)) {
       known = frameworks.launchedTasksOn(id);
-      forgetAllocationsOn(id);
+      rescindOffersOn(id);
+      agentReregistration.forgetTasksOn(id);
       allocator.removeAgent(id);
     }
     AgentBook.Readmitted readmitted = agentBook.readmit(info);
     boolean returning = readmitted.returning();
     Resources total = readmitted.agent().total();
-    List<Allocation> used = new ArrayList<>();
-    for (RunningTask running : reregister.getTasksList()) {
-      if (returning && lostWhileUnreachable(running)) {
-        continue;
-      }
-      Task task = recoverTask(id, running);
-      if (task != null) {
-        used.add(new Allocation(task.frameworkId(), id, task.role(), task.resources()));
-      }
-    }
+    List<Allocation> used = agentReregistration.takeBackTasks(id, reregister.getTasksList(), returning);
     allocator.addAgent(id, total, used);
     LOG.info("Re-registered agent {} at {}:{} with {} and {} tasks{}", id, info.getHostname(), info.getPort(),
         total, reregister.getTasksCount(), returning ? " (it had been unreachable)"
             : readmitted.recovered() ? " (from the registry)" : "");
-    reportTasksTheAgentLost(id, known, reregister.getTasksList());
+    agentReregistration.reportTasksTheAgentLost(id, known, reregister.getTasksList());
     for (MasterListener listener : listeners) {
       listener.agentAdded(readmitted.agent());
     }
     requestAllocation();
     return registered(id);
-  }
-
-  /**
-   * As Mesos's reconciliation of a re-registering agent: a task the master knew there that the agent
-   * no longer reports (an agent restart killed it) ends TASK_LOST, or TASK_GONE for a partition-aware
-   * framework, with REASON_AGENT_REREGISTERED.
-   */
-  private void reportTasksTheAgentLost(String agentId, List<Task> known, List<RunningTask> reported) {
-    Set<String> reportedKeys = new HashSet<>();
-    for (RunningTask running : reported) {
-      reportedKeys.add(running.getFrameworkId().getValue() + "/" + running.getTask().getTaskId().getValue());
-    }
-    for (Task task : known) {
-      Framework framework = frameworks.get(task.frameworkId());
-      if (framework == null || reportedKeys.contains(task.frameworkId() + "/" + task.id())) {
-        continue;
-      }
-      TaskState state = isPartitionAware(framework) ? TaskState.TASK_GONE : TaskState.TASK_LOST;
-      LOG.warn("Task {} of framework {} is unknown to re-registered agent {}: {}", task.id(), task.frameworkId(),
-          agentId, state);
-      TaskStatus status = Events.masterStatus(task.info().getTaskId(), agentId, state,
-          TaskStatus.Reason.REASON_AGENT_REREGISTERED, "Task is unknown to agent " + agentId
-              + " after it re-registered", clock);
-      task.update(status);
-      for (MasterListener listener : listeners) {
-        listener.taskUpdated(task, status);
-      }
-      sendUpdate(framework, status);
-    }
-  }
-
-  /**
-   * Before an agent is re-added: its offers are rescinded and the allocator forgets its tasks, which
-   * come back with the agent's report.
-   */
-  private void forgetAllocationsOn(String agentId) {
-    rescindOffersOn(agentId);
-    for (Framework framework : frameworks.values()) {
-      for (Task task : framework.tasks().values()) {
-        if (task.agentId().equals(agentId) && task.markResourcesRecovered()) {
-          allocator.recover(framework.id(), agentId, task.role(), task.resources(), Duration.ZERO);
-        }
-      }
-      framework.tasks().values().removeIf(task -> task.agentId().equals(agentId));
-    }
-  }
-
-  /** A task reported by a re-registering agent: tracked again; returned when it still holds resources. */
-  private Task recoverTask(String agentId, RunningTask running) {
-    String frameworkId = running.getFrameworkId().getValue();
-    Framework framework = frameworks.get(frameworkId);
-    if (framework == null) {
-      FrameworkInfo info = running.hasFrameworkInfo() ? running.getFrameworkInfo()
-          : FrameworkInfo.newBuilder().setUser("").setName("").setId(running.getFrameworkId()).build();
-      framework = frameworks.add(frameworkId, info);
-      allocator.addFramework(frameworkId, Frameworks.profile(info, List.of()));
-      allocator.deactivateFramework(frameworkId);
-    }
-    if (TaskStates.isTerminal(running.getState())) {
-      return null;
-    }
-    TaskInfo info = running.getTask();
-    Resources resources = OfferResources.fromFramework(info.getResourcesList(), framework.role())
-        .plus(newExecutorResources(framework, agentId, info, framework.role()));
-    Task task = new Task(frameworkId, agentId, OfferResources.roleOf(resources, framework.role()), info, resources);
-    framework.tasks().put(task.id(), task);
-    task.update(Events.masterStatus(info.getTaskId(), agentId, running.getState(), null, null, clock));
-    return task;
   }
 
   private AgentRegistered registered(String agentId) {
@@ -671,26 +534,6 @@ public final class Master {
     String agentId = ping.getAgentId().getValue();
     boolean registered = agentBook.ping(agentId);
     return Pong.newBuilder().setSequence(ping.getSequence()).setRegistered(registered).build();
-  }
-
-  /**
-   * A task of a returning agent that the master reported TASK_LOST while the agent was unreachable
-   * (its framework is not partition-aware): it is killed, as Mesos does, not taken back.
-   */
-  private boolean lostWhileUnreachable(RunningTask running) {
-    Framework framework = frameworks.get(running.getFrameworkId().getValue());
-    if (framework != null && FrameworkValidation.hasCapability(framework.info(),
-        FrameworkInfo.Capability.Type.PARTITION_AWARE)) {
-      return false;
-    }
-    if (TaskStates.isTerminal(running.getState())) {
-      return false;
-    }
-    LOG.info("Killing task {} of framework {}: it was reported lost while its agent was unreachable",
-        running.getTask().getTaskId().getValue(), running.getFrameworkId().getValue());
-    effects.sendToAgent(running.getTask().getAgentId().getValue(), KillTask.newBuilder()
-        .setFrameworkId(running.getFrameworkId()).setTaskId(running.getTask().getTaskId()).build());
-    return true;
   }
 
   /** Marks agents that missed {@code max_agent_ping_timeouts} pings in a row unreachable. */
@@ -711,7 +554,7 @@ public final class Master {
         agentBook.maxPingTimeouts());
     rescindOffersOn(agentId);
     for (Framework framework : frameworks.values()) {
-      boolean partitionAware = isPartitionAware(framework);
+      boolean partitionAware = framework.isPartitionAware();
       for (Task task : List.copyOf(framework.tasks().values())) {
         if (!task.agentId().equals(agentId) || TaskStates.isTerminal(task.state())) {
           continue;
@@ -747,7 +590,7 @@ public final class Master {
     if (framework == null) {
       return;
     }
-    boolean partitionAware = isPartitionAware(framework);
+    boolean partitionAware = framework.isPartitionAware();
     for (TaskID taskId : taskIds) {
       Task task = framework.tasks().get(taskId.getValue());
       if (task == null || task.state() != TaskState.TASK_STAGING) {
@@ -774,10 +617,6 @@ public final class Master {
     if (forget) {
       framework.tasks().remove(task.id());
     }
-  }
-
-  private static boolean isPartitionAware(Framework framework) {
-    return FrameworkValidation.hasCapability(framework.info(), FrameworkInfo.Capability.Type.PARTITION_AWARE);
   }
 
   /** An executor ended on an agent: its framework gets a FAILURE with the executor id and status. */
