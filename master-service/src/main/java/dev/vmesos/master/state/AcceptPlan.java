@@ -79,7 +79,7 @@ final class AcceptPlan {
     this.clock = clock;
     this.available = offered;
     this.total = agent.total();
-    this.executors = new HashMap<>(Master.executorsOn(framework, agent.id()));
+    this.executors = new HashMap<>(framework.executorsOn(agent.id()));
   }
 
   /**

@@ -1,11 +1,18 @@
 package dev.vmesos.master.state;
 
+import dev.vmesos.api.TaskStates;
+import dev.vmesos.api.v1.Protos.ExecutorInfo;
 import dev.vmesos.api.v1.Protos.FrameworkInfo;
 import dev.vmesos.api.v1.Protos.Offer;
+import dev.vmesos.api.v1.scheduler.Protos.Event;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A framework known to the master: its info, its current stream (if connected), offers and tasks. */
+/**
+ * A framework known to the master: its info, its current stream (if connected), offers and tasks.
+ * Its offers live in the master's {@link OfferBook}; {@link #offers()} is a read-only view of them.
+ */
 public final class Framework {
 
   private final String id;
@@ -13,12 +20,18 @@ public final class Framework {
   private EventSink stream;
   private Long heartbeatTimer;
   private Long failoverTimer;
-  private final Map<String, Offer> offers = new LinkedHashMap<>();
+  /** Where its offers are recorded; null once it is removed (or when it was never offered any). */
+  private OfferBook offerBook;
   private final Map<String, Task> tasks = new LinkedHashMap<>();
 
   public Framework(String id, FrameworkInfo info) {
+    this(id, info, null);
+  }
+
+  Framework(String id, FrameworkInfo info, OfferBook offerBook) {
     this.id = id;
     this.info = info;
+    this.offerBook = offerBook;
   }
 
   public String id() {
@@ -45,6 +58,18 @@ public final class Framework {
     return stream != null && stream.isOpen();
   }
 
+  /** Whether it has the PARTITION_AWARE capability (it hears TASK_UNREACHABLE, TASK_GONE, ... not TASK_LOST). */
+  boolean isPartitionAware() {
+    return FrameworkValidation.hasCapability(info, FrameworkInfo.Capability.Type.PARTITION_AWARE);
+  }
+
+  /** Sends an event on its stream if it is connected; a disconnected framework misses it. */
+  void send(Event event) {
+    if (connected()) {
+      stream.send(event);
+    }
+  }
+
   public Long heartbeatTimer() {
     return heartbeatTimer;
   }
@@ -61,12 +86,29 @@ public final class Framework {
     this.failoverTimer = timer;
   }
 
+  /** Its outstanding offers by id, read-only. */
   public Map<String, Offer> offers() {
-    return offers;
+    return offerBook == null ? Map.of() : offerBook.offersOf(id);
+  }
+
+  /** Once removed, it has no offers (its id may come back as another framework, with its own). */
+  void detachOffers() {
+    offerBook = null;
   }
 
   public Map<String, Task> tasks() {
     return tasks;
+  }
+
+  /** The executors it has on an agent, by id (from its live tasks). */
+  Map<String, ExecutorInfo> executorsOn(String agentId) {
+    Map<String, ExecutorInfo> executors = new HashMap<>();
+    for (Task task : tasks.values()) {
+      if (task.agentId().equals(agentId) && task.info().hasExecutor() && !TaskStates.isTerminal(task.state())) {
+        executors.put(task.info().getExecutor().getExecutorId().getValue(), task.info().getExecutor());
+      }
+    }
+    return executors;
   }
 
   /** The roles offers are made for: {@code roles} (MULTI_ROLE) or the legacy single {@code role}. */

@@ -11,23 +11,18 @@ import dev.vmesos.api.internal.Internal.Ping;
 import dev.vmesos.api.internal.Internal.Pong;
 import dev.vmesos.api.internal.Internal.RegisterAgent;
 import dev.vmesos.api.internal.Internal.ReregisterAgent;
-import dev.vmesos.api.internal.Internal.RunningTask;
 import dev.vmesos.api.internal.Internal.ShutdownFramework;
 import dev.vmesos.api.internal.Internal.StatusUpdate;
 import dev.vmesos.api.internal.Internal.StatusUpdateAcknowledgement;
 import dev.vmesos.api.resources.Resources;
 import dev.vmesos.api.v1.Protos.AgentID;
 import dev.vmesos.api.v1.Protos.AgentInfo;
-import dev.vmesos.api.v1.Protos.ExecutorInfo;
 import dev.vmesos.api.v1.Protos.FrameworkID;
 import dev.vmesos.api.v1.Protos.FrameworkInfo;
 import dev.vmesos.api.v1.Protos.MasterInfo;
 import dev.vmesos.api.v1.Protos.Offer;
-import dev.vmesos.api.v1.Protos.OfferFilters;
 import dev.vmesos.api.v1.Protos.OfferID;
-import dev.vmesos.api.v1.Protos.Resource;
 import dev.vmesos.api.v1.Protos.TaskID;
-import dev.vmesos.api.v1.Protos.TaskInfo;
 import dev.vmesos.api.v1.Protos.TaskState;
 import dev.vmesos.api.v1.Protos.TaskStatus;
 import dev.vmesos.api.v1.scheduler.Protos.Call;
@@ -40,9 +35,7 @@ import dev.vmesos.master.allocator.Quota;
 import dev.vmesos.master.task.TaskStateMachine;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,40 +63,16 @@ public final class Master {
   private final Clock clock;
   private final MasterEffects effects;
   private final HierarchicalAllocator allocator;
-  private final Duration offerTimeout;
-  private final Map<String, Framework> frameworks = new LinkedHashMap<>();
-  private final Map<String, Agent> agents = new LinkedHashMap<>();
-  private final Map<String, OutstandingOffer> offers = new LinkedHashMap<>();
-  private long nextFrameworkId;
-  private long nextAgentId;
-  private long nextOfferId;
+  private final OfferBook offerBook;
+  private final Frameworks frameworks;
+  private final AgentBook agentBook;
+  private final AcceptHandler acceptHandler;
+  private final Reconciliation reconciliation;
+  private final AgentReregistration agentReregistration;
   private boolean allocationPending;
-  private final int maxAgentPingTimeouts;
-  /** When each registered agent was last heard from (registration, ping or update). */
-  private final Map<String, Instant> lastSeen = new HashMap<>();
-  /** Agents that stopped answering, until they re-register. */
-  private final Map<String, Agent> unreachableAgents = new LinkedHashMap<>();
-  /** When each unreachable agent was marked so, in nanoseconds since the epoch (Mesos's unreachable_time). */
-  private final Map<String, Long> unreachableSince = new HashMap<>();
   private final List<MasterListener> listeners = new ArrayList<>();
-  /** Frameworks removed, newest last, at most {@link #COMPLETED_KEPT}. */
-  private final java.util.ArrayDeque<Framework> completedFrameworks = new java.util.ArrayDeque<>();
-  private static final int COMPLETED_KEPT = 50;
-  /**
-   * Agents of a recovered registry that have not re-registered with this leader yet: no offers, not
-   * in {@link #agents()}; their tasks may still run, so they are never reported lost or gone.
-   */
-  private final Map<String, Agent> recoveringAgents = new LinkedHashMap<>();
   /** Completes once every change made so far is durable (the registry); done at once by default. */
   private Supplier<CompletionStage<Void>> durability = () -> CompletableFuture.completedFuture(null);
-
-  /**
-   * An offer made and not yet answered: its role and resources in canonical form, allocated to the
-   * role; the timer that rescinds it when {@code --offer_timeout} is set.
-   */
-  private record OutstandingOffer(String frameworkId, String agentId, String role, Resources resources,
-                                  Long timer) {
-  }
 
   public Master(MasterInfo masterInfo, Duration heartbeatInterval, Duration agentPingInterval, Clock clock,
                 MasterEffects effects) {
@@ -118,14 +87,19 @@ public final class Master {
   public Master(MasterInfo masterInfo, Duration heartbeatInterval, Duration agentPingInterval,
                 int maxAgentPingTimeouts, Duration offerTimeout, AllocatorConfig allocatorConfig, Clock clock,
                 MasterEffects effects) {
-    this.maxAgentPingTimeouts = maxAgentPingTimeouts;
+    this.agentBook = new AgentBook(masterInfo.getId(), clock, agentPingInterval, maxAgentPingTimeouts);
     this.masterInfo = masterInfo;
     this.heartbeatInterval = heartbeatInterval;
     this.agentPingInterval = agentPingInterval;
     this.clock = clock;
     this.effects = effects;
-    this.offerTimeout = offerTimeout;
     this.allocator = new HierarchicalAllocator(allocatorConfig, clock);
+    this.offerBook = new OfferBook(masterInfo.getId(), offerTimeout, effects, allocator, this::offerTimedOut);
+    this.frameworks = new Frameworks(masterInfo.getId(), effects, offerBook);
+    this.acceptHandler = new AcceptHandler(clock, effects, allocator, offerBook, agentBook, listeners,
+        this::requestAllocation);
+    this.reconciliation = new Reconciliation(agentBook, clock);
+    this.agentReregistration = new AgentReregistration(clock, effects, allocator, frameworks, listeners);
     effects.schedulePeriodic(agentPingInterval, this::checkAgents);
   }
 
@@ -134,16 +108,16 @@ public final class Master {
   }
 
   public Map<String, Framework> frameworks() {
-    return frameworks;
+    return frameworks.active();
   }
 
   public Map<String, Agent> agents() {
-    return agents;
+    return agentBook.registered();
   }
 
   /** Frameworks removed from this master, oldest first (bounded). */
   public java.util.Collection<Framework> completedFrameworks() {
-    return completedFrameworks;
+    return frameworks.completed();
   }
 
   public HierarchicalAllocator allocator() {
@@ -167,16 +141,13 @@ public final class Master {
       sink.close();
       return;
     }
-    String id = info.hasId() && !info.getId().getValue().isEmpty()
-        ? info.getId().getValue()
-        : String.format("%s-%04d", masterInfo.getId(), nextFrameworkId++);
+    String id = frameworks.idFor(info);
     info = info.toBuilder().setId(FrameworkID.newBuilder().setValue(id)).build();
 
     Framework framework = frameworks.get(id);
     boolean added = false;
     if (framework == null) {
-      framework = new Framework(id, info);
-      frameworks.put(id, framework);
+      framework = frameworks.add(id, info);
       LOG.info("Framework {} ({}) subscribed, roles {}, stream {}", id, info.getName(), framework.roles(),
           sink.streamId());
       added = true;
@@ -185,12 +156,12 @@ public final class Master {
         framework.stream().send(Events.error("Framework failed over"));
         framework.stream().close();
       }
-      stopTimers(framework);
+      frameworks.stopTimers(framework);
       rescindOffers(framework);
       framework.info(info);
       LOG.info("Framework {} ({}) re-subscribed (failover), stream {}", id, info.getName(), sink.streamId());
     }
-    FrameworkProfile profile = profile(info, call.getSubscribe().getSuppressedRolesList());
+    FrameworkProfile profile = Frameworks.profile(info, call.getSubscribe().getSuppressedRolesList());
     if (allocator.hasFramework(id)) {
       allocator.updateFramework(id, profile);
       allocator.activateFramework(id);
@@ -208,38 +179,29 @@ public final class Master {
     }
     sink.send(Events.subscribed(id, heartbeatInterval, masterInfo));
     sink.send(Events.heartbeat());
-    Framework subscribed = framework;
-    framework.heartbeatTimer(effects.schedulePeriodic(heartbeatInterval, () -> {
-      if (subscribed.stream() == sink && sink.isOpen()) {
-        sink.send(Events.heartbeat());
-      }
-    }));
+    frameworks.startHeartbeats(framework, sink, heartbeatInterval);
     requestAllocation();
   }
 
   /** The HTTP connection of a subscription ended. The framework keeps its tasks until failover_timeout. */
   public void streamClosed(EventSink sink) {
-    for (Framework framework : frameworks.values()) {
-      if (framework.stream() == sink) {
-        disconnected(framework);
-        return;
-      }
+    Framework framework = frameworks.subscribedThrough(sink);
+    if (framework != null) {
+      disconnected(framework);
     }
   }
 
   private void disconnected(Framework framework) {
-    stopTimers(framework);
+    frameworks.stopTimers(framework);
     framework.stream(null);
     allocator.deactivateFramework(framework.id());
     rescindOffers(framework);
     Duration failover = Duration.ofMillis(Math.round(framework.info().getFailoverTimeout() * 1000));
     LOG.info("Framework {} disconnected; removing it in {} unless it re-subscribes", framework.id(), failover);
-    framework.failoverTimer(effects.schedule(failover.isZero() ? Duration.ofMillis(1) : failover, () -> {
-      if (frameworks.get(framework.id()) == framework && !framework.connected()) {
-        LOG.info("Framework {} did not re-subscribe within its failover timeout", framework.id());
-        removeFramework(framework);
-      }
-    }));
+    frameworks.startFailoverTimer(framework, failover.isZero() ? Duration.ofMillis(1) : failover, expired -> {
+      LOG.info("Framework {} did not re-subscribe within its failover timeout", expired.id());
+      removeFramework(expired);
+    });
     for (MasterListener listener : listeners) {
       listener.frameworkDisconnected(framework);
     }
@@ -268,7 +230,7 @@ public final class Master {
         removeFramework(framework);
       }
       case ACCEPT -> {
-        return accept(framework, call.getAccept());
+        return acceptHandler.accept(framework, call.getAccept());
       }
       case DECLINE -> decline(framework, call.getDecline());
       case REVIVE -> {
@@ -280,7 +242,8 @@ public final class Master {
       case ACKNOWLEDGE -> {
         return acknowledge(framework, call.getAcknowledge());
       }
-      case RECONCILE -> reconcile(framework, call.getReconcile());
+      case RECONCILE -> reconciliation.answer(framework, call.getReconcile())
+          .forEach(status -> sendUpdate(framework, status));
       case SHUTDOWN -> shutdownExecutor(framework, call.getShutdown());
       case MESSAGE -> frameworkMessage(framework, call.getMessage());
       case REQUEST -> LOG.info("Framework {} sent REQUEST for {} agent(s); offers follow DRF, as in Mesos",
@@ -299,233 +262,18 @@ public final class Master {
     return CallResult.ACCEPTED;
   }
 
-  /**
-   * ACCEPT, all or nothing per operation: the offers are checked, then every operation is planned
-   * against a copy of what they hold ({@link AcceptPlan}); only then are the offers taken and the
-   * plan performed. Should anything still throw, what the call took goes back to the allocator and
-   * the caller gets a 500, never a lost agent.
-   */
-  private CallResult accept(Framework framework, Call.Accept accept) {
-    Taken taken = new Taken();
-    try {
-      applyAccept(framework, accept, taken);
-      return CallResult.ACCEPTED;
-    } catch (RuntimeException e) {
-      giveBackAfterFailure(framework, accept, taken);
-      LOG.warn("Framework {}: failed to apply ACCEPT, its offers went back to the allocator: {}", framework.id(),
-          e.toString());
-      return CallResult.internalError("Failed to apply ACCEPT: " + e.getMessage());
-    }
-  }
-
-  /** What an ACCEPT has taken out of offers and not yet handed on (to tasks, or back). */
-  private static final class Taken {
-    String agentId;
-    Resources resources = Resources.empty();
-  }
-
-  private void applyAccept(Framework framework, Call.Accept accept, Taken taken) {
-    String agentId = null;
-    String invalid = null;
-    Map<String, OutstandingOffer> accepted = new LinkedHashMap<>();
-    if (accept.getOfferIdsCount() == 0) {
-      invalid = "No offers specified";
-    }
-    for (OfferID offerId : accept.getOfferIdsList()) {
-      OutstandingOffer offer = offers.get(offerId.getValue());
-      if (offer == null || !offer.frameworkId().equals(framework.id())) {
-        invalid = "Offer " + offerId.getValue() + " is no longer valid";
-        continue;
-      }
-      if (agentId != null && !agentId.equals(offer.agentId())) {
-        invalid = "Aggregated offers must belong to one single agent";
-      }
-      agentId = offer.agentId();
-      accepted.put(offerId.getValue(), offer);
-    }
-    Agent agent = agentId == null ? null : agents.get(agentId);
-    if (invalid == null && agent == null) {
-      invalid = "Agent " + agentId + " is not registered";
-    }
-    Resources offered = Resources.empty();
-    for (OutstandingOffer offer : accepted.values()) {
-      offered = offered.plus(offer.resources());
-    }
-    // Planned before any offer is taken: nothing below changes state until the plan is whole.
-    AcceptPlan plan = invalid == null ? AcceptPlan.of(framework, agent, offered, accept.getOperationsList(), clock)
-        : null;
-
-    // An accept consumes its valid offers, even when it is refused (as in Mesos).
-    if (plan == null) {
-      // They may be of several agents: each goes back to its own.
-      for (Map.Entry<String, OutstandingOffer> offer : accepted.entrySet()) {
-        removeOffer(framework, offer.getKey());
-        allocator.recover(framework.id(), offer.getValue().agentId(), offer.getValue().role(),
-            offer.getValue().resources(), Duration.ZERO);
-      }
-      dropAllTasks(framework, accept, invalid);
-      requestAllocation();
-      return;
-    }
-    for (Map.Entry<String, OutstandingOffer> offer : accepted.entrySet()) {
-      removeOffer(framework, offer.getKey());
-      taken.agentId = offer.getValue().agentId();
-      taken.resources = taken.resources.plus(offer.getValue().resources());
-    }
-    for (AcceptPlan.Step step : plan.steps()) {
-      perform(framework, agent, step, taken);
-    }
-    giveBack(framework.id(), taken,
-        refuseDuration(accept.hasFilters() ? accept.getFilters().getRefuseSeconds() : 5.0));
-    requestAllocation();
-  }
-
-  /**
-   * One planned step: state first, then the agent, then listeners, so that whatever throws, the
-   * accounting holds and a tracked task has been sent.
-   */
-  private void perform(Framework framework, Agent agent, AcceptPlan.Step step, Taken taken) {
-    if (step instanceof AcceptPlan.Launch launch) {
-      for (Task task : launch.tasks()) {
-        framework.tasks().put(task.id(), task);
-      }
-      taken.resources = taken.resources.minus(launch.needed());
-      LOG.info("Launching task{} {} of framework {} on agent {} with {}", launch.tasks().size() == 1 ? "" : "s",
-          launch.tasks().stream().map(Task::id).toList(), framework.id(), agent.id(), launch.needed());
-      effects.sendToAgent(agent.id(), launch.message());
-      for (Task task : launch.tasks()) {
-        for (MasterListener listener : listeners) {
-          listener.taskAdded(task);
-        }
-      }
-    } else if (step instanceof AcceptPlan.Refused refused) {
-      LOG.info("Framework {}: task{} {} invalid: {}", framework.id(), refused.statuses().size() == 1 ? " is" : "s are",
-          refused.statuses().stream().map(s -> s.getTaskId().getValue()).toList(), refused.reason());
-      for (TaskStatus status : refused.statuses()) {
-        sendUpdate(framework, status);
-      }
-    } else if (step instanceof AcceptPlan.Convert convert) {
-      updateAgentTotal(agents.get(agent.id()), convert.total());
-      taken.resources = taken.resources.minus(convert.from()).plus(convert.to());
-      LOG.info("Framework {}: {} of {} on agent {}", framework.id(), convert.type(), convert.from(), agent.id());
-    } else if (step instanceof AcceptPlan.Dropped dropped) {
-      LOG.warn("Framework {}: {} dropped: {}", framework.id(), dropped.operation().getType(), dropped.reason());
-      if (dropped.operation().hasId()) {
-        sendEvent(framework, Events.operationStatus(dropped.operation().getId(), agent.id(),
-            dev.vmesos.api.v1.Protos.OperationState.OPERATION_ERROR, dropped.reason()));
-      }
-    } else if (step instanceof AcceptPlan.Unsupported unsupported) {
-      unsupportedOperation(framework, agent, unsupported.operation());
-    }
-  }
-
-  /** Hands what an accept still holds back to the allocator. */
-  private void giveBack(String frameworkId, Taken taken, Duration refuse) {
-    Resources resources = taken.resources;
-    taken.resources = Resources.empty();
-    recover(frameworkId, taken.agentId, resources, refuse);
-  }
-
-  /**
-   * After a failed ACCEPT: the offers it named that are still outstanding are taken back (RESCIND)
-   * and what it had taken goes back to the allocator, so no agent is lost to every framework.
-   */
-  private void giveBackAfterFailure(Framework framework, Call.Accept accept, Taken taken) {
-    try {
-      for (OfferID offerId : accept.getOfferIdsList()) {
-        OutstandingOffer offer = offers.get(offerId.getValue());
-        if (offer != null && offer.frameworkId().equals(framework.id())) {
-          removeOffer(framework, offerId.getValue());
-          allocator.recover(framework.id(), offer.agentId(), offer.role(), offer.resources(), Duration.ZERO);
-          sendEvent(framework, Events.rescind(offerId.getValue()));
-        }
-      }
-      if (!taken.resources.isEmpty()) {
-        giveBack(framework.id(), taken, Duration.ZERO);
-      }
-      requestAllocation();
-    } catch (RuntimeException e) {
-      LOG.error("Framework {}: could not give back what a failed ACCEPT took: {}", framework.id(), e.toString());
-    }
-  }
-
-  /**
-   * A task's ExecutorInfo resources when its executor does not run on the agent yet, else nothing:
-   * as Mesos, an executor's resources are charged once, with the first task that starts it (and
-   * counted with that task until it ends, as for task groups).
-   */
-  private static Resources newExecutorResources(Framework framework, String agentId, TaskInfo task, String role) {
-    if (!task.hasExecutor()
-        || executorsOn(framework, agentId).containsKey(task.getExecutor().getExecutorId().getValue())) {
-      return Resources.empty();
-    }
-    return OfferResources.fromFramework(task.getExecutor().getResourcesList(), role);
-  }
-
-  /** The executors a framework has on an agent, by id (from its live tasks). */
-  static Map<String, ExecutorInfo> executorsOn(Framework framework, String agentId) {
-    Map<String, ExecutorInfo> executors = new HashMap<>();
-    for (Task other : framework.tasks().values()) {
-      if (other.agentId().equals(agentId) && other.info().hasExecutor() && !TaskStates.isTerminal(other.state())) {
-        executors.put(other.info().getExecutor().getExecutorId().getValue(), other.info().getExecutor());
-      }
-    }
-    return executors;
-  }
-
-  private void updateAgentTotal(Agent agent, Resources total) {
-    agents.put(agent.id(), new Agent(agent.id(), agent.info(), total));
-    allocator.updateAgentTotal(agent.id(), total);
-  }
-
-  /** Tasks of an ACCEPT whose offers were not valid: TASK_DROPPED (partition-aware) or TASK_LOST. */
-  private void dropAllTasks(Framework framework, Call.Accept accept, String reason) {
-    LOG.info("Framework {}: invalid ACCEPT: {}", framework.id(), reason);
-    TaskState state = FrameworkValidation.hasCapability(framework.info(),
-        FrameworkInfo.Capability.Type.PARTITION_AWARE) ? TaskState.TASK_DROPPED : TaskState.TASK_LOST;
-    for (Offer.Operation operation : accept.getOperationsList()) {
-      List<TaskInfo> tasks = operation.hasLaunch() ? operation.getLaunch().getTaskInfosList()
-          : operation.hasLaunchGroup() ? operation.getLaunchGroup().getTaskGroup().getTasksList() : List.of();
-      for (TaskInfo task : tasks) {
-        sendUpdate(framework, Events.masterStatus(task.getTaskId(), task.getAgentId().getValue(), state,
-            TaskStatus.Reason.REASON_INVALID_OFFERS, reason, clock));
-      }
-    }
-  }
-
   private void decline(Framework framework, Call.Decline decline) {
-    Duration refuse = refuseDuration(decline.hasFilters() ? decline.getFilters().getRefuseSeconds() : 5.0);
+    Duration refuse = OfferBook.refuseDuration(decline.hasFilters() ? decline.getFilters().getRefuseSeconds() : 5.0);
     for (OfferID offerId : decline.getOfferIdsList()) {
-      OutstandingOffer offer = offers.get(offerId.getValue());
-      if (offer == null || !offer.frameworkId().equals(framework.id())) {
+      OfferBook.OutstandingOffer offer = offerBook.of(framework.id(), offerId.getValue());
+      if (offer == null) {
         LOG.debug("Framework {} declined unknown offer {}", framework.id(), offerId.getValue());
         continue;
       }
-      removeOffer(framework, offerId.getValue());
-      allocator.recover(framework.id(), offer.agentId(), offer.role(), offer.resources(), refuse);
+      offerBook.takeBack(offer, refuse);
     }
     // No event-triggered run here: declined resources wait for the next batch run, as in Mesos, so a
     // framework declining without a filter is not re-offered the same resources in a tight loop.
-  }
-
-  /** Gives resources (allocated to one or more roles) back to the allocator. */
-  private void recover(String frameworkId, String agentId, Resources resources, Duration refuse) {
-    for (Map.Entry<String, Resources> part : OfferResources.byRole(resources).entrySet()) {
-      allocator.recover(frameworkId, agentId, part.getKey(), part.getValue(), refuse);
-    }
-  }
-
-  /**
-   * Operations vmesos does not perform (volumes, disks): the framework is told, through operation
-   * feedback when the operation has an id; the offered resources it named go back unused.
-   */
-  private void unsupportedOperation(Framework framework, Agent agent, Offer.Operation operation) {
-    String message = "Operation " + operation.getType() + " is not supported by this vmesos master";
-    LOG.warn("Framework {}: {}", framework.id(), message);
-    if (operation.hasId()) {
-      sendEvent(framework, Events.operationStatus(operation.getId(), agent.id(),
-          dev.vmesos.api.v1.Protos.OperationState.OPERATION_ERROR, message));
-    }
   }
 
   private void reconcileOperations(Framework framework, Call.ReconcileOperations reconcile) {
@@ -538,7 +286,7 @@ public final class Master {
 
   private void shutdownExecutor(Framework framework, Call.Shutdown shutdown) {
     String agentId = shutdown.getAgentId().getValue();
-    if (!agents.containsKey(agentId)) {
+    if (!agentBook.isRegistered(agentId)) {
       LOG.warn("Framework {} asked to shut down executor {} on unknown agent {}", framework.id(),
           shutdown.getExecutorId().getValue(), agentId);
       return;
@@ -552,7 +300,7 @@ public final class Master {
 
   private void frameworkMessage(Framework framework, Call.Message message) {
     String agentId = message.getAgentId().getValue();
-    if (!agents.containsKey(agentId)) {
+    if (!agentBook.isRegistered(agentId)) {
       LOG.warn("Framework {} sent a message to executor {} on unknown agent {}; dropped", framework.id(),
           message.getExecutorId().getValue(), agentId);
       return;
@@ -596,7 +344,7 @@ public final class Master {
     }
     framework.info(info);
     rescindOffers(framework);
-    allocator.updateFramework(framework.id(), profile(info, update.getSuppressedRolesList()));
+    allocator.updateFramework(framework.id(), Frameworks.profile(info, update.getSuppressedRolesList()));
     LOG.info("Framework {} updated: roles {}, suppressed {}", framework.id(), framework.roles(),
         update.getSuppressedRolesList());
     for (MasterListener listener : listeners) {
@@ -608,7 +356,7 @@ public final class Master {
 
   private void kill(Framework framework, Call.Kill kill) {
     Task task = framework.tasks().get(kill.getTaskId().getValue());
-    if (task == null && mayRunOnRecoveringAgent(kill.hasAgentId() ? kill.getAgentId().getValue() : null)) {
+    if (task == null && agentBook.mayRunOnRecoveringAgent(kill.hasAgentId() ? kill.getAgentId().getValue() : null)) {
       // As Mesos: the task may still run on an agent that has not re-registered: nothing to say yet.
       LOG.info("Cannot kill task {} of framework {} yet: it is unknown and its agent may still re-register",
           kill.getTaskId().getValue(), framework.id());
@@ -618,7 +366,7 @@ public final class Master {
       // As Mesos: killing a task the master does not know reconciles it.
       LOG.warn("Cannot kill task {} of framework {}: it is unknown; reconciling it", kill.getTaskId().getValue(),
           framework.id());
-      sendUpdate(framework, unknownTask(framework, kill.getTaskId(),
+      sendUpdate(framework, reconciliation.unknownTask(framework, kill.getTaskId(),
           kill.hasAgentId() ? kill.getAgentId().getValue() : null));
       return;
     }
@@ -643,7 +391,7 @@ public final class Master {
       return CallResult.badRequest("Failed to parse UUID: expected 16 bytes, got " + uuid.size());
     }
     String agentId = ack.getAgentId().getValue();
-    if (!agents.containsKey(agentId)) {
+    if (!agentBook.isRegistered(agentId)) {
       LOG.warn("Framework {} acknowledged an update from unknown agent {}", framework.id(), agentId);
       return CallResult.ACCEPTED;
     }
@@ -661,65 +409,10 @@ public final class Master {
     return CallResult.ACCEPTED;
   }
 
-  private void reconcile(Framework framework, Call.Reconcile reconcile) {
-    if (reconcile.getTasksCount() == 0) {
-      for (Task task : framework.tasks().values()) {
-        sendUpdate(framework, Events.reconciled(task, clock));
-      }
-      return;
-    }
-    for (Call.Reconcile.Task requested : reconcile.getTasksList()) {
-      Task task = framework.tasks().get(requested.getTaskId().getValue());
-      String agentId = requested.hasAgentId() ? requested.getAgentId().getValue() : null;
-      if (task != null) {
-        sendUpdate(framework, Events.reconciled(task, clock));
-      } else if (mayRunOnRecoveringAgent(agentId)) {
-        // As Mesos ("task is unknown, agent is recovered: no-op"): its agent will report it.
-        LOG.debug("Framework {}: task {} is unknown but may run on an agent still re-registering",
-            framework.id(), requested.getTaskId().getValue());
-      } else {
-        sendUpdate(framework, unknownTask(framework, requested.getTaskId(),
-            requested.hasAgentId() ? requested.getAgentId().getValue() : null));
-      }
-    }
-  }
-
-  /**
-   * Whether a task the master does not know may still run on an agent of the recovered registry
-   * that has not re-registered: the agent named is one, or none is named and one is left.
-   */
-  private boolean mayRunOnRecoveringAgent(String agentId) {
-    return agentId == null || agentId.isEmpty() ? !recoveringAgents.isEmpty()
-        : recoveringAgents.containsKey(agentId);
-  }
-
-  /**
-   * What explicit reconciliation answers for a task the master does not know, as Mesos's master:
-   * on a registered agent it is gone, on an unreachable one unreachable (since when it became so),
-   * elsewhere unknown; a framework that is not partition-aware gets TASK_LOST for all three.
-   */
-  private TaskStatus unknownTask(Framework framework, TaskID taskId, String agentId) {
-    boolean partitionAware = isPartitionAware(framework);
-    if (agentId != null && agents.containsKey(agentId)) {
-      return Events.masterStatus(taskId, agentId, partitionAware ? TaskState.TASK_GONE : TaskState.TASK_LOST,
-          TaskStatus.Reason.REASON_RECONCILIATION, "Reconciliation: Task is unknown to the agent", clock);
-    }
-    if (agentId != null && unreachableAgents.containsKey(agentId)) {
-      TaskStatus status = Events.masterStatus(taskId, agentId,
-          partitionAware ? TaskState.TASK_UNREACHABLE : TaskState.TASK_LOST,
-          TaskStatus.Reason.REASON_RECONCILIATION, "Reconciliation: Task is unreachable", clock);
-      Long since = unreachableSince.get(agentId);
-      return since == null ? status
-          : status.toBuilder().setUnreachableTime(dev.vmesos.api.v1.Protos.TimeInfo.newBuilder().setNanoseconds(since)).build();
-    }
-    return Events.masterStatus(taskId, agentId, partitionAware ? TaskState.TASK_UNKNOWN : TaskState.TASK_LOST,
-        TaskStatus.Reason.REASON_RECONCILIATION, "Reconciliation: Task is unknown", clock);
-  }
-
   private void removeFramework(Framework framework) {
-    stopTimers(framework);
+    frameworks.stopTimers(framework);
     // As Mesos's removeFramework: the offers are taken back without RESCIND events (the stream ends).
-    takeBackOffers(framework, false);
+    offerBook.takeBackAllOf(framework.id());
     Set<String> agentsWithTasks = new HashSet<>();
     for (Task task : framework.tasks().values()) {
       if (!TaskStates.isTerminal(task.state())) {
@@ -730,7 +423,7 @@ public final class Master {
       }
     }
     for (String agentId : agentsWithTasks) {
-      if (agents.containsKey(agentId)) {
+      if (agentBook.isRegistered(agentId)) {
         effects.sendToAgent(agentId, ShutdownFramework.newBuilder()
             .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id())).build());
       }
@@ -740,11 +433,7 @@ public final class Master {
     }
     framework.stream(null);
     allocator.removeFramework(framework.id());
-    frameworks.remove(framework.id());
-    completedFrameworks.addLast(framework);
-    if (completedFrameworks.size() > COMPLETED_KEPT) {
-      completedFrameworks.removeFirst();
-    }
+    frameworks.remove(framework);
     for (MasterListener listener : listeners) {
       listener.frameworkRemoved(framework);
     }
@@ -752,57 +441,34 @@ public final class Master {
     requestAllocation();
   }
 
-  private void stopTimers(Framework framework) {
-    if (framework.heartbeatTimer() != null) {
-      effects.cancel(framework.heartbeatTimer());
-      framework.heartbeatTimer(null);
-    }
-    if (framework.failoverTimer() != null) {
-      effects.cancel(framework.failoverTimer());
-      framework.failoverTimer(null);
-    }
-  }
-
   /** Takes back every outstanding offer of a framework, telling it with RESCIND if it listens. */
   private void rescindOffers(Framework framework) {
-    takeBackOffers(framework, true);
+    for (OfferBook.OutstandingOffer offer : offerBook.takeBackAllOf(framework.id())) {
+      sendEvent(framework, Events.rescind(offer.id()));
+    }
   }
 
-  private void takeBackOffers(Framework framework, boolean rescind) {
-    for (String offerId : List.copyOf(framework.offers().keySet())) {
-      OutstandingOffer offer = offers.get(offerId);
-      removeOffer(framework, offerId);
-      allocator.recover(framework.id(), offer.agentId(), offer.role(), offer.resources(), Duration.ZERO);
-      if (rescind && framework.connected()) {
-        framework.stream().send(Events.rescind(offerId));
+  /** Takes back every outstanding offer on an agent, telling their frameworks with RESCIND. */
+  private void rescindOffersOn(String agentId) {
+    for (OfferBook.OutstandingOffer offer : offerBook.takeBackAllOn(agentId)) {
+      Framework framework = frameworks.get(offer.frameworkId());
+      if (framework != null) {
+        sendEvent(framework, Events.rescind(offer.id()));
       }
     }
-  }
-
-  private void removeOffer(Framework framework, String offerId) {
-    OutstandingOffer offer = offers.remove(offerId);
-    if (offer != null && offer.timer() != null) {
-      effects.cancel(offer.timer());
-    }
-    framework.offers().remove(offerId);
   }
 
   /** {@code --offer_timeout}: an offer left unanswered that long is rescinded. */
   private void offerTimedOut(String offerId) {
-    OutstandingOffer offer = offers.get(offerId);
+    OfferBook.OutstandingOffer offer = offerBook.expire(offerId);
     if (offer == null) {
       return;
     }
-    Framework framework = frameworks.get(offer.frameworkId());
     LOG.info("Offer {} to framework {} timed out; rescinding it", offerId, offer.frameworkId());
-    offers.remove(offerId);
+    Framework framework = frameworks.get(offer.frameworkId());
     if (framework != null) {
-      framework.offers().remove(offerId);
-      if (framework.connected()) {
-        framework.stream().send(Events.rescind(offerId));
-      }
+      sendEvent(framework, Events.rescind(offerId));
     }
-    allocator.recover(offer.frameworkId(), offer.agentId(), offer.role(), offer.resources(), Duration.ZERO);
     requestAllocation();
   }
 
@@ -811,24 +477,20 @@ public final class Master {
   }
 
   private void sendEvent(Framework framework, Event event) {
-    if (framework.connected()) {
-      framework.stream().send(event);
-    }
+    framework.send(event);
   }
 
   // ---------------------------------------------------------------------------------------------
   // Agents
 
   public AgentRegistered registerAgent(RegisterAgent register) {
-    String id = String.format("%s-S%d", masterInfo.getId(), nextAgentId++);
-    AgentInfo info = register.getAgentInfo().toBuilder().setId(AgentID.newBuilder().setValue(id)).build();
-    Resources total = OfferResources.fromAgent(info.getResourcesList());
-    agents.put(id, new Agent(id, info, total));
-    lastSeen.put(id, clock.instant());
-    allocator.addAgent(id, total, List.of());
-    LOG.info("Registered agent {} at {}:{} with {}", id, info.getHostname(), info.getPort(), total);
+    Agent agent = agentBook.register(register.getAgentInfo());
+    String id = agent.id();
+    allocator.addAgent(id, agent.total(), List.of());
+    LOG.info("Registered agent {} at {}:{} with {}", id, agent.info().getHostname(), agent.info().getPort(),
+        agent.total());
     for (MasterListener listener : listeners) {
-      listener.agentAdded(agents.get(id));
+      listener.agentAdded(agent);
     }
     requestAllocation();
     return registered(id);
@@ -837,130 +499,27 @@ public final class Master {
   public AgentRegistered reregisterAgent(ReregisterAgent reregister) {
     AgentInfo info = reregister.getAgentInfo();
     String id = info.getId().getValue();
-    Resources total = OfferResources.fromAgent(info.getResourcesList());
     List<Task> known = new ArrayList<>();
-    if (agents.containsKey(id)) {
-      known = launchedTasksOn(id);
-      forgetAllocationsOn(id);
+    if (agentBook.isRegistered(id)) {
+      known = frameworks.launchedTasksOn(id);
+      rescindOffersOn(id);
+      agentReregistration.forgetTasksOn(id);
       allocator.removeAgent(id);
     }
-    boolean recovered = recoveringAgents.remove(id) != null;
-    boolean returning = unreachableAgents.remove(id) != null;
-    unreachableSince.remove(id);
-    agents.put(id, new Agent(id, info, total));
-    lastSeen.put(id, clock.instant());
-    List<Allocation> used = new ArrayList<>();
-    for (RunningTask running : reregister.getTasksList()) {
-      if (returning && lostWhileUnreachable(running)) {
-        continue;
-      }
-      Task task = recoverTask(id, running);
-      if (task != null) {
-        used.add(new Allocation(task.frameworkId(), id, task.role(), task.resources()));
-      }
-    }
+    AgentBook.Readmitted readmitted = agentBook.readmit(info);
+    boolean returning = readmitted.returning();
+    Resources total = readmitted.agent().total();
+    List<Allocation> used = agentReregistration.takeBackTasks(id, reregister.getTasksList(), returning);
     allocator.addAgent(id, total, used);
     LOG.info("Re-registered agent {} at {}:{} with {} and {} tasks{}", id, info.getHostname(), info.getPort(),
         total, reregister.getTasksCount(), returning ? " (it had been unreachable)"
-            : recovered ? " (from the registry)" : "");
-    reportTasksTheAgentLost(id, known, reregister.getTasksList());
+            : readmitted.recovered() ? " (from the registry)" : "");
+    agentReregistration.reportTasksTheAgentLost(id, known, reregister.getTasksList());
     for (MasterListener listener : listeners) {
-      listener.agentAdded(agents.get(id));
+      listener.agentAdded(readmitted.agent());
     }
     requestAllocation();
     return registered(id);
-  }
-
-  /** The tasks on an agent that got there (not STAGING: those may still be on their way) and have not ended. */
-  private List<Task> launchedTasksOn(String agentId) {
-    List<Task> tasks = new ArrayList<>();
-    for (Framework framework : frameworks.values()) {
-      for (Task task : framework.tasks().values()) {
-        if (task.agentId().equals(agentId) && task.state() != TaskState.TASK_STAGING
-            && !TaskStates.isTerminal(task.state())) {
-          tasks.add(task);
-        }
-      }
-    }
-    return tasks;
-  }
-
-  /**
-   * As Mesos's reconciliation of a re-registering agent: a task the master knew there that the agent
-   * no longer reports (an agent restart killed it) ends TASK_LOST, or TASK_GONE for a partition-aware
-   * framework, with REASON_AGENT_REREGISTERED.
-   */
-  private void reportTasksTheAgentLost(String agentId, List<Task> known, List<RunningTask> reported) {
-    Set<String> reportedKeys = new HashSet<>();
-    for (RunningTask running : reported) {
-      reportedKeys.add(running.getFrameworkId().getValue() + "/" + running.getTask().getTaskId().getValue());
-    }
-    for (Task task : known) {
-      Framework framework = frameworks.get(task.frameworkId());
-      if (framework == null || reportedKeys.contains(task.frameworkId() + "/" + task.id())) {
-        continue;
-      }
-      TaskState state = isPartitionAware(framework) ? TaskState.TASK_GONE : TaskState.TASK_LOST;
-      LOG.warn("Task {} of framework {} is unknown to re-registered agent {}: {}", task.id(), task.frameworkId(),
-          agentId, state);
-      TaskStatus status = Events.masterStatus(task.info().getTaskId(), agentId, state,
-          TaskStatus.Reason.REASON_AGENT_REREGISTERED, "Task is unknown to agent " + agentId
-              + " after it re-registered", clock);
-      task.update(status);
-      for (MasterListener listener : listeners) {
-        listener.taskUpdated(task, status);
-      }
-      sendUpdate(framework, status);
-    }
-  }
-
-  /**
-   * Before an agent is re-added: its offers are rescinded and the allocator forgets its tasks, which
-   * come back with the agent's report.
-   */
-  private void forgetAllocationsOn(String agentId) {
-    for (Framework framework : frameworks.values()) {
-      for (Map.Entry<String, Offer> offer : List.copyOf(framework.offers().entrySet())) {
-        if (offer.getValue().getAgentId().getValue().equals(agentId)) {
-          OutstandingOffer outstanding = offers.get(offer.getKey());
-          removeOffer(framework, offer.getKey());
-          allocator.recover(framework.id(), agentId, outstanding.role(), outstanding.resources(), Duration.ZERO);
-          if (framework.connected()) {
-            framework.stream().send(Events.rescind(offer.getKey()));
-          }
-        }
-      }
-      for (Task task : framework.tasks().values()) {
-        if (task.agentId().equals(agentId) && task.markResourcesRecovered()) {
-          allocator.recover(framework.id(), agentId, task.role(), task.resources(), Duration.ZERO);
-        }
-      }
-      framework.tasks().values().removeIf(task -> task.agentId().equals(agentId));
-    }
-  }
-
-  /** A task reported by a re-registering agent: tracked again; returned when it still holds resources. */
-  private Task recoverTask(String agentId, RunningTask running) {
-    String frameworkId = running.getFrameworkId().getValue();
-    Framework framework = frameworks.get(frameworkId);
-    if (framework == null) {
-      FrameworkInfo info = running.hasFrameworkInfo() ? running.getFrameworkInfo()
-          : FrameworkInfo.newBuilder().setUser("").setName("").setId(running.getFrameworkId()).build();
-      framework = new Framework(frameworkId, info);
-      frameworks.put(frameworkId, framework);
-      allocator.addFramework(frameworkId, profile(info, List.of()));
-      allocator.deactivateFramework(frameworkId);
-    }
-    if (TaskStates.isTerminal(running.getState())) {
-      return null;
-    }
-    TaskInfo info = running.getTask();
-    Resources resources = OfferResources.fromFramework(info.getResourcesList(), framework.role())
-        .plus(newExecutorResources(framework, agentId, info, framework.role()));
-    Task task = new Task(frameworkId, agentId, OfferResources.roleOf(resources, framework.role()), info, resources);
-    framework.tasks().put(task.id(), task);
-    task.update(Events.masterStatus(info.getTaskId(), agentId, running.getState(), null, null, clock));
-    return task;
   }
 
   private AgentRegistered registered(String agentId) {
@@ -973,41 +532,14 @@ public final class Master {
 
   public Pong ping(Ping ping) {
     String agentId = ping.getAgentId().getValue();
-    boolean registered = agents.containsKey(agentId);
-    if (registered) {
-      lastSeen.put(agentId, clock.instant());
-    }
+    boolean registered = agentBook.ping(agentId);
     return Pong.newBuilder().setSequence(ping.getSequence()).setRegistered(registered).build();
-  }
-
-  /**
-   * A task of a returning agent that the master reported TASK_LOST while the agent was unreachable
-   * (its framework is not partition-aware): it is killed, as Mesos does, not taken back.
-   */
-  private boolean lostWhileUnreachable(RunningTask running) {
-    Framework framework = frameworks.get(running.getFrameworkId().getValue());
-    if (framework != null && FrameworkValidation.hasCapability(framework.info(),
-        FrameworkInfo.Capability.Type.PARTITION_AWARE)) {
-      return false;
-    }
-    if (TaskStates.isTerminal(running.getState())) {
-      return false;
-    }
-    LOG.info("Killing task {} of framework {}: it was reported lost while its agent was unreachable",
-        running.getTask().getTaskId().getValue(), running.getFrameworkId().getValue());
-    effects.sendToAgent(running.getTask().getAgentId().getValue(), KillTask.newBuilder()
-        .setFrameworkId(running.getFrameworkId()).setTaskId(running.getTask().getTaskId()).build());
-    return true;
   }
 
   /** Marks agents that missed {@code max_agent_ping_timeouts} pings in a row unreachable. */
   public void checkAgents() {
-    Instant deadline = clock.instant().minus(agentPingInterval.multipliedBy(maxAgentPingTimeouts));
-    for (String agentId : List.copyOf(agents.keySet())) {
-      Instant seen = lastSeen.get(agentId);
-      if (seen != null && seen.isBefore(deadline)) {
-        markUnreachable(agentId);
-      }
+    for (String agentId : agentBook.missedPings()) {
+      markUnreachable(agentId);
     }
   }
 
@@ -1016,23 +548,13 @@ public final class Master {
    * partition-aware frameworks (kept, in case it returns) and TASK_LOST for the others (forgotten).
    */
   private void markUnreachable(String agentId) {
-    Agent agent = agents.remove(agentId);
-    lastSeen.remove(agentId);
-    unreachableAgents.put(agentId, agent);
-    LOG.warn("Agent {} ({}) missed {} pings: it is unreachable", agentId, agent.info().getHostname(),
-        maxAgentPingTimeouts);
     long unreachableNanos = clock.millis() * 1_000_000L;
-    unreachableSince.put(agentId, unreachableNanos);
+    Agent agent = agentBook.markUnreachable(agentId, unreachableNanos);
+    LOG.warn("Agent {} ({}) missed {} pings: it is unreachable", agentId, agent.info().getHostname(),
+        agentBook.maxPingTimeouts());
+    rescindOffersOn(agentId);
     for (Framework framework : frameworks.values()) {
-      for (Map.Entry<String, Offer> offer : List.copyOf(framework.offers().entrySet())) {
-        if (offer.getValue().getAgentId().getValue().equals(agentId)) {
-          OutstandingOffer outstanding = offers.get(offer.getKey());
-          removeOffer(framework, offer.getKey());
-          allocator.recover(framework.id(), agentId, outstanding.role(), outstanding.resources(), Duration.ZERO);
-          sendEvent(framework, Events.rescind(offer.getKey()));
-        }
-      }
-      boolean partitionAware = isPartitionAware(framework);
+      boolean partitionAware = framework.isPartitionAware();
       for (Task task : List.copyOf(framework.tasks().values())) {
         if (!task.agentId().equals(agentId) || TaskStates.isTerminal(task.state())) {
           continue;
@@ -1068,7 +590,7 @@ public final class Master {
     if (framework == null) {
       return;
     }
-    boolean partitionAware = isPartitionAware(framework);
+    boolean partitionAware = framework.isPartitionAware();
     for (TaskID taskId : taskIds) {
       Task task = framework.tasks().get(taskId.getValue());
       if (task == null || task.state() != TaskState.TASK_STAGING) {
@@ -1097,10 +619,6 @@ public final class Master {
     }
   }
 
-  private static boolean isPartitionAware(Framework framework) {
-    return FrameworkValidation.hasCapability(framework.info(), FrameworkInfo.Capability.Type.PARTITION_AWARE);
-  }
-
   /** An executor ended on an agent: its framework gets a FAILURE with the executor id and status. */
   public void executorExited(dev.vmesos.api.internal.Internal.ExitedExecutor exited) {
     Framework framework = frameworks.get(exited.getFrameworkId().getValue());
@@ -1115,15 +633,13 @@ public final class Master {
 
   /** Agents that stopped answering and have not come back. */
   public Map<String, Agent> unreachableAgents() {
-    return unreachableAgents;
+    return agentBook.unreachable();
   }
 
   /** A status update from an agent: track it, recover resources when terminal, forward it. */
   public void statusUpdate(StatusUpdate update) {
     TaskStatus status = update.getStatus();
-    if (lastSeen.containsKey(update.getAgentId().getValue())) {
-      lastSeen.put(update.getAgentId().getValue(), clock.instant());
-    }
+    agentBook.heardFrom(update.getAgentId().getValue());
     String frameworkId = update.getFrameworkId().getValue();
     Framework framework = frameworks.get(frameworkId);
     if (framework == null) {
@@ -1131,7 +647,7 @@ public final class Master {
       // or it would resend them forever.
       LOG.warn("Status update {} of task {} for unknown framework {}; asking agent {} to shut it down",
           status.getState(), status.getTaskId().getValue(), frameworkId, update.getAgentId().getValue());
-      if (agents.containsKey(update.getAgentId().getValue())) {
+      if (agentBook.isRegistered(update.getAgentId().getValue())) {
         effects.sendToAgent(update.getAgentId().getValue(),
             ShutdownFramework.newBuilder().setFrameworkId(update.getFrameworkId()).build());
       }
@@ -1180,18 +696,14 @@ public final class Master {
     Map<String, List<Offer>> byFramework = new LinkedHashMap<>();
     for (Allocation allocation : allocator.allocate()) {
       Framework framework = frameworks.get(allocation.frameworkId());
-      Agent agent = agents.get(allocation.agentId());
+      Agent agent = agentBook.get(allocation.agentId());
       if (framework == null || agent == null || !framework.connected()) {
         allocator.recover(allocation.frameworkId(), allocation.agentId(), allocation.role(),
             allocation.resources(), Duration.ZERO);
         continue;
       }
-      String offerId = String.format("%s-O%d", masterInfo.getId(), nextOfferId++);
       Resources resources = allocation.resources().allocatedTo(allocation.role());
-      Long timer = offerTimeout == null ? null : effects.schedule(offerTimeout, () -> offerTimedOut(offerId));
-      offers.put(offerId, new OutstandingOffer(framework.id(), agent.id(), allocation.role(), resources, timer));
-      Offer offer = Events.offer(offerId, framework, agent, allocation.role(), resources);
-      framework.offers().put(offerId, offer);
+      Offer offer = offerBook.make(framework, agent, allocation.role(), resources);
       byFramework.computeIfAbsent(framework.id(), k -> new ArrayList<>()).add(offer);
     }
     for (Map.Entry<String, List<Offer>> entry : byFramework.entrySet()) {
@@ -1201,47 +713,14 @@ public final class Master {
     }
   }
 
-  /** What the allocator needs to know of a framework: roles, suppressed roles, offer filters. */
-  private static FrameworkProfile profile(FrameworkInfo info, List<String> suppressedRoles) {
-    List<String> roles = info.getRolesCount() > 0 ? info.getRolesList()
-        : List.of(info.hasRole() ? info.getRole() : "*");
-    Map<String, List<Map<String, Double>>> minimums = new HashMap<>();
-    for (Map.Entry<String, OfferFilters> filter : info.getOfferFiltersMap().entrySet()) {
-      List<Map<String, Double>> alternatives = new ArrayList<>();
-      for (OfferFilters.ResourceQuantities quantities
-          : filter.getValue().getMinAllocatableResources().getQuantitiesList()) {
-        Map<String, Double> alternative = new HashMap<>();
-        quantities.getQuantitiesMap().forEach((name, scalar) -> alternative.put(name, scalar.getValue()));
-        alternatives.add(alternative);
-      }
-      minimums.put(filter.getKey(), alternatives);
-    }
-    return new FrameworkProfile(Set.copyOf(roles), Set.copyOf(suppressedRoles), minimums);
-  }
-
-  private static Duration refuseDuration(double seconds) {
-    if (Double.isNaN(seconds) || seconds <= 0) {
-      return Duration.ZERO;
-    }
-    // Frameworks use huge values to mean "forever"; cap at a year so Instant arithmetic stays in range.
-    double capped = Math.min(seconds, 365 * 24 * 3600.0);
-    return Duration.ofMillis(Math.round(capped * 1000));
-  }
-
   /** For tests and metrics. */
   public int outstandingOffers() {
-    return offers.size();
+    return offerBook.size();
   }
 
   /** For tests and metrics: what outstanding offers hold on an agent, allocated to their roles. */
   public Resources offeredOn(String agentId) {
-    Resources offered = Resources.empty();
-    for (OutstandingOffer offer : offers.values()) {
-      if (offer.agentId().equals(agentId)) {
-        offered = offered.plus(offer.resources());
-      }
-    }
-    return offered;
+    return offerBook.offeredOn(agentId);
   }
 
   /** For tests: the status the master last saw for a task. */
@@ -1317,12 +796,11 @@ public final class Master {
     for (dev.vmesos.api.registry.RegistryProtos.Registry.Framework recovered : registry.getFrameworksList()) {
       FrameworkInfo info = recovered.getInfo();
       String id = info.getId().getValue();
-      if (id.isEmpty() || frameworks.containsKey(id)) {
+      if (id.isEmpty() || frameworks.contains(id)) {
         continue;
       }
-      Framework framework = new Framework(id, info);
-      frameworks.put(id, framework);
-      allocator.addFramework(id, profile(info, List.of()));
+      Framework framework = frameworks.add(id, info);
+      allocator.addFramework(id, Frameworks.profile(info, List.of()));
       disconnected(framework);
     }
     for (dev.vmesos.api.registry.RegistryProtos.Registry.Agent recovered : registry.getAgentsList()) {
@@ -1330,27 +808,24 @@ public final class Master {
       String id = info.getId().getValue();
       Agent agent = new Agent(id, info, OfferResources.fromAgent(info.getResourcesList()));
       switch (recovered.getState()) {
-        case ADMITTED -> recoveringAgents.put(id, agent);
-        case UNREACHABLE -> {
-          unreachableAgents.put(id, agent);
-          unreachableSince.put(id, recovered.getUnreachableTimeNs());
-        }
+        case ADMITTED -> agentBook.recovered(agent);
+        case UNREACHABLE -> agentBook.recoveredUnreachable(agent, recovered.getUnreachableTimeNs());
         default -> {
           // GONE: never comes back; nothing to answer for it but TASK_UNKNOWN/LOST.
         }
       }
     }
     LOG.info("Recovered {} frameworks, {} agents to re-register within {}, {} unreachable agents, {} weights, "
-            + "{} quotas", registry.getFrameworksCount(), recoveringAgents.size(), agentReregisterTimeout,
-        unreachableAgents.size(), registry.getWeightsCount(), registry.getQuotasCount());
-    if (!recoveringAgents.isEmpty()) {
+            + "{} quotas", registry.getFrameworksCount(), agentBook.recovering().size(),
+        agentReregisterTimeout, agentBook.unreachable().size(), registry.getWeightsCount(), registry.getQuotasCount());
+    if (!agentBook.recovering().isEmpty()) {
       effects.schedule(agentReregisterTimeout, this::reregistrationTimedOut);
     }
   }
 
   /** Agents of the recovered registry that have not re-registered yet, by id (for /state). */
   public Map<String, Agent> recoveringAgents() {
-    return java.util.Collections.unmodifiableMap(recoveringAgents);
+    return agentBook.recovering();
   }
 
   /**
@@ -1359,10 +834,8 @@ public final class Master {
    */
   private void reregistrationTimedOut() {
     long unreachableNanos = clock.millis() * 1_000_000L;
-    for (Agent agent : List.copyOf(recoveringAgents.values())) {
-      recoveringAgents.remove(agent.id());
-      unreachableAgents.put(agent.id(), agent);
-      unreachableSince.put(agent.id(), unreachableNanos);
+    for (Agent agent : List.copyOf(agentBook.recovering().values())) {
+      agentBook.giveUpOn(agent, unreachableNanos);
       LOG.warn("Agent {} ({}) of the registry did not re-register in time: it is unreachable", agent.id(),
           agent.info().getHostname());
       for (Framework framework : frameworks.values()) {
