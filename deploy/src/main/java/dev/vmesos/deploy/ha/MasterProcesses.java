@@ -160,8 +160,13 @@ public final class MasterProcesses implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-        "-Dhazelcast.wait.seconds.before.join=0", "-Xmx256m",
-        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        "-Dhazelcast.wait.seconds.before.join=0", "-Xmx256m"));
+    // For a closer look at a run, e.g. -Dvmesos.ha.java_options=-Dorg.slf4j.simpleLogger.log.com.hazelcast=info
+    String extra = System.getProperty("vmesos.ha.java_options", "").trim();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(args);
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
