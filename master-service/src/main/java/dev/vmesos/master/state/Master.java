@@ -83,6 +83,8 @@ public final class Master {
   private final Map<String, Instant> lastSeen = new HashMap<>();
   /** Agents that stopped answering, until they re-register. */
   private final Map<String, Agent> unreachableAgents = new LinkedHashMap<>();
+  /** The agent id given to each agent process (RegisterAgent.instance), so a repeated registration gets it again. */
+  private final Map<String, String> agentsByInstance = new HashMap<>();
   /** When each unreachable agent was marked so, in nanoseconds since the epoch (Mesos's unreachable_time). */
   private final Map<String, Long> unreachableSince = new HashMap<>();
   private final List<MasterListener> listeners = new ArrayList<>();
@@ -820,7 +822,19 @@ public final class Master {
   // Agents
 
   public AgentRegistered registerAgent(RegisterAgent register) {
+    String instance = register.getInstance();
+    String known = instance.isEmpty() ? null : agentsByInstance.get(instance);
+    if (known != null && agents.containsKey(known)) {
+      // As Mesos for an agent that retries: the same agent process, so the same id, not a second agent.
+      LOG.info("Agent {} at {}:{} already registered; answering its repeated registration with its id", known,
+          register.getAgentInfo().getHostname(), register.getAgentInfo().getPort());
+      return registered(known);
+    }
     String id = String.format("%s-S%d", masterInfo.getId(), nextAgentId++);
+    if (!instance.isEmpty()) {
+      agentsByInstance.values().removeIf(agentId -> !agents.containsKey(agentId));
+      agentsByInstance.put(instance, id);
+    }
     AgentInfo info = register.getAgentInfo().toBuilder().setId(AgentID.newBuilder().setValue(id)).build();
     Resources total = OfferResources.fromAgent(info.getResourcesList());
     agents.put(id, new Agent(id, info, total));
