@@ -35,6 +35,7 @@ public final class Main {
                  --executor=docker|process, --executor-image, --run_for)
         simulate run a DRF or max-min fairness scenario through the allocator, print it step by step
         bench-launch  tasks started per second by one agent and ACCEPT-to-RUNNING latency (./vmesos bench launch)
+        bench-failover  leader failover times over 3 master and 2 agent processes (./vmesos bench failover)
       """;
 
   /** {@code vmesos local --help}: its own flags, then the master's and the cluster's. */
@@ -82,6 +83,7 @@ public final class Main {
         case "drf" -> System.exit(dev.vmesos.examples.drf.DrfMain.run(rest, System.out, System.err));
         case "simulate" -> System.exit(SimulateCommand.run(rest, System.out));
         case "bench-launch" -> System.exit(LaunchBench.run(rest, System.out));
+        case "bench-failover" -> System.exit(dev.vmesos.deploy.ha.FailoverBench.run(rest, System.out));
         default -> {
           System.err.println("vmesos: unknown command '" + args[0] + "'\n" + USAGE);
           System.exit(2);

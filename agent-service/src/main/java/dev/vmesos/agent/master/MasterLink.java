@@ -89,6 +89,8 @@ public final class MasterLink {
   private long pingSequence;
   private int failedPings;
   private Duration pingInterval = DEFAULT_PING_INTERVAL;
+  /** Sent with each first registration, so that the master answers a repeat with the same id. */
+  private final String instance = java.util.UUID.randomUUID().toString();
   /** Failed (re)registration attempts since the last success. */
   private int attempts;
 
@@ -302,7 +304,7 @@ public final class MasterLink {
         LOG.debug("Registering agent {}:{} with the master (attempt {})", agent.info().getHostname(),
             agent.info().getPort(), attempts + 1);
       }
-      request = RegisterAgent.newBuilder().setAgentInfo(agent.info()).build();
+      request = RegisterAgent.newBuilder().setAgentInfo(agent.info()).setInstance(instance).build();
     }
     vertx.eventBus().<Object>request(Addresses.MASTER_LEADER, request, delivery)
         .compose(reply -> mine == generation ? accept(reply, reregistering)

@@ -15,7 +15,8 @@ import java.util.List;
  * each task's size ({@code --task-cpus}, {@code --task-memory}).
  */
 public record ThrottleConfig(List<MasterAddress> masters, long totalQueries, int queriesPerTask, int parallelism,
-                             Target target, ExecutorLaunch executor, TaskResources task, String name) {
+                             Target target, ExecutorLaunch executor, TaskResources task, String name,
+                             boolean checkpoint) {
 
   public ThrottleConfig {
     masters = List.copyOf(masters);
@@ -24,10 +25,25 @@ public record ThrottleConfig(List<MasterAddress> masters, long totalQueries, int
     }
   }
 
+  /** Without checkpointing (FrameworkInfo.checkpoint false, as Mesos's default). */
+  public ThrottleConfig(List<MasterAddress> masters, long totalQueries, int queriesPerTask, int parallelism,
+                        Target target, ExecutorLaunch executor, TaskResources task, String name) {
+    this(masters, totalQueries, queriesPerTask, parallelism, target, executor, task, name, false);
+  }
+
   /** With a single master. */
   public ThrottleConfig(MasterAddress master, long totalQueries, int queriesPerTask, int parallelism,
                         Target target, ExecutorLaunch executor, TaskResources task, String name) {
-    this(List.of(master), totalQueries, queriesPerTask, parallelism, target, executor, task, name);
+    this(List.of(master), totalQueries, queriesPerTask, parallelism, target, executor, task, name, false);
+  }
+
+  /**
+   * With FrameworkInfo.checkpoint set or not: a checkpointing framework's tasks outlive a restart of
+   * their agent, and its updates are kept on the agent's disk until acknowledged.
+   */
+  public ThrottleConfig withCheckpoint(boolean checkpoint) {
+    return new ThrottleConfig(masters, totalQueries, queriesPerTask, parallelism, target, executor, task, name,
+        checkpoint);
   }
 
   /** The first master listed. */
@@ -51,6 +67,7 @@ public record ThrottleConfig(List<MasterAddress> masters, long totalQueries, int
       .flag("task-cpus", "CPUS", 0.1, "cpus of each task (its executor's included).")
       .flag("task-memory", "MB", 128, "mem of each task (its executor's included).")
       .flag("framework-name", "NAME", "throttle", "FrameworkInfo.name.")
+      .flag("checkpoint", "BOOL", false, "FrameworkInfo.checkpoint: tasks outlive a restart of their agent.")
       .build()
       .plus(ExecutorLaunch.HELP);
 
@@ -68,6 +85,7 @@ public record ThrottleConfig(List<MasterAddress> masters, long totalQueries, int
     ExecutorLaunch executor = ExecutorLaunch.fromFlags(flags);
     TaskResources task = new TaskResources(flags.positiveNumber("task_cpus", 0.1), flags.positiveNumber("task_memory", 128));
     String name = flags.string("framework_name", "throttle");
-    return new ThrottleConfig(masters, total, perTask, parallelism, target, executor, task, name);
+    boolean checkpoint = flags.bool("checkpoint", false);
+    return new ThrottleConfig(masters, total, perTask, parallelism, target, executor, task, name, checkpoint);
   }
 }

@@ -49,6 +49,7 @@ public final class ThrottleFramework implements Scheduler {
   private ExecutorInfo executor;
   private long startNanos;
   private boolean finished;
+  private java.util.function.Consumer<TaskStatus> updateObserver = status -> { };
 
   public ThrottleFramework(Vertx vertx, ThrottleConfig config, PrintStream out) {
     this.vertx = vertx;
@@ -67,11 +68,20 @@ public final class ThrottleFramework implements Scheduler {
       out.printf("[throttle] %d queries, %d per task, parallelism %d, target %s, %s%n", config.totalQueries(),
           config.queriesPerTask(), config.parallelism(), JdbcTarget.redact(target), config.executor().describe());
       FrameworkInfo info = FrameworkInfo.newBuilder().setUser(System.getProperty("user.name", "root"))
-          .setName(config.name()).setFailoverTimeout(60).build();
+          .setName(config.name()).setFailoverTimeout(60).setCheckpoint(config.checkpoint()).build();
       session = new SchedulerSession(vertx, config.masters(), info, this, SessionOptions.defaults());
       session.start().onFailure(e -> finish(e.getMessage()));
     }).onFailure(e -> finish(e.getMessage()));
     return result.future();
+  }
+
+  /**
+   * Sees every status update the session delivers to this framework, before the framework acts on it
+   * (on the session's context): end-to-end tests count them to check each reaches it once.
+   */
+  public ThrottleFramework observeUpdates(java.util.function.Consumer<TaskStatus> observer) {
+    this.updateObserver = observer;
+    return this;
   }
 
   /** The sink this run started, when {@code --target=sink}. */
@@ -137,6 +147,7 @@ public final class ThrottleFramework implements Scheduler {
 
   @Override
   public void update(SchedulerSession s, TaskStatus status) {
+    updateObserver.accept(status);
     String taskId = status.getTaskId().getValue();
     if (finished || !TaskStates.isTerminal(status.getState())) {
       return;

@@ -300,6 +300,23 @@ public final class RaftElection implements LeaderElection {
   }
 
   private boolean promotionLogged;
+  /** Promoted to CP member, not yet seen in every Raft group. */
+  private boolean promoted;
+
+  /** Whether the METADATA and default Raft groups both list this member (their membership change committed). */
+  private static boolean inEveryRaftGroup(CPSubsystem cp) throws Exception {
+    java.util.UUID local = cp.getLocalCPMember().getUuid();
+    for (String group : new String[] {com.hazelcast.cp.CPGroup.METADATA_CP_GROUP_NAME,
+        com.hazelcast.cp.CPGroup.DEFAULT_GROUP_NAME}) {
+      com.hazelcast.cp.CPGroup found = cp.getCPSubsystemManagementService().getCPGroup(group).toCompletableFuture()
+          .get(5, TimeUnit.SECONDS);
+      if (found == null || found.status() != com.hazelcast.cp.CPGroup.CPGroupStatus.ACTIVE
+          || found.members().stream().noneMatch(m -> m.getUuid().equals(local))) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   /**
    * A master that restarted (a new Hazelcast member) joins the Raft group in place of its old self once
@@ -310,6 +327,11 @@ public final class RaftElection implements LeaderElection {
     try {
       CPSubsystem cp = hazelcast.getCPSubsystem();
       if (cp.getLocalCPMember() != null) {
+        if (promoted && inEveryRaftGroup(cp)) {
+          // Only now may another master fail: until the groups have taken this one in, they count two.
+          LOG.info("This master joined the Raft group as {}", cp.getLocalCPMember());
+          promoted = false;
+        }
         return;
       }
       int members = cp.getCPSubsystemManagementService().getCPMembers().toCompletableFuture()
@@ -323,7 +345,9 @@ public final class RaftElection implements LeaderElection {
         promotionLogged = true;
       }
       cp.getCPSubsystemManagementService().promoteToCPMember().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      LOG.info("This master joined the Raft group as {}", cp.getLocalCPMember());
+      LOG.info("This master is a CP member again as {}; waiting until its Raft groups take it in",
+          cp.getLocalCPMember());
+      promoted = true;
       promotionLogged = false;
     } catch (Exception e) {
       LOG.debug("Not in the Raft group yet: {}", e.toString());

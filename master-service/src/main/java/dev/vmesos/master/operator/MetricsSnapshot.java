@@ -41,7 +41,7 @@ final class MetricsSnapshot {
     metrics.put("master/slaves_connected", (double) agents);
     metrics.put("master/slaves_disconnected", 0.0);
     metrics.put("master/slaves_inactive", 0.0);
-    metrics.put("master/slaves_unreachable", 0.0);
+    metrics.put("master/slaves_unreachable", (double) master.unreachableAgents().size());
 
     int connected = 0;
     Map<TaskState, Integer> live = new EnumMap<>(TaskState.class);

@@ -66,6 +66,9 @@ final class OperatorState {
     for (Agent agent : master.agents().values()) {
       agents.addAgents(agent(agent, usage));
     }
+    for (Agent agent : master.recoveringAgents().values()) {
+      agents.addRecoveredAgents(agent.info());
+    }
     return agents.build();
   }
 

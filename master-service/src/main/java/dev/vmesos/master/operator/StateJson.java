@@ -79,7 +79,7 @@ final class StateJson {
         .put("capabilities", ProtoJson.array(info.getCapabilitiesList()))
         .put("activated_slaves", (double) master.agents().size())
         .put("deactivated_slaves", 0.0)
-        .put("unreachable_slaves", 0.0);
+        .put("unreachable_slaves", (double) master.unreachableAgents().size());
     if (info.hasDomain()) {
       state.put("domain", ProtoJson.object(info.getDomain()));
     }
@@ -90,10 +90,10 @@ final class StateJson {
     for (Agent agent : master.agents().values()) {
       slaves.add(slave(agent, usage));
     }
-    // As Mesos: the agents of the registry that have not re-registered with this leader yet.
+    // As Mesos: the agents of the recovered registry that have not re-registered with this leader yet.
     JsonArray recovered = new JsonArray();
     for (Agent agent : master.recoveringAgents().values()) {
-      recovered.add(ProtoJson.object(agent.info()));
+      recovered.add(recoveredSlave(agent));
     }
     state.put("slaves", slaves).put("recovered_slaves", recovered);
     JsonArray frameworks = new JsonArray();
@@ -171,6 +171,17 @@ final class StateJson {
         .put("active", true)
         .put("version", build.version())
         .put("capabilities", new JsonArray());
+  }
+
+  /** A recovered agent as Mesos writes its SlaveInfo in {@code recovered_slaves}. */
+  private static JsonObject recoveredSlave(Agent agent) {
+    AgentInfo info = agent.info();
+    return new JsonObject()
+        .put("id", agent.id())
+        .put("hostname", info.getHostname())
+        .put("port", info.getPort())
+        .put("attributes", ResourcesJson.attributes(info.getAttributesList()))
+        .put("resources", ResourcesJson.of(agent.total()));
   }
 
   /** The fields Mesos's {@code Summary<Framework>} writes (no pid: every framework here is HTTP). */

@@ -38,6 +38,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -70,6 +71,8 @@ public final class Master {
   private final Reconciliation reconciliation;
   private final AgentReregistration agentReregistration;
   private boolean allocationPending;
+  /** The agent id given to each agent process (RegisterAgent.instance), so a repeated registration gets it again. */
+  private final Map<String, String> agentsByInstance = new HashMap<>();
   private final List<MasterListener> listeners = new ArrayList<>();
   /** Completes once every change made so far is durable (the registry); done at once by default. */
   private Supplier<CompletionStage<Void>> durability = () -> CompletableFuture.completedFuture(null);
@@ -484,11 +487,23 @@ public final class Master {
   // Agents
 
   public AgentRegistered registerAgent(RegisterAgent register) {
+    String instance = register.getInstance();
+    String known = instance.isEmpty() ? null : agentsByInstance.get(instance);
+    if (known != null && agentBook.isRegistered(known)) {
+      // As Mesos for an agent that retries: the same agent process, so the same id, not a second agent.
+      LOG.info("Agent {} at {}:{} already registered; answering its repeated registration with its id", known,
+          register.getAgentInfo().getHostname(), register.getAgentInfo().getPort());
+      return registered(known);
+    }
     Agent agent = agentBook.register(register.getAgentInfo());
     String id = agent.id();
     allocator.addAgent(id, agent.total(), List.of());
     LOG.info("Registered agent {} at {}:{} with {}", id, agent.info().getHostname(), agent.info().getPort(),
         agent.total());
+    if (!instance.isEmpty()) {
+      agentsByInstance.values().removeIf(agentId -> !agentBook.isRegistered(agentId));
+      agentsByInstance.put(instance, id);
+    }
     for (MasterListener listener : listeners) {
       listener.agentAdded(agent);
     }

@@ -141,6 +141,22 @@ class MasterTest {
     return registered.getAgentId().getValue();
   }
 
+  @Test
+  void aRepeatedRegistrationOfTheSameAgentProcessGetsItsIdAgainNotASecondAgent() {
+    AgentInfo info = AgentInfo.newBuilder().setHostname("host").setPort(5051)
+        .addAllResources(ResourcesParser.parse("cpus:2;mem:1024").toList()).build();
+    RegisterAgent first = RegisterAgent.newBuilder().setAgentInfo(info).setInstance("process-1").build();
+
+    String id = master.registerAgent(first).getAgentId().getValue();
+    String again = master.registerAgent(first).getAgentId().getValue();
+    String restarted = master.registerAgent(first.toBuilder().setInstance("process-2").build())
+        .getAgentId().getValue();
+
+    assertThat(again).isEqualTo(id);
+    assertThat(restarted).as("a new agent process is a new agent").isNotEqualTo(id);
+    assertThat(master.agents()).containsOnlyKeys(id, restarted);
+  }
+
   private RecordingSink subscribe(String name) {
     RecordingSink sink = new RecordingSink("stream-" + nextStream++);
     FrameworkInfo info = FrameworkInfo.newBuilder().setUser("u").setName(name).build();
