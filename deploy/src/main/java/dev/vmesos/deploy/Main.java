@@ -115,6 +115,9 @@ public final class Main {
       List<String> agentFlags = flags.optional("containerizers").map(c -> List.of("--containerizers=" + c))
           .orElse(List.of());
       MasterConfig master = MasterConfig.fromFlags(flags);
+      for (String ignored : MasterConfig.ignoredFlagsGiven(flags)) {
+        System.err.println("vmesos local: flag '--" + ignored + "' is accepted for Mesos compatibility and ignored");
+      }
       ClusterConfig cluster = ClusterConfig.fromFlags(flags, ClusterConfig.DEFAULT_HOST);
       return new LocalOptions(masters, agents, resources, workDir, agentPort, agentFlags, master, cluster);
     }
