@@ -271,9 +271,9 @@ public final class MasterVerticle extends VerticleBase {
         current.timers.add(vertx.setTimer(delay, id -> announceToAgents(current, info)));
       }
       firstTerm.tryComplete();
-      LOG.info("Master {} leads with epoch {}: recovered {} agent(s) and {} framework(s) from the registry in {} ms",
-          info.getId(), epoch, registry.getAgentsCount(), registry.getFrameworksCount(),
-          (System.nanoTime() - startedNanos) / 1_000_000);
+      LOG.info("Master {} started on {}:{} and leads with epoch {}: recovered {} agent(s) and {} framework(s) from"
+              + " the registry in {} ms", info.getId(), config.ip(), server.actualPort(), epoch, registry.getAgentsCount(),
+          registry.getFrameworksCount(), (System.nanoTime() - startedNanos) / 1_000_000);
     });
   }
 
