@@ -362,6 +362,24 @@ public final class RaftElection implements LeaderElection {
     long removedAt = System.currentTimeMillis();
     try {
       CPSubsystem cp = hazelcast.getCPSubsystem();
+      // Only from the side that still sees a majority of the masters, and only for a master that is
+      // really gone: a master that wakes from a pause sees the others "leave" and must not end their
+      // sessions (it would depose the leader elected meanwhile).
+      java.util.Set<com.hazelcast.cluster.Address> present = new java.util.HashSet<>();
+      for (com.hazelcast.cluster.Member member : hazelcast.getCluster().getMembers()) {
+        present.add(member.getAddress());
+      }
+      if (present.contains(event.getMember().getAddress())) {
+        return;
+      }
+      java.util.Collection<com.hazelcast.cp.CPMember> masters = cp.getCPSubsystemManagementService().getCPMembers()
+          .toCompletableFuture().get(5, TimeUnit.SECONDS);
+      long live = masters.stream().filter(m -> present.contains(m.getAddress())).count();
+      if (live < masters.size() / 2 + 1) {
+        LOG.info("Master {} left, but only {} of {} masters are in view: leaving its CP sessions to expire",
+            event.getMember().getAddress(), live, masters.size());
+        return;
+      }
       for (CPSession session : cp.getCPSessionManagementService()
           .getAllSessions(CPGroup.DEFAULT_GROUP_NAME).toCompletableFuture().get(10, TimeUnit.SECONDS)) {
         if (session.endpointType() == CPSession.CPSessionOwnerType.SERVER
