@@ -54,8 +54,9 @@ import org.slf4j.LoggerFactory;
  * it back under the new epoch (a write fenced against any older leader), builds a fresh {@link Master}
  * from it, consumes the leader address, announces itself to the other masters and to the agents, and
  * serves. Everything it sends to agents carries the epoch ({@link Addresses#EPOCH_HEADER}); every send
- * and every scheduler event checks the lease first. When the lease lapses or a registry write is
- * fenced, the term ends at once: streams closed, timers cancelled, consumer gone, state dropped.
+ * and every scheduler event checks the lease first: while it has lapsed the master acts on nothing.
+ * When the leader lock is lost or a registry write is fenced, the term ends at once: streams closed,
+ * timers cancelled, consumer gone, state dropped.
  */
 public final class MasterVerticle extends VerticleBase {
 
@@ -169,12 +170,7 @@ public final class MasterVerticle extends VerticleBase {
     }
     return listenHttp()
         .onSuccess(v -> {
-          leaseWatch = vertx.setPeriodic(LEASE_WATCH_MS, id -> {
-            Term current = term;
-            if (current != null && !current.ended && !election.leaseValid()) {
-              endTerm(current, "its leadership lease lapsed");
-            }
-          });
+          leaseWatch = vertx.setPeriodic(LEASE_WATCH_MS, id -> watchLease());
           LOG.info("Master listening on {}:{} (Mesos API {}); {}", config.ip(), server.actualPort(), MESOS_VERSION,
               config.ha().quorum() > 1 ? "electing a leader among " + config.ha().masters() + " masters (quorum "
                   + config.ha().quorum() + ")" : "a single master");
@@ -196,6 +192,35 @@ public final class MasterVerticle extends VerticleBase {
             }
           });
         });
+  }
+
+  private boolean suspended;
+
+  /**
+   * While the lease has lapsed the term is suspended: nothing is sent, calls and agents get 503 and
+   * try again. The election ends the term if the lock is lost, or renews the lease if it is not.
+   */
+  private void watchLease() {
+    Term current = term;
+    boolean valid = election.leaseValid();
+    if (current != null && !current.ended && !valid && !suspended) {
+      suspended = true;
+      LOG.warn("Master {} cannot confirm its leadership (epoch {}): acting on nothing until it can",
+          current.master.masterInfo().getId(), current.epoch);
+      // Agents' requests go to a leader that can answer them, not to one that would let them time out.
+      if (current.consumer != null) {
+        current.consumer.unregister();
+        current.consumer = null;
+      }
+    } else if (suspended && (valid || current == null || current.ended)) {
+      suspended = false;
+      if (current != null && !current.ended) {
+        LOG.info("Master {} confirmed its leadership again (epoch {})", current.master.masterInfo().getId(),
+            current.epoch);
+        current.consumer = vertx.eventBus().consumer(Addresses.MASTER_LEADER,
+            message -> onAgentMessage(current, message));
+      }
+    }
   }
 
   @Override

@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
  * a CP {@link FencedLock}. Its fencing token is the epoch of the term.
  *
  * <p>The lease: the holder confirms it still holds the lock every {@link #CHECK_INTERVAL} (a Raft
- * round trip), and leads only until {@link #LEASE} after the start of the last confirmation that
- * succeeded. A master that acquires the lock waits out one lease before acting, so a deposed
+ * round trip), and acts only until {@link #LEASE} after the start of the last confirmation that
+ * succeeded. A lapsed lease suspends the master (it acts on nothing); a later confirmation under the
+ * same fencing token resumes it (nobody else can have held the lock meanwhile); losing the lock ends
+ * the term. A master that acquires the lock waits out one lease before acting, so a deposed
  * leader's lease (which began before its session ended, so before the lock changed hands) has run
  * out by then. A leader paused longer than its lease finds {@link #leaseValid()} false the moment it
  * wakes, whatever ran first. Lock operations are bound to their thread, so they all run on one.
@@ -264,11 +266,12 @@ public final class RaftElection implements LeaderElection {
           reason = "the leader lock's fence is now " + current;
           break;
         }
-        if (System.nanoTime() - leaseUntilNanos >= 0) {
-          // The lease ran out before this confirmation (a pause): leadership may have moved meanwhile
-          // and come back, but this term's decisions were made on a lease that lapsed.
-          reason = "its lease ran out (the process was paused or the Raft group was slow)";
-          break;
+        long lapsedFor = System.nanoTime() - leaseUntilNanos;
+        if (lapsedFor >= 0) {
+          // The lease lapsed (a pause, or the Raft group was slow, as while it changes members); the
+          // master acted on nothing meanwhile. The lock still held under the same fence means nobody
+          // else acquired it since: the term goes on.
+          LOG.info("Leadership (term {}) confirmed again after {} ms without a lease", token, lapsedFor / 1_000_000);
         }
         leaseUntilNanos = checkStart + LEASE.toNanos();
         quorumReachable = true;
