@@ -101,11 +101,14 @@ public final class Cluster {
     Config config = ConfigUtil.loadConfig();
     config.setLiteMember(role.liteMember());
     // Split clusters (a master restarted while agents stayed up) merge within seconds, not Hazelcast's
-    // default 5 minutes; a member silent for 10 s (crashed, or paused) is removed.
+    // default 5 minutes. A crashed member is removed as soon as its connections are refused; one that
+    // is only silent (paused) stays a member for 30 s. Removing it sooner made the others claim the
+    // cluster's mastership under load and, now and then, split into single members: a member that
+    // merges back gets a new identity, and the Raft group loses it for good.
     config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
     config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-    config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", "30");
     if (role.cpMembers() > 0) {
       // The Raft group of the masters: a crashed leader's session ends after 5 s at most (sooner when
       // the others see it leave), a Raft leader is replaced within about 1.5 s.

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PausedLeaderTest {
 
-  /** Longer than the 2 s lease, the 5 s CP session TTL and the 10 s Hazelcast member timeout. */
+  /** Longer than the 1.5 s lease and the 5 s CP session TTL, shorter than the 30 s Hazelcast member timeout. */
   private static final Duration PAUSE = Duration.ofSeconds(15);
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)

@@ -42,7 +42,7 @@ public final class RaftElection implements LeaderElection {
   static final Duration LEADER_POLL = Duration.ofMillis(500);
   /** A leader read older than this is not trusted: no leader is reported until a read succeeds. */
   static final Duration POLL_STALE = Duration.ofSeconds(3);
-  static final Duration LEASE = Duration.ofMillis(2000);
+  static final Duration LEASE = Duration.ofMillis(1500);
   static final Duration CHECK_INTERVAL = Duration.ofMillis(250);
   /** After resigning, how long a master leaves the lock to the others. */
   static final Duration RESIGN_PAUSE = Duration.ofSeconds(2);
