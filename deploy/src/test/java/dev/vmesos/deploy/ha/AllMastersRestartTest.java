@@ -14,17 +14,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every master killed with SIGKILL at once, and one of the two agents with them; the three masters
@@ -33,24 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
  * re-registers; the killed one is listed as recovered until {@code --agent_reregister_timeout}
  * (15 s here), then it is unreachable.
  */
-class AllMastersRestartTest {
+class AllMastersRestartTest extends ProcessClusterTest {
 
-  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-  Path workDir;
-
-  private MasterProcesses cluster;
-  private Vertx vertx;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  @AfterEach
-  void stop() throws Exception {
-    if (vertx != null) {
-      vertx.close().await(20, TimeUnit.SECONDS);
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   @Test
   void theRegistrySurvivesEveryMasterAndAnAgentThatDoesNotReturnGoesUnreachable() throws Exception {

@@ -16,7 +16,6 @@ import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -28,10 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three masters and two agents as processes, the throttle framework ({@code checkpoint: true},
@@ -39,29 +35,14 @@ import org.junit.jupiter.api.io.TempDir;
  * with SIGKILL in the middle of the run. The framework finishes every query, never hears of a lost
  * task, and each acknowledged update reaches it once. Prints how long the failover took.
  */
-class HaFailoverEndToEndTest {
+class HaFailoverEndToEndTest extends ProcessClusterTest {
 
   private static final Set<TaskState> LOST = EnumSet.of(TaskState.TASK_LOST, TaskState.TASK_GONE,
       TaskState.TASK_UNREACHABLE, TaskState.TASK_DROPPED, TaskState.TASK_GONE_BY_OPERATOR);
   private static final int QUERIES = 4000;
   private static final int PER_TASK = 100;
 
-  /** Kept when the test fails, for the masters' and agents' logs. */
-  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-  Path workDir;
 
-  private MasterProcesses cluster;
-  private Vertx vertx;
-
-  @AfterEach
-  void stop() throws Exception {
-    if (vertx != null) {
-      vertx.close().await(20, TimeUnit.SECONDS);
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   @Test
   void theThrottleFrameworkRunsThroughAKilledLeaderAndHearsEachUpdateOnce() throws Exception {

@@ -24,10 +24,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A leader frozen with SIGSTOP for longer than its lease, CP session and Hazelcast's member timeout,
@@ -36,26 +33,15 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing), its log shows no launch or offer, and it reports itself a standby pointing at the new
  * leader.
  */
-class PausedLeaderTest {
+class PausedLeaderTest extends ProcessClusterTest {
 
-  /** Longer than the 1.5 s lease and the 5 s CP session TTL, shorter than the 30 s Hazelcast member timeout. */
+  /**
+   * The least the leader stays paused: longer than its 1.5 s lease and the 5 s CP session TTL. It stays
+   * paused until another master leads, which takes Hazelcast removing the silent leader (30 s).
+   */
   private static final Duration PAUSE = Duration.ofSeconds(15);
 
-  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-  Path workDir;
 
-  private MasterProcesses cluster;
-  private Vertx vertx;
-
-  @AfterEach
-  void stop() throws Exception {
-    if (vertx != null) {
-      vertx.close().await(20, TimeUnit.SECONDS);
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   @Test
   void aLeaderWokenAfterItsSuccessorWasElectedSendsNothing() throws Exception {
