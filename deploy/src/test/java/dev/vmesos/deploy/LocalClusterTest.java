@@ -118,11 +118,19 @@ class LocalClusterTest {
       awaitCondition("the agent registered with the leader", () -> leader.master() != null
           && leader.master().agents().size() == 1);
       for (MasterVerticle master : local.masters()) {
-        java.net.http.HttpResponse<String> redirect = http.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + master.actualPort() + "/redirect")).build(),
-            java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(redirect.statusCode()).isEqualTo(307);
-        assertThat(redirect.headers().firstValue("Location")).hasValue("//127.0.0.1:" + leader.actualPort());
+        // A standby learns the leader from the Raft group, reading it every 500 ms.
+        java.net.http.HttpRequest redirectRequest = java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + master.actualPort() + "/redirect")).build();
+        awaitCondition("master on " + master.actualPort() + " redirects to the leader", () -> {
+          try {
+            java.net.http.HttpResponse<String> redirect = http.send(redirectRequest,
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+            return redirect.statusCode() == 307 && redirect.headers().firstValue("Location")
+                .equals(java.util.Optional.of("//127.0.0.1:" + leader.actualPort()));
+          } catch (java.io.IOException | InterruptedException e) {
+            return false;
+          }
+        });
         if (master != leader) {
           java.net.http.HttpResponse<String> subscribe = http.send(java.net.http.HttpRequest.newBuilder(
                   java.net.URI.create("http://127.0.0.1:" + master.actualPort() + "/api/v1/scheduler"))
