@@ -16,8 +16,10 @@ import dev.vmesos.api.v1.scheduler.Protos.Event;
 import dev.vmesos.client.Calls;
 import dev.vmesos.client.SchedulerClient;
 import dev.vmesos.cluster.ClusterConfig;
+import dev.vmesos.deploy.ha.MasterProcesses;
 import dev.vmesos.master.MasterConfig;
 import dev.vmesos.master.MasterVerticle;
+import java.time.Duration;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -157,25 +159,13 @@ class LocalClusterTest {
   }
 
   private static MasterVerticle awaitLeader(LocalCluster local, MasterVerticle not) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      java.util.Optional<MasterVerticle> leader = local.leader();
-      if (leader.isPresent() && leader.get() != not && leader.get().master() != null) {
-        return leader.get();
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no master led within 60 s");
+    MasterProcesses.await(Duration.ofSeconds(60), "a master other than the stopped one leads", () ->
+        local.leader().filter(l -> l != not && l.master() != null).isPresent());
+    return local.leader().orElseThrow();
   }
 
   private static void awaitCondition(String what, java.util.function.BooleanSupplier condition)
       throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(what + ": not within 30 s");
-      }
-      Thread.sleep(100);
-    }
+    MasterProcesses.await(Duration.ofSeconds(30), what, condition);
   }
 }

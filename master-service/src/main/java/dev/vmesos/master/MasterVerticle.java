@@ -612,9 +612,6 @@ public final class MasterVerticle extends VerticleBase {
 
     private void track(long id) {
       timers.add(id);
-      if (term != null) {
-        term.timers.add(id);
-      }
     }
 
     @Override
