@@ -59,17 +59,16 @@ up() {
     --cluster_members=$HOST:$HAZELCAST_PORT --cluster_name="$NAME" >/dev/null
   wait_http "http://$HOST:$MASTER_PORT/health" "the master"
   for i in $(seq 1 "$agents"); do
-    local port=$((MASTER_PORT + i)) hz=$((HAZELCAST_PORT + i)) low=$((31000 + 1000 * (i - 1)))
+    local port=$((MASTER_PORT + i)) low=$((31000 + 1000 * (i - 1)))
     local work="$DIR/agent-$i"
     mkdir -p "$work"
-    log "starting agent $NAME-agent-$i on $HOST:$port (Hazelcast $hz, ports [$low-$((low + 999))], work_dir $work)"
+    log "starting agent $NAME-agent-$i on $HOST:$port (ports [$low-$((low + 999))], work_dir $work)"
     # --pid=host: the agent's process tasks outlive its container, for recovery when it restarts.
     docker run -d --name "$NAME-agent-$i" --label "dev.vmesos.cluster=$NAME" --network host --pid=host \
       -v /var/run/docker.sock:/var/run/docker.sock -v /sys/fs/cgroup:/sys/fs/cgroup -v "$work:$work" \
       "vmesos/agent:$TAG" --master=$HOST:$MASTER_PORT --ip=$HOST --port=$port --work_dir="$work" \
       --resources="cpus:2;mem:4096;disk:8192;ports:[$low-$((low + 999))]" --containerizers=docker,mesos \
-      --cgroups_root="vmesos/$NAME-agent-$i" --cluster_host=$HOST --cluster_port=$hz \
-      --cluster_members=$HOST:$HAZELCAST_PORT --cluster_name="$NAME" >/dev/null
+      --cgroups_root="vmesos/$NAME-agent-$i" >/dev/null
   done
   for i in $(seq 1 "$agents"); do
     wait_http "http://$HOST:$((MASTER_PORT + i))/health" "agent $i"

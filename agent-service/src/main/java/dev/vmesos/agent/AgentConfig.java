@@ -55,6 +55,9 @@ import java.util.regex.Pattern;
  * @param recoveryTimeout             how long a checkpointing framework's executors keep trying to
  *                                    reach a restarted agent ({@code --recovery_timeout}, 15mins as
  *                                    Mesos; given to them as {@code MESOS_RECOVERY_TIMEOUT})
+ * @param credential                  the principal and secret the agent attaches to the masters' agent
+ *                                    bus with ({@code --credential}, Mesos's file format); none: attach
+ *                                    without one
  */
 public record AgentConfig(
     List<HostPort> masters,
@@ -74,7 +77,8 @@ public record AgentConfig(
     List<String> containerizers,
     String dockerSocket,
     Duration executorReregistrationTimeout,
-    Duration recoveryTimeout) {
+    Duration recoveryTimeout,
+    java.util.Optional<dev.vmesos.api.config.Credentials.Credential> credential) {
 
   public static final String MESOS_CONTAINERIZER = "mesos";
   public static final String DOCKER_CONTAINERIZER = "docker";
@@ -84,10 +88,6 @@ public record AgentConfig(
     return masters.get(0);
   }
 
-  /** The distinct hosts of {@code --master}, in order: the agent's default Hazelcast members. */
-  public List<String> masterHosts() {
-    return masters.stream().map(HostPort::host).distinct().toList();
-  }
 
   /** Whether {@code --containerizers} names docker. */
   public boolean dockerEnabled() {
@@ -146,10 +146,13 @@ public record AgentConfig(
   public static final int DEFAULT_PORT = 5051;
   public static final String DEFAULT_IP = "127.0.0.1";
 
-  /** What {@code vmesos agent --help} says about the agent's own flags (the cluster flags are added to it). */
+  /** What {@code vmesos agent --help} says about the agent's flags. */
   public static final FlagHelp HELP = FlagHelp.builder()
       .flag("master", "HOST:PORT,...", DEFAULT_MASTER,
-          "The masters, comma-separated; the agent registers with whichever is the leader. No zk://.")
+          "The masters' HTTP addresses, comma-separated. The agent attaches to one of them over a WebSocket"
+              + " (the agent bus; it needs no cluster port of its own), which relays it to the leader. No zk://.")
+      .flag("credential", "PATH", null, "The agent's credential for the masters' --authenticate_agents: JSON"
+          + " {\"principal\": ..., \"secret\": ...} or one line 'principal secret' (Mesos's format).")
       .flag("work_dir", "PATH", DEFAULT_WORK_DIR,
           "Sandboxes, checkpointed status updates and container records; restart on the same one to recover.")
       .flag("resources", "RESOURCES", "detected from the host",
@@ -252,7 +255,8 @@ public record AgentConfig(
     Duration recoveryTimeout = positive(flags, "recovery_timeout", Duration.ofMinutes(15));
     return new AgentConfig(masters, resources, workDir, ip, port, hostname, backoffInitial, backoffMax,
         requestTimeout, retryMin, retryMax, killGrace, isolation, executorRegistrationTimeout, containerizers,
-        dockerSocket, reregistrationTimeout, recoveryTimeout);
+        dockerSocket, reregistrationTimeout, recoveryTimeout,
+        flags.optional("credential").map(path -> dev.vmesos.api.config.Credentials.readOne("credential", path)));
   }
 
   static List<String> parseContainerizers(String value) {

@@ -28,6 +28,8 @@ import dev.vmesos.agent.task.StatusSink;
 import dev.vmesos.agent.task.TaskStatusFactory;
 import dev.vmesos.agent.task.TaskTable;
 import dev.vmesos.api.bus.Addresses;
+import dev.vmesos.api.bus.AgentBus;
+import dev.vmesos.api.bus.BridgeClient;
 import dev.vmesos.api.config.FlagException;
 import dev.vmesos.api.internal.Internal.Ack;
 import dev.vmesos.api.internal.Internal.ExitedExecutor;
@@ -93,7 +95,10 @@ public final class AgentVerticle extends VerticleBase {
   private Containerizers containerizers;
   private final ContainerCheckpoints checkpoints;
   private boolean keepCheckpointedTasksOnStop;
-  private MessageConsumer<Object> consumer;
+  private AgentBus.Subscription consumer;
+  /** The agent's connection to the masters' event bus; a bridge client unless a test gives one. */
+  private AgentBus bus;
+  private java.util.function.Function<io.vertx.core.Vertx, AgentBus> busFactory;
 
   public AgentVerticle(AgentConfig config) {
     this(config, Clock.systemUTC());
@@ -125,6 +130,15 @@ public final class AgentVerticle extends VerticleBase {
     return this;
   }
 
+  /**
+   * Talks to the master over the Vert.x event bus the agent is deployed on rather than over the agent
+   * bus's WebSocket: for tests with a fake master on that event bus.
+   */
+  public AgentVerticle overLocalEventBus() {
+    this.busFactory = v -> AgentBus.local(v.eventBus());
+    return this;
+  }
+
   /** The port the HTTP server listens on (useful with {@code --port=0}); valid once deployed. */
   public int httpPort() {
     return server.actualPort();
@@ -132,6 +146,9 @@ public final class AgentVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    bus = busFactory != null ? busFactory.apply(vertx)
+        : new BridgeClient(vertx, BridgeClient.Options.of(config.masters().stream().map(Object::toString).toList(),
+            config.credential()).withBackoff(config.registrationBackoffInitial(), Duration.ofSeconds(30)));
     return prepareWorkDir()
         .compose(v -> detectIsolator())
         .compose(v -> connectDocker())
@@ -158,6 +175,7 @@ public final class AgentVerticle extends VerticleBase {
         .compose(v -> consumer == null ? Future.succeededFuture() : consumer.unregister())
         .compose(v -> server == null ? Future.succeededFuture() : server.close())
         .compose(v -> docker == null ? Future.succeededFuture() : docker.close())
+        .eventually(() -> bus == null ? Future.succeededFuture() : bus.close())
         .compose(v -> !releaseCgroupRootOnStop || isolator == null ? Future.succeededFuture()
             : vertx.executeBlocking(() -> {
               isolator.releaseRoot();
@@ -216,7 +234,7 @@ public final class AgentVerticle extends VerticleBase {
 
   private Future<Void> startHttpServer() {
     // Created before the server, whose /api/v1/executor route serves them.
-    customExecutors = new CustomExecutors(vertx, context,
+    customExecutors = new CustomExecutors(vertx, context, bus,
         new CustomExecutors.Options(config.workDir(), config.executorRegistrationTimeout(),
             CustomExecutors.Options.DEFAULT_HEARTBEAT_INTERVAL, config.defaultKillGracePeriod(),
             config.executorReregistrationTimeout(), config.recoveryTimeout()),
@@ -239,7 +257,7 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private void startMasterLink() {
-    updates = new StatusUpdateSender(vertx, clock,
+    updates = new StatusUpdateSender(vertx, bus, clock,
         new StatusUpdateStreams(clock, config.statusUpdateRetryMin(), config.statusUpdateRetryMax()),
         config.masterRequestTimeout(), (frameworkId, taskId) -> {
           executor.terminalAcknowledged(frameworkId, taskId);
@@ -248,7 +266,7 @@ public final class AgentVerticle extends VerticleBase {
         new UpdateCheckpoints(config.workDir()));
     executor = new CommandExecutor(vertx, context, config.workDir(), config.defaultKillGracePeriod(),
         containerizers, checkpoints, new TaskStatusFactory(clock), new Sink());
-    master = new MasterLink(vertx, new LinkedAgent(), config.masterRequestTimeout(),
+    master = new MasterLink(vertx, bus, new LinkedAgent(), config.masterRequestTimeout(),
         new Backoff(config.registrationBackoffInitial(), config.registrationBackoffMax()));
     updates.observeReplies(master::observeReply);
     // Register only once the previous run's unacknowledged updates and containers are known; the
@@ -264,6 +282,9 @@ public final class AgentVerticle extends VerticleBase {
             recovered.result().ifPresent(master::resume);
           }
           master.start();
+          if (bus instanceof BridgeClient bridge) {
+            bridge.connectedHandler(master::connected).start();
+          }
         });
   }
 
@@ -314,11 +335,12 @@ public final class AgentVerticle extends VerticleBase {
   private Future<Void> bind(AgentID agentId) {
     String address = Addresses.agent(agentId.getValue());
     if (consumer != null && consumer.address().equals(address)) {
-      return Future.succeededFuture();
+      // Over the agent bus, a connection to another master registers it there.
+      return consumer.completion();
     }
     Future<Void> previousGone = consumer == null ? Future.succeededFuture() : consumer.unregister();
     return previousGone.compose(v -> {
-      consumer = vertx.eventBus().consumer(address, this::onMessage);
+      consumer = bus.consumer(address, this::onMessage);
       return consumer.completion();
     }).onSuccess(v -> LOG.info("Agent {} consumes {}", agentId.getValue(), address));
   }
@@ -458,7 +480,7 @@ public final class AgentVerticle extends VerticleBase {
     @Override
     public void executorExited(FrameworkID frameworkId, ExecutorID executorId, int status) {
       // Best effort, as Mesos's ExitedExecutorMessage: the framework hears of it as a FAILURE event.
-      master.agentId().ifPresent(id -> vertx.eventBus().send(Addresses.MASTER_LEADER,
+      master.agentId().ifPresent(id -> bus.send(Addresses.MASTER_LEADER,
           ExitedExecutor.newBuilder().setFrameworkId(frameworkId)
               .setExecutorId(executorId).setAgentId(id).setStatus(status).build()));
     }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vmesos.api.config.FlagException;
 import dev.vmesos.api.config.Flags;
 import dev.vmesos.api.resources.Resources;
-import dev.vmesos.cluster.ClusterConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -99,7 +98,6 @@ class AgentConfigTest {
         new AgentConfig.HostPort("10.0.0.2", 5050), new AgentConfig.HostPort("10.0.0.2", 5060),
         new AgentConfig.HostPort("::1", 5070));
     assertThat(config.master()).as("the first listed").isEqualTo(new AgentConfig.HostPort("10.0.0.1", 5050));
-    assertThat(config.masterHosts()).containsExactly("10.0.0.1", "10.0.0.2", "::1");
     assertThatThrownBy(() -> config("--master=10.0.0.1:5050,,10.0.0.2:5050")).isInstanceOf(FlagException.class)
         .hasMessageContaining("--master").hasMessageContaining("empty entry");
     assertThatThrownBy(() -> config("--master=10.0.0.1:5050,10.0.0.2")).isInstanceOf(FlagException.class)
@@ -118,11 +116,31 @@ class AgentConfigTest {
   }
 
   @Test
-  void theClusterMembersDefaultToTheHostsOfEveryListedMaster() {
-    Flags flags = Flags.parse(new String[] {"--master=10.0.0.1:5050,10.0.0.2:5050,10.0.0.2:5060"}, Map.of());
-    AgentConfig config = AgentConfig.fromFlags(flags);
+  void clusterFlagsAreRefusedAgentsAreNotClusterMembers() {
+    Flags flags = Flags.parse(new String[] {"--master=10.0.0.1:5050", "--cluster_members=10.0.0.1:5701"}, Map.of());
+    AgentConfig.fromFlags(flags);
 
-    assertThat(ClusterConfig.fromFlags(flags, config.masterHosts()).members()).containsExactly("10.0.0.1", "10.0.0.2");
+    assertThatThrownBy(flags::rejectUnknown).isInstanceOf(FlagException.class).hasMessageContaining("--cluster_members");
+  }
+
+  @Test
+  void credentialIsReadInMesosFormatsAndABadOneStopsStartUpNamingTheFlag(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path json = java.nio.file.Files.writeString(dir.resolve("credential.json"),
+        "{\"principal\": \"agent-a\", \"secret\": \"s3cret\"}");
+    java.nio.file.Path text = java.nio.file.Files.writeString(dir.resolve("credential.txt"), "agent-b  other\n");
+    java.nio.file.Path bad = java.nio.file.Files.writeString(dir.resolve("bad.txt"), "only-a-principal\n");
+
+    assertThat(config("--credential=" + json).credential()).map(c -> c.principal() + "/" + c.secret())
+        .contains("agent-a/s3cret");
+    assertThat(config("--credential=file://" + text).credential()).map(c -> c.principal() + "/" + c.secret())
+        .contains("agent-b/other");
+    assertThat(config().credential()).isEmpty();
+    assertThatThrownBy(() -> config("--credential=" + bad)).isInstanceOf(FlagException.class)
+        .hasMessageContaining("Flag '--credential'");
+    assertThatThrownBy(() -> config("--credential=" + dir.resolve("missing"))).isInstanceOf(FlagException.class)
+        .hasMessageContaining("Flag '--credential'");
+    assertThat(config("--credential=" + json).credential().orElseThrow().toString()).doesNotContain("s3cret");
   }
 
   @Test
@@ -196,13 +214,9 @@ class AgentConfigTest {
   @Test
   void helpDescribesEveryFlagTheAgentReadsAndNoOther() {
     java.util.Set<String> read = new java.util.HashSet<>();
-    for (String[] args : List.of(new String[0],
-        new String[] {"--cluster_discovery=kubernetes", "--cluster_kubernetes_service=vmesos-masters"})) {
-      Flags flags = Flags.parse(args, Map.of());
-      AgentConfig config = AgentConfig.fromFlags(flags);
-      ClusterConfig.fromFlags(flags, config.masterHosts());
-      read.addAll(flags.namesRead());
-    }
-    assertThat(AgentMain.HELP.names()).containsExactlyInAnyOrderElementsOf(read);
+    Flags flags = Flags.parse(new String[0], Map.of());
+    AgentConfig.fromFlags(flags);
+    read.addAll(flags.namesRead());
+    assertThat(AgentConfig.HELP.names()).containsExactlyInAnyOrderElementsOf(read);
   }
 }

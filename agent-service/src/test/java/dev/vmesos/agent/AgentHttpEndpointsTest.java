@@ -68,7 +68,7 @@ class AgentHttpEndpointsTest {
     AgentVerticle agent = new AgentVerticle(AgentConfig.fromFlags(Flags.parse(new String[] {
         "--work_dir=" + workDir, "--port=0", "--resources=cpus:2;mem:1024;disk:2048;ports:[31000-31009]",
         "--registration_backoff_factor=50ms", "--registration_backoff_max=200ms"},
-        Map.of())));
+        Map.of()))).overLocalEventBus();
     await(vertx.deployVerticle(agent));
     master.awaitRegistered();
     return agent;

@@ -76,7 +76,7 @@ class AgentVerticleTest {
         "--registration_backoff_max=200ms",
         "--master_request_timeout=2secs"));
     args.addAll(List.of(extraFlags));
-    AgentVerticle agent = new AgentVerticle(AgentConfig.fromFlags(Flags.parse(args.toArray(String[]::new), Map.of())));
+    AgentVerticle agent = new AgentVerticle(AgentConfig.fromFlags(Flags.parse(args.toArray(String[]::new), Map.of()))).overLocalEventBus();
     await(vertx.deployVerticle(agent));
     return agent;
   }

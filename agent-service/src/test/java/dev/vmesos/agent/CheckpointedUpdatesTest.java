@@ -61,7 +61,7 @@ class CheckpointedUpdatesTest {
     AgentVerticle agent = new AgentVerticle(AgentConfig.fromFlags(Flags.parse(new String[] {
         "--work_dir=" + workDir, "--port=0", "--resources=cpus:2;mem:1024;disk:2048;ports:[31000-31009]",
         "--registration_backoff_factor=50ms", "--registration_backoff_max=200ms",
-        "--status_update_retry_interval_min=300ms", "--status_update_retry_interval_max=300ms"}, Map.of())));
+        "--status_update_retry_interval_min=300ms", "--status_update_retry_interval_max=300ms"}, Map.of()))).overLocalEventBus();
     String id = await(vertx.deployVerticle(agent));
     master.awaitRegistered();
     return id;

@@ -72,7 +72,7 @@ class DockerTasksTest {
     AgentVerticle agent = new AgentVerticle(AgentConfig.fromFlags(Flags.parse(new String[] {
         "--work_dir=" + workDir, "--port=0", "--containerizers=docker,mesos",
         "--resources=cpus:2;mem:1024;disk:2048;ports:[31000-31009]",
-        "--registration_backoff_factor=50ms", "--master_request_timeout=2secs"}, Map.of())));
+        "--registration_backoff_factor=50ms", "--master_request_timeout=2secs"}, Map.of()))).overLocalEventBus();
     await(vertx.deployVerticle(agent));
     master.awaitRegistered();
   }

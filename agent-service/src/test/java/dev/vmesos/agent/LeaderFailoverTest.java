@@ -72,7 +72,7 @@ class LeaderFailoverTest {
         "--isolation=posix/cpu,posix/mem",
         "--master=127.0.0.1:5050,127.0.0.1:5060",
         "--registration_backoff_factor=50ms", "--registration_backoff_max=200ms",
-        "--master_request_timeout=2secs"}, Map.of())));
+        "--master_request_timeout=2secs"}, Map.of()))).overLocalEventBus();
     await(vertx.deployVerticle(agent));
     return agent;
   }

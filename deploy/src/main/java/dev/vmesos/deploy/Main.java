@@ -23,8 +23,8 @@ public final class Main {
       usage: vmesos <command> [--flag=value ...]
         master   run a master (--ip, --port=5050, --hostname, --allocation_interval, --heartbeat_interval,
                  --agent_ping_interval, --cluster_host, --cluster_port, --cluster_members, --cluster_name)
-        agent    run an agent (--master=127.0.0.1:5050, --resources, --work_dir, --port=5051, and the cluster flags;
-                 --cluster_members defaults to the master's host)
+        agent    run an agent (--master=127.0.0.1:5050,..., --resources, --work_dir, --port=5051, --credential);
+                 it attaches to a master's agent bus over a WebSocket and joins no cluster
         local    run a master and N agents in one JVM (--agents=1, --resources, --work_dir, --port=5050,
                  --containerizers=docker,mesos for Docker tasks and executors)
         demo     start a local cluster, run the throttle framework, then DRF frameworks A, B, C side by side, shut down
@@ -64,7 +64,7 @@ public final class Main {
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     FlagHelp help = switch (args[0]) {
       case "master" -> MasterMain.HELP;
-      case "agent" -> AgentMain.HELP;
+      case "agent" -> dev.vmesos.agent.AgentConfig.HELP;
       case "local" -> LOCAL_HELP;
       case "demo" -> Demo.HELP;
       default -> null; // the others print their own

@@ -157,7 +157,7 @@ class AgentRestartEndToEndTest {
         "-Dhazelcast.wait.seconds.before.join=0",
         "-cp", System.getProperty("java.class.path"), Main.class.getName(), "agent",
         "--master=127.0.0.1:" + masterPort, "--port=" + agentPort, "--work_dir=" + workDir.resolve("agent"),
-        "--resources=" + RESOURCES, "--containerizers=docker,mesos", "--cluster_name=" + clusterName,
+        "--resources=" + RESOURCES, "--containerizers=docker,mesos",
         "--registration_backoff_factor=100ms"));
     agent = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(workDir.resolve(log).toFile()).start();

@@ -229,9 +229,7 @@ class ContainerizedClusterEndToEndTest {
         .withCommand("--master=127.0.0.1:" + masterPort, "--ip=127.0.0.1", "--port=" + port,
             "--work_dir=" + work, "--resources=cpus:2;mem:1024;disk:2048;ports:[" + (31000 + 100 * i) + "-"
                 + (31099 + 100 * i) + "]",
-            "--containerizers=docker,mesos", "--cgroups_root=vmesos/" + clusterName + "-" + i,
-            "--cluster_host=127.0.0.1", "--cluster_port=" + FreePorts.find(),
-            "--cluster_members=127.0.0.1:" + masterHazelcastPort, "--cluster_name=" + clusterName)
+            "--containerizers=docker,mesos", "--cgroups_root=vmesos/" + clusterName + "-" + i)
         .waitingFor(Wait.forLogMessage(".*registered with master.*\\n", 1).withStartupTimeout(Duration.ofSeconds(90)));
   }
 

@@ -36,10 +36,13 @@ import java.util.Map;
  * @param ha                  the registry's directory, the quorum of masters and how long agents have to
  *                            re-register with a new leader ({@code --work_dir}, {@code --quorum},
  *                            {@code --agent_reregister_timeout})
+ * @param agentAuth           whether agents must authenticate on the agent bus, and their credentials
+ *                            ({@code --authenticate_agents}, {@code --credentials})
  */
 public record MasterConfig(String ip, int port, String hostname, Duration heartbeatInterval,
                            Duration allocationInterval, Duration agentPingInterval, int maxAgentPingTimeouts,
-                           Duration offerTimeout, AllocatorConfig allocator, Ha ha) {
+                           Duration offerTimeout, AllocatorConfig allocator, Ha ha,
+                           dev.vmesos.master.bridge.AgentAuth agentAuth) {
 
   /**
    * High availability: where this master keeps its copy of the registry, how many masters make a
@@ -128,6 +131,13 @@ public record MasterConfig(String ip, int port, String hostname, Duration heartb
           + " (a leader is elected on Raft among 2 x quorum - 1 masters, listed in --cluster_members).")
       .flag("agent_reregister_timeout", "DURATION", "10mins", "After a leader failover, agents of the registry"
           + " that have not re-registered within this are marked unreachable.")
+      .flag("authenticate_agents", "BOOL", false, "Agents must present one of --credentials to attach to the"
+          + " agent bus (HTTP Basic on the WebSocket upgrade); without it, an agent may attach without one."
+          + " Alias: --authenticate_slaves.")
+      .flag("credentials", "PATH", null, "Agents' credentials: JSON {\"credentials\": [{\"principal\": ...,"
+          + " \"secret\": ...}]} or one 'principal secret' per line (Mesos's format; file:// allowed).")
+      .flag("authenticators", "NAME", "crammd5", "Accepted for Mesos compatibility: agents always authenticate"
+          + " with HTTP Basic over the agent bus.")
       .flag("zk", "URL", null, "Accepted for Mesos compatibility and ignored: vmesos elects its leader on Raft"
           + " among the masters (--quorum, --cluster_members), without ZooKeeper.")
       .flag("zk_session_timeout", "DURATION", null, "Accepted and ignored (no ZooKeeper).")
@@ -155,7 +165,8 @@ public record MasterConfig(String ip, int port, String hostname, Duration heartb
   /** Defaults for a master on loopback: the values Mesos uses. */
   public static MasterConfig defaults() {
     return new MasterConfig("127.0.0.1", DEFAULT_PORT, "127.0.0.1", Duration.ofSeconds(15),
-        Duration.ofSeconds(1), Duration.ofSeconds(15), 5, null, AllocatorConfig.defaults(), Ha.single());
+        Duration.ofSeconds(1), Duration.ofSeconds(15), 5, null, AllocatorConfig.defaults(), Ha.single(),
+        dev.vmesos.master.bridge.AgentAuth.none());
   }
 
   public static MasterConfig fromFlags(Flags flags) {
@@ -187,7 +198,19 @@ public record MasterConfig(String ip, int port, String hostname, Duration heartb
         new Ha(flags.optional("work_dir").map(String::trim).filter(v -> !v.isEmpty())
                 .map(v -> java.nio.file.Path.of(v).toAbsolutePath().normalize()).orElse(null),
             flags.integer("quorum", 1, 1, 100),
-            flags.duration("agent_reregister_timeout", Ha.DEFAULT_AGENT_REREGISTER_TIMEOUT)));
+            flags.duration("agent_reregister_timeout", Ha.DEFAULT_AGENT_REREGISTER_TIMEOUT)),
+        agentAuth(flags));
+  }
+
+  private static dev.vmesos.master.bridge.AgentAuth agentAuth(Flags flags) {
+    boolean required = flags.bool("authenticate_agents", flags.bool("authenticate_slaves", false));
+    java.util.Optional<dev.vmesos.api.config.Credentials> credentials = flags.optional("credentials")
+        .map(path -> dev.vmesos.api.config.Credentials.readList("credentials", path));
+    flags.optional("authenticators").filter(name -> !name.equals("crammd5") && !name.equals("basic")).ifPresent(name -> {
+      throw new FlagException("Flag '--authenticators': '" + name + "' is not supported; agents authenticate with"
+          + " HTTP Basic on the agent bus");
+    });
+    return new dev.vmesos.master.bridge.AgentAuth(required, credentials);
   }
 
   /** The ignored Mesos flags given (read, so that they are not refused as unknown), by name. */
@@ -203,32 +226,37 @@ public record MasterConfig(String ip, int port, String hostname, Duration heartb
 
   public MasterConfig withPort(int newPort) {
     return new MasterConfig(ip, newPort, hostname, heartbeatInterval, allocationInterval, agentPingInterval,
-        maxAgentPingTimeouts, offerTimeout, allocator, ha);
+        maxAgentPingTimeouts, offerTimeout, allocator, ha, agentAuth);
   }
 
   public MasterConfig withHeartbeatInterval(Duration interval) {
     return new MasterConfig(ip, port, hostname, interval, allocationInterval, agentPingInterval, maxAgentPingTimeouts,
-        offerTimeout, allocator, ha);
+        offerTimeout, allocator, ha, agentAuth);
   }
 
   public MasterConfig withOfferTimeout(Duration timeout) {
     return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, agentPingInterval, maxAgentPingTimeouts,
-        timeout, allocator, ha);
+        timeout, allocator, ha, agentAuth);
   }
 
   public MasterConfig withAgentPing(Duration interval, int maxTimeouts) {
     return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, interval, maxTimeouts,
-        offerTimeout, allocator, ha);
+        offerTimeout, allocator, ha, agentAuth);
   }
 
   public MasterConfig withHa(Ha newHa) {
     return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, agentPingInterval,
-        maxAgentPingTimeouts, offerTimeout, allocator, newHa);
+        maxAgentPingTimeouts, offerTimeout, allocator, newHa, agentAuth);
+  }
+
+  public MasterConfig withAgentAuth(dev.vmesos.master.bridge.AgentAuth auth) {
+    return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, agentPingInterval,
+        maxAgentPingTimeouts, offerTimeout, allocator, ha, auth);
   }
 
   public MasterConfig withAllocator(AllocatorConfig newAllocator) {
     return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, agentPingInterval,
-        maxAgentPingTimeouts, offerTimeout, newAllocator, ha);
+        maxAgentPingTimeouts, offerTimeout, newAllocator, ha, agentAuth);
   }
 
   private static String sorter(Flags flags, String flag) {

@@ -2,6 +2,8 @@ package dev.vmesos.master;
 
 import com.google.protobuf.Message;
 import dev.vmesos.api.bus.Addresses;
+import dev.vmesos.api.bus.BusEnvelope;
+import dev.vmesos.master.bridge.AgentBridge;
 import dev.vmesos.api.internal.Internal.KillTask;
 import dev.vmesos.api.internal.Internal.RunTaskGroup;
 import dev.vmesos.api.v1.Protos.TaskInfo;
@@ -76,6 +78,7 @@ public final class MasterVerticle extends VerticleBase {
   private RegistryStore registryStore;
   private volatile Term term;
   private HttpServer server;
+  private AgentBridge bridge;
   private long leaseWatch = -1;
   /** Sends refused because the lease had lapsed (a paused leader waking up): /metrics/snapshot. */
   private final java.util.concurrent.atomic.AtomicLong fencedSends = new java.util.concurrent.atomic.AtomicLong();
@@ -104,6 +107,8 @@ public final class MasterVerticle extends VerticleBase {
     final RegistryRecorder recorder;
     VertxEffects effects;
     final java.util.Set<Long> timers = new java.util.HashSet<>();
+    /** The principal each agent (re)registered under in this term, when agents authenticate. */
+    final java.util.Map<String, String> principals = new java.util.HashMap<>();
     MessageConsumer<Object> consumer;
     long allocationTimer = -1;
     boolean ended;
@@ -231,6 +236,9 @@ public final class MasterVerticle extends VerticleBase {
       endTerm(current, "the master is stopping");
     }
     election.stop();
+    if (bridge != null) {
+      bridge.close();
+    }
     return server == null ? Future.succeededFuture() : server.close();
   }
 
@@ -305,7 +313,8 @@ public final class MasterVerticle extends VerticleBase {
   private void announceToAgents(Term current, MasterInfo info) {
     if (!current.ended && mayAct()) {
       vertx.eventBus().publish(Addresses.AGENTS_LEADER_ELECTED,
-          LeaderElected.newBuilder().setMasterInfo(info).setEpoch(current.epoch).build(), epochHeader(current.epoch));
+          BusEnvelope.wrap(LeaderElected.newBuilder().setMasterInfo(info).setEpoch(current.epoch).build()),
+          epochHeader(current.epoch));
     }
   }
 
@@ -391,6 +400,9 @@ public final class MasterVerticle extends VerticleBase {
       if (!isLeading()) {
         io.vertx.core.json.JsonObject metrics = new io.vertx.core.json.JsonObject()
             .put("master/elected", 0.0)
+            .put("master/agent_bus_connections", (double) bridge.connections())
+            .put("master/agent_bus_refused_frames", (double) bridge.refusedFrames())
+            .put("master/agent_bus_dropped_connections", (double) bridge.droppedConnections())
             .put("master/fenced_sends", (double) fencedSends.get())
             .put("master/terms", (double) terms.get());
         ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(metrics.encode());
@@ -398,12 +410,16 @@ public final class MasterVerticle extends VerticleBase {
         ctx.next();
       }
     });
+    bridge = new AgentBridge(vertx, config.agentAuth());
+    bridge.mount(router);
     OperatorApi.routes(router, () -> {
       Term current = term;
       return current == null ? null : current.operator;
     });
     router.route().last().handler(ctx -> Responses.text(ctx.response(), 404, "Not found: " + ctx.request().path()));
-    return vertx.createHttpServer()
+    return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
+            .setMaxWebSocketMessageSize(dev.vmesos.api.bus.BridgeClient.MAX_MESSAGE_BYTES)
+            .setMaxWebSocketFrameSize(dev.vmesos.api.bus.BridgeClient.MAX_MESSAGE_BYTES))
         .requestHandler(router)
         .listen(config.port(), config.ip())
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot listen on " + config.ip() + ":"
@@ -451,32 +467,59 @@ public final class MasterVerticle extends VerticleBase {
   }
 
   private void onAgentMessage(Term current, io.vertx.core.eventbus.Message<Object> message) {
-    Object body = message.body();
     if (current.ended || !mayAct()) {
       message.fail(503, "This master no longer leads");
       return;
     }
+    Object body;
+    try {
+      body = BusEnvelope.unwrap(message.body());
+    } catch (IllegalArgumentException e) {
+      LOG.warn("Unreadable message on {}: {}", Addresses.MASTER_LEADER, e.getMessage());
+      message.fail(400, e.getMessage());
+      return;
+    }
+    // Agents come over the bridge, whose bodies are JSON envelopes: replies go back the same way.
+    boolean enveloped = !(message.body() instanceof Message);
+    java.util.function.Consumer<Message> reply = answer -> message.reply(enveloped ? BusEnvelope.wrap(answer) : answer,
+        epochHeader(current.epoch));
     Master master = current.master;
-    DeliveryOptions epoch = epochHeader(current.epoch);
+    String principal = message.headers().get(AgentBridge.PRINCIPAL_HEADER);
     try {
       if (body instanceof RegisterAgent register) {
-        message.reply(master.registerAgent(register), epoch);
+        dev.vmesos.api.internal.Internal.AgentRegistered registered = master.registerAgent(register);
+        if (principal != null) {
+          current.principals.put(registered.getAgentId().getValue(), principal);
+        }
+        reply.accept(registered);
       } else if (body instanceof ReregisterAgent reregister) {
-        message.reply(master.reregisterAgent(reregister), epoch);
+        String agentId = reregister.getAgentInfo().getId().getValue();
+        String owner = current.principals.get(agentId);
+        if (owner != null && !owner.equals(principal)) {
+          LOG.warn("Refused the re-registration of agent {} by {}: it registered as principal {}", agentId,
+              principal == null ? "an unauthenticated agent" : "principal " + principal, owner);
+          message.fail(403, "Agent " + agentId + " is registered under another principal");
+          return;
+        }
+        dev.vmesos.api.internal.Internal.AgentRegistered registered = master.reregisterAgent(reregister);
+        if (principal != null) {
+          current.principals.put(registered.getAgentId().getValue(), principal);
+        }
+        reply.accept(registered);
       } else if (body instanceof StatusUpdate update) {
         master.statusUpdate(update);
-        message.reply(Ack.getDefaultInstance(), epoch);
+        reply.accept(Ack.getDefaultInstance());
       } else if (body instanceof Ping ping) {
-        message.reply(master.ping(ping), epoch);
+        reply.accept(master.ping(ping));
       } else if (body instanceof dev.vmesos.api.internal.Internal.ExitedExecutor exited) {
         master.executorExited(exited);
         if (message.replyAddress() != null) {
-          message.reply(Ack.getDefaultInstance(), epoch);
+          reply.accept(Ack.getDefaultInstance());
         }
       } else if (body instanceof dev.vmesos.api.internal.Internal.ExecutorToFrameworkMessage executorMessage) {
         master.executorMessage(executorMessage);
         if (message.replyAddress() != null) {
-          message.reply(Ack.getDefaultInstance(), epoch);
+          reply.accept(Ack.getDefaultInstance());
         }
       } else {
         LOG.warn("Unexpected message on {}: {}", Addresses.MASTER_LEADER,
@@ -542,12 +585,21 @@ public final class MasterVerticle extends VerticleBase {
       if (message instanceof RunTask || message instanceof RunTaskGroup) {
         deliverLaunch(agentId, message, 0);
       } else if (message instanceof KillTask) {
-        vertx.eventBus().request(address, message, options())
+        requestAgent(address, message)
             .onFailure(e -> LOG.warn("Agent {} did not take {}: {}", agentId,
                 message.getDescriptorForType().getName(), describe(e)));
       } else {
-        vertx.eventBus().send(address, message, options());
+        vertx.eventBus().send(address, BusEnvelope.wrap(message), options());
       }
+    }
+
+    /** A request to an agent (over its bridge connection); a failure it replies with fails the future. */
+    private Future<io.vertx.core.eventbus.Message<Object>> requestAgent(String address, Message message) {
+      return vertx.eventBus().<Object>request(address, BusEnvelope.wrap(message), options()).compose(reply ->
+          BusEnvelope.isFailure(reply.body())
+              ? Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE,
+                  BusEnvelope.failureCode(reply.body()), BusEnvelope.failureMessage(reply.body())))
+              : Future.succeededFuture(reply));
     }
 
     /**
@@ -562,7 +614,7 @@ public final class MasterVerticle extends VerticleBase {
         return;
       }
       Master master = term.master;
-      vertx.eventBus().request(Addresses.agent(agentId), message, options())
+      requestAgent(Addresses.agent(agentId), message)
           .onFailure(e -> {
             boolean noHandler = e instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
             if (noHandler && attempt < LAUNCH_DELIVERY_ATTEMPTS) {

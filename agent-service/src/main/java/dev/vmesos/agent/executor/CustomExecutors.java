@@ -83,6 +83,7 @@ public final class CustomExecutors {
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
   }
 
+  private final dev.vmesos.api.bus.AgentBus bus;
   private final Vertx vertx;
   private final Context context;
   private final Options options;
@@ -105,12 +106,14 @@ public final class CustomExecutors {
    * @param agentEndpoint   {@code ip:port} of the agent's HTTP server, for MESOS_AGENT_ENDPOINT
    * @param otherTaskExists whether (framework id, task id) is already a command task here
    */
-  public CustomExecutors(Vertx vertx, Context context, Options options, Containerizers containerizers,
+  public CustomExecutors(Vertx vertx, Context context, dev.vmesos.api.bus.AgentBus bus, Options options,
+      Containerizers containerizers,
       ContainerCheckpoints checkpoints, StatusSink sink,
       Supplier<AgentInfo> agentInfo, Supplier<String> agentEndpoint, BiPredicate<String, String> otherTaskExists,
       Clock clock) {
     this.vertx = vertx;
     this.context = context;
+    this.bus = bus;
     this.options = options;
     this.containerizers = containerizers;
     this.checkpoints = checkpoints;
@@ -378,7 +381,7 @@ public final class CustomExecutors {
       return notFound(call);
     }
     LOG.info("{} sends a MESSAGE ({} bytes) to its framework", executor, call.getMessage().getData().size());
-    vertx.eventBus().send(Addresses.MASTER_LEADER, ExecutorToFrameworkMessage.newBuilder()
+    bus.send(Addresses.MASTER_LEADER, ExecutorToFrameworkMessage.newBuilder()
         .setFrameworkId(call.getFrameworkId())
         .setExecutorId(call.getExecutorId())
         .setAgentId(agentInfo.get().getId())

@@ -3,6 +3,7 @@ package dev.vmesos.agent.master;
 import dev.vmesos.agent.bus.ReplyFailures;
 import dev.vmesos.agent.master.LeaderEpochs.Verdict;
 import dev.vmesos.api.bus.Addresses;
+import dev.vmesos.api.bus.AgentBus;
 import dev.vmesos.client.Backoff;
 import dev.vmesos.api.internal.Internal.AgentRegistered;
 import dev.vmesos.api.internal.Internal.LeaderElected;
@@ -66,12 +67,13 @@ public final class MasterLink {
   }
 
   private final Vertx vertx;
+  private final AgentBus bus;
   private final Agent agent;
   private final DeliveryOptions delivery;
   private final Backoff backoff;
   private final RandomGenerator random;
   private final LeaderEpochs epochs = new LeaderEpochs();
-  private MessageConsumer<Object> leaderElected;
+  private AgentBus.Subscription leaderElected;
   private AgentID agentId;
   private MasterInfo leader;
   private boolean registered;
@@ -94,13 +96,15 @@ public final class MasterLink {
   /** Failed (re)registration attempts since the last success. */
   private int attempts;
 
-  public MasterLink(Vertx vertx, Agent agent, Duration requestTimeout, Backoff backoff) {
-    this(vertx, agent, requestTimeout, backoff, ThreadLocalRandom.current());
+  public MasterLink(Vertx vertx, AgentBus bus, Agent agent, Duration requestTimeout, Backoff backoff) {
+    this(vertx, bus, agent, requestTimeout, backoff, ThreadLocalRandom.current());
   }
 
   /** @param random draws the delay before re-registering with a new leader */
-  public MasterLink(Vertx vertx, Agent agent, Duration requestTimeout, Backoff backoff, RandomGenerator random) {
+  public MasterLink(Vertx vertx, AgentBus bus, Agent agent, Duration requestTimeout, Backoff backoff,
+                    RandomGenerator random) {
     this.vertx = vertx;
+    this.bus = bus;
     this.agent = agent;
     this.delivery = new DeliveryOptions().setSendTimeout(requestTimeout.toMillis());
     this.backoff = backoff;
@@ -121,7 +125,7 @@ public final class MasterLink {
    * {@code LeaderElected} announcements (cluster-wide).
    */
   public Future<Void> start() {
-    leaderElected = vertx.eventBus().consumer(Addresses.AGENTS_LEADER_ELECTED, this::onLeaderElected);
+    leaderElected = bus.consumer(Addresses.AGENTS_LEADER_ELECTED, this::onLeaderElected);
     attemptRegistration();
     return leaderElected.completion();
   }
@@ -137,6 +141,18 @@ public final class MasterLink {
 
   public Optional<AgentID> agentId() {
     return Optional.ofNullable(agentId);
+  }
+
+  /**
+   * The agent bus reached a master (at start, or another one after the last went): a registration
+   * is bound to the connection it was made on, so the agent registers again, after a random delay
+   * like after a leader's announcement. A registration in flight fails with the old connection, and
+   * is retried on its own.
+   */
+  public void connected(String master) {
+    if (!stopped && !registering) {
+      reregisterSoon("connected to master " + master);
+    }
   }
 
   public boolean isRegistered() {
@@ -306,7 +322,7 @@ public final class MasterLink {
       }
       request = RegisterAgent.newBuilder().setAgentInfo(agent.info()).setInstance(instance).build();
     }
-    vertx.eventBus().<Object>request(Addresses.MASTER_LEADER, request, delivery)
+    bus.request(Addresses.MASTER_LEADER, (com.google.protobuf.Message) request, delivery)
         .compose(reply -> mine == generation ? accept(reply, reregistering)
             : Future.<AgentRegistered>failedFuture("superseded"))
         .onComplete(done -> {
@@ -395,7 +411,7 @@ public final class MasterLink {
     }
     long sequence = ++pingSequence;
     Ping ping = Ping.newBuilder().setAgentId(agentId).setSequence(sequence).build();
-    vertx.eventBus().<Object>request(Addresses.MASTER_LEADER, ping, delivery).onComplete(reply -> {
+    bus.request(Addresses.MASTER_LEADER, ping, delivery).onComplete(reply -> {
       if (stopped || mine != generation) {
         return;
       }

@@ -4,6 +4,7 @@ import dev.vmesos.agent.bus.ReplyFailures;
 import dev.vmesos.agent.status.StatusUpdateStreams.Acknowledged;
 import dev.vmesos.agent.status.StatusUpdateStreams.Enqueued;
 import dev.vmesos.api.bus.Addresses;
+import dev.vmesos.api.bus.AgentBus;
 import dev.vmesos.api.internal.Internal.StatusUpdate;
 import dev.vmesos.api.internal.Internal.StatusUpdateAcknowledgement;
 import io.vertx.core.Future;
@@ -41,6 +42,7 @@ public final class StatusUpdateSender {
 
   private static final Logger LOG = LoggerFactory.getLogger(StatusUpdateSender.class);
 
+  private final AgentBus bus;
   private final Vertx vertx;
   private final Clock clock;
   private final StatusUpdateStreams streams;
@@ -60,15 +62,16 @@ public final class StatusUpdateSender {
    * @param onTerminalAcknowledged called with (framework id, task id) when a task's terminal update
    *                               has been acknowledged and its stream closed
    */
-  public StatusUpdateSender(Vertx vertx, Clock clock, StatusUpdateStreams streams, Duration requestTimeout,
+  public StatusUpdateSender(Vertx vertx, AgentBus bus, Clock clock, StatusUpdateStreams streams, Duration requestTimeout,
       BiConsumer<String, String> onTerminalAcknowledged) {
-    this(vertx, clock, streams, requestTimeout, onTerminalAcknowledged, null);
+    this(vertx, bus, clock, streams, requestTimeout, onTerminalAcknowledged, null);
   }
 
   /** @param checkpoints where updates are checkpointed until acknowledged; null for none */
-  public StatusUpdateSender(Vertx vertx, Clock clock, StatusUpdateStreams streams, Duration requestTimeout,
+  public StatusUpdateSender(Vertx vertx, AgentBus bus, Clock clock, StatusUpdateStreams streams, Duration requestTimeout,
       BiConsumer<String, String> onTerminalAcknowledged, UpdateCheckpoints checkpoints) {
     this.vertx = vertx;
+    this.bus = bus;
     this.clock = clock;
     this.streams = streams;
     this.delivery = new DeliveryOptions().setSendTimeout(requestTimeout.toMillis());
@@ -306,7 +309,7 @@ public final class StatusUpdateSender {
       return;
     }
     LOG.debug("{} {}", what, describe(update));
-    vertx.eventBus().<Object>request(Addresses.MASTER_LEADER, update, delivery).onComplete(reply -> {
+    bus.request(Addresses.MASTER_LEADER, update, delivery).onComplete(reply -> {
       if (reply.succeeded()) {
         replyObserver.accept(reply.result());
       } else {

@@ -664,7 +664,7 @@ class CustomExecutorsTest {
       args.remove("--port=0");
     }
     args.addAll(List.of(extraFlags));
-    agent = new AgentVerticle(AgentConfig.fromFlags(Flags.parse(args.toArray(String[]::new), Map.of())));
+    agent = new AgentVerticle(AgentConfig.fromFlags(Flags.parse(args.toArray(String[]::new), Map.of()))).overLocalEventBus();
     if (keepCheckpointed) {
       agent.keepCheckpointedTasksOnStop();
     }

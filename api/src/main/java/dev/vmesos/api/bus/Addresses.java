@@ -2,7 +2,8 @@ package dev.vmesos.api.bus;
 
 /**
  * Event-bus addresses shared by masters and agents. Only the leading master consumes
- * {@link #MASTER_LEADER}; each agent consumes its own {@link #agent(String)} address.
+ * {@link #MASTER_LEADER}; each agent consumes its own {@link #agent(String)} address, through the
+ * master its bridge connection reaches.
  */
 public final class Addresses {
 
@@ -33,6 +34,20 @@ public final class Addresses {
   /** The address a master consumes for its peers, by its cluster node id. */
   public static String masterPeer(String nodeId) {
     return MASTER_PEER_PREFIX + nodeId;
+  }
+
+  /**
+   * Whether masters push an address's messages to every agent connected to them, without the agent
+   * registering it (one consumer per master rather than one per agent).
+   */
+  public static boolean pushedToAgents(String address) {
+    return AGENTS_LEADER_ELECTED.equals(address);
+  }
+
+  /** The agent id in an agent's address, or null when it is not one. */
+  public static String agentIdOf(String address) {
+    return address != null && address.startsWith(AGENT_PREFIX) && address.length() > AGENT_PREFIX.length()
+        ? address.substring(AGENT_PREFIX.length()) : null;
   }
 
   /** The address an agent consumes once it knows its id. */

@@ -68,6 +68,11 @@ public final class ProtobufCodec implements MessageCodec<Message, Message> {
     }
   }
 
+  /** The prototype of a registered message type, by its full protobuf name; null when unknown. */
+  public Message prototype(String fullName) {
+    return prototypes.get(fullName);
+  }
+
   @Override
   public void encodeToWire(Buffer buffer, Message message) {
     byte[] name = message.getDescriptorForType().getFullName().getBytes(StandardCharsets.UTF_8);

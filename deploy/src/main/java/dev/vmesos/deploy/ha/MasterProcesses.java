@@ -148,9 +148,7 @@ public final class MasterProcesses implements AutoCloseable {
   public void startAgent(int i) throws IOException {
     List<String> args = new ArrayList<>(List.of("agent", "--master=" + layout.masterList(),
         "--port=" + layout.agentPorts().get(i), "--work_dir=" + layout.workDir().resolve("agent-" + i),
-        "--resources=" + layout.agentResources(), "--cluster_name=" + layout.clusterName(),
-        "--cluster_members=" + layout.clusterMembers(), "--cluster_port=" + (layout.agentClusterPort() + i),
-        "--registration_backoff_factor=100ms"));
+        "--resources=" + layout.agentResources(), "--registration_backoff_factor=100ms"));
     args.addAll(layout.agentFlags());
     agentLogs[i] = layout.workDir().resolve("agent-" + i + "." + (++agentRuns[i]) + ".log");
     agents[i] = launch(args, agentLogs[i]);
