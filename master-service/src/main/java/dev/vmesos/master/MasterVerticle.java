@@ -278,6 +278,7 @@ public final class MasterVerticle extends VerticleBase {
     SchedulerEndpoint scheduler = new SchedulerEndpoint(master, this::mayAct);
     OperatorApi operator = new OperatorApi(vertx, master, config, MESOS_VERSION, Clock.systemUTC(),
         System.currentTimeMillis() / 1000.0);
+    operator.extraMetrics(bridge::metrics);
     Term current = new Term(epoch, master, scheduler, operator, recorder);
     effects.term = current;
     current.effects = effects;
@@ -400,10 +401,9 @@ public final class MasterVerticle extends VerticleBase {
       if (!isLeading()) {
         io.vertx.core.json.JsonObject metrics = new io.vertx.core.json.JsonObject()
             .put("master/elected", 0.0)
-            .put("master/agent_bus_connections", (double) bridge.connections())
-            .put("master/agent_bus_refused_frames", (double) bridge.refusedFrames())
-            .put("master/agent_bus_dropped_connections", (double) bridge.droppedConnections())
+
             .put("master/fenced_sends", (double) fencedSends.get())
+            .mergeIn(new io.vertx.core.json.JsonObject(new java.util.HashMap<>(bridge.metrics())))
             .put("master/terms", (double) terms.get());
         ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(metrics.encode());
       } else {

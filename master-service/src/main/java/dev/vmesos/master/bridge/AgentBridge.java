@@ -123,6 +123,13 @@ public final class AgentBridge {
     return dropped.get();
   }
 
+  /** {@code master/agent_bus_*}: connections open, frames refused, connections dropped for not reading. */
+  public Map<String, Double> metrics() {
+    return Map.of("master/agent_bus_connections", (double) connections.size(),
+        "master/agent_bus_refused_frames", (double) refused.get(),
+        "master/agent_bus_dropped_connections", (double) dropped.get());
+  }
+
   /** Serves the bridge under {@link #MOUNT} on {@code router}, and starts pushing announcements. */
   public void mount(Router router) {
     SockJSHandlerOptions sockJs = new SockJSHandlerOptions()

@@ -111,7 +111,17 @@ public final class OperatorApi {
   }
 
   Map<String, Double> metrics() {
-    return MetricsSnapshot.of(master, counters, clock.millis() / 1000.0 - startTime);
+    Map<String, Double> metrics = new java.util.HashMap<>(MetricsSnapshot.of(master, counters,
+        clock.millis() / 1000.0 - startTime));
+    metrics.putAll(extraMetrics.get());
+    return metrics;
+  }
+
+  private java.util.function.Supplier<Map<String, Double>> extraMetrics = Map::of;
+
+  /** Metrics of what serves beside the master's core (the agent bus), added to its snapshot. */
+  public void extraMetrics(java.util.function.Supplier<Map<String, Double>> metrics) {
+    this.extraMetrics = metrics;
   }
 
   /**
