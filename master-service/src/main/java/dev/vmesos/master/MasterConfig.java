@@ -8,6 +8,7 @@ import dev.vmesos.api.resources.ResourcesParser;
 import dev.vmesos.master.allocator.AllocatorConfig;
 import dev.vmesos.master.allocator.Quota;
 import dev.vmesos.master.allocator.Sorters;
+import dev.vmesos.master.http.EventStreamLimit;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
@@ -36,10 +37,12 @@ import java.util.Map;
  * @param ha                  the registry's directory, the quorum of masters and how long agents have to
  *                            re-register with a new leader ({@code --work_dir}, {@code --quorum},
  *                            {@code --agent_reregister_timeout})
+ * @param maxEventStreamQueue bytes of events a scheduler or operator event stream may have queued unread
+ *                            before the master drops its subscriber ({@code --max_event_stream_queue})
  */
 public record MasterConfig(String ip, int port, String hostname, Duration heartbeatInterval,
                            Duration allocationInterval, Duration agentPingInterval, int maxAgentPingTimeouts,
-                           Duration offerTimeout, AllocatorConfig allocator, Ha ha) {
+                           Duration offerTimeout, AllocatorConfig allocator, Ha ha, long maxEventStreamQueue) {
 
   /**
    * High availability: where this master keeps its copy of the registry, how many masters make a
@@ -94,6 +97,9 @@ public record MasterConfig(String ip, int port, String hostname, Duration heartb
       "registry_gc_interval", "initialize_driver_logging", "external_log_file");
 
   public static final int DEFAULT_PORT = 5050;
+  /** Bounds of {@code --max_event_stream_queue}: below 64 KB a burst of offers would drop a reader that keeps up. */
+  static final long MIN_EVENT_STREAM_QUEUE = 64L << 10;
+  static final long MAX_EVENT_STREAM_QUEUE = 1L << 30;
 
   /** What {@code vmesos master --help} says about the master's own flags (the cluster flags are added to it). */
   public static final FlagHelp HELP = FlagHelp.builder()
@@ -128,6 +134,12 @@ public record MasterConfig(String ip, int port, String hostname, Duration heartb
           + " (a leader is elected on Raft among 2 x quorum - 1 masters, listed in --cluster_members).")
       .flag("agent_reregister_timeout", "DURATION", "10mins", "After a leader failover, agents of the registry"
           + " that have not re-registered within this are marked unreachable.")
+      .flag("max_event_stream_queue", "BYTES", "8MB", "Bytes of events a scheduler or operator event stream may"
+          + " have queued unread (its subscriber reads too slowly, or not at all) before the master drops its"
+          + " connection. The framework is then disconnected as when a connection breaks: it may re-subscribe"
+          + " within its failover_timeout. Counted in master/event_stream_drops. Raise it above the largest"
+          + " burst a subscriber gets at once (an OFFERS event for every agent: about 1KB per agent in JSON)."
+          + " Units: B, KB, MB, GB (of 1024); from 64KB to 1GB.")
       .flag("zk", "URL", null, "Accepted for Mesos compatibility and ignored: vmesos elects its leader on Raft"
           + " among the masters (--quorum, --cluster_members), without ZooKeeper.")
       .flag("zk_session_timeout", "DURATION", null, "Accepted and ignored (no ZooKeeper).")
@@ -150,12 +162,17 @@ public record MasterConfig(String ip, int port, String hostname, Duration heartb
       requirePositive("offer_timeout", offerTimeout);
     }
     java.util.Objects.requireNonNull(ha, "ha");
+    if (maxEventStreamQueue < MIN_EVENT_STREAM_QUEUE || maxEventStreamQueue > MAX_EVENT_STREAM_QUEUE) {
+      throw new FlagException("Flag '--max_event_stream_queue' must be from 64KB to 1GB, got " + maxEventStreamQueue
+          + "B");
+    }
   }
 
   /** Defaults for a master on loopback: the values Mesos uses. */
   public static MasterConfig defaults() {
     return new MasterConfig("127.0.0.1", DEFAULT_PORT, "127.0.0.1", Duration.ofSeconds(15),
-        Duration.ofSeconds(1), Duration.ofSeconds(15), 5, null, AllocatorConfig.defaults(), Ha.single());
+        Duration.ofSeconds(1), Duration.ofSeconds(15), 5, null, AllocatorConfig.defaults(), Ha.single(),
+        EventStreamLimit.DEFAULT_MAX_QUEUE_BYTES);
   }
 
   public static MasterConfig fromFlags(Flags flags) {
@@ -187,7 +204,9 @@ public record MasterConfig(String ip, int port, String hostname, Duration heartb
         new Ha(flags.optional("work_dir").map(String::trim).filter(v -> !v.isEmpty())
                 .map(v -> java.nio.file.Path.of(v).toAbsolutePath().normalize()).orElse(null),
             flags.integer("quorum", 1, 1, 100),
-            flags.duration("agent_reregister_timeout", Ha.DEFAULT_AGENT_REREGISTER_TIMEOUT)));
+            flags.duration("agent_reregister_timeout", Ha.DEFAULT_AGENT_REREGISTER_TIMEOUT)),
+        flags.bytes("max_event_stream_queue", EventStreamLimit.DEFAULT_MAX_QUEUE_BYTES, MIN_EVENT_STREAM_QUEUE,
+            MAX_EVENT_STREAM_QUEUE));
   }
 
   /** The ignored Mesos flags given (read, so that they are not refused as unknown), by name. */
@@ -203,32 +222,37 @@ public record MasterConfig(String ip, int port, String hostname, Duration heartb
 
   public MasterConfig withPort(int newPort) {
     return new MasterConfig(ip, newPort, hostname, heartbeatInterval, allocationInterval, agentPingInterval,
-        maxAgentPingTimeouts, offerTimeout, allocator, ha);
+        maxAgentPingTimeouts, offerTimeout, allocator, ha, maxEventStreamQueue);
+  }
+
+  public MasterConfig withMaxEventStreamQueue(long bytes) {
+    return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, agentPingInterval,
+        maxAgentPingTimeouts, offerTimeout, allocator, ha, bytes);
   }
 
   public MasterConfig withHeartbeatInterval(Duration interval) {
     return new MasterConfig(ip, port, hostname, interval, allocationInterval, agentPingInterval, maxAgentPingTimeouts,
-        offerTimeout, allocator, ha);
+        offerTimeout, allocator, ha, maxEventStreamQueue);
   }
 
   public MasterConfig withOfferTimeout(Duration timeout) {
     return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, agentPingInterval, maxAgentPingTimeouts,
-        timeout, allocator, ha);
+        timeout, allocator, ha, maxEventStreamQueue);
   }
 
   public MasterConfig withAgentPing(Duration interval, int maxTimeouts) {
     return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, interval, maxTimeouts,
-        offerTimeout, allocator, ha);
+        offerTimeout, allocator, ha, maxEventStreamQueue);
   }
 
   public MasterConfig withHa(Ha newHa) {
     return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, agentPingInterval,
-        maxAgentPingTimeouts, offerTimeout, allocator, newHa);
+        maxAgentPingTimeouts, offerTimeout, allocator, newHa, maxEventStreamQueue);
   }
 
   public MasterConfig withAllocator(AllocatorConfig newAllocator) {
     return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, agentPingInterval,
-        maxAgentPingTimeouts, offerTimeout, newAllocator, ha);
+        maxAgentPingTimeouts, offerTimeout, newAllocator, ha, maxEventStreamQueue);
   }
 
   private static String sorter(Flags flags, String flag) {
