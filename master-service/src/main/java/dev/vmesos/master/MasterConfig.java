@@ -8,6 +8,7 @@ import dev.vmesos.api.resources.ResourcesParser;
 import dev.vmesos.master.allocator.AllocatorConfig;
 import dev.vmesos.master.allocator.Quota;
 import dev.vmesos.master.allocator.Sorters;
+import dev.vmesos.master.http.EventStreamLimit;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
@@ -38,11 +39,13 @@ import java.util.Map;
  *                            {@code --agent_reregister_timeout})
  * @param agentAuth           whether agents must authenticate on the agent bus, and their credentials
  *                            ({@code --authenticate_agents}, {@code --credentials})
+ * @param maxEventStreamQueue bytes of events a scheduler or operator event stream may have queued unread
+ *                            before the master drops its subscriber ({@code --max_event_stream_queue})
  */
 public record MasterConfig(String ip, int port, String hostname, Duration heartbeatInterval,
                            Duration allocationInterval, Duration agentPingInterval, int maxAgentPingTimeouts,
                            Duration offerTimeout, AllocatorConfig allocator, Ha ha,
-                           dev.vmesos.master.bridge.AgentAuth agentAuth) {
+                           dev.vmesos.master.bridge.AgentAuth agentAuth, long maxEventStreamQueue) {
 
   /**
    * High availability: where this master keeps its copy of the registry, how many masters make a
@@ -97,6 +100,9 @@ public record MasterConfig(String ip, int port, String hostname, Duration heartb
       "registry_gc_interval", "initialize_driver_logging", "external_log_file");
 
   public static final int DEFAULT_PORT = 5050;
+  /** Bounds of {@code --max_event_stream_queue}: below 64 KB a burst of offers would drop a reader that keeps up. */
+  static final long MIN_EVENT_STREAM_QUEUE = 64L << 10;
+  static final long MAX_EVENT_STREAM_QUEUE = 1L << 30;
 
   /** What {@code vmesos master --help} says about the master's own flags (the cluster flags are added to it). */
   public static final FlagHelp HELP = FlagHelp.builder()
@@ -134,10 +140,17 @@ public record MasterConfig(String ip, int port, String hostname, Duration heartb
       .flag("authenticate_agents", "BOOL", false, "Agents must present one of --credentials to attach to the"
           + " agent bus (HTTP Basic on the WebSocket upgrade); without it, an agent may attach without one."
           + " Alias: --authenticate_slaves.")
+      .flag("authenticate_slaves", "BOOL", false, "Mesos's older name of --authenticate_agents.")
       .flag("credentials", "PATH", null, "Agents' credentials: JSON {\"credentials\": [{\"principal\": ...,"
           + " \"secret\": ...}]} or one 'principal secret' per line (Mesos's format; file:// allowed).")
       .flag("authenticators", "NAME", "crammd5", "Accepted for Mesos compatibility: agents always authenticate"
           + " with HTTP Basic over the agent bus.")
+      .flag("max_event_stream_queue", "BYTES", "8MB", "Bytes of events a scheduler or operator event stream may"
+          + " have queued unread (its subscriber reads too slowly, or not at all) before the master drops its"
+          + " connection. The framework is then disconnected as when a connection breaks: it may re-subscribe"
+          + " within its failover_timeout. Counted in master/event_stream_drops. Raise it above the largest"
+          + " burst a subscriber gets at once (an OFFERS event for every agent: about 1KB per agent in JSON)."
+          + " Units: B, KB, MB, GB (of 1024); from 64KB to 1GB.")
       .flag("zk", "URL", null, "Accepted for Mesos compatibility and ignored: vmesos elects its leader on Raft"
           + " among the masters (--quorum, --cluster_members), without ZooKeeper.")
       .flag("zk_session_timeout", "DURATION", null, "Accepted and ignored (no ZooKeeper).")
@@ -160,13 +173,17 @@ public record MasterConfig(String ip, int port, String hostname, Duration heartb
       requirePositive("offer_timeout", offerTimeout);
     }
     java.util.Objects.requireNonNull(ha, "ha");
+    if (maxEventStreamQueue < MIN_EVENT_STREAM_QUEUE || maxEventStreamQueue > MAX_EVENT_STREAM_QUEUE) {
+      throw new FlagException("Flag '--max_event_stream_queue' must be from 64KB to 1GB, got " + maxEventStreamQueue
+          + "B");
+    }
   }
 
   /** Defaults for a master on loopback: the values Mesos uses. */
   public static MasterConfig defaults() {
     return new MasterConfig("127.0.0.1", DEFAULT_PORT, "127.0.0.1", Duration.ofSeconds(15),
         Duration.ofSeconds(1), Duration.ofSeconds(15), 5, null, AllocatorConfig.defaults(), Ha.single(),
-        dev.vmesos.master.bridge.AgentAuth.none());
+        dev.vmesos.master.bridge.AgentAuth.none(), EventStreamLimit.DEFAULT_MAX_QUEUE_BYTES);
   }
 
   public static MasterConfig fromFlags(Flags flags) {
@@ -199,7 +216,9 @@ public record MasterConfig(String ip, int port, String hostname, Duration heartb
                 .map(v -> java.nio.file.Path.of(v).toAbsolutePath().normalize()).orElse(null),
             flags.integer("quorum", 1, 1, 100),
             flags.duration("agent_reregister_timeout", Ha.DEFAULT_AGENT_REREGISTER_TIMEOUT)),
-        agentAuth(flags));
+        agentAuth(flags),
+        flags.bytes("max_event_stream_queue", EventStreamLimit.DEFAULT_MAX_QUEUE_BYTES, MIN_EVENT_STREAM_QUEUE,
+            MAX_EVENT_STREAM_QUEUE));
   }
 
   private static dev.vmesos.master.bridge.AgentAuth agentAuth(Flags flags) {
@@ -226,37 +245,42 @@ public record MasterConfig(String ip, int port, String hostname, Duration heartb
 
   public MasterConfig withPort(int newPort) {
     return new MasterConfig(ip, newPort, hostname, heartbeatInterval, allocationInterval, agentPingInterval,
-        maxAgentPingTimeouts, offerTimeout, allocator, ha, agentAuth);
+        maxAgentPingTimeouts, offerTimeout, allocator, ha, agentAuth, maxEventStreamQueue);
+  }
+
+  public MasterConfig withMaxEventStreamQueue(long bytes) {
+    return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, agentPingInterval,
+        maxAgentPingTimeouts, offerTimeout, allocator, ha, agentAuth, bytes);
   }
 
   public MasterConfig withHeartbeatInterval(Duration interval) {
     return new MasterConfig(ip, port, hostname, interval, allocationInterval, agentPingInterval, maxAgentPingTimeouts,
-        offerTimeout, allocator, ha, agentAuth);
+        offerTimeout, allocator, ha, agentAuth, maxEventStreamQueue);
   }
 
   public MasterConfig withOfferTimeout(Duration timeout) {
     return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, agentPingInterval, maxAgentPingTimeouts,
-        timeout, allocator, ha, agentAuth);
+        timeout, allocator, ha, agentAuth, maxEventStreamQueue);
   }
 
   public MasterConfig withAgentPing(Duration interval, int maxTimeouts) {
     return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, interval, maxTimeouts,
-        offerTimeout, allocator, ha, agentAuth);
+        offerTimeout, allocator, ha, agentAuth, maxEventStreamQueue);
   }
 
   public MasterConfig withHa(Ha newHa) {
     return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, agentPingInterval,
-        maxAgentPingTimeouts, offerTimeout, allocator, newHa, agentAuth);
+        maxAgentPingTimeouts, offerTimeout, allocator, newHa, agentAuth, maxEventStreamQueue);
   }
 
   public MasterConfig withAgentAuth(dev.vmesos.master.bridge.AgentAuth auth) {
     return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, agentPingInterval,
-        maxAgentPingTimeouts, offerTimeout, allocator, ha, auth);
+        maxAgentPingTimeouts, offerTimeout, allocator, ha, auth, maxEventStreamQueue);
   }
 
   public MasterConfig withAllocator(AllocatorConfig newAllocator) {
     return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, agentPingInterval,
-        maxAgentPingTimeouts, offerTimeout, newAllocator, ha, agentAuth);
+        maxAgentPingTimeouts, offerTimeout, newAllocator, ha, agentAuth, maxEventStreamQueue);
   }
 
   private static String sorter(Flags flags, String flag) {

@@ -279,7 +279,7 @@ public final class MasterVerticle extends VerticleBase {
     OperatorApi operator = new OperatorApi(vertx, master, config, MESOS_VERSION, Clock.systemUTC(),
         System.currentTimeMillis() / 1000.0);
     operator.extraMetrics(bridge::metrics);
-    Term current = new Term(epoch, master, scheduler, operator, recorder);
+    Term current = new Term(epoch, master, scheduler.withStreamLimit(operator.eventStreamLimit()), operator, recorder);
     effects.term = current;
     current.effects = effects;
     recorder.onFenced(() -> vertx.runOnContext(v -> endTerm(current, "a later leader wrote the registry")));

@@ -64,6 +64,20 @@ class MasterConfigTest {
   }
 
   @Test
+  void theEventStreamBoundIsReadInBytesAndABadOneNamesTheFlag() {
+    assertThat(parse().maxEventStreamQueue()).isEqualTo(8L << 20);
+    assertThat(parse("--max_event_stream_queue=64MB").maxEventStreamQueue()).isEqualTo(64L << 20);
+    assertThat(parse("--max_event_stream_queue=512KB").maxEventStreamQueue()).isEqualTo(512L << 10);
+    for (String bad : List.of("--max_event_stream_queue=lots", "--max_event_stream_queue=1KB",
+        "--max_event_stream_queue=2GB", "--max_event_stream_queue=-8MB")) {
+      assertThatThrownBy(() -> parse(bad)).as(bad)
+          .isInstanceOf(FlagException.class).hasMessageContaining("--max_event_stream_queue");
+    }
+    assertThatThrownBy(() -> MasterConfig.defaults().withMaxEventStreamQueue(0))
+        .isInstanceOf(FlagException.class).hasMessageContaining("--max_event_stream_queue");
+  }
+
+  @Test
   void helpDescribesEveryFlagTheMasterReadsAndNoOther() {
     java.util.Set<String> read = new java.util.HashSet<>();
     for (String[] args : List.of(new String[0],

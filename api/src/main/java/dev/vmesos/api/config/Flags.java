@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 public final class Flags {
 
   private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|ms|secs|mins|hrs|days|weeks|s|m|h|d)");
+  private static final Pattern BYTES = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB|TB)?");
 
   private final Map<String, String> commandLine;
   private final Map<String, String> environment;
@@ -147,6 +148,52 @@ public final class Flags {
       return parseDuration(value.get());
     } catch (IllegalArgumentException e) {
       throw new FlagException("Flag '--" + name + "': " + e.getMessage());
+    }
+  }
+
+  /**
+   * Mesos byte sizes, as stout's {@code Bytes}: {@code 8MB}, {@code 512KB}, {@code 1GB} (units of
+   * 1024); a bare number means bytes. Refused outside {@code [min, max]}, naming the flag.
+   */
+  public long bytes(String name, long defaultValue, long min, long max) {
+    Optional<String> value = optional(name);
+    if (value.isEmpty()) {
+      return defaultValue;
+    }
+    long parsed;
+    try {
+      parsed = parseBytes(value.get());
+    } catch (IllegalArgumentException e) {
+      throw new FlagException("Flag '--" + name + "': " + e.getMessage());
+    }
+    if (parsed < min || parsed > max) {
+      throw new FlagException("Flag '--" + name + "': " + value.get().trim() + " is out of range [" + min + "B, "
+          + max + "B]");
+    }
+    return parsed;
+  }
+
+  /** Parses a Mesos byte size such as {@code 8MB} or {@code 4096}. */
+  public static long parseBytes(String text) {
+    Matcher m = BYTES.matcher(text.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException("'" + text + "' is not a byte size (examples: 8MB, 512KB, 1GB)");
+    }
+    int shift = switch (m.group(2) == null ? "B" : m.group(2)) {
+      case "KB" -> 10;
+      case "MB" -> 20;
+      case "GB" -> 30;
+      case "TB" -> 40;
+      default -> 0;
+    };
+    try {
+      long amount = Long.parseLong(m.group(1));
+      if (amount > (Long.MAX_VALUE >> shift)) {
+        throw new NumberFormatException();
+      }
+      return amount << shift;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + text + "' is too large");
     }
   }
 

@@ -7,26 +7,40 @@ import dev.vmesos.api.v1.scheduler.Protos.Event;
 import dev.vmesos.master.state.EventSink;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A subscription's event stream on a chunked HTTP response: each event is one RecordIO record
- * written as one HTTP chunk, as Mesos does (some clients parse one record per chunk).
+ * written as one HTTP chunk, as Mesos does (some clients parse one record per chunk). A scheduler
+ * that lets more than {@code --max_event_stream_queue} bytes of events pile up unread is dropped
+ * (see {@link BoundedEventWriter}): its connection closes, and the master disconnects the framework
+ * as for any broken connection, so its failover_timeout runs until it re-subscribes.
  */
 final class HttpEventStream implements EventSink {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpEventStream.class);
 
   private final HttpServerResponse response;
   private final MediaType mediaType;
   private final String streamId;
-  private final java.util.function.BooleanSupplier mayAct;
+  private final BooleanSupplier mayAct;
+  private final EventStreamLimit limit;
+  private final BoundedEventWriter writer;
+  /** Learnt from the SUBSCRIBED event this stream carries; for the log line of a drop. */
+  private String frameworkId;
   private boolean open = true;
 
   /** @param mayAct false once this master's leadership lease has lapsed: nothing more is written */
-  HttpEventStream(HttpServerResponse response, MediaType mediaType, String streamId,
-                  java.util.function.BooleanSupplier mayAct) {
+  HttpEventStream(HttpServerResponse response, MediaType mediaType, String streamId, BooleanSupplier mayAct,
+                  EventStreamLimit limit) {
     this.response = response;
     this.mediaType = mediaType;
     this.streamId = streamId;
     this.mayAct = mayAct;
+    this.limit = limit;
+    this.writer = limit.writer(response, this::dropped);
   }
 
   @Override
@@ -37,7 +51,10 @@ final class HttpEventStream implements EventSink {
   @Override
   public void send(Event event) {
     if (isOpen() && mayAct.getAsBoolean()) {
-      response.write(Buffer.buffer(RecordIO.encode(WireCodec.encode(event, mediaType))));
+      if (event.getType() == Event.Type.SUBSCRIBED) {
+        frameworkId = event.getSubscribed().getFrameworkId().getValue();
+      }
+      writer.write(Buffer.buffer(RecordIO.encode(WireCodec.encode(event, mediaType))));
     }
   }
 
@@ -45,7 +62,7 @@ final class HttpEventStream implements EventSink {
   public void close() {
     if (open) {
       open = false;
-      if (!response.ended() && !response.closed()) {
+      if (!writer.dropped() && !response.ended() && !response.closed()) {
         response.end();
       }
     }
@@ -53,11 +70,17 @@ final class HttpEventStream implements EventSink {
 
   @Override
   public boolean isOpen() {
-    return open && !response.closed() && !response.ended();
+    return open && !writer.dropped() && !response.closed() && !response.ended();
   }
 
   /** The connection went away under us. */
   void markClosed() {
     open = false;
+  }
+
+  private void dropped(long queuedBytes) {
+    LOG.warn("Dropping event stream {} of framework {}: its scheduler has {} bytes of events queued unread and the"
+            + " next event would pass --max_event_stream_queue={}; the framework is disconnected until it"
+            + " re-subscribes", streamId, frameworkId, queuedBytes, limit.maxQueueBytes());
   }
 }

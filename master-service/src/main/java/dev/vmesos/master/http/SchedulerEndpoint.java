@@ -29,6 +29,7 @@ public final class SchedulerEndpoint {
 
   private final Master master;
   private final java.util.function.BooleanSupplier mayAct;
+  private final EventStreamLimit streamLimit;
 
   public SchedulerEndpoint(Master master) {
     this(master, () -> true);
@@ -36,8 +37,19 @@ public final class SchedulerEndpoint {
 
   /** @param mayAct whether this master may still act as leader (its lease holds); checked per event */
   public SchedulerEndpoint(Master master, java.util.function.BooleanSupplier mayAct) {
+    this(master, mayAct, new EventStreamLimit(EventStreamLimit.DEFAULT_MAX_QUEUE_BYTES));
+  }
+
+  /** @param streamLimit what each subscription's stream may queue unread; it counts the streams dropped */
+  public SchedulerEndpoint(Master master, java.util.function.BooleanSupplier mayAct, EventStreamLimit streamLimit) {
     this.master = master;
     this.mayAct = mayAct;
+    this.streamLimit = streamLimit;
+  }
+
+  /** This endpoint with its streams under {@code limit} (the operator API's, which reports the drops). */
+  public SchedulerEndpoint withStreamLimit(EventStreamLimit limit) {
+    return new SchedulerEndpoint(master, mayAct, limit);
   }
 
   public void handle(RoutingContext context) {
@@ -104,7 +116,7 @@ public final class SchedulerEndpoint {
       return;
     }
     String streamId = UUID.randomUUID().toString();
-    HttpEventStream stream = new HttpEventStream(response, accepted.get(), streamId, mayAct);
+    HttpEventStream stream = new HttpEventStream(response, accepted.get(), streamId, mayAct, streamLimit);
     response.setStatusCode(200)
         .setChunked(true)
         .putHeader(HttpHeaders.CONTENT_TYPE, accepted.get().mime())

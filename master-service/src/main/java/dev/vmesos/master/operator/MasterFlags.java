@@ -30,6 +30,7 @@ final class MasterFlags {
     flags.put("heartbeat_interval", duration(config.heartbeatInterval()));
     flags.put("allocation_interval", duration(config.allocationInterval()));
     flags.put("agent_ping_interval", duration(config.agentPingInterval()));
+    flags.put("max_event_stream_queue", bytes(config.maxEventStreamQueue()));
     if (config.offerTimeout() != null) {
       flags.put("offer_timeout", duration(config.offerTimeout()));
     }
@@ -83,6 +84,18 @@ final class MasterFlags {
       unit++;
     }
     return number((double) nanos / sizes[unit]) + units[unit];
+  }
+
+  /** stout's Bytes output: the largest unit of 1024 that loses nothing ({@code 8MB}, {@code 1536KB}, {@code 100B}). */
+  static String bytes(long bytes) {
+    String[] units = {"B", "KB", "MB", "GB", "TB"};
+    int unit = 0;
+    long value = bytes;
+    while (unit + 1 < units.length && value != 0 && value % 1024 == 0) {
+      value /= 1024;
+      unit++;
+    }
+    return value + units[unit];
   }
 
   /** A number without a trailing {@code .0}: {@code 32}, {@code 0.01}, {@code 2.5}. */

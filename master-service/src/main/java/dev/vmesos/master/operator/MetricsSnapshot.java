@@ -16,6 +16,10 @@ import java.util.TreeMap;
  * (agents, frameworks, live task states, resources) are computed from the master's state; terminal
  * task states and status updates are counters since start-up, as in Mesos. The allocator's own
  * metrics ({@code allocator/mesos/...}) are included as it reports them. Every value is a double.
+ *
+ * <p>{@code master/event_stream_drops} is vmesos's own (Mesos has no bound on an event stream's
+ * queue, so no such counter): scheduler and operator event streams dropped since this master began
+ * leading because their subscriber let more than {@code --max_event_stream_queue} bytes pile up.
  */
 final class MetricsSnapshot {
 
@@ -31,7 +35,7 @@ final class MetricsSnapshot {
   private MetricsSnapshot() {
   }
 
-  static Map<String, Double> of(Master master, TaskCounters counters, double uptimeSeconds) {
+  static Map<String, Double> of(Master master, TaskCounters counters, long eventStreamDrops, double uptimeSeconds) {
     Map<String, Double> metrics = new TreeMap<>();
     metrics.put("master/uptime_secs", uptimeSeconds);
     metrics.put("master/elected", 1.0);
@@ -68,6 +72,7 @@ final class MetricsSnapshot {
     metrics.put("master/messages_status_update", (double) counters.statusUpdates());
     metrics.put("master/valid_status_updates", (double) counters.statusUpdates());
     metrics.put("master/outstanding_offers", (double) master.outstandingOffers());
+    metrics.put("master/event_stream_drops", (double) eventStreamDrops);
 
     Resources total = Resources.empty();
     for (Agent agent : master.agents().values()) {

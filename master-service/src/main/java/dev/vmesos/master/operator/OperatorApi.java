@@ -1,6 +1,7 @@
 package dev.vmesos.master.operator;
 
 import dev.vmesos.master.MasterConfig;
+import dev.vmesos.master.http.EventStreamLimit;
 import dev.vmesos.master.http.Responses;
 import dev.vmesos.master.state.Master;
 import io.vertx.core.Handler;
@@ -33,6 +34,7 @@ public final class OperatorApi {
   private final Clock clock;
   private final double startTime;
   private final TaskCounters counters = new TaskCounters();
+  private final EventStreamLimit streamLimit;
   private final StateJson stateJson;
   private final OperatorEndpoint endpoint;
   private final OperatorSubscribers subscribers;
@@ -56,9 +58,11 @@ public final class OperatorApi {
     master.addListener(times);
     master.addListener(counters);
     master.addListener(subscribers);
+    this.streamLimit = new EventStreamLimit(config.maxEventStreamQueue());
     this.stateJson = new StateJson(master, build, flags, times, startTime, startTime);
     OperatorCalls calls = new OperatorCalls(master, state, build, flags, this::metrics, startTime, startTime);
-    this.endpoint = new OperatorEndpoint(vertx, calls, subscribers, state::state, config.heartbeatInterval());
+    this.endpoint = new OperatorEndpoint(vertx, calls, subscribers, state::state, config.heartbeatInterval(),
+        streamLimit);
   }
 
   /**
@@ -97,6 +101,15 @@ public final class OperatorApi {
     };
   }
 
+  /**
+   * The bound on this master's event streams ({@code --max_event_stream_queue}), operator and
+   * scheduler alike: the scheduler endpoint takes it from here, so that {@code /metrics/snapshot}
+   * counts the drops of both in {@code master/event_stream_drops}.
+   */
+  public EventStreamLimit eventStreamLimit() {
+    return streamLimit;
+  }
+
   /** Ends every operator event stream: the master stopped leading. */
   public void close() {
     subscribers.closeAll();
@@ -111,7 +124,7 @@ public final class OperatorApi {
   }
 
   Map<String, Double> metrics() {
-    Map<String, Double> metrics = new java.util.HashMap<>(MetricsSnapshot.of(master, counters,
+    Map<String, Double> metrics = new java.util.HashMap<>(MetricsSnapshot.of(master, counters, streamLimit.drops(),
         clock.millis() / 1000.0 - startTime));
     metrics.putAll(extraMetrics.get());
     return metrics;

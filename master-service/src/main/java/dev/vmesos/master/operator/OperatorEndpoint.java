@@ -5,6 +5,7 @@ import dev.vmesos.api.http.MediaType;
 import dev.vmesos.api.http.MediaTypes;
 import dev.vmesos.api.v1.master.Protos.Call;
 import dev.vmesos.api.v1.master.Protos.Response;
+import dev.vmesos.master.http.EventStreamLimit;
 import dev.vmesos.master.http.Responses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -35,14 +36,16 @@ final class OperatorEndpoint {
   private final OperatorSubscribers subscribers;
   private final Supplier<Response.GetState> snapshot;
   private final Duration heartbeatInterval;
+  private final EventStreamLimit streamLimit;
 
   OperatorEndpoint(Vertx vertx, OperatorCalls calls, OperatorSubscribers subscribers,
-                   Supplier<Response.GetState> snapshot, Duration heartbeatInterval) {
+                   Supplier<Response.GetState> snapshot, Duration heartbeatInterval, EventStreamLimit streamLimit) {
     this.vertx = vertx;
     this.calls = calls;
     this.subscribers = subscribers;
     this.snapshot = snapshot;
     this.heartbeatInterval = heartbeatInterval;
+    this.streamLimit = streamLimit;
   }
 
   void handle(RoutingContext context) {
@@ -85,7 +88,7 @@ final class OperatorEndpoint {
       return;
     }
     if (call.getType() == Call.Type.SUBSCRIBE) {
-      subscribe(response, accepted.get());
+      subscribe(request, response, accepted.get());
       return;
     }
     OperatorResult result;
@@ -130,8 +133,9 @@ final class OperatorEndpoint {
    * interval, the first one interval after subscribing (unlike the scheduler stream, which sends one
    * at once).
    */
-  private void subscribe(HttpServerResponse response, MediaType mediaType) {
-    HttpOperatorStream stream = new HttpOperatorStream(response, mediaType);
+  private void subscribe(HttpServerRequest request, HttpServerResponse response, MediaType mediaType) {
+    HttpOperatorStream stream = new HttpOperatorStream(response, mediaType, String.valueOf(request.remoteAddress()),
+        streamLimit);
     response.setStatusCode(200)
         .setChunked(true)
         .putHeader(HttpHeaders.CONTENT_TYPE, mediaType.mime());

@@ -183,16 +183,18 @@ class SchedulerCallsTest {
     });
     // The fake agent: records what it is told; runs tasks by reporting TASK_RUNNING; kills by TASK_KILLED.
     vertx.eventBus().<Object>consumer(Addresses.agent(agentId), message -> {
-      agentInbox.add(message.body());
+      // The master wraps what it sends agents for the agent bus's JSON frames.
+      Object body = dev.vmesos.api.bus.BusEnvelope.unwrap(message.body());
+      agentInbox.add(body);
       if (message.replyAddress() != null) {
         message.reply(Ack.getDefaultInstance());
       }
-      if (message.body() instanceof RunTask run) {
+      if (body instanceof RunTask run) {
         report(run.getFrameworkInfo().getId(), run.getTask().getTaskId(), TaskState.TASK_RUNNING);
-      } else if (message.body() instanceof dev.vmesos.api.internal.Internal.RunTaskGroup group) {
+      } else if (body instanceof dev.vmesos.api.internal.Internal.RunTaskGroup group) {
         group.getTaskGroup().getTasksList().forEach(t ->
             report(group.getFrameworkInfo().getId(), t.getTaskId(), TaskState.TASK_RUNNING));
-      } else if (message.body() instanceof KillTask kill) {
+      } else if (body instanceof KillTask kill) {
         report(kill.getFrameworkId(), kill.getTaskId(), TaskState.TASK_KILLED);
       }
     }).completion().await(10, TimeUnit.SECONDS);

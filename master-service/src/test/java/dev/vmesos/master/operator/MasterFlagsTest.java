@@ -24,6 +24,15 @@ class MasterFlagsTest {
   }
 
   @Test
+  void bytesPrintInTheLargestUnitThatLosesNothing() {
+    assertThat(MasterFlags.bytes(8L << 20)).isEqualTo("8MB");
+    assertThat(MasterFlags.bytes(1536L << 10)).isEqualTo("1536KB");
+    assertThat(MasterFlags.bytes(1L << 30)).isEqualTo("1GB");
+    assertThat(MasterFlags.bytes(100)).isEqualTo("100B");
+    assertThat(MasterFlags.bytes(0)).isEqualTo("0B");
+  }
+
+  @Test
   void flagsAreSortedStringsAndUnsetOnesAreLeftOut() {
     MasterConfig config = MasterConfig.defaults().withAllocator(MasterConfig.defaults().allocator()
         .withWeights(Map.of("b", 3.5, "a", 2.0))
@@ -31,6 +40,7 @@ class MasterFlagsTest {
     var flags = MasterFlags.of(config);
     assertThat(java.util.List.copyOf(flags.keySet())).isSorted().doesNotContain("offer_timeout");
     assertThat(flags).containsEntry("port", "5050")
+        .containsEntry("max_event_stream_queue", "8MB")
         .containsEntry("weights", "a=2,b=3.5")
         .containsEntry("min_allocatable_resources", "cpus:0.01|mem:32")
         .containsEntry("quota", "{\"web\":{\"guarantees\":\"cpus:4\",\"limits\":\"cpus:8\"}}");
