@@ -36,6 +36,8 @@ public final class Main {
         simulate run a DRF or max-min fairness scenario through the allocator, print it step by step
         bench-launch  tasks started per second by one agent and ACCEPT-to-RUNNING latency (./vmesos bench launch)
         bench-failover  leader failover times over 3 master and 2 agent processes (./vmesos bench failover)
+        bench-cluster  10,000 simulated agents on the agent bus, 100 frameworks: registration, memory, launches/s
+                 and latencies, beside agents as cluster members (./vmesos bench cluster)
       """;
 
   /** {@code vmesos local --help}: its own flags, then the master's and the cluster's. */
@@ -84,6 +86,7 @@ public final class Main {
         case "simulate" -> System.exit(SimulateCommand.run(rest, System.out));
         case "bench-launch" -> System.exit(LaunchBench.run(rest, System.out));
         case "bench-failover" -> System.exit(dev.vmesos.deploy.ha.FailoverBench.run(rest, System.out));
+        case "bench-cluster" -> System.exit(dev.vmesos.deploy.bench.ClusterBench.run(rest, System.out));
         default -> {
           System.err.println("vmesos: unknown command '" + args[0] + "'\n" + USAGE);
           System.exit(2);

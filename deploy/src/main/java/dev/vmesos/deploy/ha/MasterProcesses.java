@@ -101,6 +101,7 @@ public final class MasterProcesses implements AutoCloseable {
   private final Process[] agents;
   private final Path[] agentLogs;
   private final int[] agentRuns;
+  private List<String> javaOptions = List.of();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
 
   public MasterProcesses(Layout layout) {
@@ -114,6 +115,12 @@ public final class MasterProcesses implements AutoCloseable {
     agents = new Process[a];
     agentLogs = new Path[a];
     agentRuns = new int[a];
+  }
+
+  /** JVM options for the processes started from now on, after the defaults (a later -Xmx wins). */
+  public MasterProcesses withJavaOptions(String... options) {
+    javaOptions = List.of(options);
+    return this;
   }
 
   public Layout layout() {
@@ -154,11 +161,12 @@ public final class MasterProcesses implements AutoCloseable {
     agents[i] = launch(args, agentLogs[i]);
   }
 
-  private static Process launch(List<String> args, Path log) throws IOException {
+  private Process launch(List<String> args, Path log) throws IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
         "-Dhazelcast.wait.seconds.before.join=0", "-Xmx256m"));
+    command.addAll(javaOptions);
     // For a closer look at a run, e.g. -Dvmesos.ha.java_options=-Dorg.slf4j.simpleLogger.log.com.hazelcast=info
     String extra = System.getProperty("vmesos.ha.java_options", "").trim();
     if (!extra.isEmpty()) {

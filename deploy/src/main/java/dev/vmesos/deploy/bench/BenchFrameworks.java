@@ -1,0 +1,218 @@
+package dev.vmesos.deploy.bench;
+
+import dev.vmesos.api.http.MediaType;
+import dev.vmesos.api.v1.Protos.FrameworkInfo;
+import dev.vmesos.api.v1.Protos.Offer;
+import dev.vmesos.api.v1.Protos.Resource;
+import dev.vmesos.api.v1.Protos.TaskID;
+import dev.vmesos.api.v1.Protos.TaskInfo;
+import dev.vmesos.api.v1.Protos.TaskState;
+import dev.vmesos.api.v1.Protos.TaskStatus;
+import dev.vmesos.api.v1.Protos.Value;
+import dev.vmesos.api.v1.scheduler.Protos.Event;
+import dev.vmesos.client.Calls;
+import dev.vmesos.client.SchedulerClient;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The frameworks of {@code ./vmesos bench cluster}: real scheduler clients over HTTP (protobuf),
+ * all on one context. Each launches tasks from its offers while the current phase has tasks left
+ * (and, in a rate-limited phase, tokens), declines the rest, and acknowledges every update. They
+ * record, per task, the time from the OFFERS event that carried its offer and from its ACCEPT to
+ * its TASK_RUNNING, and count offers, launches, updates and acknowledgements.
+ */
+final class BenchFrameworks {
+
+  /** One phase: {@code tasks} launches, at most {@code rate} per second (0: as fast as offers come). */
+  static final class Phase {
+    final String name;
+    final int tasks;
+    final double rate;
+    int launched;
+    int running;
+    int acknowledged;
+    int failed;
+    long offers;
+    long updates;
+    long startNanos;
+    long lastAckNanos;
+    final List<Double> offerToRunningMs = new ArrayList<>();
+    final List<Double> acceptToRunningMs = new ArrayList<>();
+    private double tokens;
+    private long refilledNanos;
+
+    Phase(String name, int tasks, double rate) {
+      this.name = name;
+      this.tasks = tasks;
+      this.rate = rate;
+    }
+
+    boolean done() {
+      return acknowledged + failed >= tasks;
+    }
+
+    /** How many of {@code wanted} launches may go now. */
+    int take(int wanted, long now) {
+      int left = tasks - launched;
+      if (rate <= 0) {
+        return Math.min(wanted, left);
+      }
+      tokens = Math.min(Math.max(1, rate / 20), tokens + (now - refilledNanos) / 1e9 * rate);
+      refilledNanos = now;
+      int granted = (int) Math.min(Math.min(wanted, left), Math.floor(tokens));
+      tokens -= granted;
+      return granted;
+    }
+  }
+
+  private record Launch(long offerNanos, long acceptNanos, Phase phase) {
+  }
+
+  private final Vertx vertx;
+  private final Context context;
+  private final String host;
+  private final int port;
+  private final double taskCpus;
+  private final double taskMem;
+  private final List<SchedulerClient> clients = new ArrayList<>();
+  private final Map<String, Launch> launches = new HashMap<>();
+  private Phase phase;
+  private long sequence;
+
+  BenchFrameworks(Vertx vertx, String host, int port, double taskCpus, double taskMem) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.host = host;
+    this.port = port;
+    this.taskCpus = taskCpus;
+    this.taskMem = taskMem;
+  }
+
+  /** Subscribes {@code count} frameworks; completes when all are subscribed. */
+  Future<Void> subscribe(int count) {
+    return Future.future(promise -> context.runOnContext(v -> {
+      List<Future<Void>> all = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        SchedulerClient client = new SchedulerClient(vertx, host, port, MediaType.PROTOBUF);
+        clients.add(client);
+        FrameworkInfo info = FrameworkInfo.newBuilder().setUser("bench").setName("bench-" + i)
+            .setFailoverTimeout(0).build();
+        all.add(client.subscribe(info, event -> onEvent(client, event), error -> { }));
+      }
+      Future.all(all).<Void>mapEmpty().onComplete(promise);
+    }));
+  }
+
+  /** Starts a phase (on the frameworks' context); offers from now on serve it. */
+  void start(Phase next) {
+    context.runOnContext(v -> {
+      next.startNanos = System.nanoTime();
+      next.refilledNanos = next.startNanos;
+      phase = next;
+      clients.forEach(c -> c.call(Calls.revive()));
+    });
+  }
+
+  private void onEvent(SchedulerClient client, Event event) {
+    long now = System.nanoTime();
+    switch (event.getType()) {
+      case OFFERS -> {
+        for (Offer offer : event.getOffers().getOffersList()) {
+          offer(client, offer, now);
+        }
+      }
+      case UPDATE -> update(client, event.getUpdate().getStatus(), now);
+      default -> { }
+    }
+  }
+
+  private void offer(SchedulerClient client, Offer offer, long received) {
+    Phase current = phase;
+    if (current != null) {
+      current.offers++;
+    }
+    int fit = (int) Math.min(scalar(offer, "cpus") / taskCpus + 1e-9, scalar(offer, "mem") / taskMem + 1e-9);
+    int count = current == null ? 0 : current.take(fit, received);
+    if (count == 0) {
+      // Nothing to launch now: back to the pool at once, for whoever has a use for it.
+      client.call(Calls.decline(List.of(offer.getId()), current == null || current.launched >= current.tasks ? 5 : 0));
+      return;
+    }
+    List<TaskInfo> tasks = new ArrayList<>(count);
+    long accepted = System.nanoTime();
+    for (int i = 0; i < count; i++) {
+      String id = "t" + (++sequence);
+      tasks.add(TaskInfo.newBuilder().setName(id).setTaskId(TaskID.newBuilder().setValue(id))
+          .setAgentId(offer.getAgentId())
+          .addResources(resource("cpus", taskCpus)).addResources(resource("mem", taskMem))
+          .setCommand(dev.vmesos.api.v1.Protos.CommandInfo.newBuilder().setValue("true"))
+          .build());
+      launches.put(id, new Launch(received, accepted, current));
+    }
+    current.launched += count;
+    client.call(Calls.launch(List.of(offer.getId()), tasks, 0));
+  }
+
+  private void update(SchedulerClient client, TaskStatus status, long now) {
+    Launch launch = launches.get(status.getTaskId().getValue());
+    Phase of = launch == null ? phase : launch.phase();
+    if (of != null) {
+      of.updates++;
+    }
+    if (launch != null && status.getState() == TaskState.TASK_RUNNING) {
+      of.running++;
+      of.offerToRunningMs.add((now - launch.offerNanos()) / 1e6);
+      of.acceptToRunningMs.add((now - launch.acceptNanos()) / 1e6);
+    } else if (launch != null && status.getState() != TaskState.TASK_STAGING
+        && status.getState() != TaskState.TASK_STARTING) {
+      of.failed++;
+    }
+    if (status.hasUuid()) {
+      client.call(Calls.acknowledge(status)).onComplete(done -> {
+        if (done.succeeded() && launch != null && status.getState() == TaskState.TASK_RUNNING) {
+          launch.phase().acknowledged++;
+          launch.phase().lastAckNanos = System.nanoTime();
+        }
+      });
+    }
+  }
+
+  /** A snapshot of the phase's counters, read on the frameworks' context. */
+  Future<String> progress(Phase of) {
+    return Future.future(p -> context.runOnContext(v -> p.complete(of.launched + " launched, " + of.running
+        + " running, " + of.acknowledged + " acknowledged, " + of.failed + " failed")));
+  }
+
+  Future<Boolean> done(Phase of) {
+    return Future.future(p -> context.runOnContext(v -> p.complete(of.done())));
+  }
+
+  Future<Void> close() {
+    return Future.future(p -> context.runOnContext(v -> {
+      List<Future<Void>> closing = new ArrayList<>();
+      clients.forEach(c -> closing.add(c.close()));
+      Future.join(closing).<Void>mapEmpty().onComplete(x -> p.complete());
+    }));
+  }
+
+  private static double scalar(Offer offer, String name) {
+    double sum = 0;
+    for (Resource r : offer.getResourcesList()) {
+      if (r.getName().equals(name) && r.hasScalar()) {
+        sum += r.getScalar().getValue();
+      }
+    }
+    return sum;
+  }
+
+  private static Resource resource(String name, double value) {
+    return Resource.newBuilder().setName(name).setType(Value.Type.SCALAR)
+        .setScalar(Value.Scalar.newBuilder().setValue(value)).build();
+  }
+}

@@ -1,0 +1,377 @@
+package dev.vmesos.deploy.bench;
+
+import dev.vmesos.api.bus.AgentBus;
+import dev.vmesos.api.bus.BridgeClient;
+import dev.vmesos.api.config.FlagException;
+import dev.vmesos.api.config.Flags;
+import dev.vmesos.cluster.Cluster;
+import dev.vmesos.cluster.ClusterConfig;
+import dev.vmesos.deploy.ha.MasterProcesses;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.WebSocketClient;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code ./vmesos bench cluster}: a master (or three) in processes of their own, and simulated agents
+ * in this JVM speaking the real agent protocol over real agent-bus connections, with executors that
+ * answer at once; frameworks are real scheduler clients over HTTP. It prints how long the agents take
+ * to register, the master's heap and RSS per agent and with every task running, the allocation round
+ * time, and end-to-end offers, launches and updates per second (ACCEPT → RUNNING → ACK) with p50 and
+ * p99 latencies, first in a phase launching at a fixed rate, then as fast as offers allow. The same
+ * figures for a few agents that are cluster members (the topology before the agent bus) are measured
+ * in the same run, beside the same few agents over the bridge.
+ */
+public final class ClusterBench {
+
+  private static final String USAGE = """
+      usage: ./vmesos bench cluster [--agents=1000] [--frameworks=10] [--tasks=10000] [--masters=1|3]
+                                    [--agent_resources='cpus:16;mem:16384'] [--task_cpus=0.1] [--task_mem=64]
+                                    [--latency_rate=2500] [--latency_tasks=<tasks/5>] [--compare_agents=16]
+                                    [--allocation_interval=1secs] [--master_heap=3g] [--port=17050]
+                                    [--cluster_port=17701] [--work_dir=/tmp/vmesos-bench-cluster] [--timeout=900secs]
+        --compare_agents=0 skips the comparison with agents as cluster members.
+      """;
+
+  private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+  private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
+
+  private final PrintStream out;
+  private final Flags flags;
+  private final Path workDir;
+  private final Duration timeout;
+  private final double taskCpus;
+  private final double taskMem;
+  private final String agentResources;
+  private final String masterHeap;
+  private final String allocationInterval;
+  private int nextPort;
+  private int nextClusterPort;
+
+  private ClusterBench(PrintStream out, Flags flags) {
+    this.out = out;
+    this.flags = flags;
+    this.workDir = Path.of(flags.string("work_dir", "/tmp/vmesos-bench-cluster"));
+    this.timeout = flags.duration("timeout", Duration.ofSeconds(900));
+    this.taskCpus = flags.positiveNumber("task_cpus", 0.1);
+    this.taskMem = flags.positiveNumber("task_mem", 64);
+    this.agentResources = flags.string("agent_resources", "cpus:16;mem:16384");
+    this.masterHeap = flags.string("master_heap", "3g");
+    this.allocationInterval = flags.string("allocation_interval", "1secs");
+    this.nextPort = flags.integer("port", 17050, 1024, 60000);
+    this.nextClusterPort = flags.integer("cluster_port", 17701, 1024, 60000);
+  }
+
+  /** One measured run. */
+  record Result(String topology, int agents, int masters, double registerSeconds, double heapPerAgentKb,
+                double rssPerAgentKb, double heapAllMb, double rssAllMb, int tasks, Measured latency,
+                Measured throughput, String allocation, Double reregisterSeconds) {
+  }
+
+  /** A phase's figures. */
+  record Measured(double launchesPerSecond, double offersPerSecond, double updatesPerSecond, double[] offerToRunning,
+                  double[] acceptToRunning, int acknowledged, int failed) {
+  }
+
+  public static int run(String[] args, PrintStream out) throws Exception {
+    if (List.of(args).contains("--help")) {
+      out.print(USAGE);
+      return 0;
+    }
+    Flags flags = Flags.parse(args, Map.of());
+    int agents = flags.integer("agents", 1000, 1, 100_000);
+    int frameworks = flags.integer("frameworks", 10, 1, 10_000);
+    int tasks = flags.integer("tasks", 10 * agents, 1, 10_000_000);
+    int masters = flags.integer("masters", 1, 1, 3);
+    if (masters == 2) {
+      throw new FlagException("Flag '--masters': 1 or 3");
+    }
+    double latencyRate = flags.positiveNumber("latency_rate", 2500);
+    int latencyTasks = flags.integer("latency_tasks", tasks / 5, 0, tasks);
+    int compare = flags.integer("compare_agents", 16, 0, 64);
+    ClusterBench bench = new ClusterBench(out, flags);
+    flags.rejectUnknown();
+    out.printf(Locale.ROOT, "bench cluster: %d agent(s) (%s each), %d framework(s), %d task(s) of cpus:%s;mem:%s,"
+            + " %d master(s), allocation every %s; %d processor(s) on this machine%n", agents, bench.agentResources,
+        frameworks, tasks, bench.taskCpus, bench.taskMem, masters, bench.allocationInterval,
+        Runtime.getRuntime().availableProcessors());
+    List<Result> results = new ArrayList<>();
+    results.add(bench.scenario("agent bus", agents, masters, frameworks, tasks, latencyTasks, latencyRate, false));
+    if (compare > 0) {
+      int small = compare * 10;
+      int smallFrameworks = Math.min(frameworks, compare);
+      results.add(bench.scenario("agent bus", compare, 1, smallFrameworks, small, small / 5, Math.min(latencyRate, 500),
+          false));
+      results.add(bench.scenario("cluster members (before)", compare, 1, smallFrameworks, small, small / 5,
+          Math.min(latencyRate, 500), true));
+    }
+    bench.report(results);
+    return 0;
+  }
+
+  private Result scenario(String topology, int agents, int masters, int frameworks, int tasks, int latencyTasks,
+                          double latencyRate, boolean members) throws Exception {
+    out.printf(Locale.ROOT, "%n== %s: %d agent(s), %d master(s), %d framework(s), %d task(s)%n", topology, agents,
+        masters, frameworks, tasks);
+    MasterProcesses.Layout layout = MasterProcesses.Layout.of(workDir.resolve(UUID.randomUUID().toString()),
+        "bench-" + UUID.randomUUID(), masters, 0, nextPort, nextClusterPort, 0, "")
+        .withMasterFlags("--allocation_interval=" + allocationInterval, "--max_event_stream_queue=256MB");
+    nextPort += 100;
+    nextClusterPort += 100;
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
+    List<Vertx> memberNodes = new ArrayList<>();
+    try (MasterProcesses cluster = new MasterProcesses(layout).withJavaOptions("-Xmx" + masterHeap, "-Xms512m",
+        "-XX:+UseG1GC")) {
+      cluster.start();
+      int leader = cluster.awaitLeader(Duration.ofSeconds(120));
+      long pid = cluster.masterPid(leader);
+      double heap0 = heapUsedKb(pid);
+      double rss0 = rssKb(pid);
+      out.printf(Locale.ROOT, "master %d leads (pid %d): heap %.1f MB, RSS %.1f MB before any agent%n", leader, pid,
+          heap0 / 1024, rss0 / 1024);
+
+      SimulatedAgent.Stats stats = new SimulatedAgent.Stats();
+      List<SimulatedAgent> sims = Collections.synchronizedList(new ArrayList<>());
+      long startedAt = System.nanoTime();
+      if (members) {
+        startMembers(layout, agents, stats, sims, memberNodes);
+      } else {
+        startBridged(vertx, layout, agents, stats, sims);
+      }
+      await("agents registered", () -> stats.registered.get() >= agents,
+          () -> stats.registered.get() + "/" + agents + " registered");
+      double registerSeconds = (System.nanoTime() - startedAt) / 1e9;
+      cluster.awaitAgentsRegistered(leader, agents, Duration.ofSeconds(60));
+      out.printf(Locale.ROOT, "%d agent(s) registered in %.2f s%n", agents, registerSeconds);
+      double heap1 = heapUsedKb(pid);
+      double rss1 = rssKb(pid);
+      out.printf(Locale.ROOT, "master with %d agent(s): heap %.1f MB (%.1f KB per agent), RSS %.1f MB (%.1f KB per"
+          + " agent)%n", agents, heap1 / 1024, (heap1 - heap0) / agents, rss1 / 1024, (rss1 - rss0) / agents);
+
+      BenchFrameworks bench = new BenchFrameworks(vertx, "127.0.0.1", layout.masterPorts().get(leader), taskCpus, taskMem);
+      bench.subscribe(frameworks).await(60, TimeUnit.SECONDS);
+      Measured latency = latencyTasks == 0 ? null : phase(bench, new BenchFrameworks.Phase("at " + (int) latencyRate
+          + "/s", latencyTasks, latencyRate));
+      Measured throughput = phase(bench, new BenchFrameworks.Phase("as fast as offers come", tasks - latencyTasks, 0));
+      await("updates acknowledged by the agents", () -> stats.unacknowledged.get() == 0,
+          () -> stats.unacknowledged.get() + " update(s) not yet acknowledged to the agents");
+      String allocation = allocation(cluster, leader);
+      double heap2 = heapUsedKb(pid);
+      double rss2 = rssKb(pid);
+      out.printf(Locale.ROOT, "master with %d agent(s) and %d running task(s): heap %.1f MB, RSS %.1f MB; allocation"
+          + " runs %s%n", agents, tasks, heap2 / 1024, rss2 / 1024, allocation);
+
+      Double reregister = null;
+      if (masters > 1) {
+        reregister = failover(cluster, leader, sims, agents);
+      }
+      bench.close().await(30, TimeUnit.SECONDS);
+      return new Result(topology, agents, masters, registerSeconds, (heap1 - heap0) / agents, (rss1 - rss0) / agents,
+          heap2 / 1024, rss2 / 1024, tasks, latency, throughput, allocation, reregister);
+    } finally {
+      for (Vertx node : memberNodes) {
+        node.close().await(30, TimeUnit.SECONDS);
+      }
+      vertx.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Agents over the bridge: spread over this JVM's event loops, one shared WebSocket client per loop. */
+  private void startBridged(Vertx vertx, MasterProcesses.Layout layout, int agents, SimulatedAgent.Stats stats,
+                            List<SimulatedAgent> sims) throws Exception {
+    List<String> masters = layout.masterPorts().stream().map(p -> "127.0.0.1:" + p).toList();
+    int loops = Math.max(2, Runtime.getRuntime().availableProcessors());
+    List<Context> contexts = new ArrayList<>();
+    List<WebSocketClient> clients = new ArrayList<>();
+    for (int i = 0; i < loops; i++) {
+      contexts.add(((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext());
+      clients.add(vertx.createWebSocketClient(BridgeClient.clientOptions().setMaxConnections(agents + 10)));
+    }
+    // In waves of 500 every 50 ms: 10,000 agents start within a second.
+    for (int first = 0; first < agents; first += 500) {
+      int from = first;
+      int to = Math.min(agents, first + 500);
+      for (int i = from; i < to; i++) {
+        int index = i;
+        Context context = contexts.get(i % loops);
+        WebSocketClient client = clients.get(i % loops);
+        context.runOnContext(v -> {
+          BridgeClient bus = new BridgeClient(vertx, client, BridgeClient.Options.of(masters, java.util.Optional.empty()));
+          SimulatedAgent agent = new SimulatedAgent(vertx, bus, "sim-" + index, 20000 + index % 40000, agentResources,
+              stats);
+          sims.add(agent);
+          agent.start();
+          bus.connectedHandler(m -> agent.connected()).start();
+        });
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** The topology before the agent bus: each agent a Hazelcast member of the master's cluster. */
+  private void startMembers(MasterProcesses.Layout layout, int agents, SimulatedAgent.Stats stats,
+                            List<SimulatedAgent> sims, List<Vertx> nodes) throws Exception {
+    List<String> members = layout.clusterPorts().stream().map(p -> "127.0.0.1:" + p).toList();
+    for (int i = 0; i < agents; i++) {
+      ClusterConfig config = new ClusterConfig("127.0.0.1", layout.clusterPorts().get(0) + 10 + i, members,
+          layout.clusterName(), java.util.Optional.empty());
+      Vertx node = Cluster.start(config, Cluster.Role.SINGLE_MASTER_CLUSTER).await(120, TimeUnit.SECONDS);
+      nodes.add(node);
+      int index = i;
+      node.runOnContext(v -> {
+        SimulatedAgent agent = new SimulatedAgent(node, AgentBus.local(node.eventBus()), "member-" + index,
+            20000 + index, agentResources, stats);
+        sims.add(agent);
+        agent.start();
+        agent.connected();
+      });
+    }
+  }
+
+  private Measured phase(BenchFrameworks bench, BenchFrameworks.Phase phase) throws Exception {
+    out.printf(Locale.ROOT, "phase '%s': %d task(s)%n", phase.name, phase.tasks);
+    bench.start(phase);
+    await("phase '" + phase.name + "'", () -> {
+      try {
+        return bench.done(phase).await(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        return false;
+      }
+    }, () -> {
+      try {
+        return bench.progress(phase).await(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        return "?";
+      }
+    });
+    double seconds = (phase.lastAckNanos - phase.startNanos) / 1e9;
+    Measured measured = new Measured(phase.acknowledged / seconds, phase.offers / seconds, phase.updates / seconds,
+        percentiles(phase.offerToRunningMs), percentiles(phase.acceptToRunningMs), phase.acknowledged, phase.failed);
+    out.printf(Locale.ROOT, "phase '%s': %d running and acknowledged in %.2f s: %.0f launches/s, %.0f offers/s,"
+            + " %.0f updates/s; offer->RUNNING p50 %.1f ms p99 %.1f ms; ACCEPT->RUNNING p50 %.1f ms p99 %.1f ms;"
+            + " %d failed%n", phase.name, phase.acknowledged, seconds, measured.launchesPerSecond(),
+        measured.offersPerSecond(), measured.updatesPerSecond(), measured.offerToRunning()[0],
+        measured.offerToRunning()[1], measured.acceptToRunning()[0], measured.acceptToRunning()[1], phase.failed);
+    return measured;
+  }
+
+  /** Kills the leader; returns the seconds until every agent re-registered with the next one. */
+  private double failover(MasterProcesses cluster, int leader, List<SimulatedAgent> sims, int agents) throws Exception {
+    long before = sims.stream().mapToLong(s -> 0).sum();
+    out.printf(Locale.ROOT, "killing the leader (master %d) with SIGKILL%n", leader);
+    long killed = System.nanoTime();
+    cluster.killMaster(leader);
+    int next = cluster.awaitLeader(Duration.ofSeconds(120));
+    double elected = (System.nanoTime() - killed) / 1e9;
+    cluster.awaitAgentsRegistered(next, agents, timeout);
+    double back = (System.nanoTime() - killed) / 1e9;
+    out.printf(Locale.ROOT, "master %d leads %.2f s after the kill; all %d agent(s) re-registered with it %.2f s after"
+        + " the kill%n", next, elected, agents, back + before);
+    return back;
+  }
+
+  private String allocation(MasterProcesses cluster, int leader) {
+    Optional<Double> p50 = cluster.metric(leader, "allocator/mesos/allocation_run_ms/p50");
+    Optional<Double> p99 = cluster.metric(leader, "allocator/mesos/allocation_run_ms/p99");
+    Optional<Double> max = cluster.metric(leader, "allocator/mesos/allocation_run_ms/max");
+    return String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms, max %.1f ms", p50.orElse(Double.NaN),
+        p99.orElse(Double.NaN), max.orElse(Double.NaN));
+  }
+
+  private void await(String what, BooleanSupplier done, java.util.function.Supplier<String> progress)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long nextReport = System.nanoTime() + 2_000_000_000L;
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("timed out after " + timeout.toSeconds() + " s waiting for " + what + ": "
+            + progress.get());
+      }
+      if (System.nanoTime() > nextReport) {
+        out.println("  ... " + progress.get());
+        nextReport = System.nanoTime() + 2_000_000_000L;
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static double[] percentiles(List<Double> values) {
+    if (values.isEmpty()) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    return new double[] {rank(sorted, 50), rank(sorted, 99)};
+  }
+
+  private static double rank(List<Double> sorted, double p) {
+    int index = (int) Math.ceil(p / 100 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+  }
+
+  /** Used heap in KB after a full GC, from {@code jcmd} (the JDK's own tool, beside this java). */
+  private static double heapUsedKb(long pid) throws IOException, InterruptedException {
+    jcmd(pid, "GC.run");
+    Matcher m = HEAP_USED.matcher(jcmd(pid, "GC.heap_info"));
+    if (!m.find()) {
+      throw new IllegalStateException("jcmd GC.heap_info gave no heap figure");
+    }
+    return Double.parseDouble(m.group(1));
+  }
+
+  private static double rssKb(long pid) throws IOException {
+    Matcher m = RSS.matcher(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
+    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+  }
+
+  private static String jcmd(long pid, String command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+        Long.toString(pid), command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("jcmd " + pid + " " + command + " failed: " + output);
+    }
+    return output;
+  }
+
+  private void report(List<Result> results) {
+    out.println();
+    out.printf(Locale.ROOT, "%-26s %7s %9s %9s %9s %10s %10s %26s %26s %11s%n", "topology", "agents", "register",
+        "heap/agt", "RSS/agt", "launch/s", "updates/s", "offer->RUNNING p50/p99 @", "ACCEPT->RUNNING p50/p99 max",
+        "heap all");
+    for (Result r : results) {
+      Measured fast = r.throughput();
+      Measured slow = r.latency();
+      out.printf(Locale.ROOT, "%-26s %7d %8.2fs %7.1fKB %7.1fKB %10.0f %10.0f %26s %26s %9.0fMB%n", r.topology(),
+          r.agents(), r.registerSeconds(), r.heapPerAgentKb(), r.rssPerAgentKb(), fast.launchesPerSecond(),
+          fast.updatesPerSecond(),
+          slow == null ? "-" : String.format(Locale.ROOT, "%.1f/%.1f ms @%.0f/s", slow.offerToRunning()[0],
+              slow.offerToRunning()[1], slow.launchesPerSecond()),
+          String.format(Locale.ROOT, "%.1f/%.1f ms", fast.acceptToRunning()[0], fast.acceptToRunning()[1]),
+          r.heapAllMb());
+    }
+    for (Result r : results) {
+      out.printf(Locale.ROOT, "%s, %d agents: allocation runs %s%s%n", r.topology(), r.agents(), r.allocation(),
+          r.reregisterSeconds() == null ? "" : String.format(Locale.ROOT, "; after a leader kill all agents were back"
+              + " in %.2f s", r.reregisterSeconds()));
+    }
+  }
+}

@@ -1,0 +1,197 @@
+package dev.vmesos.deploy.bench;
+
+import com.google.protobuf.ByteString;
+import dev.vmesos.api.bus.Addresses;
+import dev.vmesos.api.bus.AgentBus;
+import dev.vmesos.api.internal.Internal.Ack;
+import dev.vmesos.api.internal.Internal.AgentRegistered;
+import dev.vmesos.api.internal.Internal.KillTask;
+import dev.vmesos.api.internal.Internal.LeaderElected;
+import dev.vmesos.api.internal.Internal.Ping;
+import dev.vmesos.api.internal.Internal.Pong;
+import dev.vmesos.api.internal.Internal.RegisterAgent;
+import dev.vmesos.api.internal.Internal.ReregisterAgent;
+import dev.vmesos.api.internal.Internal.RunTask;
+import dev.vmesos.api.internal.Internal.RunningTask;
+import dev.vmesos.api.internal.Internal.StatusUpdate;
+import dev.vmesos.api.internal.Internal.StatusUpdateAcknowledgement;
+import dev.vmesos.api.v1.Protos.AgentID;
+import dev.vmesos.api.v1.Protos.AgentInfo;
+import dev.vmesos.api.v1.Protos.FrameworkID;
+import dev.vmesos.api.v1.Protos.FrameworkInfo;
+import dev.vmesos.api.v1.Protos.TaskInfo;
+import dev.vmesos.api.v1.Protos.TaskState;
+import dev.vmesos.api.v1.Protos.TaskStatus;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One simulated agent for {@code ./vmesos bench cluster}: the real agent protocol over a real
+ * {@link AgentBus} (a bridge connection, or the clustered event bus of the old topology), with an
+ * executor that answers at once: every RunTask is TASK_RUNNING straight away, and stays running.
+ * It registers, consumes its address, pings, re-registers with what it runs when its connection
+ * moves or a new leader announces itself, and resends a status update until it is acknowledged.
+ * Runs on the context it was created on.
+ */
+final class SimulatedAgent {
+
+  /** Counters shared by every simulated agent of a run. */
+  static final class Stats {
+    final AtomicLong registered = new AtomicLong();
+    final AtomicLong reregistered = new AtomicLong();
+    final AtomicLong launches = new AtomicLong();
+    final AtomicLong unacknowledged = new AtomicLong();
+    final AtomicLong resent = new AtomicLong();
+  }
+
+  private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(20_000);
+
+  private final Vertx vertx;
+  private final AgentBus bus;
+  private final AgentInfo info;
+  private final Stats stats;
+  private final String instance = UUID.randomUUID().toString();
+  /** What it runs, for re-registration: task id → the RunTask. */
+  private final Map<String, RunTask> running = new HashMap<>();
+  /** Updates not yet acknowledged, by uuid. */
+  private final Map<ByteString, StatusUpdate> pending = new HashMap<>();
+  private AgentID id;
+  private AgentBus.Subscription consumer;
+  private boolean registering;
+  private long epoch;
+  private long pingTimer = -1;
+  private long pingIntervalMs = 15_000;
+
+  SimulatedAgent(Vertx vertx, AgentBus bus, String hostname, int port, String resources, Stats stats) {
+    this.vertx = vertx;
+    this.bus = bus;
+    this.stats = stats;
+    this.info = AgentInfo.newBuilder().setHostname(hostname).setPort(port)
+        .addAllResources(dev.vmesos.api.resources.Resources.parse(resources).toList()).build();
+  }
+
+  void start() {
+    bus.consumer(Addresses.AGENTS_LEADER_ELECTED, this::onLeaderElected);
+    register();
+  }
+
+  /** The bus reached a master: register with it (again). */
+  void connected() {
+    register();
+  }
+
+  boolean isRegistered() {
+    return id != null && !registering;
+  }
+
+  private void register() {
+    if (registering) {
+      return;
+    }
+    registering = true;
+    boolean again = id != null;
+    com.google.protobuf.Message request = again
+        ? ReregisterAgent.newBuilder().setAgentInfo(info.toBuilder().setId(id))
+            .addAllTasks(running.values().stream().map(run -> RunningTask.newBuilder()
+                .setFrameworkId(run.getFrameworkInfo().getId()).setTask(run.getTask())
+                .setFrameworkInfo(run.getFrameworkInfo()).setState(TaskState.TASK_RUNNING).build()).toList())
+            .build()
+        : RegisterAgent.newBuilder().setAgentInfo(info).setInstance(instance).build();
+    bus.request(Addresses.MASTER_LEADER, request, REQUEST)
+        .compose(reply -> {
+          AgentRegistered registered = (AgentRegistered) reply.body();
+          id = registered.getAgentId();
+          pingIntervalMs = (long) (registered.getPingIntervalSeconds() * 1000);
+          String header = reply.headers().get(Addresses.EPOCH_HEADER);
+          if (header != null) {
+            epoch = Math.max(epoch, Long.parseUnsignedLong(header));
+          }
+          if (consumer == null) {
+            consumer = bus.consumer(Addresses.agent(id.getValue()), this::onMessage);
+          }
+          return consumer.completion();
+        })
+        .onComplete(done -> {
+          registering = false;
+          if (done.failed()) {
+            vertx.setTimer(500 + ThreadLocalRandom.current().nextInt(1000), t -> register());
+            return;
+          }
+          (again ? stats.reregistered : stats.registered).incrementAndGet();
+          pending.values().forEach(this::sendUpdate);
+          schedulePing();
+        });
+  }
+
+  private void schedulePing() {
+    vertx.cancelTimer(pingTimer);
+    pingTimer = vertx.setTimer(Math.max(1000, pingIntervalMs), t -> bus.request(Addresses.MASTER_LEADER,
+        Ping.newBuilder().setAgentId(id).build(), REQUEST).onComplete(pong -> {
+          if (pong.succeeded() && pong.result().body() instanceof Pong p && !p.getRegistered()) {
+            register();
+          } else {
+            schedulePing();
+          }
+        }));
+  }
+
+  private void onLeaderElected(Message<Object> message) {
+    if (message.body() instanceof LeaderElected elected && Long.compareUnsigned(elected.getEpoch(), epoch) > 0
+        && id != null) {
+      epoch = elected.getEpoch();
+      vertx.setTimer(1 + ThreadLocalRandom.current().nextInt(1000), t -> register());
+    }
+  }
+
+  private void onMessage(Message<Object> message) {
+    Object body = message.body();
+    if (message.replyAddress() != null) {
+      message.reply(Ack.getDefaultInstance());
+    }
+    if (body instanceof RunTask run) {
+      stats.launches.incrementAndGet();
+      running.put(run.getTask().getTaskId().getValue(), run);
+      update(run.getFrameworkInfo(), run.getTask(), TaskState.TASK_RUNNING);
+    } else if (body instanceof KillTask kill) {
+      RunTask run = running.remove(kill.getTaskId().getValue());
+      if (run != null) {
+        update(run.getFrameworkInfo(), run.getTask(), TaskState.TASK_KILLED);
+      }
+    } else if (body instanceof StatusUpdateAcknowledgement ack) {
+      if (pending.remove(ack.getUuid()) != null) {
+        stats.unacknowledged.decrementAndGet();
+      }
+    }
+  }
+
+  private void update(FrameworkInfo framework, TaskInfo task, TaskState state) {
+    UUID uuid = UUID.randomUUID();
+    ByteString bytes = ByteString.copyFrom(ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
+        .putLong(uuid.getLeastSignificantBits()).array());
+    FrameworkID frameworkId = framework.getId();
+    StatusUpdate update = StatusUpdate.newBuilder().setFrameworkId(frameworkId).setAgentId(id)
+        .setStatus(TaskStatus.newBuilder().setTaskId(task.getTaskId()).setState(state).setAgentId(id)
+            .setSource(TaskStatus.Source.SOURCE_EXECUTOR).setUuid(bytes)
+            .setTimestamp(System.currentTimeMillis() / 1000.0))
+        .build();
+    pending.put(bytes, update);
+    stats.unacknowledged.incrementAndGet();
+    sendUpdate(update);
+  }
+
+  private void sendUpdate(StatusUpdate update) {
+    bus.request(Addresses.MASTER_LEADER, update, REQUEST).onFailure(e -> vertx.setTimer(1000, t -> {
+      if (pending.containsKey(update.getStatus().getUuid())) {
+        stats.resent.incrementAndGet();
+        sendUpdate(update);
+      }
+    }));
+  }
+}
