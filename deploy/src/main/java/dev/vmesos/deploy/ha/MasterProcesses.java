@@ -201,6 +201,10 @@ public final class MasterProcesses implements AutoCloseable {
     return masters[i].pid();
   }
 
+  public long agentPid(int i) {
+    return agents[i].pid();
+  }
+
   public boolean masterAlive(int i) {
     return masters[i] != null && masters[i].isAlive();
   }

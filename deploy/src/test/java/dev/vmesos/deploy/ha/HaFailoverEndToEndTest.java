@@ -14,6 +14,7 @@ import dev.vmesos.examples.throttle.ThrottleSummary;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,6 +35,11 @@ import org.junit.jupiter.api.Test;
  * process executors, its built-in sink) subscribed through all three masters; the leader is killed
  * with SIGKILL in the middle of the run. The framework finishes every query, never hears of a lost
  * task, and each acknowledged update reaches it once. Prints how long the failover took.
+ *
+ * <p>Agents are not members of the masters' cluster: each agent process listens on its HTTP port
+ * and nothing else (no Hazelcast port), before the run and after the failover, read from its
+ * listening sockets ({@link ListeningPorts}); a master, checked the same way, listens on its
+ * Hazelcast port.
  */
 class HaFailoverEndToEndTest extends ProcessClusterTest {
 
@@ -42,14 +48,14 @@ class HaFailoverEndToEndTest extends ProcessClusterTest {
   private static final int QUERIES = 4000;
   private static final int PER_TASK = 100;
 
-
-
   @Test
   void theThrottleFrameworkRunsThroughAKilledLeaderAndHearsEachUpdateOnce() throws Exception {
     cluster = new MasterProcesses(MasterProcesses.Layout.of(workDir, "vmesos-ha-e2e-" + UUID.randomUUID(), 3, 2,
         15050, 15701, 15151, "cpus:2;mem:2048;disk:1024;ports:[31000-31009]")).start();
     int leader = cluster.awaitLeader(Duration.ofSeconds(90));
     cluster.awaitAgentsRegistered(leader, 2, Duration.ofSeconds(60));
+    assertMastersListenOnTheirClusterPorts();
+    assertAgentsListenOnlyOnTheirHttpPorts("before the run");
 
     vertx = Vertx.vertx();
     List<MasterAddress> masters = new ArrayList<>();
@@ -90,6 +96,7 @@ class HaFailoverEndToEndTest extends ProcessClusterTest {
     assertThat(summary.errors()).isZero();
     assertThat(throttle.sink().requests()).as("queries the sink received").isEqualTo(QUERIES);
     assertThat(log).contains("re-subscribed as framework");
+    assertAgentsListenOnlyOnTheirHttpPorts("after the failover");
 
     List<TaskStatus> updates = List.copyOf(delivered);
     assertThat(updates).extracting(TaskStatus::getState).as("no task reported lost").doesNotContainAnyElementsOf(LOST);
@@ -109,6 +116,28 @@ class HaFailoverEndToEndTest extends ProcessClusterTest {
     System.out.printf("[ha-e2e] %d acknowledged updates delivered, each once, for %d tasks (%s)%n",
         acknowledged.size(), byTask.size(), updates.stream().filter(s -> !s.getUuid().isEmpty())
             .collect(Collectors.groupingBy(TaskStatus::getState, Collectors.counting())));
+  }
+
+  /**
+   * The check below is shown to see a Hazelcast port: every running master listens on its own (and
+   * on its HTTP port, and on the clustered event bus's ephemeral port).
+   */
+  private void assertMastersListenOnTheirClusterPorts() throws IOException {
+    for (int i = 0; i < cluster.masterCount(); i++) {
+      Set<Integer> ports = ListeningPorts.of(cluster.masterPid(i));
+      System.out.printf("[ha-e2e] master %d (pid %d) listens on TCP %s%n", i, cluster.masterPid(i), ports);
+      assertThat(ports).as("master %d's listening ports", i)
+          .contains(cluster.masterPort(i), cluster.layout().clusterPorts().get(i));
+    }
+  }
+
+  private void assertAgentsListenOnlyOnTheirHttpPorts(String when) throws IOException {
+    for (int i = 0; i < 2; i++) {
+      Set<Integer> ports = ListeningPorts.of(cluster.agentPid(i));
+      System.out.printf("[ha-e2e] %s: agent %d (pid %d) listens on TCP %s%n", when, i, cluster.agentPid(i), ports);
+      assertThat(ports).as("agent %d's listening ports %s (its HTTP port only: no Hazelcast port)", i, when)
+          .containsExactly(cluster.agentPort(i));
+    }
   }
 
   private static long finished(ConcurrentLinkedQueue<TaskStatus> delivered) {

@@ -19,6 +19,7 @@ import dev.vmesos.api.v1.scheduler.Protos.Call;
 import dev.vmesos.api.v1.scheduler.Protos.Event;
 import dev.vmesos.master.MasterConfig;
 import dev.vmesos.master.MasterVerticle;
+import dev.vmesos.master.testing.MemoryInUse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -29,8 +30,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -54,8 +53,7 @@ import org.junit.jupiter.api.Test;
  * and the master's memory does not grow with what it produced. A subscriber that keeps up, fed the
  * same way, is not dropped.
  *
- * <p>Memory is heap in use after a full collection plus direct memory: a queued write is copied
- * into one of Netty's direct buffers, so an unbounded queue would grow there more than on the heap.
+ * <p>Memory is heap in use after a full collection plus direct memory ({@link MemoryInUse}).
  */
 class SlowSubscriberTest {
 
@@ -105,17 +103,17 @@ class SlowSubscriberTest {
         sendMessages(readerId, 8);
         await("the reader's MESSAGE events", () -> reader.messages.get() >= expected);
       }
-      Memory before = Memory.now();
+      MemoryInUse before = MemoryInUse.now();
 
       sendMessages(stalledId, (int) (PRODUCED / PAYLOAD));
       boolean disconnected = poll(() -> !framework(stalledId).getBoolean("connected"));
-      Memory after = Memory.now();
+      MemoryInUse after = MemoryInUse.now();
       double drops = metric("master/event_stream_drops");
       report("scheduler", before, after);
 
       assertThat(disconnected).as("the stalled framework is disconnected within " + DEADLINE).isTrue();
       assertThat(drops).as("master/event_stream_drops").isEqualTo(1.0);
-      assertThat(after.total() - before.total()).as("memory growth while producing " + PRODUCED + " bytes")
+      assertThat(after.growthSince(before)).as("memory growth while producing " + PRODUCED + " bytes")
           .isLessThan(PRODUCED / 4);
       long drained = stalled.readToEnd();
       System.out.printf("scheduler: the stalled socket then read %d bytes (what the kernel held) and its end%n",
@@ -138,7 +136,7 @@ class SlowSubscriberTest {
     byte[] subscribe = "{\"type\":\"SUBSCRIBE\"}".getBytes(StandardCharsets.UTF_8);
     try (StalledSubscriber stalled = new StalledSubscriber("/api/v1", subscribe)) {
       assertThat(new String(stalled.firstRecord(), StandardCharsets.UTF_8)).contains("\"SUBSCRIBED\"");
-      Memory before = Memory.now();
+      MemoryInUse before = MemoryInUse.now();
 
       // Each UPDATE_FRAMEWORK with a 64 KiB label is a FRAMEWORK_UPDATED of that size to operators.
       String label = "x".repeat(PAYLOAD);
@@ -151,12 +149,12 @@ class SlowSubscriberTest {
         assertThat(status).isEqualTo(200);
       }
       boolean counted = poll(() -> metric("master/event_stream_drops") >= 1);
-      Memory after = Memory.now();
+      MemoryInUse after = MemoryInUse.now();
       report("operator", before, after);
 
       assertThat(counted).as("the operator stream is dropped within " + DEADLINE).isTrue();
       assertThat(metric("master/event_stream_drops")).isEqualTo(1.0);
-      assertThat(after.total() - before.total()).as("memory growth while producing " + PRODUCED + " bytes")
+      assertThat(after.growthSince(before)).as("memory growth while producing " + PRODUCED + " bytes")
           .isLessThan(PRODUCED / 4);
       System.out.printf("operator: the stalled socket then read %d bytes and its end%n", stalled.readToEnd());
       assertThat(framework(scheduler.frameworkId()).getBoolean("connected")).isTrue();
@@ -236,34 +234,10 @@ class SlowSubscriberTest {
     assertThat(poll(condition)).as(what + " within " + DEADLINE).isTrue();
   }
 
-  private static void report(String stream, Memory before, Memory after) {
+  private static void report(String stream, MemoryInUse before, MemoryInUse after) {
     System.out.printf("%s: bound %d bytes, produced %d bytes (%d events of %d bytes) for the stalled subscriber%n",
         stream, BOUND, PRODUCED, PRODUCED / PAYLOAD, PAYLOAD);
-    System.out.printf("%s: heap %d -> %d bytes, direct %d -> %d bytes, growth %d bytes (%.1f%% of produced)%n",
-        stream, before.heap(), after.heap(), before.direct(), after.direct(), after.total() - before.total(),
-        100.0 * (after.total() - before.total()) / PRODUCED);
-  }
-
-  /** Heap in use after full collections, and direct buffer memory (the JDK's pool and Netty's own count). */
-  private record Memory(long heap, long direct) {
-
-    static Memory now() {
-      for (int i = 0; i < 3; i++) {
-        System.gc();
-      }
-      long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-      long direct = Math.max(0, io.netty.util.internal.PlatformDependent.usedDirectMemory());
-      for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
-        if (pool.getName().equals("direct")) {
-          direct += pool.getMemoryUsed();
-        }
-      }
-      return new Memory(heap, direct);
-    }
-
-    long total() {
-      return heap + direct;
-    }
+    System.out.printf("%s: %s%n", stream, after.describeSince(before, PRODUCED));
   }
 
   /** A scheduler that reads its stream (a Vert.x client) and counts the MESSAGE events it gets. */
