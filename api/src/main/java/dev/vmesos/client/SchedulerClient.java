@@ -42,7 +42,12 @@ public final class SchedulerClient {
   private HttpClientResponse stream;
 
   public SchedulerClient(Vertx vertx, String host, int port, MediaType mediaType) {
-    this.http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(host).setDefaultPort(port));
+    this(vertx, host, port, mediaType, new io.vertx.core.http.PoolOptions());
+  }
+
+  /** @param pool how many connections calls may use at once (Vert.x's default: 5) */
+  public SchedulerClient(Vertx vertx, String host, int port, MediaType mediaType, io.vertx.core.http.PoolOptions pool) {
+    this.http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(host).setDefaultPort(port), pool);
     this.context = vertx.getOrCreateContext();
     this.host = host;
     this.port = port;

@@ -44,6 +44,9 @@ final class BenchFrameworks {
     long lastAckNanos;
     final List<Double> offerToRunningMs = new ArrayList<>();
     final List<Double> acceptToRunningMs = new ArrayList<>();
+    /** ACCEPT sent → RunTask at the agent, and RunTask at the agent → TASK_RUNNING at the framework. */
+    final List<Double> acceptToAgentMs = new ArrayList<>();
+    final List<Double> agentToFrameworkMs = new ArrayList<>();
     private double tokens;
     private long refilledNanos;
 
@@ -74,6 +77,13 @@ final class BenchFrameworks {
   private record Launch(long offerNanos, long acceptNanos, Phase phase) {
   }
 
+  /** An offer kept for later (a paced phase with no tokens now), with when it came. */
+  private record Held(SchedulerClient client, Offer offer, long receivedNanos) {
+  }
+
+  /** Offers held while pacing: launched from as tokens come, declined when the phase has no tasks left. */
+  private final java.util.ArrayDeque<Held> held = new java.util.ArrayDeque<>();
+
   private final Vertx vertx;
   private final Context context;
   private final String host;
@@ -84,6 +94,12 @@ final class BenchFrameworks {
   private final Map<String, Launch> launches = new HashMap<>();
   private Phase phase;
   private long sequence;
+  /** Where simulated agents in this JVM note when each RunTask reached them (null: not known). */
+  private java.util.Map<String, long[]> arrivals = java.util.Map.of();
+
+  void arrivals(java.util.Map<String, long[]> noted) {
+    this.arrivals = noted;
+  }
 
   BenchFrameworks(Vertx vertx, String host, int port, double taskCpus, double taskMem) {
     this.vertx = vertx;
@@ -99,7 +115,9 @@ final class BenchFrameworks {
     return Future.future(promise -> context.runOnContext(v -> {
       List<Future<Void>> all = new ArrayList<>();
       for (int i = 0; i < count; i++) {
-        SchedulerClient client = new SchedulerClient(vertx, host, port, MediaType.PROTOBUF);
+        // Calls (accepts, declines, acknowledgements) on up to 32 connections, as a busy scheduler would.
+        SchedulerClient client = new SchedulerClient(vertx, host, port, MediaType.PROTOBUF,
+            new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
         clients.add(client);
         FrameworkInfo info = FrameworkInfo.newBuilder().setUser("bench").setName("bench-" + i)
             .setFailoverTimeout(0).build();
@@ -116,7 +134,37 @@ final class BenchFrameworks {
       next.refilledNanos = next.startNanos;
       phase = next;
       clients.forEach(c -> c.call(Calls.revive()));
+      if (next.rate > 0) {
+        vertx.setPeriodic(5, id -> {
+          if (phase != next || next.launched >= next.tasks) {
+            vertx.cancelTimer(id);
+            releaseHeld();
+            return;
+          }
+          launchHeld(System.nanoTime());
+        });
+      }
     });
+  }
+
+  private void launchHeld(long now) {
+    while (!held.isEmpty()) {
+      Held h = held.peek();
+      if (fit(h.offer()) > 0 && !launch(h.client(), h.offer(), now)) {
+        return;   // no tokens yet
+      }
+      held.poll();
+      if (fit(h.offer()) == 0) {
+        h.client().call(Calls.decline(List.of(h.offer().getId()), 5));
+      }
+    }
+  }
+
+  private void releaseHeld() {
+    while (!held.isEmpty()) {
+      Held h = held.poll();
+      h.client().call(Calls.decline(List.of(h.offer().getId()), 5));
+    }
   }
 
   private void onEvent(SchedulerClient client, Event event) {
@@ -137,12 +185,29 @@ final class BenchFrameworks {
     if (current != null) {
       current.offers++;
     }
-    int fit = (int) Math.min(scalar(offer, "cpus") / taskCpus + 1e-9, scalar(offer, "mem") / taskMem + 1e-9);
-    int count = current == null ? 0 : current.take(fit, received);
-    if (count == 0) {
-      // Nothing to launch now: back to the pool at once, for whoever has a use for it.
-      client.call(Calls.decline(List.of(offer.getId()), current == null || current.launched >= current.tasks ? 5 : 0));
+    if (fit(offer) == 0) {
+      client.call(Calls.decline(List.of(offer.getId()), 5));
       return;
+    }
+    if (current != null && current.rate > 0 && current.launched < current.tasks) {
+      // Paced: an offer waits for tokens, as a scheduler that has work at a given rate holds its
+      // offers; its latency counts from when the scheduler uses it (an ACCEPT at once).
+      if (!held.isEmpty() || !launch(client, offer, received)) {
+        held.add(new Held(client, offer, received));
+      }
+      return;
+    }
+    if (!launch(client, offer, received)) {
+      client.call(Calls.decline(List.of(offer.getId()), 5));
+    }
+  }
+
+  /** Launches what the offer fits and the phase allows now; false (nothing sent) when that is nothing. */
+  private boolean launch(SchedulerClient client, Offer offer, long received) {
+    Phase current = phase;
+    int count = current == null ? 0 : current.take(fit(offer), System.nanoTime());
+    if (count == 0) {
+      return false;
     }
     List<TaskInfo> tasks = new ArrayList<>(count);
     long accepted = System.nanoTime();
@@ -157,6 +222,7 @@ final class BenchFrameworks {
     }
     current.launched += count;
     client.call(Calls.launch(List.of(offer.getId()), tasks, 0));
+    return true;
   }
 
   private void update(SchedulerClient client, TaskStatus status, long now) {
@@ -169,6 +235,11 @@ final class BenchFrameworks {
       of.running++;
       of.offerToRunningMs.add((now - launch.offerNanos()) / 1e6);
       of.acceptToRunningMs.add((now - launch.acceptNanos()) / 1e6);
+      long[] arrived = arrivals.remove(status.getTaskId().getValue());
+      if (arrived != null) {
+        of.acceptToAgentMs.add((arrived[0] - launch.acceptNanos()) / 1e6);
+        of.agentToFrameworkMs.add((now - arrived[0]) / 1e6);
+      }
     } else if (launch != null && status.getState() != TaskState.TASK_STAGING
         && status.getState() != TaskState.TASK_STARTING) {
       of.failed++;
@@ -199,6 +270,11 @@ final class BenchFrameworks {
       clients.forEach(c -> closing.add(c.close()));
       Future.join(closing).<Void>mapEmpty().onComplete(x -> p.complete());
     }));
+  }
+
+  /** How many tasks the offer holds. */
+  private int fit(Offer offer) {
+    return (int) Math.min(scalar(offer, "cpus") / taskCpus + 1e-9, scalar(offer, "mem") / taskMem + 1e-9);
   }
 
   private static double scalar(Offer offer, String name) {

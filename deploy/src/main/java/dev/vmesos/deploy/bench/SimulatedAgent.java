@@ -49,6 +49,8 @@ final class SimulatedAgent {
     final AtomicLong launches = new AtomicLong();
     final AtomicLong unacknowledged = new AtomicLong();
     final AtomicLong resent = new AtomicLong();
+    /** When each task's RunTask reached its agent, and when its TASK_RUNNING left (nanoTime), by task id. */
+    final java.util.concurrent.ConcurrentHashMap<String, long[]> arrivals = new java.util.concurrent.ConcurrentHashMap<>();
   }
 
   private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(20_000);
@@ -157,6 +159,7 @@ final class SimulatedAgent {
     }
     if (body instanceof RunTask run) {
       stats.launches.incrementAndGet();
+      stats.arrivals.put(run.getTask().getTaskId().getValue(), new long[] {System.nanoTime()});
       running.put(run.getTask().getTaskId().getValue(), run);
       update(run.getFrameworkInfo(), run.getTask(), TaskState.TASK_RUNNING);
     } else if (body instanceof KillTask kill) {

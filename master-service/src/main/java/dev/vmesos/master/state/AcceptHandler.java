@@ -132,7 +132,7 @@ final class AcceptHandler {
   private void perform(Framework framework, Agent agent, AcceptPlan.Step step, Taken taken) {
     if (step instanceof AcceptPlan.Launch launch) {
       for (Task task : launch.tasks()) {
-        framework.tasks().put(task.id(), task);
+        framework.addTask(task);
       }
       taken.resources = taken.resources.minus(launch.needed());
       LOG.info("Launching task{} {} of framework {} on agent {} with {}", launch.tasks().size() == 1 ? "" : "s",

@@ -79,12 +79,12 @@ final class AgentReregistration {
    */
   void forgetTasksOn(String agentId) {
     for (Framework framework : frameworks.values()) {
-      for (Task task : framework.tasks().values()) {
-        if (task.agentId().equals(agentId) && task.markResourcesRecovered()) {
+      for (Task task : framework.tasksOn(agentId)) {
+        if (task.markResourcesRecovered()) {
           allocator.recover(framework.id(), agentId, task.role(), task.resources(), Duration.ZERO);
         }
+        framework.removeTask(task.id());
       }
-      framework.tasks().values().removeIf(task -> task.agentId().equals(agentId));
     }
   }
 
@@ -124,7 +124,7 @@ final class AgentReregistration {
     Resources resources = OfferResources.fromFramework(info.getResourcesList(), framework.role())
         .plus(newExecutorResources(framework, agentId, info, framework.role()));
     Task task = new Task(frameworkId, agentId, OfferResources.roleOf(resources, framework.role()), info, resources);
-    framework.tasks().put(task.id(), task);
+    framework.addTask(task);
     task.update(Events.masterStatus(info.getTaskId(), agentId, running.getState(), null, null, clock));
     return task;
   }

@@ -23,6 +23,8 @@ public final class Framework {
   /** Where its offers are recorded; null once it is removed (or when it was never offered any). */
   private OfferBook offerBook;
   private final Map<String, Task> tasks = new LinkedHashMap<>();
+  /** Its tasks by agent, so that what it runs on one agent is found without going through all. */
+  private final Map<String, Map<String, Task>> tasksByAgent = new HashMap<>();
 
   public Framework(String id, FrameworkInfo info) {
     this(id, info, null);
@@ -96,15 +98,45 @@ public final class Framework {
     offerBook = null;
   }
 
+  /** Its tasks by id, read-only: {@link #addTask} and {@link #removeTask} change them. */
   public Map<String, Task> tasks() {
-    return tasks;
+    return java.util.Collections.unmodifiableMap(tasks);
+  }
+
+  /** Records a task of this framework. */
+  void addTask(Task task) {
+    Task previous = tasks.put(task.id(), task);
+    if (previous != null) {
+      forgetOnAgent(previous);
+    }
+    tasksByAgent.computeIfAbsent(task.agentId(), a -> new LinkedHashMap<>()).put(task.id(), task);
+  }
+
+  /** Forgets a task of this framework. */
+  void removeTask(String taskId) {
+    Task removed = tasks.remove(taskId);
+    if (removed != null) {
+      forgetOnAgent(removed);
+    }
+  }
+
+  private void forgetOnAgent(Task task) {
+    Map<String, Task> onAgent = tasksByAgent.get(task.agentId());
+    if (onAgent != null && onAgent.remove(task.id()) != null && onAgent.isEmpty()) {
+      tasksByAgent.remove(task.agentId());
+    }
+  }
+
+  /** Its tasks on one agent (a copy). */
+  java.util.List<Task> tasksOn(String agentId) {
+    return java.util.List.copyOf(tasksByAgent.getOrDefault(agentId, Map.of()).values());
   }
 
   /** The executors it has on an agent, by id (from its live tasks). */
   Map<String, ExecutorInfo> executorsOn(String agentId) {
     Map<String, ExecutorInfo> executors = new HashMap<>();
-    for (Task task : tasks.values()) {
-      if (task.agentId().equals(agentId) && task.info().hasExecutor() && !TaskStates.isTerminal(task.state())) {
+    for (Task task : tasksByAgent.getOrDefault(agentId, Map.of()).values()) {
+      if (task.info().hasExecutor() && !TaskStates.isTerminal(task.state())) {
         executors.put(task.info().getExecutor().getExecutorId().getValue(), task.info().getExecutor());
       }
     }

@@ -127,8 +127,8 @@ final class Frameworks {
   List<Task> launchedTasksOn(String agentId) {
     List<Task> tasks = new ArrayList<>();
     for (Framework framework : frameworks.values()) {
-      for (Task task : framework.tasks().values()) {
-        if (task.agentId().equals(agentId) && task.state() != TaskState.TASK_STAGING
+      for (Task task : framework.tasksOn(agentId)) {
+        if (task.state() != TaskState.TASK_STAGING
             && !TaskStates.isTerminal(task.state())) {
           tasks.add(task);
         }

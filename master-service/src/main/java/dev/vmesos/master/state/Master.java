@@ -401,7 +401,7 @@ public final class Master {
     Task task = framework.tasks().get(ack.getTaskId().getValue());
     if (task != null && TaskStateMachine.forgetOnAcknowledge(task.state()) && task.latestStatus() != null
         && uuid.equals(task.latestStatus().getUuid())) {
-      framework.tasks().remove(task.id());
+      framework.removeTask(task.id());
     }
     effects.sendToAgent(agentId, StatusUpdateAcknowledgement.newBuilder()
         .setAgentId(ack.getAgentId())
@@ -570,8 +570,8 @@ public final class Master {
     rescindOffersOn(agentId);
     for (Framework framework : frameworks.values()) {
       boolean partitionAware = framework.isPartitionAware();
-      for (Task task : List.copyOf(framework.tasks().values())) {
-        if (!task.agentId().equals(agentId) || TaskStates.isTerminal(task.state())) {
+      for (Task task : framework.tasksOn(agentId)) {
+        if (TaskStates.isTerminal(task.state())) {
           continue;
         }
         TaskStatus status = Events.masterStatus(task.info().getTaskId(), agentId,
@@ -630,7 +630,7 @@ public final class Master {
     }
     sendUpdate(framework, status);
     if (forget) {
-      framework.tasks().remove(task.id());
+      framework.removeTask(task.id());
     }
   }
 
