@@ -314,7 +314,7 @@ public final class MasterVerticle extends VerticleBase {
   private void announceToAgents(Term current, MasterInfo info) {
     if (!current.ended && mayAct()) {
       vertx.eventBus().publish(Addresses.AGENTS_LEADER_ELECTED,
-          BusEnvelope.wrap(LeaderElected.newBuilder().setMasterInfo(info).setEpoch(current.epoch).build()),
+          LeaderElected.newBuilder().setMasterInfo(info).setEpoch(current.epoch).build(),
           epochHeader(current.epoch));
     }
   }
@@ -479,10 +479,8 @@ public final class MasterVerticle extends VerticleBase {
       message.fail(400, e.getMessage());
       return;
     }
-    // Agents come over the bridge, whose bodies are JSON envelopes: replies go back the same way.
-    boolean enveloped = !(message.body() instanceof Message);
-    java.util.function.Consumer<Message> reply = answer -> message.reply(enveloped ? BusEnvelope.wrap(answer) : answer,
-        epochHeader(current.epoch));
+    // Protobuf in and out: the agent bus turns it into its JSON frames and back.
+    java.util.function.Consumer<Message> reply = answer -> message.reply(answer, epochHeader(current.epoch));
     Master master = current.master;
     String principal = message.headers().get(AgentBridge.PRINCIPAL_HEADER);
     try {
@@ -589,13 +587,13 @@ public final class MasterVerticle extends VerticleBase {
             .onFailure(e -> LOG.warn("Agent {} did not take {}: {}", agentId,
                 message.getDescriptorForType().getName(), describe(e)));
       } else {
-        vertx.eventBus().send(address, BusEnvelope.wrap(message), options());
+        vertx.eventBus().send(address, message, options());
       }
     }
 
     /** A request to an agent (over its bridge connection); a failure it replies with fails the future. */
     private Future<io.vertx.core.eventbus.Message<Object>> requestAgent(String address, Message message) {
-      return vertx.eventBus().<Object>request(address, BusEnvelope.wrap(message), options()).compose(reply ->
+      return vertx.eventBus().<Object>request(address, message, options()).compose(reply ->
           BusEnvelope.isFailure(reply.body())
               ? Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE,
                   BusEnvelope.failureCode(reply.body()), BusEnvelope.failureMessage(reply.body())))

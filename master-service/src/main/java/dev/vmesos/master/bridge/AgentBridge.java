@@ -244,6 +244,14 @@ public final class AgentBridge {
       Long expiry = address == null ? null : connection.awaitedReplies.remove(address);
       if (expiry != null) {
         frame.remove("headers");
+        Object reply = frame.getValue("body");
+        if (!BusEnvelope.isFailure(reply)) {
+          try {
+            frame.put("body", BusEnvelope.unwrap(reply));
+          } catch (IllegalArgumentException e) {
+            return refuse(connection, "an unreadable reply (" + e.getMessage() + ")");
+          }
+        }
         return true;
       }
       return refuse(connection, "a message to " + address);
@@ -301,6 +309,8 @@ public final class AgentBridge {
       headers.put(PRINCIPAL_HEADER, connection.principal);
     }
     frame.put("headers", headers);
+    // On, as protobuf: the masters' bus carries it without JSON (and without copying it locally).
+    frame.put("body", body);
     return true;
   }
 
@@ -322,9 +332,13 @@ public final class AgentBridge {
         connection.awaitedReplies.values().removeIf(expiry -> expiry < now);
       }
     }
+    Object body = frame.getValue("body");
+    if (body instanceof com.google.protobuf.Message proto) {
+      frame.put("body", BusEnvelope.wrap(proto));
+    }
     if (address != null && connection.registrations.remove(address)) {
       try {
-        if (BusEnvelope.unwrap(frame.getValue("body")) instanceof AgentRegistered registered) {
+        if (BusEnvelope.unwrap(body) instanceof AgentRegistered registered) {
           String id = registered.getAgentId().getValue();
           if (connection.agentId == null || !connection.agentId.equals(id)) {
             LOG.info("Agent bus connection from {} is agent {}", connection.remote, id);
@@ -351,8 +365,9 @@ public final class AgentBridge {
 
   /** A leader's announcement, written to every agent connected here. */
   private void push(io.vertx.core.eventbus.Message<Object> message) {
+    Object body = message.body();
     JsonObject frame = new JsonObject().put("type", "rec").put("address", Addresses.AGENTS_LEADER_ELECTED)
-        .put("body", message.body());
+        .put("body", body instanceof com.google.protobuf.Message proto ? BusEnvelope.wrap(proto) : body);
     JsonObject headers = new JsonObject();
     message.headers().forEach(h -> headers.put(h.getKey(), h.getValue()));
     frame.put("headers", headers);
