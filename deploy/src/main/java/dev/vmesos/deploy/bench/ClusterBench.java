@@ -48,6 +48,8 @@ public final class ClusterBench {
                                     [--latency_rate=<half the throughput>] [--latency_tasks=<tasks/5>] [--compare_agents=16]
                                     [--allocation_interval=1secs] [--master_heap=3g] [--port=17050]
                                     [--cluster_port=17701] [--work_dir=/tmp/vmesos-bench-cluster] [--timeout=900secs]
+                                    [--warmup_tasks=20000] (launched first, on top of --tasks, not measured)
+                                    [--profile=DIR]  (a JFR recording of each phase, master and this JVM)
         --compare_agents=0 skips the comparison with agents as cluster members.
       """;
 
@@ -63,6 +65,10 @@ public final class ClusterBench {
   private final String agentResources;
   private final String masterHeap;
   private final String allocationInterval;
+  /** Where to keep a JFR recording of each phase (master and this JVM); null: none. */
+  private final Path profile;
+  /** Tasks launched before the measured phases, on top of --tasks. */
+  private final int warmUp;
   private int nextPort;
   private int nextClusterPort;
 
@@ -77,6 +83,8 @@ public final class ClusterBench {
     this.masterHeap = flags.string("master_heap", "3g");
     this.allocationInterval = flags.string("allocation_interval", "1secs");
     this.nextPort = flags.integer("port", 17050, 1024, 60000);
+    this.profile = flags.optional("profile").map(Path::of).orElse(null);
+    this.warmUp = flags.integer("warmup_tasks", 20_000, 0, 1_000_000);
     this.nextClusterPort = flags.integer("cluster_port", 17701, 1024, 60000);
   }
 
@@ -132,6 +140,7 @@ public final class ClusterBench {
 
   private Result scenario(String topology, int agents, int masters, int frameworks, int tasks, int latencyTasks,
                           double latencyRate, boolean members) throws Exception {
+    int warmUpTasks = Math.min(tasks, warmUp);
     out.printf(Locale.ROOT, "%n== %s: %d agent(s), %d master(s), %d framework(s), %d task(s)%n", topology, agents,
         masters, frameworks, tasks);
     MasterProcesses.Layout layout = MasterProcesses.Layout.of(workDir.resolve(UUID.randomUUID().toString()),
@@ -180,11 +189,12 @@ public final class ClusterBench {
       BenchFrameworks bench = new BenchFrameworks(vertx, "127.0.0.1", layout.masterPorts().get(leader), taskCpus, taskMem);
       bench.arrivals(stats.arrivals);
       bench.subscribe(frameworks).await(60, TimeUnit.SECONDS);
-      // Warm-up (this JVM's and the master's JIT), then as fast as offers come, then paced at half that rate.
-      int warmUpTasks = Math.min(tasks / 10, 5000);
+      // Warm-up tasks first, on top of --tasks: until the master's and this JVM's JIT compilers are
+      // done with the hot paths, they take more CPU than the work (on 2 cores, from each other). Then
+      // as fast as offers come, then paced at half that rate.
       phase(bench, new BenchFrameworks.Phase("warm-up", warmUpTasks, 0), pid);
       Measured throughput = phase(bench, new BenchFrameworks.Phase("as fast as offers come",
-          tasks - warmUpTasks - latencyTasks, 0), pid);
+          tasks - latencyTasks, 0), pid);
       double rate = latencyRate > 0 ? latencyRate : Math.max(1, throughput.launchesPerSecond() / 2);
       Measured latency = latencyTasks == 0 ? null : phase(bench, new BenchFrameworks.Phase(
           String.format(Locale.ROOT, "paced at %.0f/s", rate), latencyTasks, rate), pid);
@@ -193,16 +203,22 @@ public final class ClusterBench {
       String allocation = allocation(cluster, leader);
       double heap2 = heapUsedKb(pid);
       double rss2 = rssKb(pid);
+      int running = cluster.metric(leader, "master/tasks_running").orElse(-1.0).intValue();
       out.printf(Locale.ROOT, "master with %d agent(s) and %d running task(s): heap %.1f MB, RSS %.1f MB; allocation"
-          + " runs %s%n", agents, tasks, heap2 / 1024, rss2 / 1024, allocation);
+          + " runs %s%n", agents, running, heap2 / 1024, rss2 / 1024, allocation);
 
       Double reregister = null;
       if (masters > 1) {
         reregister = failover(cluster, leader, sims, agents);
       }
       bench.close().await(30, TimeUnit.SECONDS);
+      List<Future<Void>> closing = new ArrayList<>();
+      synchronized (sims) {
+        sims.forEach(s -> closing.add(s.close()));
+      }
+      Future.join(closing).await(30, TimeUnit.SECONDS);
       return new Result(topology, agents, masters, registerSeconds, (heap1 - heap0) / agents, (rss1 - rss0) / agents,
-          heap2 / 1024, rss2 / 1024, tasks, latency, throughput, allocation, reregister);
+          heap2 / 1024, rss2 / 1024, running, latency, throughput, allocation, reregister);
     } finally {
       for (Vertx node : memberNodes) {
         node.close().await(30, TimeUnit.SECONDS);
@@ -297,6 +313,14 @@ public final class ClusterBench {
     out.printf(Locale.ROOT, "phase '%s': %d task(s)%n", phase.name, phase.tasks);
     double masterCpu0 = cpuSeconds(masterPid);
     double ownCpu0 = ownCpuSeconds();
+    String recording = "phase-" + phase.name.replaceAll("[^a-z0-9]+", "-");
+    if (profile != null) {
+      Files.createDirectories(profile);
+      jcmd(masterPid, "JFR.start name=" + recording + " settings=profile filename=" + profile.resolve("master-" + recording
+          + ".jfr"));
+      jcmd(ProcessHandle.current().pid(), "JFR.start name=" + recording + " settings=profile filename="
+          + profile.resolve("bench-" + recording + ".jfr"));
+    }
     bench.start(phase);
     await("phase '" + phase.name + "'", () -> {
       try {
@@ -311,6 +335,11 @@ public final class ClusterBench {
         return "?";
       }
     });
+    if (profile != null) {
+      jcmd(masterPid, "JFR.stop name=" + recording);
+      jcmd(ProcessHandle.current().pid(), "JFR.stop name=" + recording);
+      out.println("  recorded with JFR under " + profile);
+    }
     double seconds = (phase.lastAckNanos - phase.startNanos) / 1e9;
     Measured measured = new Measured(phase.acknowledged / seconds, phase.offers / seconds, phase.updates / seconds,
         percentiles(phase.offerToRunningMs), percentiles(phase.acceptToRunningMs), phase.acknowledged, phase.failed);
@@ -422,8 +451,10 @@ public final class ClusterBench {
   }
 
   private static String jcmd(long pid, String command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-        Long.toString(pid), command).redirectErrorStream(true).start();
+    List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+        Long.toString(pid)));
+    line.addAll(List.of(command.split(" ")));
+    Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IllegalStateException("jcmd " + pid + " " + command + " failed: " + output);

@@ -79,6 +79,11 @@ final class SimulatedAgent {
         .addAllResources(dev.vmesos.api.resources.Resources.parse(resources).toList()).build();
   }
 
+  io.vertx.core.Future<Void> close() {
+    vertx.cancelTimer(pingTimer);
+    return bus.close();
+  }
+
   void start() {
     bus.consumer(Addresses.AGENTS_LEADER_ELECTED, this::onLeaderElected);
     register();
