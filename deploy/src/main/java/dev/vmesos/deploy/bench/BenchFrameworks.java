@@ -81,6 +81,9 @@ final class BenchFrameworks {
   private record Held(SchedulerClient client, Offer offer, long receivedNanos) {
   }
 
+  /** Offers held at most while pacing: enough for a second of tokens at the rates measured here. */
+  private static final int MAX_HELD = 200;
+
   /** Offers held while pacing: launched from as tokens come, declined when the phase has no tasks left. */
   private final java.util.ArrayDeque<Held> held = new java.util.ArrayDeque<>();
 
@@ -193,7 +196,13 @@ final class BenchFrameworks {
       // Paced: an offer waits for tokens, as a scheduler that has work at a given rate holds its
       // offers; its latency counts from when the scheduler uses it (an ACCEPT at once).
       if (!held.isEmpty() || !launch(client, offer, received)) {
-        held.add(new Held(client, offer, received));
+        if (held.size() < MAX_HELD) {
+          held.add(new Held(client, offer, received));
+        } else {
+          // Enough in hand for the coming tokens: the rest back to the pool for a while, so that the
+          // allocator does not offer it again every round.
+          client.call(Calls.decline(List.of(offer.getId()), 10));
+        }
       }
       return;
     }

@@ -169,7 +169,15 @@ public final class ClusterBench {
           heap0 / 1024, rss0 / 1024);
 
       SimulatedAgent.Stats stats = new SimulatedAgent.Stats();
+      if (profile != null) {
+        Files.createDirectories(profile);
+        jcmd(pid, "JFR.start name=registration settings=profile filename=" + profile.resolve("master-registration.jfr"));
+        jcmd(ProcessHandle.current().pid(), "JFR.start name=registration settings=profile filename="
+            + profile.resolve("bench-registration.jfr"));
+      }
       List<SimulatedAgent> sims = Collections.synchronizedList(new ArrayList<>());
+      double masterCpu0 = cpuSeconds(pid);
+      double ownCpu0 = ownCpuSeconds();
       long startedAt = System.nanoTime();
       if (members) {
         startMembers(layout, agents, stats, sims, memberNodes);
@@ -177,10 +185,17 @@ public final class ClusterBench {
         startBridged(vertx, layout, agents, stats, sims);
       }
       await("agents registered", () -> stats.registered.get() >= agents,
-          () -> stats.registered.get() + "/" + agents + " registered");
+          () -> stats.connected.get() + " connections made, " + stats.registered.get() + "/" + agents + " registered");
       double registerSeconds = (System.nanoTime() - startedAt) / 1e9;
+      if (profile != null) {
+        jcmd(pid, "JFR.stop name=registration");
+        jcmd(ProcessHandle.current().pid(), "JFR.stop name=registration");
+      }
       cluster.awaitAgentsRegistered(leader, agents, Duration.ofSeconds(60));
-      out.printf(Locale.ROOT, "%d agent(s) registered in %.2f s%n", agents, registerSeconds);
+      out.printf(Locale.ROOT, "%d agent(s) registered in %.2f s (CPU meanwhile: master %.1f s, this JVM %.1f s, of the"
+              + " %.1f s the machine's %d cores had)%n", agents, registerSeconds, cpuSeconds(pid) - masterCpu0,
+          ownCpuSeconds() - ownCpu0, registerSeconds * Runtime.getRuntime().availableProcessors(),
+          Runtime.getRuntime().availableProcessors());
       double heap1 = heapUsedKb(pid);
       double rss1 = rssKb(pid);
       out.printf(Locale.ROOT, "master with %d agent(s): heap %.1f MB (%.1f KB per agent), RSS %.1f MB (%.1f KB per"
@@ -282,7 +297,10 @@ public final class ClusterBench {
               stats);
           sims.add(agent);
           agent.start();
-          bus.connectedHandler(m -> agent.connected()).start();
+          bus.connectedHandler(m -> {
+            stats.connected.incrementAndGet();
+            agent.connected();
+          }).start();
         });
       }
       Thread.sleep(50);

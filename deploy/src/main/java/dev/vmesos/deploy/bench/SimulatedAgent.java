@@ -44,6 +44,7 @@ final class SimulatedAgent {
 
   /** Counters shared by every simulated agent of a run. */
   static final class Stats {
+    final AtomicLong connected = new AtomicLong();
     final AtomicLong registered = new AtomicLong();
     final AtomicLong reregistered = new AtomicLong();
     final AtomicLong launches = new AtomicLong();
