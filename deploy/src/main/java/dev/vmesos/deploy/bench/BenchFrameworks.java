@@ -86,6 +86,19 @@ final class BenchFrameworks {
 
   /** Offers held while pacing: launched from as tokens come, declined when the phase has no tasks left. */
   private final java.util.ArrayDeque<Held> held = new java.util.ArrayDeque<>();
+  /**
+   * Whether the frameworks have SUPPRESSed offers: as schedulers should, they stop offers while they
+   * hold enough, and REVIVE when they run low. Otherwise 100 frameworks declining 10,000 agents' offers
+   * keep the allocator re-offering every agent to the next framework, every round.
+   */
+  private boolean suppressed;
+
+  private void suppress(boolean on) {
+    if (suppressed != on) {
+      suppressed = on;
+      clients.forEach(c -> c.call(on ? Calls.suppress() : Calls.revive()));
+    }
+  }
 
   private final Vertx vertx;
   private final Context context;
@@ -136,6 +149,7 @@ final class BenchFrameworks {
       next.startNanos = System.nanoTime();
       next.refilledNanos = next.startNanos;
       phase = next;
+      suppressed = false;
       clients.forEach(c -> c.call(Calls.revive()));
       if (next.rate > 0) {
         vertx.setPeriodic(5, id -> {
@@ -157,6 +171,9 @@ final class BenchFrameworks {
         return;   // no tokens yet
       }
       held.poll();
+      if (held.size() < MAX_HELD / 4) {
+        suppress(false);
+      }
       if (fit(h.offer()) == 0) {
         h.client().call(Calls.decline(List.of(h.offer().getId()), 5));
       }
@@ -198,6 +215,9 @@ final class BenchFrameworks {
       if (!held.isEmpty() || !launch(client, offer, received)) {
         if (held.size() < MAX_HELD) {
           held.add(new Held(client, offer, received));
+          if (held.size() >= MAX_HELD) {
+            suppress(true);
+          }
         } else {
           // Enough in hand for the coming tokens: the rest back to the pool for a while, so that the
           // allocator does not offer it again every round.
