@@ -74,6 +74,15 @@ public final class AgentBridge {
 
   private static final String PRINCIPAL_KEY = "vmesos.principal";
 
+  /**
+   * How long a request waits for its reply across the bridge, either way: as long as the master's own
+   * requests to agents wait. The bridge keeps each request (with its body) until then.
+   */
+  static final long REPLY_TIMEOUT_MS = 10_000;
+
+  /** Requests of the masters a connection may have unanswered before the oldest are forgotten. */
+  static final int MAX_AWAITED_REPLIES = 4096;
+
   private final Vertx vertx;
   private final AgentAuth auth;
   private final Map<SockJSSocket, Connection> connections = new HashMap<>();
@@ -144,7 +153,7 @@ public final class AgentBridge {
         .addOutboundPermitted(new PermittedOptions().setAddressRegex("vmesos\\.agent\\.[^.]+"))
         .setMaxHandlersPerSocket(10_000)
         .setPingTimeout(30_000)
-        .setReplyTimeout(30_000);
+        .setReplyTimeout(REPLY_TIMEOUT_MS);
     router.route(MOUNT + "/*").handler(this::authenticate);
     router.route(MOUNT + "/*").subRouter(SockJSHandler.create(vertx, sockJs).bridge(bridge, this::onEvent));
     announcements = vertx.eventBus().consumer(Addresses.AGENTS_LEADER_ELECTED, message -> push(message));
@@ -327,9 +336,15 @@ public final class AgentBridge {
     String replyAddress = frame.getString("replyAddress");
     if (replyAddress != null && Addresses.agentIdOf(address) != null) {
       long now = System.currentTimeMillis();
-      connection.awaitedReplies.put(replyAddress, now + 60_000);
+      connection.awaitedReplies.put(replyAddress, now + REPLY_TIMEOUT_MS);
       if (connection.awaitedReplies.size() > 1024) {
         connection.awaitedReplies.values().removeIf(expiry -> expiry < now);
+        // Still too many (an agent that answers nothing): forget the oldest, which can only time out.
+        java.util.Iterator<Long> oldest = connection.awaitedReplies.values().iterator();
+        while (connection.awaitedReplies.size() > MAX_AWAITED_REPLIES && oldest.hasNext()) {
+          oldest.next();
+          oldest.remove();
+        }
       }
     }
     Object body = frame.getValue("body");

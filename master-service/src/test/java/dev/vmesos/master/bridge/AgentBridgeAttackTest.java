@@ -27,6 +27,7 @@ import dev.vmesos.api.v1.Protos.TaskState;
 import dev.vmesos.api.v1.Protos.TaskStatus;
 import dev.vmesos.master.MasterConfig;
 import dev.vmesos.master.MasterVerticle;
+import dev.vmesos.master.testing.OnContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -81,15 +82,15 @@ class AgentBridgeAttackTest {
     master = new MasterVerticle(MasterConfig.defaults().withPort(0)
         .withAgentAuth(new AgentAuth(true, Optional.of(Credentials.readList("credentials", credentials.toString())))));
     vertx.deployVerticle(master).await(20, TimeUnit.SECONDS);
-    agent = onContext(() -> new BridgeClient(vertx, BridgeClient.Options.of(List.of(masterAddress()),
+    agent = OnContext.call(vertx, () -> new BridgeClient(vertx, BridgeClient.Options.of(List.of(masterAddress()),
         Optional.of(AGENT))));
     CompletableFuture<String> connected = new CompletableFuture<>();
     vertx.runOnContext(v -> agent.connectedHandler(connected::complete).start());
     connected.get(10, TimeUnit.SECONDS);
-    AgentRegistered registered = (AgentRegistered) onBus(() -> agent.request(Addresses.MASTER_LEADER,
+    AgentRegistered registered = (AgentRegistered) OnContext.await(vertx, () -> agent.request(Addresses.MASTER_LEADER,
         RegisterAgent.newBuilder().setAgentInfo(agentInfo()).setInstance("legit").build(), timeout())).body();
     agentId = registered.getAgentId().getValue();
-    onBus(() -> agent.consumer(Addresses.agent(agentId), agentInbox::add).completion());
+    OnContext.await(vertx, () -> agent.consumer(Addresses.agent(agentId), agentInbox::add).completion());
   }
 
   @AfterEach
@@ -188,7 +189,7 @@ class AgentBridgeAttackTest {
     assertThat(BusEnvelope.unwrap(attacker.next().getValue("body"))).isInstanceOf(Pong.class);
 
     // The victim is still registered, under its own principal, and answers as before.
-    Object pong = onBus(() -> agent.request(Addresses.MASTER_LEADER, Ping.newBuilder().setAgentId(victim).build(),
+    Object pong = OnContext.await(vertx, () -> agent.request(Addresses.MASTER_LEADER, Ping.newBuilder().setAgentId(victim).build(),
         timeout())).body();
     assertThat(((Pong) pong).getRegistered()).isTrue();
   }
@@ -227,30 +228,7 @@ class AgentBridgeAttackTest {
     return client.connect(options).await(10, TimeUnit.SECONDS);
   }
 
-  private <T> T onContext(java.util.concurrent.Callable<T> action) throws Exception {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    vertx.runOnContext(v -> {
-      try {
-        result.complete(action.call());
-      } catch (Exception e) {
-        result.completeExceptionally(e);
-      }
-    });
-    return result.get(10, TimeUnit.SECONDS);
-  }
 
-  /** Runs a bus call on the agent's context and waits for its outcome. */
-  private <T> T onBus(java.util.function.Supplier<Future<T>> call) throws Exception {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    vertx.runOnContext(v -> call.get().onComplete(done -> {
-      if (done.succeeded()) {
-        result.complete(done.result());
-      } else {
-        result.completeExceptionally(done.cause());
-      }
-    }));
-    return result.get(15, TimeUnit.SECONDS);
-  }
 
   /** A raw bridge client: what anyone who can reach a master's port can write. */
   private static final class Attacker {

@@ -16,6 +16,8 @@ import dev.vmesos.api.v1.Protos.ExecutorID;
 import dev.vmesos.api.v1.Protos.FrameworkID;
 import dev.vmesos.master.MasterConfig;
 import dev.vmesos.master.MasterVerticle;
+import dev.vmesos.master.testing.SocketReads;
+import dev.vmesos.master.testing.OnContext;
 import dev.vmesos.master.testing.MemoryInUse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -87,16 +89,16 @@ class StalledAgentConnectionTest {
     ProtobufCodec.install(vertx.eventBus());
     master = new MasterVerticle(MasterConfig.defaults().withPort(0));
     vertx.deployVerticle(master).await(20, TimeUnit.SECONDS);
-    agent = onContext(() -> new BridgeClient(vertx, BridgeClient.Options.of(List.of("127.0.0.1:" + master.actualPort()),
+    agent = OnContext.call(vertx, () -> new BridgeClient(vertx, BridgeClient.Options.of(List.of("127.0.0.1:" + master.actualPort()),
         Optional.empty())));
     CompletableFuture<String> connected = new CompletableFuture<>();
     vertx.runOnContext(v -> agent.connectedHandler(connected::complete).start());
     connected.get(10, TimeUnit.SECONDS);
-    AgentRegistered registered = (AgentRegistered) onBus(() -> agent.request(Addresses.MASTER_LEADER,
+    AgentRegistered registered = (AgentRegistered) OnContext.await(vertx, () -> agent.request(Addresses.MASTER_LEADER,
         RegisterAgent.newBuilder().setAgentInfo(agentInfo()).setInstance("reader").build(),
         new DeliveryOptions().setSendTimeout(10_000))).body();
     readerAddress = Addresses.agent(registered.getAgentId().getValue());
-    onBus(() -> agent.consumer(readerAddress, agentInbox::add).completion());
+    OnContext.await(vertx, () -> agent.consumer(readerAddress, agentInbox::add).completion());
   }
 
   @AfterEach
@@ -208,30 +210,7 @@ class StalledAgentConnectionTest {
     return condition.getAsBoolean();
   }
 
-  private <T> T onContext(java.util.concurrent.Callable<T> action) throws Exception {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    vertx.runOnContext(v -> {
-      try {
-        result.complete(action.call());
-      } catch (Exception e) {
-        result.completeExceptionally(e);
-      }
-    });
-    return result.get(10, TimeUnit.SECONDS);
-  }
 
-  /** Runs a bus call on the agent's context and waits for its outcome. */
-  private <T> T onBus(java.util.function.Supplier<Future<T>> call) throws Exception {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    vertx.runOnContext(v -> call.get().onComplete(done -> {
-      if (done.succeeded()) {
-        result.complete(done.result());
-      } else {
-        result.completeExceptionally(done.cause());
-      }
-    }));
-    return result.get(15, TimeUnit.SECONDS);
-  }
 
   /**
    * An agent on a raw socket with a small receive buffer: it does the WebSocket handshake by hand,
@@ -336,33 +315,12 @@ class StalledAgentConnectionTest {
       }
     }
 
-    /** Reads until the master closes the connection (end of stream or reset); returns the bytes read. */
     long readToEnd() throws IOException {
-      byte[] buffer = new byte[64 * 1024];
-      long total = 0;
-      try {
-        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-          total += n;
-        }
-      } catch (SocketTimeoutException e) {
-        throw new AssertionError("the master did not close the stalled connection within " + DEADLINE, e);
-      } catch (SocketException reset) {
-        // Closed with a reset: as good as an end.
-      }
-      return total;
+      return SocketReads.readToEnd(in, DEADLINE);
     }
 
     private String line() throws IOException {
-      ByteArrayOutputStream line = new ByteArrayOutputStream();
-      for (int b = in.read(); b != '\n'; b = in.read()) {
-        if (b < 0) {
-          throw new IOException("connection closed in the middle of a line");
-        }
-        if (b != '\r') {
-          line.write(b);
-        }
-      }
-      return line.toString(StandardCharsets.US_ASCII);
+      return SocketReads.line(in);
     }
 
     @Override

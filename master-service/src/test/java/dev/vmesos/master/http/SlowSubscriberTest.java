@@ -19,6 +19,7 @@ import dev.vmesos.api.v1.scheduler.Protos.Call;
 import dev.vmesos.api.v1.scheduler.Protos.Event;
 import dev.vmesos.master.MasterConfig;
 import dev.vmesos.master.MasterVerticle;
+import dev.vmesos.master.testing.SocketReads;
 import dev.vmesos.master.testing.MemoryInUse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -329,33 +330,12 @@ class SlowSubscriberTest {
       return firstRecord;
     }
 
-    /** Reads until the master closes the connection (end of stream or reset); returns the bytes read. */
     long readToEnd() throws IOException {
-      byte[] buffer = new byte[64 * 1024];
-      long total = 0;
-      try {
-        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-          total += n;
-        }
-      } catch (SocketTimeoutException e) {
-        throw new AssertionError("the master did not close the stalled connection within " + DEADLINE, e);
-      } catch (SocketException reset) {
-        // Closed with a reset: as good as an end.
-      }
-      return total;
+      return SocketReads.readToEnd(in, DEADLINE);
     }
 
     private String line() throws IOException {
-      ByteArrayOutputStream line = new ByteArrayOutputStream();
-      for (int b = in.read(); b != '\n'; b = in.read()) {
-        if (b < 0) {
-          throw new IOException("connection closed in the middle of a line");
-        }
-        if (b != '\r') {
-          line.write(b);
-        }
-      }
-      return line.toString(StandardCharsets.US_ASCII);
+      return SocketReads.line(in);
     }
 
     @Override
