@@ -130,6 +130,10 @@ file_is_static() {
   ! grep -q 'ld-linux' "$1" 2>/dev/null
 }
 
+# The agent bus's mutual-TLS test makes its CA and certificates with openssl.
+if ! command -v openssl >/dev/null 2>&1; then
+  apt_install openssl
+fi
 ensure_docker
 ensure_test_image
 ensure_jre_image

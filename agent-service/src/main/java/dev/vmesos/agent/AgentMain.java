@@ -26,10 +26,12 @@ public final class AgentMain {
     Flags flags = Flags.parse(args, System.getenv());
     AgentConfig config = AgentConfig.fromFlags(flags);
     flags.rejectUnknown();
+    dev.vmesos.api.config.TlsConfig tls = dev.vmesos.api.config.TlsConfig.fromEnv(System.getenv());
     Vertx vertx = Vertx.vertx();
     Cluster.closeOnShutdown(vertx);
     // As Mesos's agent: terminating it leaves the tasks of checkpointing frameworks running, for
     // the agent that restarts on this work_dir to recover.
-    vertx.deployVerticle(new AgentVerticle(config).keepCheckpointedTasksOnStop()).await(60, TimeUnit.SECONDS);
+    vertx.deployVerticle(new AgentVerticle(config).withTls(tls).keepCheckpointedTasksOnStop())
+        .await(60, TimeUnit.SECONDS);
   }
 }

@@ -139,6 +139,14 @@ public final class AgentVerticle extends VerticleBase {
     return this;
   }
 
+  private dev.vmesos.api.config.TlsConfig tls = dev.vmesos.api.config.TlsConfig.disabled();
+
+  /** Before deploying: reach the masters' agent bus over TLS, presenting the agent's certificate. */
+  public AgentVerticle withTls(dev.vmesos.api.config.TlsConfig config) {
+    this.tls = config;
+    return this;
+  }
+
   /** The port the HTTP server listens on (useful with {@code --port=0}); valid once deployed. */
   public int httpPort() {
     return server.actualPort();
@@ -148,7 +156,7 @@ public final class AgentVerticle extends VerticleBase {
   public Future<?> start() {
     bus = busFactory != null ? busFactory.apply(vertx)
         : new BridgeClient(vertx, BridgeClient.Options.of(config.masters().stream().map(Object::toString).toList(),
-            config.credential()).withBackoff(config.registrationBackoffInitial(), Duration.ofSeconds(30)));
+            config.credential()).withBackoff(config.registrationBackoffInitial(), Duration.ofSeconds(30)).withTls(tls));
     return prepareWorkDir()
         .compose(v -> detectIsolator())
         .compose(v -> connectDocker())

@@ -44,6 +44,7 @@ public final class MasterMain {
     ClusterConfig cluster = ClusterConfig.fromFlags(flags, ClusterConfig.DEFAULT_HOST);
     List<String> ignored = MasterConfig.ignoredFlagsGiven(flags);
     flags.rejectUnknown();
+    dev.vmesos.api.config.TlsConfig tls = dev.vmesos.api.config.TlsConfig.fromEnv(System.getenv());
     checkQuorum(config.ha(), cluster);
     for (String flag : ignored) {
       LOG.warn("Flag '--{}' is accepted for Mesos compatibility and ignored{}", flag,
@@ -52,7 +53,7 @@ public final class MasterMain {
     }
     Vertx vertx = Cluster.start(cluster, Cluster.Role.master(config.ha().masters())).await(120, TimeUnit.SECONDS);
     Cluster.closeOnShutdown(vertx);
-    vertx.deployVerticle(verticle(vertx, config)).await(60, TimeUnit.SECONDS);
+    vertx.deployVerticle(verticle(vertx, config).withTls(tls)).await(60, TimeUnit.SECONDS);
   }
 
   /**

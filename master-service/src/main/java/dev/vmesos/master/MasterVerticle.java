@@ -122,6 +122,17 @@ public final class MasterVerticle extends VerticleBase {
     }
   }
 
+  private dev.vmesos.api.config.TlsConfig tls = dev.vmesos.api.config.TlsConfig.disabled();
+
+  /**
+   * Before deploying: serve HTTP (the scheduler and operator APIs and the agent bus) over TLS, with
+   * mutual TLS when the configuration requires client certificates (Mesos's LIBPROCESS_SSL_* variables).
+   */
+  public MasterVerticle withTls(dev.vmesos.api.config.TlsConfig config) {
+    this.tls = config;
+    return this;
+  }
+
   /** The port the HTTP API listens on (useful with port 0). */
   public int actualPort() {
     return server == null ? -1 : server.actualPort();
@@ -417,9 +428,9 @@ public final class MasterVerticle extends VerticleBase {
       return current == null ? null : current.operator;
     });
     router.route().last().handler(ctx -> Responses.text(ctx.response(), 404, "Not found: " + ctx.request().path()));
-    return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
+    return vertx.createHttpServer(tls.apply(new io.vertx.core.http.HttpServerOptions()
             .setMaxWebSocketMessageSize(dev.vmesos.api.bus.BridgeClient.MAX_MESSAGE_BYTES)
-            .setMaxWebSocketFrameSize(dev.vmesos.api.bus.BridgeClient.MAX_MESSAGE_BYTES))
+            .setMaxWebSocketFrameSize(dev.vmesos.api.bus.BridgeClient.MAX_MESSAGE_BYTES)))
         .requestHandler(router)
         .listen(config.port(), config.ip())
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot listen on " + config.ip() + ":"

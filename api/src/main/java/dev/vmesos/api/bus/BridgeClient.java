@@ -63,7 +63,7 @@ public final class BridgeClient implements AgentBus {
 
   /** How to reach the masters. */
   public record Options(List<String> masters, Optional<Credential> credential, Duration pingInterval,
-                        Duration backoffInitial, Duration backoffMax) {
+                        Duration backoffInitial, Duration backoffMax, dev.vmesos.api.config.TlsConfig tls) {
 
     public Options {
       if (masters.isEmpty()) {
@@ -74,11 +74,17 @@ public final class BridgeClient implements AgentBus {
 
     /** Masters as {@code host:port}: pings every 5 s, reconnects within 1 s, backing off to 30 s. */
     public static Options of(List<String> masters, Optional<Credential> credential) {
-      return new Options(masters, credential, Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(30));
+      return new Options(masters, credential, Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(30),
+          dev.vmesos.api.config.TlsConfig.disabled());
     }
 
     public Options withBackoff(Duration initial, Duration max) {
-      return new Options(masters, credential, pingInterval, initial, max);
+      return new Options(masters, credential, pingInterval, initial, max, tls);
+    }
+
+    /** Over TLS (wss), with the agent's certificate for masters that require one. */
+    public Options withTls(dev.vmesos.api.config.TlsConfig newTls) {
+      return new Options(masters, credential, pingInterval, backoffInitial, backoffMax, newTls);
     }
   }
 
@@ -104,7 +110,7 @@ public final class BridgeClient implements AgentBus {
   private String lastFailure;
 
   public BridgeClient(Vertx vertx, Options options) {
-    this(vertx, vertx.createWebSocketClient(clientOptions()), true, options);
+    this(vertx, vertx.createWebSocketClient(options.tls().apply(clientOptions())), true, options);
   }
 
   /** Shares {@code client} (many simulated agents in one JVM); it is not closed with this. */
@@ -155,7 +161,8 @@ public final class BridgeClient implements AgentBus {
     WebSocketConnectOptions connect = new WebSocketConnectOptions()
         .setHost(master.substring(0, colon))
         .setPort(Integer.parseInt(master.substring(colon + 1)))
-        .setURI(PATH);
+        .setURI(PATH)
+        .setSsl(options.tls().enabled());
     options.credential().ifPresent(c -> connect.addHeader("Authorization", "Basic " + Base64.getEncoder()
         .encodeToString((c.principal() + ":" + c.secret()).getBytes(StandardCharsets.UTF_8))));
     client.connect(connect).onComplete(done -> {
