@@ -310,6 +310,10 @@ public final class AgentBridge {
       return refuse(connection, body.getDescriptorForType().getName() + " for agent " + claimed);
     }
     if (registration) {
+      // A registration answered with a failure leaves its entry; an agent retries only a few at a time.
+      if (connection.registrations.size() >= 64) {
+        connection.registrations.clear();
+      }
       connection.registrations.add(replyAddress);
     }
     // The client's headers are not passed on: the principal is the bridge's to say.
