@@ -120,8 +120,16 @@ final class AcceptHandler {
     for (AcceptPlan.Step step : plan.steps()) {
       perform(framework, agent, step, taken);
     }
-    giveBack(framework.id(), taken,
-        OfferBook.refuseDuration(accept.hasFilters() ? accept.getFilters().getRefuseSeconds() : 5.0));
+    Resources leftover = taken.resources;
+    try {
+      giveBack(framework.id(), taken,
+          OfferBook.refuseDuration(accept.hasFilters() ? accept.getFilters().getRefuseSeconds() : 5.0));
+    } catch (RuntimeException e) {
+      // The operations are done (tasks sent to the agent): answering 500 now would tell the framework
+      // they failed, and it would run them again. The leftover stays out of the allocator instead.
+      LOG.error("Framework {}: ACCEPT applied, but its leftover {} on agent {} could not go back to the allocator: {}",
+          framework.id(), leftover, agent.id(), e.toString());
+    }
     requestAllocation.run();
   }
 
