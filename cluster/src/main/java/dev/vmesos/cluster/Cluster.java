@@ -22,25 +22,19 @@ public final class Cluster {
   }
 
   /**
-   * How a process takes part in the Hazelcast cluster.
+   * How a master takes part in the Hazelcast cluster (only masters are members; agents attach to
+   * the agent bus).
    *
    * @param cpMembers  masters in the Raft (CP) group; 0 when there is one master and no CP subsystem
-   * @param liteMember a lite member holds no data and is never a CP member: agents of a cluster with
-   *                   several masters, so that only masters ever vote
    */
-  public record Role(int cpMembers, boolean liteMember) {
+  public record Role(int cpMembers) {
 
-    /** Every process of a cluster with one master: no CP subsystem, everyone holds data. */
-    public static final Role SINGLE_MASTER_CLUSTER = new Role(0, false);
+    /** One master: no CP subsystem. */
+    public static final Role SINGLE_MASTER_CLUSTER = new Role(0);
 
     /** A master among {@code masters} (2 × quorum − 1); one master needs no CP subsystem. */
     public static Role master(int masters) {
-      return new Role(masters > 1 ? masters : 0, false);
-    }
-
-    /** An agent of {@code masters} masters: a lite member when there are several. */
-    public static Role agent(int masters) {
-      return masters > 1 ? new Role(masters, true) : SINGLE_MASTER_CLUSTER;
+      return new Role(masters > 1 ? masters : 0);
     }
   }
 
@@ -99,7 +93,6 @@ public final class Cluster {
 
   public static Config hazelcastConfig(ClusterConfig cluster, Role role) {
     Config config = ConfigUtil.loadConfig();
-    config.setLiteMember(role.liteMember());
     // Split clusters (a master restarted while agents stayed up) merge within seconds, not Hazelcast's
     // default 5 minutes. A crashed member is removed as soon as its connections are refused; one that
     // is only silent (paused) stays a member for 30 s. Removing it sooner made the others claim the

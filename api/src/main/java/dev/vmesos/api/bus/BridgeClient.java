@@ -166,11 +166,6 @@ public final class BridgeClient implements AgentBus {
     options.credential().ifPresent(c -> connect.addHeader("Authorization", "Basic " + Base64.getEncoder()
         .encodeToString((c.principal() + ":" + c.secret()).getBytes(StandardCharsets.UTF_8))));
     client.connect(connect).onComplete(done -> {
-      if (done.failed() && done.cause() instanceof IllegalStateException && String.valueOf(done.cause().getMessage())
-          .contains("closed")) {
-        closed = true;   // its Vert.x or WebSocket client is closing: nothing more to connect with
-        return;
-      }
       if (done.failed()) {
         String why = done.cause() instanceof UpgradeRejectedException rejected
             ? "refused with HTTP " + rejected.getStatus() + (rejected.getStatus() == 401 ? " (wrong or missing credential)" : "")

@@ -25,8 +25,8 @@ public final class FailoverBench {
   private static final String USAGE = """
       usage: ./vmesos bench failover [--failovers=10] [--port=16050] [--cluster_port=16701] [--agent_port=16151]
                                      [--work_dir=a new temporary directory] [--timeout=60secs]
-        masters on HTTP --port, +10, +20 and Hazelcast --cluster_port, +1, +2; agents on --agent_port, +1
-        (Hazelcast --cluster_port+10, +11); logs under --work_dir
+        masters on HTTP --port, +10, +20 and Hazelcast --cluster_port, +1, +2; agents on --agent_port, +1;
+        logs under --work_dir
       """;
   static final Duration SERVING_TARGET = Duration.ofSeconds(5);
   static final Duration AGENTS_TARGET = Duration.ofSeconds(10);

@@ -36,7 +36,7 @@ public final class MasterProcesses implements AutoCloseable {
 
   /** What the processes are started with. */
   public record Layout(Path workDir, String clusterName, List<Integer> masterPorts, List<Integer> clusterPorts,
-                       List<Integer> agentPorts, int agentClusterPort, String agentResources,
+                       List<Integer> agentPorts, String agentResources,
                        List<String> masterFlags, List<String> agentFlags) {
 
     public Layout {
@@ -52,7 +52,7 @@ public final class MasterProcesses implements AutoCloseable {
 
     /**
      * Masters on HTTP {@code httpBase}, +10, +20, ... and Hazelcast {@code clusterBase}, +1, ...; agents
-     * on HTTP {@code agentBase}, +1, ... and Hazelcast from {@code clusterBase + 10}.
+     * on HTTP {@code agentBase}, +1, ... (and nothing else: they are not cluster members).
      */
     public static Layout of(Path workDir, String clusterName, int masters, int agents, int httpBase,
                             int clusterBase, int agentBase, String agentResources) {
@@ -66,17 +66,17 @@ public final class MasterProcesses implements AutoCloseable {
       for (int i = 0; i < agents; i++) {
         agentPorts.add(agentBase + i);
       }
-      return new Layout(workDir, clusterName, http, cluster, agentPorts, clusterBase + 10, agentResources,
+      return new Layout(workDir, clusterName, http, cluster, agentPorts, agentResources,
           List.of(), List.of());
     }
 
     public Layout withMasterFlags(String... flags) {
-      return new Layout(workDir, clusterName, masterPorts, clusterPorts, agentPorts, agentClusterPort, agentResources,
+      return new Layout(workDir, clusterName, masterPorts, clusterPorts, agentPorts, agentResources,
           List.of(flags), agentFlags);
     }
 
     public Layout withAgentFlags(String... flags) {
-      return new Layout(workDir, clusterName, masterPorts, clusterPorts, agentPorts, agentClusterPort, agentResources,
+      return new Layout(workDir, clusterName, masterPorts, clusterPorts, agentPorts, agentResources,
           masterFlags, List.of(flags));
     }
 

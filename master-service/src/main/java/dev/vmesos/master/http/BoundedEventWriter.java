@@ -56,6 +56,18 @@ public final class BoundedEventWriter {
     return true;
   }
 
+  /** Whether events can still go out: not dropped, and the response neither ended nor closed. */
+  public boolean writable() {
+    return !dropped && !response.closed() && !response.ended();
+  }
+
+  /** Ends the response, unless it is already gone (dropped, ended or closed). */
+  public void end() {
+    if (writable()) {
+      response.end();
+    }
+  }
+
   /** Whether the stream was dropped for falling behind. */
   public boolean dropped() {
     return dropped;

@@ -22,7 +22,6 @@ final class HttpEventStream implements EventSink {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpEventStream.class);
 
-  private final HttpServerResponse response;
   private final MediaType mediaType;
   private final String streamId;
   private final BooleanSupplier mayAct;
@@ -35,7 +34,6 @@ final class HttpEventStream implements EventSink {
   /** @param mayAct false once this master's leadership lease has lapsed: nothing more is written */
   HttpEventStream(HttpServerResponse response, MediaType mediaType, String streamId, BooleanSupplier mayAct,
                   EventStreamLimit limit) {
-    this.response = response;
     this.mediaType = mediaType;
     this.streamId = streamId;
     this.mayAct = mayAct;
@@ -62,15 +60,13 @@ final class HttpEventStream implements EventSink {
   public void close() {
     if (open) {
       open = false;
-      if (!writer.dropped() && !response.ended() && !response.closed()) {
-        response.end();
-      }
+      writer.end();
     }
   }
 
   @Override
   public boolean isOpen() {
-    return open && !writer.dropped() && !response.closed() && !response.ended();
+    return open && writer.writable();
   }
 
   /** The connection went away under us. */

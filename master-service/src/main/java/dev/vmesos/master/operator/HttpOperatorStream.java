@@ -21,7 +21,6 @@ final class HttpOperatorStream implements OperatorEventSink {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpOperatorStream.class);
 
-  private final HttpServerResponse response;
   private final MediaType mediaType;
   private final String subscriber;
   private final EventStreamLimit limit;
@@ -30,7 +29,6 @@ final class HttpOperatorStream implements OperatorEventSink {
 
   /** @param subscriber who subscribed (its address), for the log line of a drop */
   HttpOperatorStream(HttpServerResponse response, MediaType mediaType, String subscriber, EventStreamLimit limit) {
-    this.response = response;
     this.mediaType = mediaType;
     this.subscriber = subscriber;
     this.limit = limit;
@@ -46,16 +44,14 @@ final class HttpOperatorStream implements OperatorEventSink {
 
   @Override
   public boolean isOpen() {
-    return open && !writer.dropped() && !response.closed() && !response.ended();
+    return open && writer.writable();
   }
 
   @Override
   public void close() {
     if (open) {
       open = false;
-      if (!writer.dropped() && !response.ended() && !response.closed()) {
-        response.end();
-      }
+      writer.end();
     }
   }
 
