@@ -27,7 +27,9 @@ import org.junit.jupiter.api.Test;
  * start again on their work dirs. The new leader has the framework and both agents from the
  * registry: the framework, disconnected, re-subscribes with its id; the surviving agent
  * re-registers; the killed one is listed as recovered until {@code --agent_reregister_timeout}
- * (15 s here), then it is unreachable.
+ * (60 s here), then it is unreachable. The timeout must outlast the survivor's way back: its
+ * reconnection backoff, doubled while every master was down, waits up to 30 s before the next
+ * attempt (Mesos's default timeout is 10 minutes).
  */
 class AllMastersRestartTest extends ProcessClusterTest {
 
@@ -38,7 +40,7 @@ class AllMastersRestartTest extends ProcessClusterTest {
   void theRegistrySurvivesEveryMasterAndAnAgentThatDoesNotReturnGoesUnreachable() throws Exception {
     cluster = new MasterProcesses(MasterProcesses.Layout.of(workDir, "vmesos-all-restart-" + UUID.randomUUID(), 3, 2,
         15450, 15761, 15551, "cpus:2;mem:2048;disk:1024;ports:[31000-31009]")
-        .withMasterFlags("--agent_reregister_timeout=15secs")).start();
+        .withMasterFlags("--agent_reregister_timeout=60secs")).start();
     int leader = cluster.awaitLeader(Duration.ofSeconds(90));
     cluster.awaitAgentsRegistered(leader, 2, Duration.ofSeconds(60));
     JsonObject before = state(leader).orElseThrow();
@@ -106,7 +108,7 @@ class AllMastersRestartTest extends ProcessClusterTest {
         .map(f -> f.getBoolean("connected")).orElse(false));
 
     // After --agent_reregister_timeout the agent that did not come back is unreachable.
-    MasterProcesses.await(Duration.ofSeconds(45), "the killed agent becomes unreachable", () -> state(next)
+    MasterProcesses.await(Duration.ofSeconds(90), "the killed agent becomes unreachable", () -> state(next)
         .map(s -> s.getDouble("unreachable_slaves") >= 1.0 && s.getJsonArray("recovered_slaves").isEmpty()
             && !ids(s.getJsonArray("slaves")).contains(lost))
         .orElse(false));
