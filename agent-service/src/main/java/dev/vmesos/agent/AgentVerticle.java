@@ -267,7 +267,7 @@ public final class AgentVerticle extends VerticleBase {
   private void startMasterLink() {
     updates = new StatusUpdateSender(vertx, bus, clock,
         new StatusUpdateStreams(clock, config.statusUpdateRetryMin(), config.statusUpdateRetryMax()),
-        config.masterRequestTimeout(), (frameworkId, taskId) -> {
+        (frameworkId, taskId) -> {
           executor.terminalAcknowledged(frameworkId, taskId);
           customExecutors.terminalAcknowledged(frameworkId, taskId);
         },
@@ -276,7 +276,6 @@ public final class AgentVerticle extends VerticleBase {
         containerizers, checkpoints, new TaskStatusFactory(clock), new Sink());
     master = new MasterLink(vertx, bus, new LinkedAgent(), config.masterRequestTimeout(),
         new Backoff(config.registrationBackoffInitial(), config.registrationBackoffMax()));
-    updates.observeReplies(master::observeReply);
     // Register only once the previous run's unacknowledged updates and containers are known; the
     // updates are replayed once registered, and the recovered tasks are reported to the master.
     updates.recover()
@@ -369,7 +368,7 @@ public final class AgentVerticle extends VerticleBase {
       }
       LOG.debug("RunTask {} of framework {}", run.getTask().getTaskId().getValue(),
           run.getFrameworkInfo().getId().getValue());
-      message.reply(ACK);
+      replyIfAsked(message);
       if (CustomExecutors.runsUnderCustomExecutor(run.getTask())) {
         customExecutors.launch(run.getFrameworkInfo(), run.getTask());
         return;
@@ -380,10 +379,10 @@ public final class AgentVerticle extends VerticleBase {
         message.fail(400, "RunTaskGroup.framework_info.id is required");
         return;
       }
-      message.reply(ACK);
+      replyIfAsked(message);
       executor.launchGroup(agentId, group.getFrameworkInfo(), group.getExecutor(), group.getTaskGroup().getTasksList());
     } else if (body instanceof KillTask kill) {
-      message.reply(ACK);
+      replyIfAsked(message);
       if (customExecutors.owns(kill.getFrameworkId().getValue(), kill.getTaskId().getValue())) {
         customExecutors.kill(kill.getFrameworkId().getValue(), kill.getTaskId().getValue(),
             kill.hasKillPolicy() ? Optional.of(kill.getKillPolicy()) : Optional.empty());
