@@ -262,7 +262,11 @@ final class BenchFrameworks {
   }
 
   private void update(SchedulerClient client, TaskStatus status, long now) {
-    Launch launch = launches.get(status.getTaskId().getValue());
+    // A task counts once, at its first update past STARTING; a resent update finds no launch (and
+    // the launch is not kept for the rest of the run).
+    boolean starting = status.getState() == TaskState.TASK_STAGING || status.getState() == TaskState.TASK_STARTING;
+    Launch launch = starting ? launches.get(status.getTaskId().getValue())
+        : launches.remove(status.getTaskId().getValue());
     Phase of = launch == null ? phase : launch.phase();
     if (of != null) {
       of.updates++;

@@ -173,8 +173,9 @@ public final class ClusterBench {
     for (int port : layout.clusterPorts()) {
       requireFree(port);
     }
+    // The GC options of the images and of ./vmesos (short young pauses, survivors promoted at once).
     try (MasterProcesses cluster = new MasterProcesses(layout).withJavaOptions("-Xmx" + masterHeap, "-Xms512m",
-        "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20")) {
+        "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-XX:MaxTenuringThreshold=1")) {
       Thread cleanUp = new Thread(cluster::close, "bench-cluster-cleanup");
       Runtime.getRuntime().addShutdownHook(cleanUp);
       cluster.start();

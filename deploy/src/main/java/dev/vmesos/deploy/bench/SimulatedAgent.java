@@ -63,8 +63,10 @@ final class SimulatedAgent {
   private final AgentInfo info;
   private final Stats stats;
   private final String instance = UUID.randomUUID().toString();
-  /** What it runs, for re-registration: task id → the RunTask. */
-  private final Map<String, RunTask> running = new HashMap<>();
+  /** What it runs, for re-registration: task id → the task and its framework. */
+  private final Map<String, Running> running = new HashMap<>();
+  /** The frameworks of what it runs, by id (one copy each, not one per task). */
+  private final Map<String, FrameworkInfo> frameworks = new HashMap<>();
   /** Updates not yet acknowledged, by uuid, with when they were last sent (nanoTime). */
   private final Map<ByteString, Unacknowledged> pending = new HashMap<>();
   private AgentID id;
@@ -109,9 +111,9 @@ final class SimulatedAgent {
     boolean again = id != null;
     com.google.protobuf.Message request = again
         ? ReregisterAgent.newBuilder().setAgentInfo(info.toBuilder().setId(id))
-            .addAllTasks(running.values().stream().map(run -> RunningTask.newBuilder()
-                .setFrameworkId(run.getFrameworkInfo().getId()).setTask(run.getTask())
-                .setFrameworkInfo(run.getFrameworkInfo()).setState(TaskState.TASK_RUNNING).build()).toList())
+            .addAllTasks(running.values().stream().map(task -> RunningTask.newBuilder()
+                .setFrameworkId(task.framework().getId()).setTask(task.task())
+                .setFrameworkInfo(task.framework()).setState(TaskState.TASK_RUNNING).build()).toList())
             .build()
         : RegisterAgent.newBuilder().setAgentInfo(info).setInstance(instance).build();
     bus.request(Addresses.MASTER_LEADER, request, REQUEST)
@@ -179,12 +181,14 @@ final class SimulatedAgent {
     if (body instanceof RunTask run) {
       stats.launches.incrementAndGet();
       stats.arrivals.put(run.getTask().getTaskId().getValue(), new long[] {System.nanoTime()});
-      running.put(run.getTask().getTaskId().getValue(), run);
-      update(run.getFrameworkInfo(), run.getTask(), TaskState.TASK_RUNNING);
+      FrameworkInfo framework = frameworks.computeIfAbsent(run.getFrameworkInfo().getId().getValue(),
+          f -> run.getFrameworkInfo());
+      running.put(run.getTask().getTaskId().getValue(), new Running(framework, run.getTask()));
+      update(framework, run.getTask(), TaskState.TASK_RUNNING);
     } else if (body instanceof KillTask kill) {
-      RunTask run = running.remove(kill.getTaskId().getValue());
-      if (run != null) {
-        update(run.getFrameworkInfo(), run.getTask(), TaskState.TASK_KILLED);
+      Running task = running.remove(kill.getTaskId().getValue());
+      if (task != null) {
+        update(task.framework(), task.task(), TaskState.TASK_KILLED);
       }
     } else if (body instanceof StatusUpdateAcknowledgement ack) {
       if (pending.remove(ack.getUuid()) != null) {
@@ -212,6 +216,10 @@ final class SimulatedAgent {
   private void sendUpdate(Unacknowledged update) {
     update.sent = System.nanoTime();
     bus.send(Addresses.MASTER_LEADER, update.update);
+  }
+
+  /** A task it runs, with its framework (shared by all of that framework's tasks here). */
+  private record Running(FrameworkInfo framework, TaskInfo task) {
   }
 
   /** A status update waiting for its acknowledgement. */
