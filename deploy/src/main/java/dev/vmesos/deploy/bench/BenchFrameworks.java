@@ -78,7 +78,7 @@ final class BenchFrameworks {
     }
   }
 
-  private static final long PACING_SETTLE_NANOS = 1_000_000_000L;
+  private static final long SETTLED_AFTER_NANOS = 300_000_000L;
 
   private record Launch(long offerNanos, long acceptNanos, Phase phase) {
   }
@@ -94,6 +94,8 @@ final class BenchFrameworks {
    * a held offer that is used comes back (less what was launched) at the next allocation.
    */
   private final java.util.ArrayDeque<Held> held = new java.util.ArrayDeque<>();
+  /** When the last offer came (nanoTime). */
+  private long lastOfferNanos;
   /** The frameworks that have SUPPRESSed offers in this phase, with the answer to that call. */
   private final Map<SchedulerClient, Future<?>> suppressed = new HashMap<>();
 
@@ -153,13 +155,11 @@ final class BenchFrameworks {
   void start(Phase next) {
     context.runOnContext(v -> {
       next.startNanos = System.nanoTime();
-      if (next.rate > 0) {
-        // A paced phase first collects the offers its REVIVE brings (10,000 agents' worth in one
-        // allocation round, sent to 100 frameworks at once), then launches: the pace, and the rate
-        // measured, start a second later.
-        next.startNanos += PACING_SETTLE_NANOS;
-      }
-      next.refilledNanos = next.startNanos;
+      // A paced phase first collects the offers its REVIVE brings (10,000 agents' worth in one
+      // allocation round, sent to 100 frameworks at once), then launches: the pace, and the rate
+      // measured, start once offers have stopped coming for a while (see settle).
+      next.refilledNanos = next.rate > 0 ? Long.MAX_VALUE : next.startNanos;
+      long revived = next.startNanos;
       phase = next;
       // REVIVE only once a SUPPRESS still under way has been answered: two calls on two connections
       // could otherwise arrive the other way round, and leave the framework suppressed.
@@ -179,10 +179,27 @@ final class BenchFrameworks {
             releaseHeld();
             return;
           }
-          launchHeld(System.nanoTime());
+          long now = System.nanoTime();
+          if (next.refilledNanos == Long.MAX_VALUE) {
+            settle(next, revived, now);
+            return;
+          }
+          launchHeld(now);
         });
       }
     });
+  }
+
+  /**
+   * Starts the pace once the REVIVE's offers are in hand: no offer for {@link #SETTLED_AFTER_NANOS},
+   * and at least a second after the REVIVE (at most five).
+   */
+  private void settle(Phase next, long revived, long now) {
+    boolean quiet = now - lastOfferNanos >= SETTLED_AFTER_NANOS && now - revived >= 1_000_000_000L;
+    if (quiet || now - revived >= 5_000_000_000L) {
+      next.startNanos = now;
+      next.refilledNanos = now;
+    }
   }
 
   private void launchHeld(long now) {
@@ -223,6 +240,7 @@ final class BenchFrameworks {
   }
 
   private void offer(SchedulerClient client, Offer offer, long received) {
+    lastOfferNanos = received;
     Phase current = phase;
     if (current != null) {
       current.offers++;
