@@ -72,9 +72,12 @@ public final class BridgeClient implements AgentBus {
       masters = List.copyOf(masters);
     }
 
-    /** Masters as {@code host:port}: pings every 5 s, reconnects within 1 s, backing off to 30 s. */
+    /**
+     * Masters as {@code host:port}: pings every 10 s (a third of the bridge's 30 s ping timeout),
+     * reconnects within 1 s, backing off to 30 s.
+     */
     public static Options of(List<String> masters, Optional<Credential> credential) {
-      return new Options(masters, credential, Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(30),
+      return new Options(masters, credential, Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(30),
           dev.vmesos.api.config.TlsConfig.disabled());
     }
 

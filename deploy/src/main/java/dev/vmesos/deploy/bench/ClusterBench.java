@@ -324,7 +324,7 @@ public final class ClusterBench {
           SimulatedAgent agent = new SimulatedAgent(vertx, bus, "sim-" + index, 20000 + index % 40000, agentResources,
               stats);
           sims.add(agent);
-          agent.start();
+          agent.listen();
           bus.connectedHandler(m -> {
             stats.connected.incrementAndGet();
             agent.connected();

@@ -72,6 +72,8 @@ final class SimulatedAgent {
   private AgentID id;
   private AgentBus.Subscription consumer;
   private boolean registering;
+  /** Registered over the current connection (a retry still pending then has nothing to do). */
+  private boolean registeredHere;
   private long epoch;
   private long pingTimer = -1;
   private long pingIntervalMs = 15_000;
@@ -89,13 +91,20 @@ final class SimulatedAgent {
     return bus.close();
   }
 
+  /** Starts on a bus that is connected already (the cluster-member topology). */
   void start() {
-    bus.consumer(Addresses.AGENTS_LEADER_ELECTED, this::onLeaderElected);
+    listen();
     register();
+  }
+
+  /** Starts on a bridge connection still being made: it registers once {@link #connected()}. */
+  void listen() {
+    bus.consumer(Addresses.AGENTS_LEADER_ELECTED, this::onLeaderElected);
   }
 
   /** The bus reached a master: register with it (again). */
   void connected() {
+    registeredHere = false;
     register();
   }
 
@@ -133,9 +142,14 @@ final class SimulatedAgent {
         .onComplete(done -> {
           registering = false;
           if (done.failed()) {
-            vertx.setTimer(500 + ThreadLocalRandom.current().nextInt(1000), t -> register());
+            vertx.setTimer(500 + ThreadLocalRandom.current().nextInt(1000), t -> {
+              if (!registeredHere) {
+                register();
+              }
+            });
             return;
           }
+          registeredHere = true;
           (again ? stats.reregistered : stats.registered).incrementAndGet();
           pending.values().forEach(this::sendUpdate);
           schedulePing();
@@ -158,6 +172,7 @@ final class SimulatedAgent {
     }
     bus.request(Addresses.MASTER_LEADER, Ping.newBuilder().setAgentId(id).build(), REQUEST).onComplete(pong -> {
       if (pong.succeeded() && pong.result().body() instanceof Pong p && !p.getRegistered()) {
+        registeredHere = false;
         register();
       } else {
         schedulePing();
@@ -169,7 +184,10 @@ final class SimulatedAgent {
     if (message.body() instanceof LeaderElected elected && Long.compareUnsigned(elected.getEpoch(), epoch) > 0
         && id != null) {
       epoch = elected.getEpoch();
-      vertx.setTimer(1 + ThreadLocalRandom.current().nextInt(1000), t -> register());
+      vertx.setTimer(1 + ThreadLocalRandom.current().nextInt(1000), t -> {
+        registeredHere = false;
+        register();
+      });
     }
   }
 
