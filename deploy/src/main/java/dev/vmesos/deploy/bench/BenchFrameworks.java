@@ -198,10 +198,10 @@ final class BenchFrameworks {
 
   /**
    * Starts the pace once the REVIVE's offers are in hand: no offer for {@link #SETTLED_AFTER_NANOS},
-   * and at least a second after the REVIVE (at most five).
+   * and at least three seconds after the REVIVE (at most five).
    */
   private void settle(Phase next, long revived, long now) {
-    boolean quiet = now - lastOfferNanos >= SETTLED_AFTER_NANOS && now - revived >= 1_000_000_000L;
+    boolean quiet = now - lastOfferNanos >= SETTLED_AFTER_NANOS && now - revived >= 3_000_000_000L;
     if (quiet || now - revived >= 5_000_000_000L) {
       next.startNanos = now;
       next.refilledNanos = now;
