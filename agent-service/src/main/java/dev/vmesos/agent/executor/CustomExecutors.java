@@ -98,6 +98,8 @@ public final class CustomExecutors {
   private final Map<String, CustomExecutor> executors = new LinkedHashMap<>();
   /** Tasks of custom executors by "frameworkId/taskId", until their terminal update is acknowledged. */
   private final Map<String, ExecutorTask> tasks = new LinkedHashMap<>();
+  /** Frameworks the master shut down whose executors have not all exited yet. */
+  private final Set<String> frameworksShuttingDown = new HashSet<>();
   private long heartbeatTimerId = -1;
 
   /**
@@ -147,6 +149,9 @@ public final class CustomExecutors {
       return;
     }
     tasks.put(key(frameworkId, taskId), agentTask);
+    if (frameworksShuttingDown.remove(frameworkId)) {
+      LOG.info("Framework {} launches task {} again: no longer shutting it down", frameworkId, taskId);
+    }
     Optional<String> badId = Sandboxes.validateId("Framework", frameworkId)
         .or(() -> Sandboxes.validateId("Task", taskId))
         .or(() -> Sandboxes.validateId("Executor", executorId));
@@ -237,12 +242,38 @@ public final class CustomExecutors {
     return true;
   }
 
-  /** Shuts down every executor of a framework. */
+  /**
+   * Shuts down every executor of a framework, idle ones included (as Mesos's agent on
+   * ShutdownFrameworkMessage); once the last one has exited, the agent forgets the framework.
+   */
   public void shutdownFramework(String frameworkId) {
+    boolean any = false;
     for (CustomExecutor executor : List.copyOf(executors.values())) {
       if (executor.frameworkId().equals(frameworkId)) {
+        any = true;
         shutdown(executor, "framework " + frameworkId + " is shutting down");
       }
+    }
+    if (any) {
+      frameworksShuttingDown.add(frameworkId);
+    } else {
+      forgetFramework(frameworkId);
+    }
+  }
+
+  /** The framework is shut down and none of its executors runs: its tasks and update streams go. */
+  private void forgetFramework(String frameworkId) {
+    frameworksShuttingDown.remove(frameworkId);
+    int forgotten = 0;
+    for (ExecutorTask task : List.copyOf(tasks.values())) {
+      if (task.frameworkId().equals(frameworkId)) {
+        tasks.remove(key(frameworkId, task.taskId()));
+        forgotten++;
+      }
+    }
+    if (forgotten > 0) {
+      sink.frameworkRemoved(frameworkId);
+      LOG.info("Framework {} is shut down: no custom executor left; forgot {} task(s)", frameworkId, forgotten);
     }
   }
 
@@ -694,6 +725,11 @@ public final class CustomExecutors {
         termination.limitation().map(Limitation::message).orElse(description));
     sink.executorExited(executor.framework.getId(), executor.info.getExecutorId(),
         waitStatus(termination.exitValue().orElse(1)));
+    String frameworkId = executor.frameworkId();
+    if (frameworksShuttingDown.contains(frameworkId)
+        && executors.values().stream().noneMatch(e -> e.frameworkId().equals(frameworkId))) {
+      forgetFramework(frameworkId);
+    }
   }
 
   /** Java's exit value (128 + N for signal N) as the wait status Mesos reports. */
