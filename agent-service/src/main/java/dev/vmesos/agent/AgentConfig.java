@@ -58,6 +58,9 @@ import java.util.regex.Pattern;
  * @param credential                  the principal and secret the agent attaches to the masters' agent
  *                                    bus with ({@code --credential}, Mesos's file format); none: attach
  *                                    without one
+ * @param attributes                  the agent's attributes ({@code --attributes}, Mesos's syntax
+ *                                    {@code rack:r1;level:10;keys:[1-5];disks:{ssd,hdd}}), shown in
+ *                                    its AgentInfo, offers and {@code /state}; none by default
  */
 public record AgentConfig(
     List<HostPort> masters,
@@ -78,7 +81,8 @@ public record AgentConfig(
     String dockerSocket,
     Duration executorReregistrationTimeout,
     Duration recoveryTimeout,
-    java.util.Optional<dev.vmesos.api.config.Credentials.Credential> credential) {
+    java.util.Optional<dev.vmesos.api.config.Credentials.Credential> credential,
+    List<dev.vmesos.api.v1.Protos.Attribute> attributes) {
 
   public static final String MESOS_CONTAINERIZER = "mesos";
   public static final String DOCKER_CONTAINERIZER = "docker";
@@ -157,6 +161,8 @@ public record AgentConfig(
           "Sandboxes, checkpointed status updates and container records; restart on the same one to recover.")
       .flag("resources", "RESOURCES", "detected from the host",
           "What the agent offers, in Mesos syntax: cpus:4;mem:8192;disk:10240;ports:[31000-32000];cpus(web):2.")
+      .flag("attributes", "ATTRIBUTES", null, "Attributes frameworks place tasks by, in Mesos syntax:"
+          + " rack:r1;zone:z1;level:10;keys:[1000-1500];disks:{ssd,hdd} (text, scalar, ranges, set).")
       .flag("ip", "IP", DEFAULT_IP, "IPv4 address the agent's HTTP API (executor API, /state, /files) listens on.")
       .flag("port", "PORT", DEFAULT_PORT, "Port of the agent's HTTP API.")
       .flag("hostname", "NAME", "the --ip", "Host name the agent reports to the master.")
@@ -197,6 +203,7 @@ public record AgentConfig(
   public AgentConfig {
     containerizers = List.copyOf(containerizers);
     masters = List.copyOf(masters);
+    attributes = List.copyOf(attributes);
     if (masters.isEmpty()) {
       throw new IllegalArgumentException("masters must not be empty");
     }
@@ -256,7 +263,16 @@ public record AgentConfig(
     return new AgentConfig(masters, resources, workDir, ip, port, hostname, backoffInitial, backoffMax,
         requestTimeout, retryMin, retryMax, killGrace, isolation, executorRegistrationTimeout, containerizers,
         dockerSocket, reregistrationTimeout, recoveryTimeout,
-        flags.optional("credential").map(path -> dev.vmesos.api.config.Credentials.readOne("credential", path)));
+        flags.optional("credential").map(path -> dev.vmesos.api.config.Credentials.readOne("credential", path)),
+        parseAttributes(flags.optional("attributes").orElse("")));
+  }
+
+  static List<dev.vmesos.api.v1.Protos.Attribute> parseAttributes(String value) {
+    try {
+      return dev.vmesos.api.resources.AttributesParser.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new FlagException("Flag '--attributes': " + e.getMessage(), e);
+    }
   }
 
   static List<String> parseContainerizers(String value) {

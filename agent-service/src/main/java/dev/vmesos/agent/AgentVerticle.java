@@ -308,6 +308,7 @@ public final class AgentVerticle extends VerticleBase {
         config.resources(),
         executor == null ? new TaskTable() : executor.tasks(),
         updates == null ? 0 : updates.streams().size()));
+    state.put("attributes", AgentState.attributes(config.attributes()));
     // Custom executors are listed under frameworks[].executors.
     customExecutors.stateByFramework().forEach((framework, executors) ->
         AgentState.addExecutors(state, framework, executors));
@@ -429,6 +430,7 @@ public final class AgentVerticle extends VerticleBase {
           .setHostname(config.hostname())
           .setPort(httpPort())
           .addAllResources(config.resources().toList())
+          .addAllAttributes(config.attributes())
           .build();
     }
 

@@ -40,6 +40,26 @@ class AgentConfigTest {
   }
 
   @Test
+  void attributesAreReadInMesosSyntaxAndNoneByDefault() {
+    assertThat(config().attributes()).isEmpty();
+
+    List<dev.vmesos.api.v1.Protos.Attribute> attributes =
+        config("--attributes=rack:r1;zone:z1;level:10;ports:[1-5];set:{a,b}").attributes();
+
+    assertThat(attributes).extracting(a -> a.getName() + "=" + a.getType()).containsExactly("rack=TEXT", "zone=TEXT",
+        "level=SCALAR", "ports=RANGES", "set=SET");
+    assertThat(config("--attributes=level:10").attributes().get(0).getScalar().getValue()).isEqualTo(10.0);
+  }
+
+  @Test
+  void aBadAttributeStopsStartUpNamingTheFlag() {
+    assertThatThrownBy(() -> config("--attributes=rack:r1;zone")).isInstanceOf(FlagException.class)
+        .hasMessage("Flag '--attributes': Invalid attribute 'zone': expected name:value, e.g. rack:r1");
+    assertThatThrownBy(() -> config("--attributes=ports:[9-1]")).isInstanceOf(FlagException.class)
+        .hasMessageStartingWith("Flag '--attributes': Invalid attribute 'ports:[9-1]'");
+  }
+
+  @Test
   void resourcesAreDetectedFromTheHostWhenNotGiven() {
     Resources resources = config().resources();
 
