@@ -10,7 +10,12 @@ import dev.vmesos.agent.docker.DockerEngine;
 import dev.vmesos.agent.docker.DockerOptions;
 import dev.vmesos.agent.executor.CustomExecutors;
 import dev.vmesos.agent.executor.ExecutorEndpoint;
+import dev.vmesos.agent.api.AgentFlags;
+import dev.vmesos.agent.api.AgentOperatorApi;
+import dev.vmesos.agent.api.AgentVersion;
+import dev.vmesos.agent.api.LiveAgentView;
 import dev.vmesos.agent.http.AgentHttpApi;
+import dev.vmesos.agent.http.FilesEndpoint;
 import dev.vmesos.agent.http.AgentMetrics;
 import dev.vmesos.agent.http.AgentState;
 import dev.vmesos.client.Backoff;
@@ -250,10 +255,20 @@ public final class AgentVerticle extends VerticleBase {
         () -> new LinkedAgent().info().toBuilder().setId(master.agentId().orElseThrow()).build(),
         () -> config.ip() + ":" + httpPort(),
         (frameworkId, taskId) -> executor != null && executor.tasks().find(frameworkId, taskId).isPresent(), clock);
+    AgentOperatorApi operatorApi = new AgentOperatorApi(vertx, new LiveAgentView(
+        () -> {
+          AgentInfo info = new LinkedAgent().info();
+          return master == null ? info
+              : master.agentId().map(id -> info.toBuilder().setId(id).build()).orElse(info);
+        },
+        () -> executor == null ? new TaskTable() : executor.tasks(),
+        customExecutors::snapshot,
+        this::metricValues),
+        new FilesEndpoint(config.workDir()), AgentFlags.of(config), AgentVersion.current(), clock);
     Future<HttpServer> listening = vertx.createHttpServer()
-        .requestHandler(ExecutorEndpoint.mount(
+        .requestHandler(operatorApi.mount(ExecutorEndpoint.mount(
             AgentHttpApi.withFilesAndMetrics(AgentHttpApi.router(vertx, this::state), vertx,
-            config.workDir(), this::metrics), customExecutors))
+            config.workDir(), this::metrics), customExecutors)))
         .listen(config.port(), config.ip())
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot listen on " + config.ip() + ":"
             + config.port() + " (--ip, --port): " + e.getMessage(), e)));
@@ -316,14 +331,18 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private JsonObject metrics() {
-    return new JsonObject(new LinkedHashMap<>(AgentMetrics.of(new AgentMetrics.Inputs(
+    return new JsonObject(new LinkedHashMap<>(metricValues()));
+  }
+
+  private java.util.Map<String, Double> metricValues() {
+    return new LinkedHashMap<>(AgentMetrics.of(new AgentMetrics.Inputs(
         master != null && master.isRegistered(),
         Duration.between(startedAt, clock.instant()).toMillis() / 1000.0,
         config.resources(),
         executor == null ? List.of() : executor.tasks().all(),
         counters,
         updates == null ? 0 : updates.streams().pendingUpdates(),
-        master == null ? 0 : master.staleLeaderMessages()))));
+        master == null ? 0 : master.staleLeaderMessages())));
   }
 
   /** A master's {@code host:port} as its MasterInfo gives it (address first, as Mesos fills both). */

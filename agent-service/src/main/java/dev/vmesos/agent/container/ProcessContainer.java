@@ -131,6 +131,19 @@ final class ProcessContainer implements Container {
   }
 
   @Override
+  public Optional<dev.vmesos.agent.cgroups.CgroupUsage> usage() {
+    if (cgroup == null || !isRunning()) {
+      return Optional.empty();
+    }
+    try {
+      return isolator.usage(cgroup);
+    } catch (IOException e) {
+      LOG.debug("Cannot read the usage of container {}: {}", containerId, e.toString());
+      return Optional.empty();
+    }
+  }
+
+  @Override
   public OptionalLong pid() {
     return handle.map(h -> OptionalLong.of(h.pid())).orElse(OptionalLong.empty());
   }

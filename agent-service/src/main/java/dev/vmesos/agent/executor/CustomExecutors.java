@@ -485,6 +485,25 @@ public final class CustomExecutors {
   }
 
   /** The live executors of each framework, Mesos {@code /state} style, by framework. */
+  /** A custom executor as the agent API shows it: its framework, info, container and tasks. */
+  public record ExecutorSnapshot(FrameworkInfo framework, ExecutorInfo info, String containerId, Container container,
+                                 List<TaskSnapshot> tasks) {
+  }
+
+  /** A custom executor's task: its info, last state, and whether the executor has been handed it. */
+  public record TaskSnapshot(TaskInfo info, TaskState state, boolean launched) {
+  }
+
+  /** Every live custom executor with its tasks (those whose terminal update is unacknowledged too). */
+  public List<ExecutorSnapshot> snapshot() {
+    List<ExecutorSnapshot> snapshot = new ArrayList<>();
+    for (CustomExecutor executor : executors.values()) {
+      snapshot.add(new ExecutorSnapshot(executor.framework, executor.info, executor.containerId, executor.container,
+          executor.tasks.values().stream().map(t -> new TaskSnapshot(t.info, t.state, t.launched)).toList()));
+    }
+    return snapshot;
+  }
+
   public Map<FrameworkInfo, JsonArray> stateByFramework() {
     Map<String, FrameworkInfo> frameworks = new LinkedHashMap<>();
     Map<String, JsonArray> byFramework = new LinkedHashMap<>();
