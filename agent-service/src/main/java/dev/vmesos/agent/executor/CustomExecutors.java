@@ -100,6 +100,8 @@ public final class CustomExecutors {
   private final Map<String, ExecutorTask> tasks = new LinkedHashMap<>();
   /** Frameworks the master shut down whose executors have not all exited yet. */
   private final Set<String> frameworksShuttingDown = new HashSet<>();
+  private final dev.vmesos.agent.fetcher.Fetcher fetcher =
+      new dev.vmesos.agent.fetcher.Fetcher(java.time.Duration.ofMinutes(5));
   private long heartbeatTimerId = -1;
 
   /**
@@ -599,6 +601,7 @@ public final class CustomExecutors {
       registrationTimedOut(executor);
     });
     createSandbox(sandbox)
+        .compose(v -> fetch(executor))
         .compose(v -> checkpoint(executor, agent, launch.isDocker()))
         .compose(v -> choice.containerizer().get().launch(launch))
         .onComplete(started -> {
@@ -608,6 +611,19 @@ public final class CustomExecutors {
             launchFailed(executor, started.cause().getMessage());
           }
         });
+  }
+
+  /** The executor's {@code CommandInfo.uris}, into its sandbox, before it starts (on a worker). */
+  private Future<Void> fetch(CustomExecutor executor) {
+    List<dev.vmesos.api.v1.Protos.CommandInfo.URI> uris = executor.info.getCommand().getUrisList();
+    if (uris.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return vertx.<Void>executeBlocking(() -> {
+      fetcher.fetch(uris, executor.sandbox, executor.containerId);
+      return null;
+    }, false).recover(e -> Future.failedFuture(new IllegalStateException("Failed to fetch all URIs for container '"
+        + executor.containerId + "': " + e.getMessage(), e)));
   }
 
   /** For a checkpointing framework, what a restarted agent needs to find the executor again. */

@@ -1,5 +1,7 @@
 package dev.vmesos.agent.task;
 
+import dev.vmesos.agent.fetcher.Fetcher;
+
 import dev.vmesos.agent.container.Container;
 import dev.vmesos.agent.container.ContainerCheckpoints;
 import dev.vmesos.api.internal.Internal.ContainerCheckpoint;
@@ -56,6 +58,10 @@ public final class CommandExecutor {
   private final Set<String> frameworksShuttingDown = new HashSet<>();
   /** Task groups by "frameworkId/executorId": the task ids launched under that DEFAULT executor. */
   private final Map<String, List<String>> groups = new HashMap<>();
+  /** Downloads a task's {@code CommandInfo.uris} into its sandbox before it starts (blocking: a worker). */
+  private final Fetcher fetcher = new Fetcher(FETCH_TIMEOUT);
+  /** How long one URI may take to download or extract. */
+  static final Duration FETCH_TIMEOUT = Duration.ofMinutes(5);
 
   /**
    * {@code context} is the owning verticle's; create this from that context. A task killed by its
@@ -154,9 +160,34 @@ public final class CommandExecutor {
       LOG.debug("Ignoring user '{}' of task {} of framework {}: tasks run as the agent's user",
           task.getCommand().getUser(), taskId, frameworkId);
     }
+    // The URIs first, into the sandbox, as Mesos's fetcher runs before the executor; none: at once.
+    List<dev.vmesos.api.v1.Protos.CommandInfo.URI> uris = task.getCommand().getUrisList();
+    if (uris.isEmpty()) {
+      start(agentTask, launch, choice.containerizer().get());
+      return;
+    }
+    vertx.<Void>executeBlocking(() -> {
+      fetcher.fetch(uris, agentTask.sandbox(), containerId);
+      return null;
+    }, false).onComplete(fetched -> {
+      if (agentTask.isTerminal()) {
+        return;
+      }
+      if (fetched.failed()) {
+        // Mesos has no fetcher reason: its agent fails the launch with this one and says what failed.
+        fail(agentTask, Source.SOURCE_AGENT, Reason.REASON_CONTAINER_LAUNCH_FAILED,
+            "Failed to fetch all URIs for container '" + containerId + "': " + fetched.cause().getMessage());
+        return;
+      }
+      LOG.info("Fetched {} URI(s) for task {} of framework {}", uris.size(), taskId, frameworkId);
+      start(agentTask, launch, choice.containerizer().get());
+    });
+  }
+
+  private void start(AgentTask agentTask, ContainerLaunch launch, dev.vmesos.agent.container.Containerizer containerizer) {
     transition(agentTask, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null);
     checkpoint(agentTask, launch.isDocker())
-        .compose(v -> choice.containerizer().get().launch(launch))
+        .compose(v -> containerizer.launch(launch))
         .onComplete(started -> {
       if (started.succeeded()) {
         started(agentTask, started.result());

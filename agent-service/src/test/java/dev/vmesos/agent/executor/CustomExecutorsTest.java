@@ -235,6 +235,38 @@ class CustomExecutorsTest {
   }
 
   @Test
+  void anExecutorsUrisAreFetchedIntoItsSandboxBeforeItStarts() throws Exception {
+    startAgent();
+    Path data = Files.writeString(Files.createTempDirectory(workDir, "uris").resolve("settings.conf"), "fetched");
+    ExecutorInfo info = executor("exec-1", "normal");
+    info = info.toBuilder().setCommand(info.getCommand().toBuilder()
+        .addUris(CommandInfo.URI.newBuilder().setValue("file://" + data))).build();
+
+    run(task("a", "hello-a", info));
+
+    assertThat(master.nextUpdate().getStatus().getState()).isEqualTo(TaskState.TASK_RUNNING);
+    assertThat(Files.readString(sandboxOf("exec-1").resolve("settings.conf"))).isEqualTo("fetched");
+  }
+
+  @Test
+  void anExecutorWhoseUriCannotBeFetchedNeverStartsAndItsTaskFails() throws Exception {
+    startAgent();
+    String missing = workDir.resolve("no-such-file.tgz").toString();
+    ExecutorInfo info = executor("exec-1", "normal");
+    info = info.toBuilder().setCommand(info.getCommand().toBuilder()
+        .addUris(CommandInfo.URI.newBuilder().setValue(missing))).build();
+
+    run(task("a", "hello-a", info));
+
+    TaskStatus failed = master.nextUpdate().getStatus();
+    assertThat(failed.getState()).isEqualTo(TaskState.TASK_FAILED);
+    assertThat(failed.getReason()).isEqualTo(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED);
+    assertThat(failed.getMessage()).contains("Failed to fetch all URIs for container")
+        .contains("Failed to fetch '" + missing + "'");
+    assertThat(sandboxOf("exec-1").resolve("pid")).as("the executor never ran").doesNotExist();
+  }
+
+  @Test
   void aShutdownFrameworkEndsAnIdleExecutorAndTheAgentForgetsTheFramework() throws Exception {
     startAgent();
     run(task("a", "hello-a", executor("exec-1", "normal")));
