@@ -1,7 +1,7 @@
 package dev.vmesos.agent.api;
 
-import dev.vmesos.agent.executor.CustomExecutors.ExecutorSnapshot;
-import dev.vmesos.agent.executor.CustomExecutors.TaskSnapshot;
+import dev.vmesos.agent.executor.ExecutorsReport.ExecutorSnapshot;
+import dev.vmesos.agent.executor.ExecutorsReport.TaskSnapshot;
 import dev.vmesos.agent.task.AgentTask;
 import dev.vmesos.agent.task.TaskTable;
 import dev.vmesos.api.TaskStates;

@@ -38,7 +38,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -486,60 +485,14 @@ public final class CustomExecutors {
         .toList();
   }
 
+  /** Every live custom executor with its tasks, for the agent API. */
+  public List<ExecutorsReport.ExecutorSnapshot> snapshot() {
+    return ExecutorsReport.snapshot(executors.values());
+  }
+
   /** The live executors of each framework, Mesos {@code /state} style, by framework. */
-  /** A custom executor as the agent API shows it: its framework, info, container and tasks. */
-  public record ExecutorSnapshot(FrameworkInfo framework, ExecutorInfo info, String containerId, Container container,
-                                 List<TaskSnapshot> tasks) {
-  }
-
-  /** A custom executor's task: its info, last state, and whether the executor has been handed it. */
-  public record TaskSnapshot(TaskInfo info, TaskState state, boolean launched) {
-  }
-
-  /** Every live custom executor with its tasks (those whose terminal update is unacknowledged too). */
-  public List<ExecutorSnapshot> snapshot() {
-    List<ExecutorSnapshot> snapshot = new ArrayList<>();
-    for (CustomExecutor executor : executors.values()) {
-      snapshot.add(new ExecutorSnapshot(executor.framework, executor.info, executor.containerId, executor.container,
-          executor.tasks.values().stream().map(t -> new TaskSnapshot(t.info, t.state, t.launched)).toList()));
-    }
-    return snapshot;
-  }
-
   public Map<FrameworkInfo, JsonArray> stateByFramework() {
-    Map<String, FrameworkInfo> frameworks = new LinkedHashMap<>();
-    Map<String, JsonArray> byFramework = new LinkedHashMap<>();
-    for (CustomExecutor executor : executors.values()) {
-      frameworks.putIfAbsent(executor.frameworkId(), executor.framework);
-      JsonArray running = new JsonArray();
-      JsonArray queued = new JsonArray();
-      for (ExecutorTask task : executor.tasks.values()) {
-        JsonObject json = new JsonObject()
-            .put("id", task.taskId())
-            .put("name", task.info.getName())
-            .put("framework_id", task.frameworkId())
-            .put("executor_id", executor.executorId())
-            .put("state", task.state.name());
-        (task.launched ? running : queued).add(json);
-      }
-      JsonObject json = new JsonObject()
-          .put("id", executor.executorId())
-          .put("name", executor.info.getName())
-          .put("framework_id", executor.frameworkId())
-          .put("container", executor.containerId)
-          .put("directory", executor.sandbox.toString())
-          .put("state", executor.state.name())
-          .put("subscribed", executor.isSubscribed())
-          .put("tasks", running)
-          .put("queued_tasks", queued);
-      if (executor.container != null && executor.container.pid().isPresent()) {
-        json.put("pid", executor.container.pid().getAsLong());
-      }
-      byFramework.computeIfAbsent(executor.frameworkId(), k -> new JsonArray()).add(json);
-    }
-    Map<FrameworkInfo, JsonArray> result = new LinkedHashMap<>();
-    byFramework.forEach((id, json) -> result.put(frameworks.get(id), json));
-    return result;
+    return ExecutorsReport.stateByFramework(executors.values());
   }
 
   /**
