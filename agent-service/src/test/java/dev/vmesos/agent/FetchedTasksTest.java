@@ -58,6 +58,8 @@ class FetchedTasksTest {
   private Vertx vertx;
   private FakeMaster master;
   private HttpServer server;
+  private final java.util.concurrent.CountDownLatch slowRequested = new java.util.concurrent.CountDownLatch(1);
+  private final java.util.concurrent.CountDownLatch slowRelease = new java.util.concurrent.CountDownLatch(1);
 
   @BeforeEach
   void setUp(Vertx vertx) throws Exception {
@@ -67,6 +69,19 @@ class FetchedTasksTest {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/start.sh", exchange -> {
       byte[] body = "#!/bin/sh\necho started-by-fetched-script\ncat app/hello.txt\n".getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    server.createContext("/slow.sh", exchange -> {
+      slowRequested.countDown();
+      try {
+        slowRelease.await(20, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      byte[] body = "#!/bin/sh\necho should-not-run\n".getBytes(StandardCharsets.UTF_8);
       exchange.sendResponseHeaders(200, body.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(body);
@@ -84,6 +99,7 @@ class FetchedTasksTest {
 
   @AfterEach
   void tearDown() throws Exception {
+    slowRelease.countDown();
     server.stop(0);
     DockerEngine engine = DockerEngine.create(vertx, DockerOptions.defaults());
     for (ContainerSummary container : await(engine.list(FakeMaster.AGENT_ID))) {
@@ -134,6 +150,24 @@ class FetchedTasksTest {
     assertThat(failed.getSource()).isEqualTo(TaskStatus.Source.SOURCE_AGENT);
     assertThat(failed.getMessage()).startsWith("Failed to fetch all URIs for container '")
         .contains("Failed to fetch '" + missing + "': HTTP 404");
+  }
+
+  @Test
+  void aTaskKilledWhileItsUrisAreFetchedNeverStarts() throws Exception {
+    run(task("k1", "./slow.sh", List.of(CommandInfo.URI.newBuilder().setValue(url("/slow.sh")).setExecutable(true)
+        .build())));
+    assertThat(slowRequested.await(10, TimeUnit.SECONDS)).as("the fetch is under way").isTrue();
+
+    Object reply = await(master.request(dev.vmesos.api.internal.Internal.KillTask.newBuilder()
+        .setFrameworkId(FRAMEWORK.getId()).setTaskId(TaskID.newBuilder().setValue("k1")).build())).body();
+    assertThat(reply).isInstanceOf(Ack.class);
+    slowRelease.countDown();
+
+    TaskStatus killed = master.nextUpdate(30_000).getStatus();
+    assertThat(killed.getState()).isEqualTo(TaskState.TASK_KILLED);
+    assertThat(killed.getReason()).isEqualTo(TaskStatus.Reason.REASON_TASK_KILLED_DURING_LAUNCH);
+    assertThat(Files.readString(sandboxOf("k1").resolve("stderr"))).contains("Fetched '" + url("/slow.sh") + "'");
+    assertThat(sandboxOf("k1").resolve("stdout")).as("nothing ran").doesNotExist();
   }
 
   // ---------------------------------------------------------------------------------------------

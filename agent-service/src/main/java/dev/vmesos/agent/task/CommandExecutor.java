@@ -179,6 +179,15 @@ public final class CommandExecutor {
             "Failed to fetch all URIs for container '" + containerId + "': " + fetched.cause().getMessage());
         return;
       }
+      if (agentTask.killRequested()) {
+        // Nothing runs yet: the task ends here, as Mesos ends a task killed during its launch.
+        LOG.info("Task {} of framework {} was killed while its URIs were fetched", taskId, frameworkId);
+        transition(agentTask, TaskState.TASK_KILLED, Source.SOURCE_AGENT, Reason.REASON_TASK_KILLED_DURING_LAUNCH,
+            "Killed while its URIs were fetched, before it started");
+        groupTaskEnded(agentTask, TaskState.TASK_KILLED, 9);
+        removeFrameworkIfDone(frameworkId);
+        return;
+      }
       LOG.info("Fetched {} URI(s) for task {} of framework {}", uris.size(), taskId, frameworkId);
       start(agentTask, launch, choice.containerizer().get());
     });
