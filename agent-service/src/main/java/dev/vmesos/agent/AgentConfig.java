@@ -61,6 +61,8 @@ import java.util.regex.Pattern;
  * @param attributes                  the agent's attributes ({@code --attributes}, Mesos's syntax
  *                                    {@code rack:r1;level:10;keys:[1-5];disks:{ssd,hdd}}), shown in
  *                                    its AgentInfo, offers and {@code /state}; none by default
+ * @param gc                          when finished sandboxes are deleted ({@code --gc_delay},
+ *                                    {@code --disk_watch_interval}, {@code --gc_disk_headroom})
  */
 public record AgentConfig(
     List<HostPort> masters,
@@ -82,7 +84,8 @@ public record AgentConfig(
     Duration executorReregistrationTimeout,
     Duration recoveryTimeout,
     java.util.Optional<dev.vmesos.api.config.Credentials.Credential> credential,
-    List<dev.vmesos.api.v1.Protos.Attribute> attributes) {
+    List<dev.vmesos.api.v1.Protos.Attribute> attributes,
+    Gc gc) {
 
   public static final String MESOS_CONTAINERIZER = "mesos";
   public static final String DOCKER_CONTAINERIZER = "docker";
@@ -131,6 +134,35 @@ public record AgentConfig(
     }
   }
 
+  /**
+   * Sandbox garbage collection, with Mesos's flags and defaults: a finished sandbox is deleted
+   * {@code --gc_delay} (1weeks) after its run ended, sooner as the disk fills (checked every
+   * {@code --disk_watch_interval}, 1mins), keeping {@code --gc_disk_headroom} (0.1) of it free.
+   */
+  public record Gc(Duration delay, Duration diskWatchInterval, double diskHeadroom) {
+
+    public static final Gc DEFAULT = new Gc(Duration.ofDays(7), Duration.ofMinutes(1), 0.1);
+
+    static Gc fromFlags(Flags flags) {
+      Duration delay = flags.duration("gc_delay", DEFAULT.delay());
+      if (delay.isNegative()) {
+        throw new FlagException("Flag '--gc_delay': must not be negative, got " + delay);
+      }
+      Duration watch = positive(flags, "disk_watch_interval", DEFAULT.diskWatchInterval());
+      double headroom = flags.optional("gc_disk_headroom").map(text -> {
+        try {
+          return Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+          throw new FlagException("Flag '--gc_disk_headroom': '" + text + "' is not a number");
+        }
+      }).orElse(DEFAULT.diskHeadroom());
+      if (!(headroom >= 0 && headroom <= 1)) {
+        throw new FlagException("Flag '--gc_disk_headroom': must be between 0 and 1, got " + headroom);
+      }
+      return new Gc(delay, watch, headroom);
+    }
+  }
+
   /** A {@code host:port} pair. */
   public record HostPort(String host, int port) {
 
@@ -163,6 +195,11 @@ public record AgentConfig(
           "What the agent offers, in Mesos syntax: cpus:4;mem:8192;disk:10240;ports:[31000-32000];cpus(web):2.")
       .flag("attributes", "ATTRIBUTES", null, "Attributes frameworks place tasks by, in Mesos syntax:"
           + " rack:r1;zone:z1;level:10;keys:[1000-1500];disks:{ssd,hdd} (text, scalar, ranges, set).")
+      .flag("gc_delay", "DURATION", "1weeks", "How long a finished task's or executor's sandbox is kept"
+          + " before it is deleted; less as the disk fills (Mesos's rule).")
+      .flag("disk_watch_interval", "DURATION", "1mins", "How often the disk is checked for sandboxes to delete.")
+      .flag("gc_disk_headroom", "FRACTION", "0.1", "Share of the disk kept free: a sandbox is deleted after"
+          + " gc_delay × max(0, 1 − headroom − disk usage).")
       .flag("ip", "IP", DEFAULT_IP, "IPv4 address the agent's HTTP API (executor API, /state, /files) listens on.")
       .flag("port", "PORT", DEFAULT_PORT, "Port of the agent's HTTP API.")
       .flag("hostname", "NAME", "the --ip", "Host name the agent reports to the master.")
@@ -264,7 +301,8 @@ public record AgentConfig(
         requestTimeout, retryMin, retryMax, killGrace, isolation, executorRegistrationTimeout, containerizers,
         dockerSocket, reregistrationTimeout, recoveryTimeout,
         flags.optional("credential").map(path -> dev.vmesos.api.config.Credentials.readOne("credential", path)),
-        parseAttributes(flags.optional("attributes").orElse("")));
+        parseAttributes(flags.optional("attributes").orElse("")),
+        Gc.fromFlags(flags));
   }
 
   static List<dev.vmesos.api.v1.Protos.Attribute> parseAttributes(String value) {

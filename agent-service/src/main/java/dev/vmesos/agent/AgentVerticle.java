@@ -145,6 +145,8 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private dev.vmesos.api.config.TlsConfig tls = dev.vmesos.api.config.TlsConfig.disabled();
+  /** Deletes finished sandboxes after --gc_delay (sooner as the disk fills). */
+  private dev.vmesos.agent.gc.SandboxCollector sandboxes;
 
   /** Before deploying: reach the masters' agent bus over TLS, presenting the agent's certificate. */
   public AgentVerticle withTls(dev.vmesos.api.config.TlsConfig config) {
@@ -175,6 +177,9 @@ public final class AgentVerticle extends VerticleBase {
     LOG.info("Stopping agent {}", master == null ? "" : master.agentId().map(AgentID::getValue).orElse("(unregistered)"));
     if (master != null) {
       master.stop();
+    }
+    if (sandboxes != null) {
+      sandboxes.stop();
     }
     Future<Void> tasksKilled = executor == null
         ? Future.succeededFuture()
@@ -246,6 +251,9 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private Future<Void> startHttpServer() {
+    sandboxes = new dev.vmesos.agent.gc.SandboxCollector(vertx, config.workDir(), config.gc().delay(), config.gc().diskWatchInterval(),
+        config.gc().diskHeadroom(), clock);
+    sandboxes.start();
     // Created before the server, whose /api/v1/executor route serves them.
     customExecutors = new CustomExecutors(vertx, context, bus,
         new CustomExecutors.Options(config.workDir(), config.executorRegistrationTimeout(),
@@ -254,7 +262,8 @@ public final class AgentVerticle extends VerticleBase {
         containerizers, checkpoints, new Sink(),
         () -> new LinkedAgent().info().toBuilder().setId(master.agentId().orElseThrow()).build(),
         () -> config.ip() + ":" + httpPort(),
-        (frameworkId, taskId) -> executor != null && executor.tasks().find(frameworkId, taskId).isPresent(), clock);
+        (frameworkId, taskId) -> executor != null && executor.tasks().find(frameworkId, taskId).isPresent(), clock,
+        sandboxes::schedule);
     AgentOperatorApi operatorApi = new AgentOperatorApi(vertx, new LiveAgentView(
         () -> {
           AgentInfo info = new LinkedAgent().info();
@@ -288,7 +297,7 @@ public final class AgentVerticle extends VerticleBase {
         },
         new UpdateCheckpoints(config.workDir()));
     executor = new CommandExecutor(vertx, context, config.workDir(), config.defaultKillGracePeriod(),
-        containerizers, checkpoints, new TaskStatusFactory(clock), new Sink());
+        containerizers, checkpoints, new TaskStatusFactory(clock), new Sink(), sandboxes::schedule);
     master = new MasterLink(vertx, bus, new LinkedAgent(), config.masterRequestTimeout(),
         new Backoff(config.registrationBackoffInitial(), config.registrationBackoffMax()));
     updates.observeReplies(master::observeReply);

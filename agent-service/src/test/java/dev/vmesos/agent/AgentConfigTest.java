@@ -60,6 +60,20 @@ class AgentConfigTest {
   }
 
   @Test
+  void sandboxGcFlagsFollowMesosDefaultsAndBadValuesAreNamed() {
+    assertThat(config().gc()).isEqualTo(new AgentConfig.Gc(Duration.ofDays(7), Duration.ofMinutes(1), 0.1));
+    assertThat(config("--gc_delay=2hrs", "--disk_watch_interval=30secs", "--gc_disk_headroom=0.2").gc())
+        .isEqualTo(new AgentConfig.Gc(Duration.ofHours(2), Duration.ofSeconds(30), 0.2));
+
+    assertThatThrownBy(() -> config("--gc_disk_headroom=1.5")).isInstanceOf(FlagException.class)
+        .hasMessage("Flag '--gc_disk_headroom': must be between 0 and 1, got 1.5");
+    assertThatThrownBy(() -> config("--gc_disk_headroom=lots")).isInstanceOf(FlagException.class)
+        .hasMessageStartingWith("Flag '--gc_disk_headroom'");
+    assertThatThrownBy(() -> config("--gc_delay=soon")).isInstanceOf(FlagException.class)
+        .hasMessageStartingWith("Flag '--gc_delay'");
+  }
+
+  @Test
   void resourcesAreDetectedFromTheHostWhenNotGiven() {
     Resources resources = config().resources();
 

@@ -267,6 +267,27 @@ class AgentVerticleTest {
   }
 
   @Test
+  void aFinishedTasksSandboxIsDeletedAfterTheGcDelayWhileARunningTasksStays() throws Exception {
+    startRegisteredAgent("--gc_delay=1secs", "--disk_watch_interval=200ms");
+    run(shellTask("live", "sleep 60"));
+    assertThat(states(nextUpdates(2))).containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING);
+    run(shellTask("done", "echo bye"));
+    assertThat(states(nextUpdates(3))).containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING,
+        TaskState.TASK_FINISHED);
+    Path finished = sandboxOf("done");
+    Path running = sandboxOf("live");
+    assertThat(Files.readString(finished.resolve("stdout"))).as("kept at first").isEqualTo("bye\n");
+
+    // Acknowledged by the fake master, so forgotten, then deleted once a second old.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (Files.exists(finished) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(finished).as("collected after --gc_delay").doesNotExist();
+    assertThat(running.resolve("stdout")).as("a running task's sandbox stays").exists();
+  }
+
+  @Test
   void aFailingCommandEndsFailedWithItsExitStatus() throws Exception {
     startRegisteredAgent();
 

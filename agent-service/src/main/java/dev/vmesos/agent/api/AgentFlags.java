@@ -40,6 +40,9 @@ public final class AgentFlags {
     flags.put("docker_socket", config.dockerSocket());
     flags.put("executor_reregistration_timeout", duration(config.executorReregistrationTimeout()));
     flags.put("recovery_timeout", duration(config.recoveryTimeout()));
+    flags.put("gc_delay", duration(config.gc().delay()));
+    flags.put("disk_watch_interval", duration(config.gc().diskWatchInterval()));
+    flags.put("gc_disk_headroom", number(config.gc().diskHeadroom()));
     if (!config.attributes().isEmpty()) {
       flags.put("attributes", attributes(config.attributes()));
     }

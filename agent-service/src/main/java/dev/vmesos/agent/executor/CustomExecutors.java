@@ -99,6 +99,7 @@ public final class CustomExecutors {
   private final Map<String, ExecutorTask> tasks = new LinkedHashMap<>();
   /** Frameworks the master shut down whose executors have not all exited yet. */
   private final Set<String> frameworksShuttingDown = new HashSet<>();
+  private final java.util.function.Consumer<Path> sandboxDone;
   private final dev.vmesos.agent.fetcher.Fetcher fetcher =
       new dev.vmesos.agent.fetcher.Fetcher(java.time.Duration.ofMinutes(5));
   private long heartbeatTimerId = -1;
@@ -108,12 +109,14 @@ public final class CustomExecutors {
    *                        the agent is registered)
    * @param agentEndpoint   {@code ip:port} of the agent's HTTP server, for MESOS_AGENT_ENDPOINT
    * @param otherTaskExists whether (framework id, task id) is already a command task here
+   * @param sandboxDone     told of each exited executor's sandbox, to delete later ({@code --gc_delay})
    */
   public CustomExecutors(Vertx vertx, Context context, dev.vmesos.api.bus.AgentBus bus, Options options,
       Containerizers containerizers,
       ContainerCheckpoints checkpoints, StatusSink sink,
       Supplier<AgentInfo> agentInfo, Supplier<String> agentEndpoint, BiPredicate<String, String> otherTaskExists,
-      Clock clock) {
+      Clock clock, java.util.function.Consumer<Path> sandboxDone) {
+    this.sandboxDone = sandboxDone;
     this.vertx = vertx;
     this.context = context;
     this.bus = bus;
@@ -713,6 +716,7 @@ public final class CustomExecutors {
         termination.limitation().map(Limitation::message).orElse(description));
     sink.executorExited(executor.framework.getId(), executor.info.getExecutorId(),
         waitStatus(termination.exitValue().orElse(1)));
+    sandboxDone.accept(executor.sandbox);
     String frameworkId = executor.frameworkId();
     if (frameworksShuttingDown.contains(frameworkId)
         && executors.values().stream().noneMatch(e -> e.frameworkId().equals(frameworkId))) {

@@ -58,6 +58,7 @@ public final class CommandExecutor {
   private final Set<String> frameworksShuttingDown = new HashSet<>();
   /** Task groups by "frameworkId/executorId": the task ids launched under that DEFAULT executor. */
   private final Map<String, List<String>> groups = new HashMap<>();
+  private final java.util.function.Consumer<Path> sandboxDone;
   /** Downloads a task's {@code CommandInfo.uris} into its sandbox before it starts (blocking: a worker). */
   private final Fetcher fetcher = new Fetcher(FETCH_TIMEOUT);
   /** How long one URI may take to download or extract. */
@@ -66,9 +67,12 @@ public final class CommandExecutor {
   /**
    * {@code context} is the owning verticle's; create this from that context. A task killed by its
    * memory limit ends TASK_FAILED with {@link Reason#REASON_CONTAINER_LIMITATION_MEMORY}.
+   * {@code sandboxDone} is told of each forgotten task's sandbox, to delete later ({@code --gc_delay}).
    */
   public CommandExecutor(Vertx vertx, Context context, Path workDir, Duration defaultKillGracePeriod,
-      Containerizers containerizers, ContainerCheckpoints checkpoints, TaskStatusFactory statuses, StatusSink sink) {
+      Containerizers containerizers, ContainerCheckpoints checkpoints, TaskStatusFactory statuses, StatusSink sink,
+      java.util.function.Consumer<Path> sandboxDone) {
+    this.sandboxDone = sandboxDone;
     this.checkpoints = checkpoints;
     this.vertx = vertx;
     this.context = context;
@@ -323,6 +327,7 @@ public final class CommandExecutor {
 
   /** Drops what the agent kept of a finished task's container. */
   private void forgetContainer(AgentTask task) {
+    sandboxDone.accept(task.sandbox());
     context.executeBlocking(() -> {
       checkpoints.remove(task.containerId());
       return null;
