@@ -316,6 +316,26 @@ class CustomExecutorsTest {
   }
 
   @Test
+  void anExitedExecutorsSandboxIsDeletedAfterTheGcDelay() throws Exception {
+    startAgent("--gc_delay=1secs", "--disk_watch_interval=200ms");
+    run(task("h", "hold", executor("exec-1", "normal")));
+    assertThat(master.nextUpdate().getStatus().getState()).isEqualTo(TaskState.TASK_RUNNING);
+    Path sandbox = sandboxOf("exec-1");
+    pidOf("exec-1");
+
+    master.send(ShutdownExecutor.newBuilder().setFrameworkId(FRAMEWORK.getId())
+        .setExecutorId(ExecutorID.newBuilder().setValue("exec-1")).build());
+    assertThat(master.nextExited().getExecutorId().getValue()).isEqualTo("exec-1");
+    assertThat(sandbox.resolve("stdout")).as("kept at first").exists();
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (Files.exists(sandbox) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(sandbox).as("collected after --gc_delay").doesNotExist();
+  }
+
+  @Test
   void anExecutorIgnoringShutdownIsTerminatedAfterItsGracePeriod() throws Exception {
     startAgent();
     ExecutorInfo executor = executor("exec-1", "ignore-shutdown").toBuilder()
