@@ -63,6 +63,8 @@ import java.util.regex.Pattern;
  *                                    its AgentInfo, offers and {@code /state}; none by default
  * @param gc                          when finished sandboxes are deleted ({@code --gc_delay},
  *                                    {@code --disk_watch_interval}, {@code --gc_disk_headroom})
+ * @param dockerPullTimeout           how long a Docker image pull may take in all
+ *                                    ({@code --docker_pull_timeout}, 10mins)
  */
 public record AgentConfig(
     List<HostPort> masters,
@@ -85,7 +87,8 @@ public record AgentConfig(
     Duration recoveryTimeout,
     java.util.Optional<dev.vmesos.api.config.Credentials.Credential> credential,
     List<dev.vmesos.api.v1.Protos.Attribute> attributes,
-    Gc gc) {
+    Gc gc,
+    Duration dockerPullTimeout) {
 
   public static final String MESOS_CONTAINERIZER = "mesos";
   public static final String DOCKER_CONTAINERIZER = "docker";
@@ -225,6 +228,8 @@ public record AgentConfig(
       .flag("containerizers", "mesos,docker", MESOS_CONTAINERIZER,
           "Containerizers in order of preference: mesos runs processes, docker runs DOCKER containers.")
       .flag("docker_socket", "PATH", DockerOptions.DEFAULT_SOCKET, "The Docker engine's Unix socket.")
+      .flag("docker_pull_timeout", "DURATION", "10mins", "How long pulling a missing (or force_pull_image) image"
+          + " may take before the launch fails.")
       .flag("executor_reregistration_timeout", "DURATION", "2secs",
           "After a restart, how long recovered executors have to subscribe again.")
       .flag("recovery_timeout", "DURATION", "15mins",
@@ -302,7 +307,8 @@ public record AgentConfig(
         dockerSocket, reregistrationTimeout, recoveryTimeout,
         flags.optional("credential").map(path -> dev.vmesos.api.config.Credentials.readOne("credential", path)),
         parseAttributes(flags.optional("attributes").orElse("")),
-        Gc.fromFlags(flags));
+        Gc.fromFlags(flags),
+        positive(flags, "docker_pull_timeout", DockerOptions.DEFAULT_PULL_TIMEOUT));
   }
 
   static List<dev.vmesos.api.v1.Protos.Attribute> parseAttributes(String value) {

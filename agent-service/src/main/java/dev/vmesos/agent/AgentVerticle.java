@@ -206,7 +206,8 @@ public final class AgentVerticle extends VerticleBase {
     if (!config.dockerEnabled()) {
       return Future.succeededFuture();
     }
-    docker = DockerEngine.create(vertx, DockerOptions.defaults().withSocketPath(config.dockerSocket()));
+    docker = DockerEngine.create(vertx, DockerOptions.defaults().withSocketPath(config.dockerSocket())
+        .withPullTimeout(config.dockerPullTimeout()));
     return docker.ping()
         .onSuccess(version -> LOG.info("Docker engine {} at {}", version, config.dockerSocket()))
         .<Void>mapEmpty()

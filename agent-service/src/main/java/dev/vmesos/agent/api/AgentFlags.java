@@ -38,6 +38,7 @@ public final class AgentFlags {
     flags.put("executor_registration_timeout", duration(config.executorRegistrationTimeout()));
     flags.put("containerizers", String.join(",", config.containerizers()));
     flags.put("docker_socket", config.dockerSocket());
+    flags.put("docker_pull_timeout", duration(config.dockerPullTimeout()));
     flags.put("executor_reregistration_timeout", duration(config.executorReregistrationTimeout()));
     flags.put("recovery_timeout", duration(config.recoveryTimeout()));
     flags.put("gc_delay", duration(config.gc().delay()));

@@ -30,8 +30,9 @@ public interface DockerEngine {
   /**
    * Creates and starts the container of {@code launch} (see {@link ContainerSpec#of} for how Mesos's
    * fields map to Docker's), its output appended to the sandbox's {@code stdout} and {@code stderr}.
-   * The image must be on the agent already unless {@code force_pull_image} is set, in which case it
-   * is pulled first. A container that was created but could not be started is removed.
+   * An image that is not on the agent is pulled first, and {@code force_pull_image} pulls it even
+   * when it is (Mesos's rule), within {@link DockerOptions#pullTimeout()}. A container that was
+   * created but could not be started is removed.
    */
   Future<StartedContainer> run(DockerLaunch launch);
 
