@@ -298,7 +298,8 @@ public final class AgentVerticle extends VerticleBase {
         },
         new UpdateCheckpoints(config.workDir()));
     executor = new CommandExecutor(vertx, context, config.workDir(), config.defaultKillGracePeriod(),
-        containerizers, checkpoints, new TaskStatusFactory(clock), new Sink(), sandboxes::schedule);
+        containerizers, checkpoints, new TaskStatusFactory(clock), new Sink(), sandboxes::schedule,
+        config.dockerSocket());
     master = new MasterLink(vertx, bus, new LinkedAgent(), config.masterRequestTimeout(),
         new Backoff(config.registrationBackoffInitial(), config.registrationBackoffMax()));
     updates.observeReplies(master::observeReply);

@@ -27,6 +27,10 @@ public final class AgentTask {
   private TaskState state = TaskState.TASK_STAGING;
   private Container container;
   private boolean killRequested;
+  /** The last health its checks reported; null before the first report (or without checks). */
+  private Boolean healthy;
+  /** Killed because its health checks failed too often. */
+  private String killedByHealthCheck;
 
   AgentTask(AgentID agentId, FrameworkInfo framework, TaskInfo info, ExecutorID executorId, String containerId,
       Path sandbox) {
@@ -97,6 +101,23 @@ public final class AgentTask {
 
   void container(Container container) {
     this.container = container;
+  }
+
+  Boolean healthy() {
+    return healthy;
+  }
+
+  void healthy(boolean healthy) {
+    this.healthy = healthy;
+  }
+
+  /** Why its health checks killed it, or null. */
+  String killedByHealthCheck() {
+    return killedByHealthCheck;
+  }
+
+  void killedByHealthCheck(String why) {
+    this.killedByHealthCheck = why;
   }
 
   boolean killRequested() {

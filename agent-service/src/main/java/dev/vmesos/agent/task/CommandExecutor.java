@@ -1,6 +1,9 @@
 package dev.vmesos.agent.task;
 
 import dev.vmesos.agent.fetcher.Fetcher;
+import dev.vmesos.agent.health.HealthCheckState;
+import dev.vmesos.agent.health.HealthChecker;
+import dev.vmesos.agent.health.HealthChecks;
 
 import dev.vmesos.agent.container.Container;
 import dev.vmesos.agent.container.ContainerCheckpoints;
@@ -59,6 +62,10 @@ public final class CommandExecutor {
   /** Task groups by "frameworkId/executorId": the task ids launched under that DEFAULT executor. */
   private final Map<String, List<String>> groups = new HashMap<>();
   private final java.util.function.Consumer<Path> sandboxDone;
+  /** For COMMAND health checks of Docker tasks, run with {@code docker exec}. */
+  private final String dockerSocket;
+  /** Running health checks by "frameworkId/taskId". */
+  private final Map<String, HealthChecker> healthCheckers = new HashMap<>();
   /** Downloads a task's {@code CommandInfo.uris} into its sandbox before it starts (blocking: a worker). */
   private final Fetcher fetcher = new Fetcher(FETCH_TIMEOUT);
   /** How long one URI may take to download or extract. */
@@ -68,11 +75,13 @@ public final class CommandExecutor {
    * {@code context} is the owning verticle's; create this from that context. A task killed by its
    * memory limit ends TASK_FAILED with {@link Reason#REASON_CONTAINER_LIMITATION_MEMORY}.
    * {@code sandboxDone} is told of each forgotten task's sandbox, to delete later ({@code --gc_delay}).
+   * A task's {@code health_check} runs here, as Mesos's command executor runs it ({@link HealthChecker}).
    */
   public CommandExecutor(Vertx vertx, Context context, Path workDir, Duration defaultKillGracePeriod,
       Containerizers containerizers, ContainerCheckpoints checkpoints, TaskStatusFactory statuses, StatusSink sink,
-      java.util.function.Consumer<Path> sandboxDone) {
+      java.util.function.Consumer<Path> sandboxDone, String dockerSocket) {
     this.sandboxDone = sandboxDone;
+    this.dockerSocket = dockerSocket;
     this.checkpoints = checkpoints;
     this.vertx = vertx;
     this.context = context;
@@ -145,6 +154,12 @@ public final class CommandExecutor {
     Optional<String> unsupported = unsupported(task);
     if (unsupported.isPresent()) {
       fail(agentTask, Source.SOURCE_AGENT, Reason.REASON_CONTAINER_LAUNCH_FAILED, unsupported.get());
+      return;
+    }
+    Optional<String> badHealthCheck = task.hasHealthCheck() ? HealthChecks.validate(task.getHealthCheck())
+        : Optional.empty();
+    if (badHealthCheck.isPresent()) {
+      fail(agentTask, Source.SOURCE_AGENT, Reason.REASON_TASK_INVALID, "Invalid health check: " + badHealthCheck.get());
       return;
     }
     ContainerLaunch launch = containerLaunch(agentTask);
@@ -340,6 +355,8 @@ public final class CommandExecutor {
    * frameworks are left running, for the agent that restarts on this work_dir to recover.
    */
   public Future<Void> killAll(Duration grace, boolean detachCheckpointed) {
+    healthCheckers.values().forEach(HealthChecker::stop);
+    healthCheckers.clear();
     List<Future<?>> exits = new ArrayList<>();
     for (AgentTask task : tasks.all()) {
       Container container = task.container();
@@ -372,9 +389,53 @@ public final class CommandExecutor {
           task.frameworkId().getValue(), container.containerId(),
           container.pid().isPresent() ? " as pid " + container.pid().getAsLong() : "");
       transition(task, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null);
+      startHealthChecks(task);
     }
     // Last: a container that has already ended calls back at once, and its end comes after RUNNING.
     container.termination().onComplete(ended -> exited(task, ended.result()));
+  }
+
+  private void startHealthChecks(AgentTask task) {
+    if (!task.info().hasHealthCheck()) {
+      return;
+    }
+    boolean docker = task.info().hasContainer()
+        && task.info().getContainer().getType() == dev.vmesos.api.v1.Protos.ContainerInfo.Type.DOCKER;
+    HealthChecker checker = new HealthChecker(vertx, "task " + task.taskId().getValue() + " of framework "
+        + task.frameworkId().getValue(), task.info().getHealthCheck(),
+        HealthChecker.probe(task.info().getHealthCheck(), task.sandbox(), mesosEnvironment(task),
+            docker ? Optional.of(dev.vmesos.agent.docker.ContainerSpec.NAME_PREFIX + task.containerId()) : Optional.empty(), dockerSocket),
+        java.time.Clock.systemUTC(), report -> healthReported(task, report));
+    healthCheckers.put(key(task), checker);
+    checker.start();
+  }
+
+  /**
+   * A change of health: an update in the task's state with {@code healthy} and
+   * {@code REASON_TASK_HEALTH_CHECK_STATUS_UPDATED}, and a kill once the failures reach the limit.
+   */
+  private void healthReported(AgentTask task, HealthCheckState.Report report) {
+    if (task.isTerminal()) {
+      return;
+    }
+    task.healthy(report.healthy());
+    transition(task, task.state(), Source.SOURCE_EXECUTOR, Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED,
+        report.message());
+    if (report.killTask()) {
+      task.killedByHealthCheck(report.message());
+      kill(task.frameworkId().getValue(), task.taskId().getValue(), Optional.empty());
+    }
+  }
+
+  private void stopHealthChecks(AgentTask task) {
+    HealthChecker checker = healthCheckers.remove(key(task));
+    if (checker != null) {
+      checker.stop();
+    }
+  }
+
+  private static String key(AgentTask task) {
+    return task.frameworkId().getValue() + "/" + task.taskId().getValue();
   }
 
   private void launchFailed(AgentTask task, Throwable cause) {
@@ -385,6 +446,7 @@ public final class CommandExecutor {
   }
 
   private void exited(AgentTask task, Termination termination) {
+    stopHealthChecks(task);
     if (task.isTerminal()) {
       return;
     }
@@ -408,6 +470,9 @@ public final class CommandExecutor {
       state = task.killRequested() ? TaskState.TASK_KILLED
           : ExitStatus.isSuccess(exitValue) ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED;
       message = ExitStatus.describe(exitValue);
+      if (task.killedByHealthCheck() != null) {
+        message = "Killed after failed health checks (" + task.killedByHealthCheck() + "); " + message;
+      }
     }
     LOG.info("Task {} of framework {} is {}: {}", task.taskId().getValue(), task.frameworkId().getValue(), state,
         message);
@@ -417,6 +482,7 @@ public final class CommandExecutor {
   }
 
   private void fail(AgentTask task, Source source, Reason reason, String message) {
+    stopHealthChecks(task);
     LOG.warn("Task {} of framework {} failed: {}", task.taskId().getValue(), task.frameworkId().getValue(), message);
     transition(task, TaskState.TASK_FAILED, source, reason, message);
     groupTaskEnded(task, TaskState.TASK_FAILED, 1);
@@ -452,7 +518,12 @@ public final class CommandExecutor {
 
   private void transition(AgentTask task, TaskState state, Source source, Reason reason, String message) {
     task.state(state);
-    sink.update(task.frameworkId(), statuses.status(task, state, source, reason, message));
+    dev.vmesos.api.v1.Protos.TaskStatus status = statuses.status(task, state, source, reason, message);
+    if (task.healthy() != null) {
+      // Once checked, every update says how healthy the task last was (the terminal one too).
+      status = status.toBuilder().setHealthy(task.healthy()).build();
+    }
+    sink.update(task.frameworkId(), status);
   }
 
   private void removeFrameworkIfDone(String frameworkId) {
