@@ -50,14 +50,26 @@ public final class Fetcher {
   private static final List<String> TAR_SUFFIXES = List.of(".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2",
       ".tar.xz", ".txz");
 
-  private final HttpClient http;
   private final Duration timeout;
+  /** Made on the first http(s) URI: the JDK's client keeps a thread, which most agents never need. */
+  private volatile HttpClient http;
 
   /** @param timeout how long one URI may take to download or extract */
   public Fetcher(Duration timeout) {
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-        .connectTimeout(timeout).build();
+  }
+
+  private HttpClient http() {
+    HttpClient client = http;
+    if (client == null) {
+      synchronized (this) {
+        if (http == null) {
+          http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(timeout).build();
+        }
+        client = http;
+      }
+    }
+    return client;
   }
 
   /** Fetches every URI, in order, into {@code sandbox} (created if missing). */
@@ -146,7 +158,7 @@ public final class Fetcher {
     }
     try {
       Files.createDirectories(target.getParent());
-      HttpResponse<Path> response = http.send(request, HttpResponse.BodyHandlers.ofFile(target));
+      HttpResponse<Path> response = http().send(request, HttpResponse.BodyHandlers.ofFile(target));
       if (response.statusCode() != 200) {
         Files.deleteIfExists(target);
         throw new FetchException(value, "HTTP " + response.statusCode());
