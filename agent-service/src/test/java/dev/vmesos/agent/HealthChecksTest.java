@@ -12,6 +12,7 @@ import dev.vmesos.api.internal.Internal.Ack;
 import dev.vmesos.api.internal.Internal.RunTask;
 import dev.vmesos.api.resources.Resources;
 import dev.vmesos.api.v1.Protos.AgentID;
+import dev.vmesos.api.v1.Protos.CheckInfo;
 import dev.vmesos.api.v1.Protos.CommandInfo;
 import dev.vmesos.api.v1.Protos.FrameworkID;
 import dev.vmesos.api.v1.Protos.FrameworkInfo;
@@ -44,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * it: COMMAND, HTTP and TCP checks, each healthy, then unhealthy, then killed after its consecutive
  * failures (updates in TASK_RUNNING with {@code healthy} and REASON_TASK_HEALTH_CHECK_STATUS_UPDATED,
  * then TASK_KILLED still saying unhealthy); a COMMAND check inside a Docker container; an invalid
- * check refused at launch. Real processes, real sockets on loopback, the real Docker engine.
+ * check refused at launch; and general checks ({@code TaskInfo.check}) whose results become
+ * {@code check_status}. Real processes, real sockets on loopback, the real Docker engine.
  */
 @ExtendWith(VertxExtension.class)
 class HealthChecksTest {
@@ -163,6 +165,63 @@ class HealthChecksTest {
         .isEqualTo("Invalid health check: The path 'health' of HTTP health check must start with '/'");
   }
 
+  @Test
+  void aCommandCheckReportsEachChangeOfItsExitCodeInCheckStatus() throws Exception {
+    CheckInfo check = CheckInfo.newBuilder().setType(CheckInfo.Type.COMMAND).setDelaySeconds(0)
+        .setIntervalSeconds(0.2).setTimeoutSeconds(2)
+        .setCommand(CheckInfo.Command.newBuilder().setCommand(CommandInfo.newBuilder().setValue("test -f ready")))
+        .build();
+    run(task("k1", "sleep 1; touch ready; sleep 60", null).toBuilder().setCheck(check).build());
+
+    TaskStatus running = master.nextUpdate(30_000).getStatus();
+    running = running.getState() == TaskState.TASK_STARTING ? master.nextUpdate(30_000).getStatus() : running;
+    assertThat(running.getState()).isEqualTo(TaskState.TASK_RUNNING);
+    assertThat(running.getCheckStatus().getType()).isEqualTo(CheckInfo.Type.COMMAND);
+    assertThat(running.getCheckStatus().getCommand().hasExitCode()).as("no result yet").isFalse();
+    List<Integer> exitCodes = new ArrayList<>();
+    while (!exitCodes.contains(0)) {
+      TaskStatus update = master.nextUpdate(30_000).getStatus();
+      assertThat(update.getState()).isEqualTo(TaskState.TASK_RUNNING);
+      assertThat(update.getReason()).isEqualTo(TaskStatus.Reason.REASON_TASK_CHECK_STATUS_UPDATED);
+      exitCodes.add(update.getCheckStatus().getCommand().getExitCode());
+    }
+    assertThat(exitCodes).as("one update per change").containsExactly(1, 0);
+  }
+
+  @Test
+  void httpAndTcpChecksReportTheStatusCodeAndWhetherTheyConnected() throws Exception {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/ready", exchange -> {
+      exchange.sendResponseHeaders(204, -1);
+      exchange.close();
+    });
+    server.start();
+    int closedPort;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = probe.getLocalPort();
+    }
+    try {
+      run(task("k2", "sleep 60", null).toBuilder().setCheck(CheckInfo.newBuilder().setType(CheckInfo.Type.HTTP)
+          .setDelaySeconds(0).setIntervalSeconds(0.2).setHttp(CheckInfo.Http.newBuilder()
+              .setPort(server.getAddress().getPort()).setPath("/ready"))).build());
+      run(task("k3", "sleep 60", null).toBuilder().setCheck(CheckInfo.newBuilder().setType(CheckInfo.Type.TCP)
+          .setDelaySeconds(0).setIntervalSeconds(0.2).setTcp(CheckInfo.Tcp.newBuilder().setPort(closedPort))).build());
+
+      Map<String, TaskStatus> checked = new java.util.HashMap<>();
+      while (checked.size() < 2) {
+        TaskStatus update = master.nextUpdate(30_000).getStatus();
+        if (update.getReason() == TaskStatus.Reason.REASON_TASK_CHECK_STATUS_UPDATED) {
+          checked.put(update.getTaskId().getValue(), update);
+        }
+      }
+      assertThat(checked.get("k2").getCheckStatus().getHttp().getStatusCode()).isEqualTo(204);
+      assertThat(checked.get("k3").getCheckStatus().getTcp().hasSucceeded()).isTrue();
+      assertThat(checked.get("k3").getCheckStatus().getTcp().getSucceeded()).isFalse();
+    } finally {
+      server.stop(0);
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   /** A fast check: first at once, every 0.2 s, 1 s grace period, killed after 2 failures in a row. */
@@ -219,14 +278,16 @@ class HealthChecksTest {
   }
 
   private static TaskInfo task(String id, String command, HealthCheck check) {
-    return TaskInfo.newBuilder()
+    TaskInfo.Builder task = TaskInfo.newBuilder()
         .setName("task " + id)
         .setTaskId(TaskID.newBuilder().setValue(id))
         .setAgentId(AgentID.newBuilder().setValue(FakeMaster.AGENT_ID))
         .setCommand(CommandInfo.newBuilder().setValue(command))
-        .addAllResources(Resources.parse("cpus:0.1;mem:32").toList())
-        .setHealthCheck(check)
-        .build();
+        .addAllResources(Resources.parse("cpus:0.1;mem:32").toList());
+    if (check != null) {
+      task.setHealthCheck(check);
+    }
+    return task.build();
   }
 
   private void run(TaskInfo task) throws Exception {

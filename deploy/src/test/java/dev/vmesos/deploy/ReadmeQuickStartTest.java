@@ -48,7 +48,7 @@ class ReadmeQuickStartTest {
     Path localLog = workDir.resolve("local.log");
     Process cluster = start(local, localLog);
     try {
-      awaitLine(cluster, localLog, "Ctrl-C stops it.", 120);
+      awaitLine(cluster, localLog, "Ctrl-C stops it.", 240);
       for (List<String> command : commands.subList(1, commands.size())) {
         List<String> args = command.stream()
             .map(a -> a.replace("127.0.0.1:5050", "127.0.0.1:" + masterPort)).toList();

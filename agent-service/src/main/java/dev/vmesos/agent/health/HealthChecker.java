@@ -2,13 +2,6 @@ package dev.vmesos.agent.health;
 
 import dev.vmesos.api.v1.Protos.HealthCheck;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +25,6 @@ import org.slf4j.LoggerFactory;
 public final class HealthChecker {
 
   private static final Logger LOG = LoggerFactory.getLogger(HealthChecker.class);
-  private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
   /** One check, blocking: empty when healthy, else why not. */
   @FunctionalInterface
@@ -134,56 +125,45 @@ public final class HealthChecker {
     };
   }
 
-  private static Optional<String> command(HealthCheck check, Path sandbox, Map<String, String> environment,
-      Optional<String> dockerContainer, String dockerSocket, Duration timeout) throws IOException, InterruptedException {
+  /** The command of a COMMAND check: through {@code docker exec} for a Docker task. */
+  static List<String> argv(dev.vmesos.api.v1.Protos.CommandInfo command, Optional<String> dockerContainer,
+                           String dockerSocket) {
     List<String> argv = new ArrayList<>();
     if (dockerContainer.isPresent()) {
       argv.addAll(List.of("docker", "-H", "unix://" + dockerSocket, "exec", dockerContainer.get()));
     }
-    if (check.getCommand().getShell()) {
-      argv.addAll(List.of("/bin/sh", "-c", check.getCommand().getValue()));
+    if (command.getShell()) {
+      argv.addAll(List.of("/bin/sh", "-c", command.getValue()));
     } else {
-      argv.add(check.getCommand().getValue());
-      argv.addAll(check.getCommand().getArgumentsList());
+      argv.add(command.getValue());
+      argv.addAll(command.getArgumentsList());
     }
-    ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    if (dockerContainer.isEmpty()) {
-      builder.directory(sandbox.toFile());
-      builder.environment().putAll(environment);
+    return argv;
+  }
+
+  private static Optional<String> command(HealthCheck check, Path sandbox, Map<String, String> environment,
+      Optional<String> dockerContainer, String dockerSocket, Duration timeout) throws InterruptedException {
+    Probes.Result result = Probes.command(argv(check.getCommand(), dockerContainer, dockerSocket),
+        dockerContainer.isEmpty() ? sandbox : null, dockerContainer.isEmpty() ? environment : Map.of(), timeout);
+    if (!result.ok()) {
+      return Optional.of(result.error());
     }
-    Process process = builder.start();
-    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-      return Optional.of("command timed out after " + timeout.toMillis() + " ms");
-    }
-    return process.exitValue() == 0 ? Optional.empty()
-        : Optional.of("command exited with status " + process.exitValue());
+    return result.value() == 0 ? Optional.empty() : Optional.of("command exited with status " + result.value());
   }
 
   private static Optional<String> http(HealthCheck.HTTPCheckInfo http, Duration timeout) throws InterruptedException {
-    String scheme = http.hasScheme() ? http.getScheme() : "http";
     String path = http.hasPath() ? http.getPath() : "/";
-    URI uri = URI.create(scheme + "://127.0.0.1:" + http.getPort() + path);
-    try {
-      HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
-          HttpResponse.BodyHandlers.discarding());
-      int status = response.statusCode();
-      boolean ok = http.getStatusesCount() > 0 ? http.getStatusesList().contains(status) : status >= 200 && status < 400;
-      return ok ? Optional.empty() : Optional.of("GET " + uri + " answered " + status);
-    } catch (IOException e) {
-      return Optional.of("GET " + uri + " failed: " + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+    Probes.Result result = Probes.http(http.hasScheme() ? http.getScheme() : "http", http.getPort(), path, timeout);
+    if (!result.ok()) {
+      return Optional.of(result.error());
     }
+    int status = result.value();
+    boolean ok = http.getStatusesCount() > 0 ? http.getStatusesList().contains(status) : status >= 200 && status < 400;
+    return ok ? Optional.empty() : Optional.of("GET " + path + " on port " + http.getPort() + " answered " + status);
   }
 
   private static Optional<String> tcp(int port, Duration timeout) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-      return Optional.empty();
-    } catch (IOException e) {
-      return Optional.of("connecting to 127.0.0.1:" + port + " failed: " + e.getMessage());
-    }
+    Probes.Result result = Probes.tcp(port, timeout);
+    return result.value() == 1 ? Optional.empty() : Optional.of(result.error());
   }
 }

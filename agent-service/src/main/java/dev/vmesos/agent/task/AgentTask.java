@@ -29,6 +29,8 @@ public final class AgentTask {
   private boolean killRequested;
   /** The last health its checks reported; null before the first report (or without checks). */
   private Boolean healthy;
+  /** The latest result of its {@code TaskInfo.check}; null without one. */
+  private dev.vmesos.api.v1.Protos.CheckStatusInfo checkStatus;
   /** Killed because its health checks failed too often. */
   private String killedByHealthCheck;
 
@@ -101,6 +103,14 @@ public final class AgentTask {
 
   void container(Container container) {
     this.container = container;
+  }
+
+  dev.vmesos.api.v1.Protos.CheckStatusInfo checkStatus() {
+    return checkStatus;
+  }
+
+  void checkStatus(dev.vmesos.api.v1.Protos.CheckStatusInfo status) {
+    this.checkStatus = status;
   }
 
   Boolean healthy() {

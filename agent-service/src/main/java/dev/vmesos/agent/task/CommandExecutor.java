@@ -4,6 +4,7 @@ import dev.vmesos.agent.fetcher.Fetcher;
 import dev.vmesos.agent.health.HealthCheckState;
 import dev.vmesos.agent.health.HealthChecker;
 import dev.vmesos.agent.health.HealthChecks;
+import dev.vmesos.agent.health.TaskChecker;
 
 import dev.vmesos.agent.container.Container;
 import dev.vmesos.agent.container.ContainerCheckpoints;
@@ -66,6 +67,8 @@ public final class CommandExecutor {
   private final String dockerSocket;
   /** Running health checks by "frameworkId/taskId". */
   private final Map<String, HealthChecker> healthCheckers = new HashMap<>();
+  /** Running general checks ({@code TaskInfo.check}) by "frameworkId/taskId". */
+  private final Map<String, TaskChecker> checkers = new HashMap<>();
   /** Downloads a task's {@code CommandInfo.uris} into its sandbox before it starts (blocking: a worker). */
   private final Fetcher fetcher = new Fetcher(FETCH_TIMEOUT);
   /** How long one URI may take to download or extract. */
@@ -160,6 +163,11 @@ public final class CommandExecutor {
         : Optional.empty();
     if (badHealthCheck.isPresent()) {
       fail(agentTask, Source.SOURCE_AGENT, Reason.REASON_TASK_INVALID, "Invalid health check: " + badHealthCheck.get());
+      return;
+    }
+    Optional<String> badCheck = task.hasCheck() ? TaskChecker.validate(task.getCheck()) : Optional.empty();
+    if (badCheck.isPresent()) {
+      fail(agentTask, Source.SOURCE_AGENT, Reason.REASON_TASK_INVALID, "Invalid check: " + badCheck.get());
       return;
     }
     ContainerLaunch launch = containerLaunch(agentTask);
@@ -357,6 +365,8 @@ public final class CommandExecutor {
   public Future<Void> killAll(Duration grace, boolean detachCheckpointed) {
     healthCheckers.values().forEach(HealthChecker::stop);
     healthCheckers.clear();
+    checkers.values().forEach(TaskChecker::stop);
+    checkers.clear();
     List<Future<?>> exits = new ArrayList<>();
     for (AgentTask task : tasks.all()) {
       Container container = task.container();
@@ -388,8 +398,13 @@ public final class CommandExecutor {
       LOG.info("Task {} of framework {} is running in container {}{}", task.taskId().getValue(),
           task.frameworkId().getValue(), container.containerId(),
           container.pid().isPresent() ? " as pid " + container.pid().getAsLong() : "");
+      if (task.info().hasCheck()) {
+        // As Mesos's command executor: TASK_RUNNING already says which check runs, with no result yet.
+        task.checkStatus(TaskChecker.empty(task.info().getCheck().getType()));
+      }
       transition(task, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null);
       startHealthChecks(task);
+      startChecks(task);
     }
     // Last: a container that has already ended calls back at once, and its end comes after RUNNING.
     container.termination().onComplete(ended -> exited(task, ended.result()));
@@ -399,15 +414,36 @@ public final class CommandExecutor {
     if (!task.info().hasHealthCheck()) {
       return;
     }
-    boolean docker = task.info().hasContainer()
-        && task.info().getContainer().getType() == dev.vmesos.api.v1.Protos.ContainerInfo.Type.DOCKER;
     HealthChecker checker = new HealthChecker(vertx, "task " + task.taskId().getValue() + " of framework "
         + task.frameworkId().getValue(), task.info().getHealthCheck(),
         HealthChecker.probe(task.info().getHealthCheck(), task.sandbox(), mesosEnvironment(task),
-            docker ? Optional.of(dev.vmesos.agent.docker.ContainerSpec.NAME_PREFIX + task.containerId()) : Optional.empty(), dockerSocket),
+            dockerContainer(task), dockerSocket),
         java.time.Clock.systemUTC(), report -> healthReported(task, report));
     healthCheckers.put(key(task), checker);
     checker.start();
+  }
+
+  private void startChecks(AgentTask task) {
+    if (!task.info().hasCheck()) {
+      return;
+    }
+    TaskChecker checker = new TaskChecker(vertx, "task " + task.taskId().getValue() + " of framework "
+        + task.frameworkId().getValue(), task.info().getCheck(), task.sandbox(), mesosEnvironment(task),
+        dockerContainer(task), dockerSocket, status -> {
+          if (!task.isTerminal()) {
+            task.checkStatus(status);
+            transition(task, task.state(), Source.SOURCE_EXECUTOR, Reason.REASON_TASK_CHECK_STATUS_UPDATED, null);
+          }
+        });
+    checkers.put(key(task), checker);
+    checker.start();
+  }
+
+  private static Optional<String> dockerContainer(AgentTask task) {
+    boolean docker = task.info().hasContainer()
+        && task.info().getContainer().getType() == dev.vmesos.api.v1.Protos.ContainerInfo.Type.DOCKER;
+    return docker ? Optional.of(dev.vmesos.agent.docker.ContainerSpec.NAME_PREFIX + task.containerId())
+        : Optional.empty();
   }
 
   /**
@@ -431,6 +467,10 @@ public final class CommandExecutor {
     HealthChecker checker = healthCheckers.remove(key(task));
     if (checker != null) {
       checker.stop();
+    }
+    TaskChecker general = checkers.remove(key(task));
+    if (general != null) {
+      general.stop();
     }
   }
 
@@ -522,6 +562,9 @@ public final class CommandExecutor {
     if (task.healthy() != null) {
       // Once checked, every update says how healthy the task last was (the terminal one too).
       status = status.toBuilder().setHealthy(task.healthy()).build();
+    }
+    if (task.checkStatus() != null) {
+      status = status.toBuilder().setCheckStatus(task.checkStatus()).build();
     }
     sink.update(task.frameworkId(), status);
   }
