@@ -28,7 +28,7 @@ import dev.vmesos.agent.cgroups.CgroupIsolator;
 import dev.vmesos.agent.cgroups.Cgroups;
 import dev.vmesos.agent.cgroups.CgroupsOptions;
 import dev.vmesos.agent.task.CommandExecutor;
-import dev.vmesos.agent.task.ProcessLauncher;
+import dev.vmesos.agent.container.ProcessLauncher;
 import dev.vmesos.agent.task.StatusSink;
 import dev.vmesos.agent.task.TaskStatusFactory;
 import dev.vmesos.agent.task.TaskTable;

@@ -3,7 +3,7 @@ package dev.vmesos.agent.container;
 import dev.vmesos.agent.cgroups.CgroupIsolator;
 import dev.vmesos.agent.cgroups.ContainerCgroup;
 import dev.vmesos.agent.cgroups.Limitation;
-import dev.vmesos.agent.task.ProcessLauncher;
+import dev.vmesos.agent.container.ProcessLauncher;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

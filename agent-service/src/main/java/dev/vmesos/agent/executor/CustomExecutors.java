@@ -11,7 +11,7 @@ import dev.vmesos.agent.container.Termination;
 import dev.vmesos.agent.executor.CustomExecutor.State;
 import dev.vmesos.api.resources.Resources;
 import dev.vmesos.agent.task.ExitStatus;
-import dev.vmesos.agent.task.LaunchSpec;
+import dev.vmesos.agent.container.LaunchSpec;
 import dev.vmesos.agent.task.Sandboxes;
 import dev.vmesos.agent.task.StatusSink;
 import dev.vmesos.agent.task.TaskStatusFactory;

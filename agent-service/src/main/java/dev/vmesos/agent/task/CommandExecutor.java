@@ -1,5 +1,6 @@
 package dev.vmesos.agent.task;
 
+import dev.vmesos.agent.container.LaunchSpec;
 import dev.vmesos.agent.fetcher.Fetcher;
 import dev.vmesos.agent.health.HealthCheckState;
 import dev.vmesos.agent.health.HealthChecker;
