@@ -145,6 +145,8 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private dev.vmesos.api.config.TlsConfig tls = dev.vmesos.api.config.TlsConfig.disabled();
+  /** Which executor family a kill or an acknowledgement is for. */
+  private TaskRouter router;
   /** Deletes finished sandboxes after --gc_delay (sooner as the disk fills). */
   private dev.vmesos.agent.gc.SandboxCollector sandboxes;
 
@@ -290,11 +292,17 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private void startMasterLink() {
+    router = new TaskRouter(customExecutors::owns,
+        (frameworkId, taskId) -> executor != null && executor.tasks().find(frameworkId, taskId).isPresent());
     updates = new StatusUpdateSender(vertx, bus, clock,
         new StatusUpdateStreams(clock, config.statusUpdateRetryMin(), config.statusUpdateRetryMax()),
         config.masterRequestTimeout(), (frameworkId, taskId) -> {
-          executor.terminalAcknowledged(frameworkId, taskId);
-          customExecutors.terminalAcknowledged(frameworkId, taskId);
+          switch (router.owner(frameworkId, taskId)) {
+            case CUSTOM_EXECUTOR -> customExecutors.terminalAcknowledged(frameworkId, taskId);
+            case COMMAND_EXECUTOR -> executor.terminalAcknowledged(frameworkId, taskId);
+            case NONE -> LOG.debug("Terminal acknowledgement of task {} of framework {}: no family owns it",
+                taskId, frameworkId);
+          }
         },
         new UpdateCheckpoints(config.workDir()));
     executor = new CommandExecutor(vertx, context, config.workDir(), config.defaultKillGracePeriod(),
@@ -415,16 +423,21 @@ public final class AgentVerticle extends VerticleBase {
       executor.launchGroup(agentId, group.getFrameworkInfo(), group.getExecutor(), group.getTaskGroup().getTasksList());
     } else if (body instanceof KillTask kill) {
       message.reply(ACK);
-      if (customExecutors.owns(kill.getFrameworkId().getValue(), kill.getTaskId().getValue())) {
-        customExecutors.kill(kill.getFrameworkId().getValue(), kill.getTaskId().getValue(),
-            kill.hasKillPolicy() ? Optional.of(kill.getKillPolicy()) : Optional.empty());
-        return;
+      String frameworkId = kill.getFrameworkId().getValue();
+      String taskId = kill.getTaskId().getValue();
+      Optional<dev.vmesos.api.v1.Protos.KillPolicy> policy = kill.hasKillPolicy()
+          ? Optional.of(kill.getKillPolicy()) : Optional.empty();
+      if (router.owner(frameworkId, taskId) == TaskRouter.Owner.CUSTOM_EXECUTOR) {
+        customExecutors.kill(frameworkId, taskId, policy);
+      } else {
+        executor.kill(frameworkId, taskId, policy);   // it logs a kill of a task no one has
       }
-      executor.kill(kill.getFrameworkId().getValue(), kill.getTaskId().getValue(),
-          kill.hasKillPolicy() ? Optional.of(kill.getKillPolicy()) : Optional.empty());
     } else if (body instanceof StatusUpdateAcknowledgement ack) {
       replyIfAsked(message);
-      customExecutors.acknowledged(ack);   // before the streams may forget the task
+      if (router.owner(ack.getFrameworkId().getValue(), ack.getTaskId().getValue())
+          == TaskRouter.Owner.CUSTOM_EXECUTOR) {
+        customExecutors.acknowledged(ack);   // its executor hears of it; before the streams may forget the task
+      }
       updates.acknowledge(ack);
     } else if (body instanceof ShutdownFramework shutdown) {
       replyIfAsked(message);
