@@ -65,6 +65,8 @@ import java.util.regex.Pattern;
  *                                    {@code --disk_watch_interval}, {@code --gc_disk_headroom})
  * @param dockerPullTimeout           how long a Docker image pull may take in all
  *                                    ({@code --docker_pull_timeout}, 10mins)
+ * @param fetch                       the fetcher's cache and timeout ({@code --fetcher_cache_dir},
+ *                                    {@code --fetcher_cache_size})
  */
 public record AgentConfig(
     List<HostPort> masters,
@@ -88,7 +90,8 @@ public record AgentConfig(
     java.util.Optional<dev.vmesos.api.config.Credentials.Credential> credential,
     List<dev.vmesos.api.v1.Protos.Attribute> attributes,
     Gc gc,
-    Duration dockerPullTimeout) {
+    Duration dockerPullTimeout,
+    Fetch fetch) {
 
   public static final String MESOS_CONTAINERIZER = "mesos";
   public static final String DOCKER_CONTAINERIZER = "docker";
@@ -166,6 +169,30 @@ public record AgentConfig(
     }
   }
 
+  /**
+   * The fetcher: URIs marked {@code cache} are kept under {@code --fetcher_cache_dir} (default
+   * {@code <work_dir>/fetch}, so agents sharing a host keep apart), at most {@code --fetcher_cache_size}
+   * (2GB) of them; one URI may take {@code timeout} (5 minutes) to download or extract.
+   */
+  public record Fetch(Path cacheDir, long cacheSize, Duration timeout) {
+
+    static Fetch fromFlags(Flags flags, Path workDir) {
+      Path dir = flags.optional("fetcher_cache_dir").map(value -> {
+        try {
+          Path path = Path.of(value.trim());
+          if (!path.isAbsolute()) {
+            throw new FlagException("Flag '--fetcher_cache_dir': '" + value + "' is not an absolute path");
+          }
+          return path;
+        } catch (InvalidPathException e) {
+          throw new FlagException("Flag '--fetcher_cache_dir': '" + value + "' is not a path: " + e.getMessage(), e);
+        }
+      }).orElse(workDir.resolve("fetch"));
+      long size = flags.bytes("fetcher_cache_size", 2L * 1024 * 1024 * 1024, 0, Long.MAX_VALUE);
+      return new Fetch(dir, size, Duration.ofMinutes(5));
+    }
+  }
+
   /** A {@code host:port} pair. */
   public record HostPort(String host, int port) {
 
@@ -228,6 +255,8 @@ public record AgentConfig(
       .flag("containerizers", "mesos,docker", MESOS_CONTAINERIZER,
           "Containerizers in order of preference: mesos runs processes, docker runs DOCKER containers.")
       .flag("docker_socket", "PATH", DockerOptions.DEFAULT_SOCKET, "The Docker engine's Unix socket.")
+      .flag("fetcher_cache_dir", "PATH", "<work_dir>/fetch", "Where URIs marked 'cache' are kept between tasks.")
+      .flag("fetcher_cache_size", "BYTES", "2GB", "The fetcher cache's size; least recently used files go first.")
       .flag("docker_pull_timeout", "DURATION", "10mins", "How long pulling a missing (or force_pull_image) image"
           + " may take before the launch fails.")
       .flag("executor_reregistration_timeout", "DURATION", "2secs",
@@ -308,7 +337,8 @@ public record AgentConfig(
         flags.optional("credential").map(path -> dev.vmesos.api.config.Credentials.readOne("credential", path)),
         parseAttributes(flags.optional("attributes").orElse("")),
         Gc.fromFlags(flags),
-        positive(flags, "docker_pull_timeout", DockerOptions.DEFAULT_PULL_TIMEOUT));
+        positive(flags, "docker_pull_timeout", DockerOptions.DEFAULT_PULL_TIMEOUT),
+        Fetch.fromFlags(flags, workDir));
   }
 
   static List<dev.vmesos.api.v1.Protos.Attribute> parseAttributes(String value) {

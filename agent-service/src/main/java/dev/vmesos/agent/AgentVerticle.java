@@ -145,6 +145,8 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private dev.vmesos.api.config.TlsConfig tls = dev.vmesos.api.config.TlsConfig.disabled();
+  /** Fetches tasks' and executors' URIs (one cache for both). */
+  private dev.vmesos.agent.fetcher.Fetcher fetcher;
   /** Which executor family a kill or an acknowledgement is for. */
   private TaskRouter router;
   /** Deletes finished sandboxes after --gc_delay (sooner as the disk fills). */
@@ -257,6 +259,8 @@ public final class AgentVerticle extends VerticleBase {
     sandboxes = new dev.vmesos.agent.gc.SandboxCollector(vertx, config.workDir(), config.gc().delay(), config.gc().diskWatchInterval(),
         config.gc().diskHeadroom(), clock);
     sandboxes.start();
+    fetcher = new dev.vmesos.agent.fetcher.Fetcher(config.fetch().timeout(),
+        new dev.vmesos.agent.fetcher.FetcherCache(config.fetch().cacheDir(), config.fetch().cacheSize()));
     // Created before the server, whose /api/v1/executor route serves them.
     customExecutors = new CustomExecutors(vertx, context, bus,
         new CustomExecutors.Options(config.workDir(), config.executorRegistrationTimeout(),
@@ -266,7 +270,7 @@ public final class AgentVerticle extends VerticleBase {
         () -> new LinkedAgent().info().toBuilder().setId(master.agentId().orElseThrow()).build(),
         () -> config.ip() + ":" + httpPort(),
         (frameworkId, taskId) -> executor != null && executor.tasks().find(frameworkId, taskId).isPresent(), clock,
-        sandboxes::schedule);
+        sandboxes::schedule, fetcher);
     AgentOperatorApi operatorApi = new AgentOperatorApi(vertx, new LiveAgentView(
         () -> {
           AgentInfo info = new LinkedAgent().info();
@@ -307,7 +311,7 @@ public final class AgentVerticle extends VerticleBase {
         new UpdateCheckpoints(config.workDir()));
     executor = new CommandExecutor(vertx, context, config.workDir(), config.defaultKillGracePeriod(),
         containerizers, checkpoints, new TaskStatusFactory(clock), new Sink(), sandboxes::schedule,
-        config.dockerSocket());
+        config.dockerSocket(), fetcher);
     master = new MasterLink(vertx, bus, new LinkedAgent(), config.masterRequestTimeout(),
         new Backoff(config.registrationBackoffInitial(), config.registrationBackoffMax()));
     updates.observeReplies(master::observeReply);

@@ -74,6 +74,21 @@ class AgentConfigTest {
   }
 
   @Test
+  void theFetcherCacheLivesUnderTheWorkDirByDefaultAndABadFlagIsNamed() {
+    AgentConfig.Fetch fetch = config("--work_dir=/var/lib/agent").fetch();
+    assertThat(fetch.cacheDir()).isEqualTo(Path.of("/var/lib/agent/fetch"));
+    assertThat(fetch.cacheSize()).isEqualTo(2L * 1024 * 1024 * 1024);
+    assertThat(config("--fetcher_cache_dir=/cache", "--fetcher_cache_size=10MB").fetch())
+        .satisfies(f -> assertThat(f.cacheDir()).isEqualTo(Path.of("/cache")))
+        .satisfies(f -> assertThat(f.cacheSize()).isEqualTo(10L * 1024 * 1024));
+
+    assertThatThrownBy(() -> config("--fetcher_cache_dir=relative")).isInstanceOf(FlagException.class)
+        .hasMessage("Flag '--fetcher_cache_dir': 'relative' is not an absolute path");
+    assertThatThrownBy(() -> config("--fetcher_cache_size=lots")).isInstanceOf(FlagException.class)
+        .hasMessageStartingWith("Flag '--fetcher_cache_size'");
+  }
+
+  @Test
   void resourcesAreDetectedFromTheHostWhenNotGiven() {
     Resources resources = config().resources();
 

@@ -39,6 +39,8 @@ public final class AgentFlags {
     flags.put("containerizers", String.join(",", config.containerizers()));
     flags.put("docker_socket", config.dockerSocket());
     flags.put("docker_pull_timeout", duration(config.dockerPullTimeout()));
+    flags.put("fetcher_cache_dir", config.fetch().cacheDir().toString());
+    flags.put("fetcher_cache_size", config.fetch().cacheSize() + "B");
     flags.put("executor_reregistration_timeout", duration(config.executorReregistrationTimeout()));
     flags.put("recovery_timeout", duration(config.recoveryTimeout()));
     flags.put("gc_delay", duration(config.gc().delay()));

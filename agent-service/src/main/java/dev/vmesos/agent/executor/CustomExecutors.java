@@ -100,8 +100,7 @@ public final class CustomExecutors {
   /** Frameworks the master shut down whose executors have not all exited yet. */
   private final Set<String> frameworksShuttingDown = new HashSet<>();
   private final java.util.function.Consumer<Path> sandboxDone;
-  private final dev.vmesos.agent.fetcher.Fetcher fetcher =
-      new dev.vmesos.agent.fetcher.Fetcher(java.time.Duration.ofMinutes(5));
+  private final dev.vmesos.agent.fetcher.Fetcher fetcher;
   private long heartbeatTimerId = -1;
 
   /**
@@ -110,12 +109,14 @@ public final class CustomExecutors {
    * @param agentEndpoint   {@code ip:port} of the agent's HTTP server, for MESOS_AGENT_ENDPOINT
    * @param otherTaskExists whether (framework id, task id) is already a command task here
    * @param sandboxDone     told of each exited executor's sandbox, to delete later ({@code --gc_delay})
+   * @param fetcher         fetches an executor's {@code CommandInfo.uris} into its sandbox before it starts
    */
   public CustomExecutors(Vertx vertx, Context context, dev.vmesos.api.bus.AgentBus bus, Options options,
       Containerizers containerizers,
       ContainerCheckpoints checkpoints, StatusSink sink,
       Supplier<AgentInfo> agentInfo, Supplier<String> agentEndpoint, BiPredicate<String, String> otherTaskExists,
-      Clock clock, java.util.function.Consumer<Path> sandboxDone) {
+      Clock clock, java.util.function.Consumer<Path> sandboxDone, dev.vmesos.agent.fetcher.Fetcher fetcher) {
+    this.fetcher = fetcher;
     this.sandboxDone = sandboxDone;
     this.vertx = vertx;
     this.context = context;

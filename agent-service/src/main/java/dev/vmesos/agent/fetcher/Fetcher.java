@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  *       {@code extract} (true by default) unpacks {@code .tar}, {@code .tar.gz}/{@code .tgz},
  *       {@code .tar.bz2}/{@code .tbz2}, {@code .tar.xz}/{@code .txz} (with {@code tar}) and
  *       {@code .zip} into the sandbox, keeping the archive, as Mesos does;
- *   <li>{@code cache} is accepted and the URI fetched directly (there is no fetcher cache yet).
+ *   <li>{@code cache} keeps the download in a {@link FetcherCache} ({@code --fetcher_cache_dir}, bounded by
+ *       {@code --fetcher_cache_size}) and copies it from there the next time.
  * </ul>
  *
  * <p>What it does is appended to the sandbox's {@code stderr}, as Mesos's fetcher writes there. The
@@ -51,12 +52,20 @@ public final class Fetcher {
       ".tar.xz", ".txz");
 
   private final Duration timeout;
+  /** Where {@code cache: true} URIs are kept ({@code --fetcher_cache_dir}); null: no cache. */
+  private final FetcherCache cache;
   /** Made on the first http(s) URI: the JDK's client keeps a thread, which most agents never need. */
   private volatile HttpClient http;
 
   /** @param timeout how long one URI may take to download or extract */
   public Fetcher(Duration timeout) {
+    this(timeout, null);
+  }
+
+  /** Same, with a cache for URIs marked {@code cache} (null: none). */
+  public Fetcher(Duration timeout, FetcherCache cache) {
     this.timeout = timeout;
+    this.cache = cache;
   }
 
   private HttpClient http() {
@@ -93,14 +102,13 @@ public final class Fetcher {
       throw new FetchException(value, "the URI is empty");
     }
     Path target = target(uri, value, sandbox);
-    log(sandbox, "Fetching URI '" + value + "' to '" + target + "'" + (uri.getCache() ? " (not cached: no cache)" : ""));
+    log(sandbox, "Fetching URI '" + value + "' to '" + target + "'");
     LOG.info("Fetching '{}' for container {} into {}", value, containerId, target);
-    if (value.startsWith("http://") || value.startsWith("https://")) {
-      download(value, target);
-    } else if (value.startsWith("file://") || value.startsWith("/")) {
-      copy(value, target);
+    if (uri.getCache() && cache != null) {
+      boolean hit = cache.fetch(value, target, into -> fetchDirectly(value, into));
+      log(sandbox, hit ? "Copied '" + value + "' from the fetcher cache" : "Downloaded '" + value + "' into the fetcher cache");
     } else {
-      throw new FetchException(value, "unsupported scheme (http, https and file URIs, or absolute paths, are fetched)");
+      fetchDirectly(value, target);
     }
     if (uri.getExecutable()) {
       try {
@@ -114,6 +122,16 @@ public final class Fetcher {
       log(sandbox, "Extracted '" + target + "' into '" + sandbox + "'");
     }
     log(sandbox, "Fetched '" + value + "'");
+  }
+
+  private void fetchDirectly(String value, Path target) throws FetchException {
+    if (value.startsWith("http://") || value.startsWith("https://")) {
+      download(value, target);
+    } else if (value.startsWith("file://") || value.startsWith("/")) {
+      copy(value, target);
+    } else {
+      throw new FetchException(value, "unsupported scheme (http, https and file URIs, or absolute paths, are fetched)");
+    }
   }
 
   /** Where a URI goes: {@code output_file}, or the last segment of its path, inside the sandbox. */

@@ -71,9 +71,7 @@ public final class CommandExecutor {
   /** Running general checks ({@code TaskInfo.check}) by "frameworkId/taskId". */
   private final Map<String, TaskChecker> checkers = new HashMap<>();
   /** Downloads a task's {@code CommandInfo.uris} into its sandbox before it starts (blocking: a worker). */
-  private final Fetcher fetcher = new Fetcher(FETCH_TIMEOUT);
-  /** How long one URI may take to download or extract. */
-  static final Duration FETCH_TIMEOUT = Duration.ofMinutes(5);
+  private final Fetcher fetcher;
 
   /**
    * {@code context} is the owning verticle's; create this from that context. A task killed by its
@@ -83,7 +81,8 @@ public final class CommandExecutor {
    */
   public CommandExecutor(Vertx vertx, Context context, Path workDir, Duration defaultKillGracePeriod,
       Containerizers containerizers, ContainerCheckpoints checkpoints, TaskStatusFactory statuses, StatusSink sink,
-      java.util.function.Consumer<Path> sandboxDone, String dockerSocket) {
+      java.util.function.Consumer<Path> sandboxDone, String dockerSocket, Fetcher fetcher) {
+    this.fetcher = fetcher;
     this.sandboxDone = sandboxDone;
     this.dockerSocket = dockerSocket;
     this.checkpoints = checkpoints;
