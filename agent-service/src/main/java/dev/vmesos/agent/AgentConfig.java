@@ -67,6 +67,8 @@ import java.util.regex.Pattern;
  *                                    ({@code --docker_pull_timeout}, 10mins)
  * @param fetch                       the fetcher's cache and timeout ({@code --fetcher_cache_dir},
  *                                    {@code --fetcher_cache_size})
+ * @param dockerHealthCheckInterval   how often the Docker engine is asked whether it answers, and how
+ *                                    long it has to ({@code --docker_health_check_interval}, 5secs)
  */
 public record AgentConfig(
     List<HostPort> masters,
@@ -91,7 +93,8 @@ public record AgentConfig(
     List<dev.vmesos.api.v1.Protos.Attribute> attributes,
     Gc gc,
     Duration dockerPullTimeout,
-    Fetch fetch) {
+    Fetch fetch,
+    Duration dockerHealthCheckInterval) {
 
   public static final String MESOS_CONTAINERIZER = "mesos";
   public static final String DOCKER_CONTAINERIZER = "docker";
@@ -255,6 +258,8 @@ public record AgentConfig(
       .flag("containerizers", "mesos,docker", MESOS_CONTAINERIZER,
           "Containerizers in order of preference: mesos runs processes, docker runs DOCKER containers.")
       .flag("docker_socket", "PATH", DockerOptions.DEFAULT_SOCKET, "The Docker engine's Unix socket.")
+      .flag("docker_health_check_interval", "DURATION", "5secs", "How often the Docker engine must answer a ping"
+          + " (within the same time); while it does not, the agent is unhealthy and fails Docker launches.")
       .flag("fetcher_cache_dir", "PATH", "<work_dir>/fetch", "Where URIs marked 'cache' are kept between tasks.")
       .flag("fetcher_cache_size", "BYTES", "2GB", "The fetcher cache's size; least recently used files go first.")
       .flag("docker_pull_timeout", "DURATION", "10mins", "How long pulling a missing (or force_pull_image) image"
@@ -338,7 +343,8 @@ public record AgentConfig(
         parseAttributes(flags.optional("attributes").orElse("")),
         Gc.fromFlags(flags),
         positive(flags, "docker_pull_timeout", DockerOptions.DEFAULT_PULL_TIMEOUT),
-        Fetch.fromFlags(flags, workDir));
+        Fetch.fromFlags(flags, workDir),
+        positive(flags, "docker_health_check_interval", Duration.ofSeconds(5)));
   }
 
   static List<dev.vmesos.api.v1.Protos.Attribute> parseAttributes(String value) {

@@ -145,6 +145,8 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private dev.vmesos.api.config.TlsConfig tls = dev.vmesos.api.config.TlsConfig.disabled();
+  /** Whether the Docker engine answers (with --containerizers=docker,...). */
+  private dev.vmesos.agent.docker.EngineMonitor engineMonitor;
   /** Fetches tasks' and executors' URIs (one cache for both). */
   private dev.vmesos.agent.fetcher.Fetcher fetcher;
   /** Which executor family a kill or an acknowledgement is for. */
@@ -185,6 +187,9 @@ public final class AgentVerticle extends VerticleBase {
     if (sandboxes != null) {
       sandboxes.stop();
     }
+    if (engineMonitor != null) {
+      engineMonitor.stop();
+    }
     Future<Void> tasksKilled = executor == null
         ? Future.succeededFuture()
         : executor.killAll(config.defaultKillGracePeriod(), keepCheckpointedTasksOnStop);
@@ -214,6 +219,11 @@ public final class AgentVerticle extends VerticleBase {
         .withPullTimeout(config.dockerPullTimeout()));
     return docker.ping()
         .onSuccess(version -> LOG.info("Docker engine {} at {}", version, config.dockerSocket()))
+        .onSuccess(version -> {
+          engineMonitor = new dev.vmesos.agent.docker.EngineMonitor(vertx, docker, config.dockerSocket(),
+              config.dockerHealthCheckInterval());
+          engineMonitor.start();
+        })
         .<Void>mapEmpty()
         .recover(e -> Future.failedFuture(new FlagException("Flag '--containerizers': docker is enabled but the "
             + "Docker engine at " + config.dockerSocket() + " (--docker_socket) does not answer: " + e.getMessage())));
@@ -223,7 +233,7 @@ public final class AgentVerticle extends VerticleBase {
     List<Containerizer> enabled = new ArrayList<>();
     for (String name : config.containerizers()) {
       enabled.add(name.equals(AgentConfig.DOCKER_CONTAINERIZER)
-          ? new DockerContainerizer(docker)
+          ? new DockerContainerizer(docker, this::healthProblem)
           : new ProcessContainerizer(vertx, context, checkpoints, new ProcessLauncher(), isolator));
     }
     LOG.info("Agent containerizers: {}", config.containerizers());
@@ -279,11 +289,12 @@ public final class AgentVerticle extends VerticleBase {
         },
         () -> executor == null ? new TaskTable() : executor.tasks(),
         customExecutors::snapshot,
-        this::metricValues),
+        this::metricValues,
+        this::healthProblem),
         new FilesEndpoint(config.workDir()), AgentFlags.of(config), AgentVersion.current(), clock);
     Future<HttpServer> listening = vertx.createHttpServer()
         .requestHandler(operatorApi.mount(ExecutorEndpoint.mount(
-            AgentHttpApi.withFilesAndMetrics(AgentHttpApi.router(vertx, this::state), vertx,
+            AgentHttpApi.withFilesAndMetrics(AgentHttpApi.router(vertx, this::state, this::healthProblem), vertx,
             config.workDir(), this::metrics), customExecutors)))
         .listen(config.port(), config.ip())
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot listen on " + config.ip() + ":"
@@ -351,6 +362,11 @@ public final class AgentVerticle extends VerticleBase {
     customExecutors.stateByFramework().forEach((framework, executors) ->
         AgentState.addExecutors(state, framework, executors));
     return state;
+  }
+
+  /** Why the agent is unhealthy: its Docker engine stopped answering. */
+  private Optional<String> healthProblem() {
+    return engineMonitor == null ? Optional.empty() : engineMonitor.problem();
   }
 
   private JsonObject metrics() {

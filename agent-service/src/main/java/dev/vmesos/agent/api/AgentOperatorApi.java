@@ -185,7 +185,7 @@ public final class AgentOperatorApi {
     Response.Builder response = Response.newBuilder();
     switch (call.getType()) {
       case GET_HEALTH -> response.setType(Response.Type.GET_HEALTH)
-          .setGetHealth(Response.GetHealth.newBuilder().setHealthy(true));
+          .setGetHealth(Response.GetHealth.newBuilder().setHealthy(view.healthProblem().isEmpty()));
       case GET_FLAGS -> {
         Response.GetFlags.Builder list = Response.GetFlags.newBuilder();
         flags.forEach((name, value) -> list.addFlags(Flag.newBuilder().setName(name).setValue(value)));

@@ -32,6 +32,11 @@ public interface AgentView {
   /** The containers that run here, for {@code /containers}, {@code /monitor/statistics}, {@code GET_CONTAINERS}. */
   List<ContainerView> containers();
 
+  /** Why the agent is unhealthy (its Docker engine does not answer), or empty. */
+  default java.util.Optional<String> healthProblem() {
+    return java.util.Optional.empty();
+  }
+
   /** {@code /metrics/snapshot}'s figures. */
   Map<String, Double> metrics();
 

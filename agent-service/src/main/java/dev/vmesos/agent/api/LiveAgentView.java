@@ -33,9 +33,12 @@ public final class LiveAgentView implements AgentView {
   private final Supplier<TaskTable> commandTasks;
   private final Supplier<List<ExecutorSnapshot>> customExecutors;
   private final Supplier<Map<String, Double>> metrics;
+  private final Supplier<java.util.Optional<String>> healthProblem;
 
   public LiveAgentView(Supplier<AgentInfo> agentInfo, Supplier<TaskTable> commandTasks,
-                       Supplier<List<ExecutorSnapshot>> customExecutors, Supplier<Map<String, Double>> metrics) {
+                       Supplier<List<ExecutorSnapshot>> customExecutors, Supplier<Map<String, Double>> metrics,
+                       Supplier<java.util.Optional<String>> healthProblem) {
+    this.healthProblem = healthProblem;
     this.agentInfo = agentInfo;
     this.commandTasks = commandTasks;
     this.customExecutors = customExecutors;
@@ -181,6 +184,11 @@ public final class LiveAgentView implements AgentView {
 
   private static OptionalLong pid(dev.vmesos.agent.container.Container container) {
     return container.pid();
+  }
+
+  @Override
+  public java.util.Optional<String> healthProblem() {
+    return healthProblem.get();
   }
 
   @Override

@@ -27,6 +27,9 @@ public interface DockerEngine {
   /** The engine's version, e.g. {@code 20.10.24}: a check that it is reachable. */
   Future<String> ping();
 
+  /** Whether the engine answers {@code GET /_ping} within {@code timeout}: its answer, or a failure. */
+  Future<String> ping(java.time.Duration timeout);
+
   /**
    * Creates and starts the container of {@code launch} (see {@link ContainerSpec#of} for how Mesos's
    * fields map to Docker's), its output appended to the sandbox's {@code stdout} and {@code stderr}.

@@ -68,6 +68,14 @@ final class HttpDockerEngine implements DockerEngine {
   }
 
   @Override
+  public Future<String> ping(Duration timeout) {
+    long millis = Math.max(1, timeout.toMillis());
+    return onContext(() -> call("Docker ping", HttpMethod.GET, "/_ping", null, millis, 200)
+        .map(Buffer::toString)
+        .timeout(millis, java.util.concurrent.TimeUnit.MILLISECONDS));
+  }
+
+  @Override
   public Future<StartedContainer> run(DockerLaunch launch) {
     ContainerSpec spec;
     try {
