@@ -69,6 +69,8 @@ import java.util.regex.Pattern;
  *                                    {@code --fetcher_cache_size})
  * @param dockerHealthCheckInterval   how often the Docker engine is asked whether it answers, and how
  *                                    long it has to ({@code --docker_health_check_interval}, 5secs)
+ * @param registryAuths               registry credentials for image pulls ({@code --docker_config}: a
+ *                                    Docker config's JSON, or the absolute path of one); none by default
  */
 public record AgentConfig(
     List<HostPort> masters,
@@ -94,7 +96,8 @@ public record AgentConfig(
     Gc gc,
     Duration dockerPullTimeout,
     Fetch fetch,
-    Duration dockerHealthCheckInterval) {
+    Duration dockerHealthCheckInterval,
+    dev.vmesos.agent.docker.RegistryAuths registryAuths) {
 
   public static final String MESOS_CONTAINERIZER = "mesos";
   public static final String DOCKER_CONTAINERIZER = "docker";
@@ -260,6 +263,8 @@ public record AgentConfig(
       .flag("docker_socket", "PATH", DockerOptions.DEFAULT_SOCKET, "The Docker engine's Unix socket.")
       .flag("docker_health_check_interval", "DURATION", "5secs", "How often the Docker engine must answer a ping"
           + " (within the same time); while it does not, the agent is unhealthy and fails Docker launches.")
+      .flag("docker_config", "JSON|PATH", null, "Registry credentials for image pulls: a Docker config"
+          + " (~/.docker/config.json) as JSON, or its absolute path.")
       .flag("fetcher_cache_dir", "PATH", "<work_dir>/fetch", "Where URIs marked 'cache' are kept between tasks.")
       .flag("fetcher_cache_size", "BYTES", "2GB", "The fetcher cache's size; least recently used files go first.")
       .flag("docker_pull_timeout", "DURATION", "10mins", "How long pulling a missing (or force_pull_image) image"
@@ -344,7 +349,35 @@ public record AgentConfig(
         Gc.fromFlags(flags),
         positive(flags, "docker_pull_timeout", DockerOptions.DEFAULT_PULL_TIMEOUT),
         Fetch.fromFlags(flags, workDir),
-        positive(flags, "docker_health_check_interval", Duration.ofSeconds(5)));
+        positive(flags, "docker_health_check_interval", Duration.ofSeconds(5)),
+        flags.optional("docker_config").map(AgentConfig::parseDockerConfig)
+            .orElse(dev.vmesos.agent.docker.RegistryAuths.none()));
+  }
+
+  /** {@code --docker_config}, as Mesos takes it: a Docker config's JSON, or the absolute path of one. */
+  static dev.vmesos.agent.docker.RegistryAuths parseDockerConfig(String value) {
+    String text = value.trim();
+    if (!text.startsWith("{")) {
+      Path path;
+      try {
+        path = Path.of(text);
+      } catch (InvalidPathException e) {
+        throw new FlagException("Flag '--docker_config': '" + value + "' is neither JSON nor a path");
+      }
+      if (!path.isAbsolute()) {
+        throw new FlagException("Flag '--docker_config': '" + value + "' is neither JSON nor an absolute path");
+      }
+      try {
+        text = java.nio.file.Files.readString(path);
+      } catch (java.io.IOException e) {
+        throw new FlagException("Flag '--docker_config': cannot read " + path + ": " + e.getMessage(), e);
+      }
+    }
+    try {
+      return dev.vmesos.agent.docker.RegistryAuths.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new FlagException("Flag '--docker_config': " + e.getMessage(), e);
+    }
   }
 
   static List<dev.vmesos.api.v1.Protos.Attribute> parseAttributes(String value) {

@@ -216,7 +216,7 @@ public final class AgentVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     docker = DockerEngine.create(vertx, DockerOptions.defaults().withSocketPath(config.dockerSocket())
-        .withPullTimeout(config.dockerPullTimeout()));
+        .withPullTimeout(config.dockerPullTimeout()).withRegistryAuths(config.registryAuths()));
     return docker.ping()
         .onSuccess(version -> LOG.info("Docker engine {} at {}", version, config.dockerSocket()))
         .onSuccess(version -> {

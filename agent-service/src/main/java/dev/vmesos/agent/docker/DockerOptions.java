@@ -12,8 +12,10 @@ import java.time.Duration;
  *                       (its exit wait and its output stream), so this bounds the containers followed
  *                       at once
  * @param pullTimeout    how long an image pull may take in all ({@code --docker_pull_timeout})
+ * @param registryAuths  credentials given with pulls ({@code --docker_config})
  */
-public record DockerOptions(String socketPath, Duration requestTimeout, int maxConnections, Duration pullTimeout) {
+public record DockerOptions(String socketPath, Duration requestTimeout, int maxConnections, Duration pullTimeout,
+                            RegistryAuths registryAuths) {
 
   /** A pull's default deadline: generous, as images can be large; a hung registry still fails the launch. */
   public static final Duration DEFAULT_PULL_TIMEOUT = Duration.ofMinutes(10);
@@ -36,14 +38,18 @@ public record DockerOptions(String socketPath, Duration requestTimeout, int maxC
   }
 
   public static DockerOptions defaults() {
-    return new DockerOptions(DEFAULT_SOCKET, Duration.ofSeconds(60), 1024, DEFAULT_PULL_TIMEOUT);
+    return new DockerOptions(DEFAULT_SOCKET, Duration.ofSeconds(60), 1024, DEFAULT_PULL_TIMEOUT, RegistryAuths.none());
   }
 
   public DockerOptions withSocketPath(String path) {
-    return new DockerOptions(path, requestTimeout, maxConnections, pullTimeout);
+    return new DockerOptions(path, requestTimeout, maxConnections, pullTimeout, registryAuths);
   }
 
   public DockerOptions withPullTimeout(Duration timeout) {
-    return new DockerOptions(socketPath, requestTimeout, maxConnections, timeout);
+    return new DockerOptions(socketPath, requestTimeout, maxConnections, timeout, registryAuths);
+  }
+
+  public DockerOptions withRegistryAuths(RegistryAuths auths) {
+    return new DockerOptions(socketPath, requestTimeout, maxConnections, pullTimeout, auths);
   }
 }

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -212,7 +213,9 @@ final class HttpDockerEngine implements DockerEngine {
         }
       }
     });
-    versioned(operation, HttpMethod.POST, "/images/create?" + pullQuery(image)).onComplete(opened -> {
+    Map<String, String> headers = options.registryAuths().header(image)
+        .map(auth -> Map.of("X-Registry-Auth", auth)).orElse(Map.of());
+    versioned(operation, HttpMethod.POST, "/images/create?" + pullQuery(image), headers).onComplete(opened -> {
       if (opened.failed()) {
         done.tryFail(opened.cause());
         return;
@@ -295,8 +298,14 @@ final class HttpDockerEngine implements DockerEngine {
    * {@code Connection: close} and the client never returns that connection to its pool.
    */
   private Future<HttpClientResponse> versioned(String operation, HttpMethod method, String path) {
+    return versioned(operation, method, path, Map.of());
+  }
+
+  /** Same, with request headers (a pull's registry credentials). */
+  private Future<HttpClientResponse> versioned(String operation, HttpMethod method, String path,
+      Map<String, String> headers) {
     return prefixHere()
-        .compose(prefix -> exchange(operation, method, prefix + path, null, NO_TIMEOUT, false))
+        .compose(prefix -> exchange(operation, method, prefix + path, null, NO_TIMEOUT, false, headers))
         .compose(response -> {
           if (response.statusCode() == 200) {
             response.pause();
@@ -321,9 +330,15 @@ final class HttpDockerEngine implements DockerEngine {
 
   private Future<HttpClientResponse> exchange(String operation, HttpMethod method, String uri, JsonObject body,
       long timeoutMs, boolean keepAlive) {
+    return exchange(operation, method, uri, body, timeoutMs, keepAlive, Map.of());
+  }
+
+  private Future<HttpClientResponse> exchange(String operation, HttpMethod method, String uri, JsonObject body,
+      long timeoutMs, boolean keepAlive, Map<String, String> headers) {
     LOG.debug("Docker engine request {} {}", method, uri);
     RequestOptions request = new RequestOptions().setServer(socket).setHost("localhost")
         .setMethod(method).setURI(uri).setConnectTimeout(shortTimeout());
+    headers.forEach(request::putHeader);
     if (!keepAlive) {
       request.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }
