@@ -89,6 +89,24 @@ class AgentConfigTest {
   }
 
   @Test
+  void dockerConfigIsJsonOrAnAbsolutePathAndABadOneIsNamed(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    String auth = java.util.Base64.getEncoder().encodeToString("u:p".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    String json = "{\"auths\": {\"127.0.0.1:5000\": {\"auth\": \"" + auth + "\"}}}";
+    Path file = java.nio.file.Files.writeString(dir.resolve("config.json"), json);
+
+    assertThat(config("--docker_config=" + json).registryAuths().header("127.0.0.1:5000/app")).isPresent();
+    assertThat(config("--docker_config=" + file).registryAuths().header("127.0.0.1:5000/app")).isPresent();
+    assertThat(config().registryAuths().header("127.0.0.1:5000/app")).isEmpty();
+
+    assertThatThrownBy(() -> config("--docker_config=config.json")).isInstanceOf(FlagException.class)
+        .hasMessage("Flag '--docker_config': 'config.json' is neither JSON nor an absolute path");
+    assertThatThrownBy(() -> config("--docker_config=" + dir.resolve("missing.json"))).isInstanceOf(FlagException.class)
+        .hasMessageStartingWith("Flag '--docker_config': cannot read");
+    assertThatThrownBy(() -> config("--docker_config={broken")).isInstanceOf(FlagException.class)
+        .hasMessageStartingWith("Flag '--docker_config': not JSON");
+  }
+
+  @Test
   void resourcesAreDetectedFromTheHostWhenNotGiven() {
     Resources resources = config().resources();
 
