@@ -186,6 +186,15 @@ class AgentOperatorApiTest {
     Response files = call(agent, "{\"type\":\"LIST_FILES\",\"list_files\":{\"path\":\"" + sandbox + "\"}}");
     assertThat(files.getListFiles().getFileInfosList()).extracting(FileInfo::getPath)
         .contains(sandbox.resolve("stdout").toString(), sandbox.resolve("stderr").toString());
+    // runs/latest names the newest run, as on a Mesos agent, and the file endpoints follow it.
+    Path latest = sandbox.getParent().resolve("latest");
+    assertThat(latest.toRealPath()).isEqualTo(sandbox.toRealPath());
+    Response latestFiles = call(agent, "{\"type\":\"LIST_FILES\",\"list_files\":{\"path\":\"" + latest + "\"}}");
+    assertThat(latestFiles.getListFiles().getFileInfosList()).extracting(FileInfo::getPath)
+        .contains(latest.resolve("stdout").toString());
+    assertThat(new String(get(agent, "/files/read?path=" + java.net.URLEncoder.encode(latest.resolve("stdout").toString(),
+        StandardCharsets.UTF_8) + "&offset=0").body().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8))
+        .contains("hello-api");
     String stdout = sandbox.resolve("stdout").toString();
     Response read = awaitRead(agent, stdout, "hello-api");
     assertThat(read.getReadFile().getSize()).isEqualTo(Files.size(Path.of(stdout)));
@@ -277,7 +286,7 @@ class AgentOperatorApiTest {
   private Path sandboxOf(String taskId) throws Exception {
     Path runs = workDir.resolve("slaves").resolve(FakeMaster.AGENT_ID).resolve("frameworks").resolve("fw-api")
         .resolve("executors").resolve(taskId).resolve("runs");
-    try (Stream<Path> containers = Files.list(runs)) {
+    try (Stream<Path> containers = Files.list(runs).filter(run -> !Files.isSymbolicLink(run))) {
       return containers.findFirst().orElseThrow();
     }
   }

@@ -253,7 +253,7 @@ class MarathonStyleAppEndToEndTest {
         && path.getParent().getFileName().toString().equals("executors"))) {
       Optional<Path> executor = found.findFirst();
       assertThat(executor).as("the executor directory of %s", taskId).isPresent();
-      try (Stream<Path> runs = Files.list(executor.get().resolve("runs"))) {
+      try (Stream<Path> runs = Files.list(executor.get().resolve("runs")).filter(run -> !Files.isSymbolicLink(run))) {
         return runs.findFirst().orElseThrow();
       }
     }

@@ -615,7 +615,7 @@ public final class CustomExecutors {
   /** The process containerizer makes the sandbox itself; Docker's bind mount needs it to exist first. */
   private Future<Void> createSandbox(Path sandbox) {
     return context.executeBlocking(() -> {
-      java.nio.file.Files.createDirectories(sandbox);
+      Sandboxes.create(sandbox);
       return null;
     }, false);
   }

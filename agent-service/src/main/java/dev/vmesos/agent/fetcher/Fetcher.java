@@ -87,7 +87,7 @@ public final class Fetcher {
       return;
     }
     try {
-      Files.createDirectories(sandbox);
+      dev.vmesos.agent.task.Sandboxes.create(sandbox);
     } catch (IOException e) {
       throw new FetchException(uris.get(0).getValue(), "cannot create the sandbox " + sandbox + ": " + e.getMessage(), e);
     }

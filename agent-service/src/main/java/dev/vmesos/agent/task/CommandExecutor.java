@@ -222,7 +222,11 @@ public final class CommandExecutor {
 
   private void start(AgentTask agentTask, ContainerLaunch launch, dev.vmesos.agent.container.Containerizer containerizer) {
     transition(agentTask, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null);
-    checkpoint(agentTask, launch.isDocker())
+    context.<Void>executeBlocking(() -> {
+      Sandboxes.create(agentTask.sandbox());
+      return null;
+    }, false)
+        .compose(v -> checkpoint(agentTask, launch.isDocker()))
         .compose(v -> containerizer.launch(launch))
         .onComplete(started -> {
       if (started.succeeded()) {
