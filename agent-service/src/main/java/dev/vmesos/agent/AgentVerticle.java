@@ -311,7 +311,7 @@ public final class AgentVerticle extends VerticleBase {
         (frameworkId, taskId) -> executor != null && executor.tasks().find(frameworkId, taskId).isPresent());
     updates = new StatusUpdateSender(vertx, bus, clock,
         new StatusUpdateStreams(clock, config.statusUpdateRetryMin(), config.statusUpdateRetryMax()),
-        config.masterRequestTimeout(), (frameworkId, taskId) -> {
+        (frameworkId, taskId) -> {
           switch (router.owner(frameworkId, taskId)) {
             case CUSTOM_EXECUTOR -> customExecutors.terminalAcknowledged(frameworkId, taskId);
             case COMMAND_EXECUTOR -> executor.terminalAcknowledged(frameworkId, taskId);
@@ -325,7 +325,6 @@ public final class AgentVerticle extends VerticleBase {
         config.dockerSocket(), fetcher);
     master = new MasterLink(vertx, bus, new LinkedAgent(), config.masterRequestTimeout(),
         new Backoff(config.registrationBackoffInitial(), config.registrationBackoffMax()));
-    updates.observeReplies(master::observeReply);
     // Register only once the previous run's unacknowledged updates and containers are known; the
     // updates are replayed once registered, and the recovered tasks are reported to the master.
     updates.recover()
@@ -428,7 +427,7 @@ public final class AgentVerticle extends VerticleBase {
       }
       LOG.debug("RunTask {} of framework {}", run.getTask().getTaskId().getValue(),
           run.getFrameworkInfo().getId().getValue());
-      message.reply(ACK);
+      replyIfAsked(message);
       if (CustomExecutors.runsUnderCustomExecutor(run.getTask())) {
         customExecutors.launch(run.getFrameworkInfo(), run.getTask());
         return;
@@ -439,10 +438,10 @@ public final class AgentVerticle extends VerticleBase {
         message.fail(400, "RunTaskGroup.framework_info.id is required");
         return;
       }
-      message.reply(ACK);
+      replyIfAsked(message);
       executor.launchGroup(agentId, group.getFrameworkInfo(), group.getExecutor(), group.getTaskGroup().getTasksList());
     } else if (body instanceof KillTask kill) {
-      message.reply(ACK);
+      replyIfAsked(message);
       String frameworkId = kill.getFrameworkId().getValue();
       String taskId = kill.getTaskId().getValue();
       Optional<dev.vmesos.api.v1.Protos.KillPolicy> policy = kill.hasKillPolicy()

@@ -517,7 +517,10 @@ public final class MasterVerticle extends VerticleBase {
         reply.accept(registered);
       } else if (body instanceof StatusUpdate update) {
         master.statusUpdate(update);
-        reply.accept(Ack.getDefaultInstance());
+        // One way, as in Mesos: the framework's acknowledgement is the answer. Asked, it is answered.
+        if (message.replyAddress() != null) {
+          reply.accept(Ack.getDefaultInstance());
+        }
       } else if (body instanceof Ping ping) {
         reply.accept(master.ping(ping));
       } else if (body instanceof dev.vmesos.api.internal.Internal.ExitedExecutor exited) {
@@ -612,18 +615,17 @@ public final class MasterVerticle extends VerticleBase {
     }
 
     /**
-     * Sends a launch to its agent. While nobody consumes the agent's address (an agent that has
-     * just registered binds it a moment after the reply, and may get offers meanwhile) it is sent
+     * Sends a launch to its agent, one way as Mesos does: the task's status updates are the answer.
+     * While nobody consumes the agent's address (an agent that has just registered binds it a moment
+     * after the reply, and may get offers meanwhile) the write fails at once and the launch is sent
      * again with backoff; a launch that never gets there ends its tasks TASK_LOST or TASK_DROPPED.
-     * Other failures (a timeout: the agent may have it) are only logged, as Mesos leaves such
-     * tasks to reconciliation.
      */
     private void deliverLaunch(String agentId, Message message, int attempt) {
       if (!live()) {
         return;
       }
       Master master = term.master;
-      requestAgent(Addresses.agent(agentId), message)
+      vertx.eventBus().sender(Addresses.agent(agentId), options()).write(message)
           .onFailure(e -> {
             boolean noHandler = e instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
             if (noHandler && attempt < LAUNCH_DELIVERY_ATTEMPTS) {

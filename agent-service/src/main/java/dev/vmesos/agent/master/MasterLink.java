@@ -206,10 +206,10 @@ public final class MasterLink {
   }
 
   /**
-   * Takes note of the epoch on a master's reply to a request of the agent's (a status update's
-   * acknowledgement of receipt); false when it came from a deposed leader.
+   * Takes note of the epoch on a master's reply to a request of the agent's (a pong); false when it
+   * came from a deposed leader.
    */
-  public boolean observeReply(Message<?> reply) {
+  private boolean observeReply(Message<?> reply) {
     String header = reply.headers().get(Addresses.EPOCH_HEADER);
     if (header == null) {
       return true;

@@ -1,6 +1,5 @@
 package dev.vmesos.agent.status;
 
-import dev.vmesos.agent.bus.ReplyFailures;
 import dev.vmesos.agent.status.StatusUpdateStreams.Acknowledged;
 import dev.vmesos.agent.status.StatusUpdateStreams.Enqueued;
 import dev.vmesos.api.bus.Addresses;
@@ -10,8 +9,6 @@ import dev.vmesos.api.internal.Internal.StatusUpdateAcknowledgement;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,14 +17,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Drives {@link StatusUpdateStreams} on the event bus: sends what it says to send to the leading
- * master as requests (the reply only means "received"), and keeps one timer armed for the next
- * resend. Runs on the owning verticle's context.
+ * master, one way as Mesos's agent does (the acknowledgement that comes back through the master is
+ * the only answer), and keeps one timer armed for the next resend. Runs on the owning verticle's
+ * context.
  *
  * <p>With {@link UpdateCheckpoints}, as Mesos's agent, every update is checkpointed (fsync'ed) before
  * it joins its stream and is first sent, acknowledgements are recorded, and a stream's checkpoint
@@ -46,7 +43,6 @@ public final class StatusUpdateSender {
   private final Vertx vertx;
   private final Clock clock;
   private final StatusUpdateStreams streams;
-  private final DeliveryOptions delivery;
   private final BiConsumer<String, String> onTerminalAcknowledged;
   private final UpdateCheckpoints checkpoints;
   private final WorkerExecutor checkpointWorker;
@@ -54,7 +50,6 @@ public final class StatusUpdateSender {
   private long timerId = -1;
   private Instant timerDeadline;
   private boolean stopped;
-  private Consumer<Message<Object>> replyObserver = reply -> { };
   /** The last update given to {@link #enqueue}, once it is checkpointed and queued. */
   private Future<Void> enqueued = Future.succeededFuture();
 
@@ -62,31 +57,22 @@ public final class StatusUpdateSender {
    * @param onTerminalAcknowledged called with (framework id, task id) when a task's terminal update
    *                               has been acknowledged and its stream closed
    */
-  public StatusUpdateSender(Vertx vertx, AgentBus bus, Clock clock, StatusUpdateStreams streams, Duration requestTimeout,
+  public StatusUpdateSender(Vertx vertx, AgentBus bus, Clock clock, StatusUpdateStreams streams,
       BiConsumer<String, String> onTerminalAcknowledged) {
-    this(vertx, bus, clock, streams, requestTimeout, onTerminalAcknowledged, null);
+    this(vertx, bus, clock, streams, onTerminalAcknowledged, null);
   }
 
   /** @param checkpoints where updates are checkpointed until acknowledged; null for none */
-  public StatusUpdateSender(Vertx vertx, AgentBus bus, Clock clock, StatusUpdateStreams streams, Duration requestTimeout,
+  public StatusUpdateSender(Vertx vertx, AgentBus bus, Clock clock, StatusUpdateStreams streams,
       BiConsumer<String, String> onTerminalAcknowledged, UpdateCheckpoints checkpoints) {
     this.vertx = vertx;
     this.bus = bus;
     this.clock = clock;
     this.streams = streams;
-    this.delivery = new DeliveryOptions().setSendTimeout(requestTimeout.toMillis());
     this.onTerminalAcknowledged = onTerminalAcknowledged;
     this.checkpoints = checkpoints;
     this.checkpointWorker = checkpoints == null ? null
         : vertx.createSharedWorkerExecutor("vmesos-status-checkpoints-" + System.identityHashCode(this), 1);
-  }
-
-  /**
-   * Shows every master's reply to an update to {@code observer} (the agent reads the leader epoch
-   * off it: a reply from a new leader means re-registering).
-   */
-  public void observeReplies(Consumer<Message<Object>> observer) {
-    this.replyObserver = observer;
   }
 
   /** The streams, for reading. */
@@ -309,18 +295,8 @@ public final class StatusUpdateSender {
       return;
     }
     LOG.debug("{} {}", what, describe(update));
-    bus.request(Addresses.MASTER_LEADER, update, delivery).onComplete(reply -> {
-      if (reply.succeeded()) {
-        replyObserver.accept(reply.result());
-      } else {
-        String why = ReplyFailures.describe(Addresses.MASTER_LEADER, reply.cause());
-        if (ReplyFailures.isNoMaster(reply.cause())) {
-          LOG.debug("Status update {} not delivered: {}; it will be resent", describe(update), why);
-        } else {
-          LOG.warn("Status update {} not delivered: {}; it will be resent", describe(update), why);
-        }
-      }
-    });
+    // Without a master connection it goes nowhere: the stream's timer sends it again.
+    bus.send(Addresses.MASTER_LEADER, update);
   }
 
   static String describe(StatusUpdate update) {

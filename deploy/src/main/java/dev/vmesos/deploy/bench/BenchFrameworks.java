@@ -3,6 +3,7 @@ package dev.vmesos.deploy.bench;
 import dev.vmesos.api.http.MediaType;
 import dev.vmesos.api.v1.Protos.FrameworkInfo;
 import dev.vmesos.api.v1.Protos.Offer;
+import dev.vmesos.api.v1.Protos.OfferFilters;
 import dev.vmesos.api.v1.Protos.Resource;
 import dev.vmesos.api.v1.Protos.TaskID;
 import dev.vmesos.api.v1.Protos.TaskInfo;
@@ -66,6 +67,9 @@ final class BenchFrameworks {
       if (rate <= 0) {
         return Math.min(wanted, left);
       }
+      if (now < refilledNanos) {
+        return 0;   // still settling: offers are only collected
+      }
       tokens = Math.min(Math.max(1, rate / 20), tokens + (now - refilledNanos) / 1e9 * rate);
       refilledNanos = now;
       int granted = (int) Math.min(Math.min(wanted, left), Math.floor(tokens));
@@ -74,6 +78,8 @@ final class BenchFrameworks {
     }
   }
 
+  private static final long SETTLED_AFTER_NANOS = 300_000_000L;
+
   private record Launch(long offerNanos, long acceptNanos, Phase phase) {
   }
 
@@ -81,24 +87,17 @@ final class BenchFrameworks {
   private record Held(SchedulerClient client, Offer offer, long receivedNanos) {
   }
 
-  /** Offers held at most while pacing: enough for a second of tokens at the rates measured here. */
-  private static final int MAX_HELD = 200;
-
-  /** Offers held while pacing: launched from as tokens come, declined when the phase has no tasks left. */
-  private final java.util.ArrayDeque<Held> held = new java.util.ArrayDeque<>();
   /**
-   * Whether the frameworks have SUPPRESSed offers: as schedulers should, they stop offers while they
-   * hold enough, and REVIVE when they run low. Otherwise 100 frameworks declining 10,000 agents' offers
-   * keep the allocator re-offering every agent to the next framework, every round.
+   * Offers held while pacing, as a scheduler with an offer pool keeps what it will use: launched from
+   * as tokens come, declined when the phase has no tasks left. Holding them, rather than declining
+   * and reviving, keeps 100 frameworks from having the allocator re-offer 10,000 agents each round;
+   * a held offer that is used comes back (less what was launched) at the next allocation.
    */
-  private boolean suppressed;
-
-  private void suppress(boolean on) {
-    if (suppressed != on) {
-      suppressed = on;
-      clients.forEach(c -> c.call(on ? Calls.suppress() : Calls.revive()));
-    }
-  }
+  private final java.util.ArrayDeque<Held> held = new java.util.ArrayDeque<>();
+  /** When the last offer came (nanoTime). */
+  private long lastOfferNanos;
+  /** The frameworks that have SUPPRESSed offers in this phase, with the answer to that call. */
+  private final Map<SchedulerClient, Future<?>> suppressed = new HashMap<>();
 
   private final Vertx vertx;
   private final Context context;
@@ -135,8 +134,17 @@ final class BenchFrameworks {
         SchedulerClient client = new SchedulerClient(vertx, host, port, MediaType.PROTOBUF,
             new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
         clients.add(client);
+        // As a scheduler that knows its tasks' shape says (Mesos 1.9's offer_filters): nothing smaller
+        // than one task is worth offering. Without it, agents whose CPUs are all used are offered
+        // (memory only) to each framework in turn, and declined by each.
         FrameworkInfo info = FrameworkInfo.newBuilder().setUser("bench").setName("bench-" + i)
-            .setFailoverTimeout(0).build();
+            .setFailoverTimeout(0)
+            .putOfferFilters("*", OfferFilters.newBuilder().setMinAllocatableResources(
+                OfferFilters.MinAllocatableResources.newBuilder().addQuantities(
+                    OfferFilters.ResourceQuantities.newBuilder()
+                        .putQuantities("cpus", Value.Scalar.newBuilder().setValue(taskCpus).build())
+                        .putQuantities("mem", Value.Scalar.newBuilder().setValue(taskMem).build()))).build())
+            .build();
         all.add(client.subscribe(info, event -> onEvent(client, event), error -> { }));
       }
       Future.all(all).<Void>mapEmpty().onComplete(promise);
@@ -147,21 +155,57 @@ final class BenchFrameworks {
   void start(Phase next) {
     context.runOnContext(v -> {
       next.startNanos = System.nanoTime();
-      next.refilledNanos = next.startNanos;
+      // A paced phase first collects the offers its REVIVE brings (10,000 agents' worth in one
+      // allocation round, sent to 100 frameworks at once), then launches: the pace, and the rate
+      // measured, start once offers have stopped coming for a while (see settle).
+      next.refilledNanos = next.rate > 0 ? Long.MAX_VALUE : next.startNanos;
+      long revived = next.startNanos;
       phase = next;
-      suppressed = false;
-      clients.forEach(c -> c.call(Calls.revive()));
+      // REVIVE only once a SUPPRESS still under way has been answered: two calls on two connections
+      // could otherwise arrive the other way round, and leave the framework suppressed.
+      clients.forEach(c -> {
+        Future<?> suppression = suppressed.remove(c);
+        if (suppression == null) {
+          c.call(Calls.revive());
+        } else {
+          suppression.onComplete(x -> c.call(Calls.revive()));
+        }
+      });
       if (next.rate > 0) {
-        vertx.setPeriodic(5, id -> {
-          if (phase != next || next.launched >= next.tasks) {
+        // Launches go out every 20 ms, each from one held offer: at 2,500/s, about 50 tasks an ACCEPT.
+        vertx.setPeriodic(20, id -> {
+          if (phase != next || next.done()) {
+            // Held offers go back only once the phase's last tasks are acknowledged: declining
+            // 10,000 of them makes an allocation round that long, and the phase's last tasks (its
+            // p99) would wait behind it.
             vertx.cancelTimer(id);
             releaseHeld();
             return;
           }
-          launchHeld(System.nanoTime());
+          if (next.launched >= next.tasks) {
+            return;
+          }
+          long now = System.nanoTime();
+          if (next.refilledNanos == Long.MAX_VALUE) {
+            settle(next, revived, now);
+            return;
+          }
+          launchHeld(now);
         });
       }
     });
+  }
+
+  /**
+   * Starts the pace once the REVIVE's offers are in hand: no offer for {@link #SETTLED_AFTER_NANOS},
+   * and at least a second after the REVIVE (at most five).
+   */
+  private void settle(Phase next, long revived, long now) {
+    boolean quiet = now - lastOfferNanos >= SETTLED_AFTER_NANOS && now - revived >= 1_000_000_000L;
+    if (quiet || now - revived >= 5_000_000_000L) {
+      next.startNanos = now;
+      next.refilledNanos = now;
+    }
   }
 
   private void launchHeld(long now) {
@@ -171,9 +215,6 @@ final class BenchFrameworks {
         return;   // no tokens yet
       }
       held.poll();
-      if (held.size() < MAX_HELD / 4) {
-        suppress(false);
-      }
       if (fit(h.offer()) == 0) {
         h.client().call(Calls.decline(List.of(h.offer().getId()), 5));
       }
@@ -181,10 +222,12 @@ final class BenchFrameworks {
   }
 
   private void releaseHeld() {
+    Map<SchedulerClient, List<dev.vmesos.api.v1.Protos.OfferID>> byClient = new java.util.LinkedHashMap<>();
     while (!held.isEmpty()) {
       Held h = held.poll();
-      h.client().call(Calls.decline(List.of(h.offer().getId()), 5));
+      byClient.computeIfAbsent(h.client(), c -> new ArrayList<>()).add(h.offer().getId());
     }
+    byClient.forEach((client, ids) -> client.call(Calls.decline(ids, 5)));
   }
 
   private void onEvent(SchedulerClient client, Event event) {
@@ -196,11 +239,14 @@ final class BenchFrameworks {
         }
       }
       case UPDATE -> update(client, event.getUpdate().getStatus(), now);
+      case RESCIND -> held.removeIf(h -> h.client() == client
+          && h.offer().getId().equals(event.getRescind().getOfferId()));
       default -> { }
     }
   }
 
   private void offer(SchedulerClient client, Offer offer, long received) {
+    lastOfferNanos = received;
     Phase current = phase;
     if (current != null) {
       current.offers++;
@@ -213,21 +259,18 @@ final class BenchFrameworks {
       // Paced: an offer waits for tokens, as a scheduler that has work at a given rate holds its
       // offers; its latency counts from when the scheduler uses it (an ACCEPT at once).
       if (!held.isEmpty() || !launch(client, offer, received)) {
-        if (held.size() < MAX_HELD) {
-          held.add(new Held(client, offer, received));
-          if (held.size() >= MAX_HELD) {
-            suppress(true);
-          }
-        } else {
-          // Enough in hand for the coming tokens: the rest back to the pool for a while, so that the
-          // allocator does not offer it again every round.
-          client.call(Calls.decline(List.of(offer.getId()), 10));
-        }
+        held.add(new Held(client, offer, received));
       }
       return;
     }
     if (!launch(client, offer, received)) {
       client.call(Calls.decline(List.of(offer.getId()), 5));
+      if (current == null || current.launched >= current.tasks) {
+        // Nothing left to launch: as a scheduler with no work should, it stops offers until the
+        // next phase REVIVEs it. Otherwise 10,000 agents' offers go round 100 frameworks, each
+        // declining them for 5 s.
+        suppressed.computeIfAbsent(client, c -> c.call(Calls.suppress()));
+      }
     }
   }
 
@@ -255,7 +298,11 @@ final class BenchFrameworks {
   }
 
   private void update(SchedulerClient client, TaskStatus status, long now) {
-    Launch launch = launches.get(status.getTaskId().getValue());
+    // A task counts once, at its first update past STARTING; a resent update finds no launch (and
+    // the launch is not kept for the rest of the run).
+    boolean starting = status.getState() == TaskState.TASK_STAGING || status.getState() == TaskState.TASK_STARTING;
+    Launch launch = starting ? launches.get(status.getTaskId().getValue())
+        : launches.remove(status.getTaskId().getValue());
     Phase of = launch == null ? phase : launch.phase();
     if (of != null) {
       of.updates++;

@@ -49,6 +49,8 @@ public final class ClusterBench {
                                     [--allocation_interval=1secs] [--master_heap=3g] [--port=17050]
                                     [--cluster_port=17701] [--work_dir=/tmp/vmesos-bench-cluster] [--timeout=900secs]
                                     [--warmup_tasks=20000] (launched first, on top of --tasks, not measured)
+                                    [--warm_agents=true] (first run the agents and frameworks of this JVM
+                                      against a throwaway master, so that its JIT compilers are done)
                                     [--profile=DIR]  (a JFR recording of each phase, master and this JVM)
         --compare_agents=0 skips the comparison with agents as cluster members.
       """;
@@ -69,6 +71,10 @@ public final class ClusterBench {
   private final Path profile;
   /** Tasks launched before the measured phases, on top of --tasks. */
   private final int warmUp;
+  /** Whether this JVM's simulated agents and frameworks first run against a throwaway master. */
+  private final boolean warmAgents;
+  /** While the throwaway run is on: nothing is recorded. */
+  private boolean throwaway;
   private int nextPort;
   private int nextClusterPort;
 
@@ -85,6 +91,7 @@ public final class ClusterBench {
     this.nextPort = flags.integer("port", 17050, 1024, 60000);
     this.profile = flags.optional("profile").map(Path::of).orElse(null);
     this.warmUp = flags.integer("warmup_tasks", 20_000, 0, 1_000_000);
+    this.warmAgents = flags.bool("warm_agents", true);
     this.nextClusterPort = flags.integer("cluster_port", 17701, 1024, 60000);
   }
 
@@ -125,6 +132,15 @@ public final class ClusterBench {
         frameworks, tasks, bench.taskCpus, bench.taskMem, masters, bench.allocationInterval,
         Runtime.getRuntime().availableProcessors());
     warmUp();
+    if (bench.warmAgents) {
+      // Real agents are machines of their own, each long past its JIT warm-up; the simulated ones
+      // share this JVM, whose JIT compilers would otherwise take a core from the master (measured:
+      // about half of this JVM's CPU while 10,000 agents first register). The master measured
+      // below is a new process, as cold as a master that has just started.
+      out.printf(Locale.ROOT, "%nwarming up this JVM's simulated agents and frameworks on a throwaway master"
+          + " (not measured; --warm_agents=false skips it)%n");
+      bench.scenario("warm-up of this JVM", agents, 1, frameworks, 0, 0, latencyRate, false);
+    }
     List<Result> results = new ArrayList<>();
     results.add(bench.scenario("agent bus", agents, masters, frameworks, tasks, latencyTasks, latencyRate, false));
     if (compare > 0) {
@@ -140,7 +156,8 @@ public final class ClusterBench {
 
   private Result scenario(String topology, int agents, int masters, int frameworks, int tasks, int latencyTasks,
                           double latencyRate, boolean members) throws Exception {
-    int warmUpTasks = Math.min(tasks, warmUp);
+    throwaway = tasks == 0;
+    int warmUpTasks = throwaway ? warmUp : Math.min(tasks, warmUp);
     out.printf(Locale.ROOT, "%n== %s: %d agent(s), %d master(s), %d framework(s), %d task(s)%n", topology, agents,
         masters, frameworks, tasks);
     MasterProcesses.Layout layout = MasterProcesses.Layout.of(workDir.resolve(UUID.randomUUID().toString()),
@@ -156,8 +173,9 @@ public final class ClusterBench {
     for (int port : layout.clusterPorts()) {
       requireFree(port);
     }
+    // The GC options of the images and of ./vmesos (short young pauses, survivors promoted at once).
     try (MasterProcesses cluster = new MasterProcesses(layout).withJavaOptions("-Xmx" + masterHeap, "-Xms512m",
-        "-XX:+UseG1GC")) {
+        "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-XX:MaxTenuringThreshold=1")) {
       Thread cleanUp = new Thread(cluster::close, "bench-cluster-cleanup");
       Runtime.getRuntime().addShutdownHook(cleanUp);
       cluster.start();
@@ -169,7 +187,7 @@ public final class ClusterBench {
           heap0 / 1024, rss0 / 1024);
 
       SimulatedAgent.Stats stats = new SimulatedAgent.Stats();
-      if (profile != null) {
+      if (profile != null && !throwaway) {
         Files.createDirectories(profile);
         jcmd(pid, "JFR.start name=registration settings=profile filename=" + profile.resolve("master-registration.jfr"));
         jcmd(ProcessHandle.current().pid(), "JFR.start name=registration settings=profile filename="
@@ -187,7 +205,7 @@ public final class ClusterBench {
       await("agents registered", () -> stats.registered.get() >= agents,
           () -> stats.connected.get() + " connections made, " + stats.registered.get() + "/" + agents + " registered");
       double registerSeconds = (System.nanoTime() - startedAt) / 1e9;
-      if (profile != null) {
+      if (profile != null && !throwaway) {
         jcmd(pid, "JFR.stop name=registration");
         jcmd(ProcessHandle.current().pid(), "JFR.stop name=registration");
       }
@@ -208,6 +226,12 @@ public final class ClusterBench {
       // done with the hot paths, they take more CPU than the work (on 2 cores, from each other). Then
       // as fast as offers come, then paced at half that rate.
       phase(bench, new BenchFrameworks.Phase("warm-up", warmUpTasks, 0), pid);
+      if (tasks == 0) {
+        // The throwaway run that warms this JVM up: registration and the warm-up phase only.
+        bench.close().await(30, TimeUnit.SECONDS);
+        closeAll(sims);
+        return null;
+      }
       Measured throughput = phase(bench, new BenchFrameworks.Phase("as fast as offers come",
           tasks - latencyTasks, 0), pid);
       double rate = latencyRate > 0 ? latencyRate : Math.max(1, throughput.launchesPerSecond() / 2);
@@ -227,11 +251,7 @@ public final class ClusterBench {
         reregister = failover(cluster, leader, sims, agents);
       }
       bench.close().await(30, TimeUnit.SECONDS);
-      List<Future<Void>> closing = new ArrayList<>();
-      synchronized (sims) {
-        sims.forEach(s -> closing.add(s.close()));
-      }
-      Future.join(closing).await(30, TimeUnit.SECONDS);
+      closeAll(sims);
       return new Result(topology, agents, masters, registerSeconds, (heap1 - heap0) / agents, (rss1 - rss0) / agents,
           heap2 / 1024, rss2 / 1024, running, latency, throughput, allocation, reregister);
     } finally {
@@ -240,6 +260,14 @@ public final class ClusterBench {
       }
       vertx.close().await(30, TimeUnit.SECONDS);
     }
+  }
+
+  private static void closeAll(List<SimulatedAgent> sims) throws Exception {
+    List<Future<Void>> closing = new ArrayList<>();
+    synchronized (sims) {
+      sims.forEach(s -> closing.add(s.close()));
+    }
+    Future.join(closing).await(30, TimeUnit.SECONDS);
   }
 
   /**
@@ -332,7 +360,7 @@ public final class ClusterBench {
     double masterCpu0 = cpuSeconds(masterPid);
     double ownCpu0 = ownCpuSeconds();
     String recording = "phase-" + phase.name.replaceAll("[^a-z0-9]+", "-");
-    if (profile != null) {
+    if (profile != null && !throwaway) {
       Files.createDirectories(profile);
       jcmd(masterPid, "JFR.start name=" + recording + " settings=profile filename=" + profile.resolve("master-" + recording
           + ".jfr"));
@@ -353,7 +381,7 @@ public final class ClusterBench {
         return "?";
       }
     });
-    if (profile != null) {
+    if (profile != null && !throwaway) {
       jcmd(masterPid, "JFR.stop name=" + recording);
       jcmd(ProcessHandle.current().pid(), "JFR.stop name=" + recording);
       out.println("  recorded with JFR under " + profile);

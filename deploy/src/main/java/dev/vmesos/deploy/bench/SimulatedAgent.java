@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link AgentBus} (a bridge connection, or the clustered event bus of the old topology), with an
  * executor that answers at once: every RunTask is TASK_RUNNING straight away, and stays running.
  * It registers, consumes its address, pings, re-registers with what it runs when its connection
- * moves or a new leader announces itself, and resends a status update until it is acknowledged.
+ * moves or a new leader announces itself, and sends status updates one way, as the real agent does,
+ * resending each (at its pings) until it is acknowledged.
  * Runs on the context it was created on.
  */
 final class SimulatedAgent {
@@ -55,16 +56,19 @@ final class SimulatedAgent {
   }
 
   private static final DeliveryOptions REQUEST = new DeliveryOptions().setSendTimeout(20_000);
+  private static final long RESEND_AFTER_NANOS = 10_000_000_000L;
 
   private final Vertx vertx;
   private final AgentBus bus;
   private final AgentInfo info;
   private final Stats stats;
   private final String instance = UUID.randomUUID().toString();
-  /** What it runs, for re-registration: task id → the RunTask. */
-  private final Map<String, RunTask> running = new HashMap<>();
-  /** Updates not yet acknowledged, by uuid. */
-  private final Map<ByteString, StatusUpdate> pending = new HashMap<>();
+  /** What it runs, for re-registration: task id → the task and its framework. */
+  private final Map<String, Running> running = new HashMap<>();
+  /** The frameworks of what it runs, by id (one copy each, not one per task). */
+  private final Map<String, FrameworkInfo> frameworks = new HashMap<>();
+  /** Updates not yet acknowledged, by uuid, with when they were last sent (nanoTime). */
+  private final Map<ByteString, Unacknowledged> pending = new HashMap<>();
   private AgentID id;
   private AgentBus.Subscription consumer;
   private boolean registering;
@@ -107,9 +111,9 @@ final class SimulatedAgent {
     boolean again = id != null;
     com.google.protobuf.Message request = again
         ? ReregisterAgent.newBuilder().setAgentInfo(info.toBuilder().setId(id))
-            .addAllTasks(running.values().stream().map(run -> RunningTask.newBuilder()
-                .setFrameworkId(run.getFrameworkInfo().getId()).setTask(run.getTask())
-                .setFrameworkInfo(run.getFrameworkInfo()).setState(TaskState.TASK_RUNNING).build()).toList())
+            .addAllTasks(running.values().stream().map(task -> RunningTask.newBuilder()
+                .setFrameworkId(task.framework().getId()).setTask(task.task())
+                .setFrameworkInfo(task.framework()).setState(TaskState.TASK_RUNNING).build()).toList())
             .build()
         : RegisterAgent.newBuilder().setAgentInfo(info).setInstance(instance).build();
     bus.request(Addresses.MASTER_LEADER, request, REQUEST)
@@ -140,14 +144,25 @@ final class SimulatedAgent {
 
   private void schedulePing() {
     vertx.cancelTimer(pingTimer);
-    pingTimer = vertx.setTimer(Math.max(1000, pingIntervalMs), t -> bus.request(Addresses.MASTER_LEADER,
-        Ping.newBuilder().setAgentId(id).build(), REQUEST).onComplete(pong -> {
-          if (pong.succeeded() && pong.result().body() instanceof Pong p && !p.getRegistered()) {
-            register();
-          } else {
-            schedulePing();
-          }
-        }));
+    pingTimer = vertx.setTimer(Math.max(1000, pingIntervalMs), t -> resendAndPing());
+  }
+
+  /** Resends what has waited 10 s for its acknowledgement (the real agent's first retry interval), and pings. */
+  private void resendAndPing() {
+    long due = System.nanoTime() - RESEND_AFTER_NANOS;
+    for (Unacknowledged update : pending.values()) {
+      if (update.sent - due < 0) {
+        stats.resent.incrementAndGet();
+        sendUpdate(update);
+      }
+    }
+    bus.request(Addresses.MASTER_LEADER, Ping.newBuilder().setAgentId(id).build(), REQUEST).onComplete(pong -> {
+      if (pong.succeeded() && pong.result().body() instanceof Pong p && !p.getRegistered()) {
+        register();
+      } else {
+        schedulePing();
+      }
+    });
   }
 
   private void onLeaderElected(Message<Object> message) {
@@ -166,12 +181,14 @@ final class SimulatedAgent {
     if (body instanceof RunTask run) {
       stats.launches.incrementAndGet();
       stats.arrivals.put(run.getTask().getTaskId().getValue(), new long[] {System.nanoTime()});
-      running.put(run.getTask().getTaskId().getValue(), run);
-      update(run.getFrameworkInfo(), run.getTask(), TaskState.TASK_RUNNING);
+      FrameworkInfo framework = frameworks.computeIfAbsent(run.getFrameworkInfo().getId().getValue(),
+          f -> run.getFrameworkInfo());
+      running.put(run.getTask().getTaskId().getValue(), new Running(framework, run.getTask()));
+      update(framework, run.getTask(), TaskState.TASK_RUNNING);
     } else if (body instanceof KillTask kill) {
-      RunTask run = running.remove(kill.getTaskId().getValue());
-      if (run != null) {
-        update(run.getFrameworkInfo(), run.getTask(), TaskState.TASK_KILLED);
+      Running task = running.remove(kill.getTaskId().getValue());
+      if (task != null) {
+        update(task.framework(), task.task(), TaskState.TASK_KILLED);
       }
     } else if (body instanceof StatusUpdateAcknowledgement ack) {
       if (pending.remove(ack.getUuid()) != null) {
@@ -190,17 +207,28 @@ final class SimulatedAgent {
             .setSource(TaskStatus.Source.SOURCE_EXECUTOR).setUuid(bytes)
             .setTimestamp(System.currentTimeMillis() / 1000.0))
         .build();
-    pending.put(bytes, update);
+    Unacknowledged unacknowledged = new Unacknowledged(update);
+    pending.put(bytes, unacknowledged);
     stats.unacknowledged.incrementAndGet();
-    sendUpdate(update);
+    sendUpdate(unacknowledged);
   }
 
-  private void sendUpdate(StatusUpdate update) {
-    bus.request(Addresses.MASTER_LEADER, update, REQUEST).onFailure(e -> vertx.setTimer(1000, t -> {
-      if (pending.containsKey(update.getStatus().getUuid())) {
-        stats.resent.incrementAndGet();
-        sendUpdate(update);
-      }
-    }));
+  private void sendUpdate(Unacknowledged update) {
+    update.sent = System.nanoTime();
+    bus.send(Addresses.MASTER_LEADER, update.update);
+  }
+
+  /** A task it runs, with its framework (shared by all of that framework's tasks here). */
+  private record Running(FrameworkInfo framework, TaskInfo task) {
+  }
+
+  /** A status update waiting for its acknowledgement. */
+  private static final class Unacknowledged {
+    final StatusUpdate update;
+    long sent;
+
+    Unacknowledged(StatusUpdate update) {
+      this.update = update;
+    }
   }
 }

@@ -67,6 +67,12 @@ final class AgentBits {
    * (may be null) and in neither {@code exclude} nor {@code alsoExclude} (may be null); -1 if none.
    */
   static int next(int from, AgentBits include, AgentBits alsoInclude, AgentBits exclude, AgentBits alsoExclude) {
+    return next(from, include, alsoInclude, exclude, alsoExclude, null);
+  }
+
+  /** As {@link #next(int, AgentBits, AgentBits, AgentBits, AgentBits)}, excluding a third set too (may be null). */
+  static int next(int from, AgentBits include, AgentBits alsoInclude, AgentBits exclude, AgentBits alsoExclude,
+                  AgentBits thirdExclude) {
     int words = include.words.length;
     if (alsoInclude != null) {
       words = Math.max(words, alsoInclude.words.length);
@@ -82,6 +88,9 @@ final class AgentBits {
       candidates &= ~exclude.word(w);
       if (alsoExclude != null) {
         candidates &= ~alsoExclude.word(w);
+      }
+      if (thirdExclude != null) {
+        candidates &= ~thirdExclude.word(w);
       }
       if (w == from >>> 6) {
         candidates &= -1L << (from & 63);

@@ -79,6 +79,12 @@ public final class HierarchicalAllocator {
     final Map<Integer, Instant> filteredUntil = new HashMap<>();
     /** Agents tried and found wanting in this round (below a minimum, or trimmed to nothing). */
     AgentBits skipped;
+    /**
+     * Per role, agents whose free resources, as they are now, are below this framework's own minimum
+     * ({@code FrameworkInfo.offer_filters}); forgotten for an agent whenever its free resources
+     * change. Without it every round would try each full agent against each such framework again.
+     */
+    final Map<String, AgentBits> belowMinimum = new HashMap<>();
 
     FrameworkSlot(String id, FrameworkProfile profile) {
       this.id = id;
@@ -238,6 +244,7 @@ public final class HierarchicalAllocator {
     FrameworkSlot framework = framework(frameworkId);
     Set<String> before = framework.profile.roles();
     framework.profile = profile;
+    framework.belowMinimum.clear();
     framework.suppressed.clear();
     framework.suppressed.addAll(profile.suppressedRoles());
     Set<String> all = new HashSet<>(before);
@@ -431,6 +438,11 @@ public final class HierarchicalAllocator {
 
   /** Re-derives an agent's bits and pooled quantities after its free resources changed. */
   private void refreshAgent(AgentSlot agent, Quantities unreservedBefore) {
+    for (FrameworkSlot framework : frameworks.values()) {
+      for (AgentBits below : framework.belowMinimum.values()) {
+        below.clear(agent.index);
+      }
+    }
     Resources reserved = agent.free.isEmpty() ? agent.free : agent.free.reserved();
     Resources unreserved = reserved.isEmpty() ? agent.free : agent.free.unreserved();
     agent.freeUnreservedQuantities = Quantities.of(unreserved);
@@ -579,16 +591,25 @@ public final class HierarchicalAllocator {
         return false;  // at its limit (or held back by headroom): no agent can change that
       }
       int from = 0;
+      AgentBits belowMinimum = framework.belowMinimum.get(slot.name);
       while (true) {
-        int index = AgentBits.next(from, freeUnreserved, reserved, framework.filtered, framework.skipped);
+        int index = AgentBits.next(from, freeUnreserved, reserved, framework.filtered, framework.skipped,
+            belowMinimum);
         if (index < 0) {
           return false;
         }
         AgentSlot agent = agentSlots.get(index);
         Resources offer = offerable(agent, slot, caps);
-        Quantities quantities = offer == agent.free && agent.reservedRoles.isEmpty()
-            ? agent.freeUnreservedQuantities : Quantities.of(offer);
+        boolean whole = offer == agent.free && agent.reservedRoles.isEmpty();
+        Quantities quantities = whole ? agent.freeUnreservedQuantities : Quantities.of(offer);
         if (offer.isEmpty() || !worthOffering(framework, slot.name, quantities)) {
+          if (whole && !offer.isEmpty()) {
+            // Below a minimum as the agent is, whatever the caps: not tried again until it changes.
+            if (belowMinimum == null) {
+              belowMinimum = framework.belowMinimum.computeIfAbsent(slot.name, r -> new AgentBits());
+            }
+            belowMinimum.set(index);
+          }
           skip(framework, index);
           from = index + 1;
           continue;

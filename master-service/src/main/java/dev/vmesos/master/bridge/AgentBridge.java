@@ -360,7 +360,8 @@ public final class AgentBridge {
         if (BusEnvelope.unwrap(body) instanceof AgentRegistered registered) {
           String id = registered.getAgentId().getValue();
           if (connection.agentId == null || !connection.agentId.equals(id)) {
-            LOG.info("Agent bus connection from {} is agent {}", connection.remote, id);
+            // The leader logs the registration itself; 10,000 of these would double the lines.
+            LOG.debug("Agent bus connection from {} is agent {}", connection.remote, id);
           }
           connection.agentId = id;
         }

@@ -51,7 +51,7 @@ final class AgentBook {
 
   /** Registers a new agent under a new id; returns it. */
   Agent register(AgentInfo registering) {
-    String id = String.format("%s-S%d", masterId, nextAgentId++);
+    String id = masterId + "-S" + nextAgentId++;
     AgentInfo info = registering.toBuilder().setId(AgentID.newBuilder().setValue(id)).build();
     Agent agent = new Agent(id, info, OfferResources.fromAgent(info.getResourcesList()));
     agents.put(id, agent);

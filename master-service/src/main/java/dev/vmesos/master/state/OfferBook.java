@@ -53,7 +53,7 @@ final class OfferBook {
 
   /** Records a new offer of {@code resources} (allocated to {@code role}) and starts its timer. */
   Offer make(Framework framework, Agent agent, String role, Resources resources) {
-    String offerId = String.format("%s-O%d", masterId, nextOfferId++);
+    String offerId = masterId + "-O" + nextOfferId++;
     Long timer = offerTimeout == null ? null : effects.schedule(offerTimeout, () -> onTimeout.accept(offerId));
     Offer offer = Events.offer(offerId, framework, agent, role, resources);
     OutstandingOffer outstanding = new OutstandingOffer(offerId, offer, framework.id(), agent.id(), role, resources,

@@ -305,6 +305,28 @@ class HierarchicalAllocatorTest {
     assertThat(allocator.allocate()).extracting(Allocation::agentId).containsExactly("big");
   }
 
+  /** An agent found below a framework's minimum is offered to it again as soon as it has more free. */
+  @Test
+  void anAgentBelowAFrameworksMinimumIsOfferedOnceItHasEnough() {
+    allocator.addAgent("s1", res("cpus:4;mem:4096"), List.of());
+    allocator.addFramework("whole", FrameworkProfile.of("*"));
+    Allocation all = allocator.allocate().get(0);
+    allocator.addFramework("picky", new FrameworkProfile(Set.of("*"), Set.of(),
+        Map.of("*", List.of(Map.of("cpus", 2.0)))));
+    // "whole" keeps 3 CPUs: the 1 left is below picky's minimum, and "whole" has declined it.
+    allocator.recover("whole", "s1", "*", res("cpus:1;mem:1024"), Duration.ofMinutes(5));
+    assertThat(allocator.allocate()).isEmpty();
+    assertThat(allocator.allocate()).isEmpty();
+
+    allocator.recover("whole", "s1", "*", res("cpus:1;mem:1024"), Duration.ofMinutes(5));
+
+    assertThat(allocator.allocate()).singleElement().satisfies(o -> {
+      assertThat(o.frameworkId()).isEqualTo("picky");
+      assertThat(o.resources()).isEqualTo(res("cpus:2;mem:2048"));
+    });
+    assertThat(all.resources()).isEqualTo(res("cpus:4;mem:4096"));
+  }
+
   @Test
   void finishedTasksGiveTheirResourcesBack() {
     allocator.addAgent("s1", res("cpus:2;mem:1024"), List.of());

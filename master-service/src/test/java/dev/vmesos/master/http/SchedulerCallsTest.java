@@ -64,6 +64,9 @@ class SchedulerCallsTest {
   private final List<Object> agentInbox = new CopyOnWriteArrayList<>();
   private final java.util.concurrent.atomic.AtomicBoolean agentUp = new java.util.concurrent.atomic.AtomicBoolean(true);
   private AgentInfo agentInfo;
+  private io.vertx.core.eventbus.MessageConsumer<Object> agentConsumer;
+  /** Every launch the master has sent (or tried to send) to the agent's address. */
+  private final java.util.concurrent.atomic.AtomicInteger launchesSent = new java.util.concurrent.atomic.AtomicInteger();
 
   /** A subscribed framework: its stream and ids. */
   private final class Scheduler {
@@ -181,8 +184,19 @@ class SchedulerCallsTest {
             .setAgentId(AgentID.newBuilder().setValue(agentId)).build());
       }
     });
-    // The fake agent: records what it is told; runs tasks by reporting TASK_RUNNING; kills by TASK_KILLED.
-    vertx.eventBus().<Object>consumer(Addresses.agent(agentId), message -> {
+    vertx.eventBus().addOutboundInterceptor(delivery -> {
+      if (Addresses.agent(agentId).equals(delivery.message().address())
+          && delivery.message().body() instanceof RunTask) {
+        launchesSent.incrementAndGet();
+      }
+      delivery.next();
+    });
+    consumeAgentAddress();
+  }
+
+  /** The fake agent: records what it is told; runs tasks by reporting TASK_RUNNING; kills by TASK_KILLED. */
+  private void consumeAgentAddress() throws Exception {
+    agentConsumer = vertx.eventBus().<Object>consumer(Addresses.agent(agentId), message -> {
       // The master wraps what it sends agents for the agent bus's JSON frames.
       Object body = dev.vmesos.api.bus.BusEnvelope.unwrap(message.body());
       agentInbox.add(body);
@@ -197,7 +211,8 @@ class SchedulerCallsTest {
       } else if (body instanceof KillTask kill) {
         report(kill.getFrameworkId(), kill.getTaskId(), TaskState.TASK_KILLED);
       }
-    }).completion().await(10, TimeUnit.SECONDS);
+    });
+    agentConsumer.completion().await(10, TimeUnit.SECONDS);
   }
 
   private void report(FrameworkID frameworkId, TaskID taskId, TaskState state) {
@@ -512,6 +527,48 @@ class SchedulerCallsTest {
     // Its free resources are offered again.
     assertThat(b.call(Call.newBuilder().setType(Call.Type.REVIVE))).isEqualTo(202);
     assertThat(b.next(Event.Type.OFFERS).getOffers().getOffers(0).getAgentId().getValue()).isEqualTo(agentId);
+  }
+
+  /**
+   * Launches go one way, as in Mesos. A write to an agent address nobody consumes yet (a registering
+   * agent binds it a moment after its reply) fails at once, and the launch is sent again until the
+   * agent consumes it.
+   */
+  @Test
+  void aLaunchIsSentAgainUntilItsAgentConsumesItsAddress() throws Exception {
+    Scheduler s = new Scheduler(info("late-agent"));
+    Offer offer = s.next(Event.Type.OFFERS).getOffers().getOffers(0);
+    agentConsumer.unregister().await(10, TimeUnit.SECONDS);
+
+    assertThat(s.call(launch(offer, "late", "cpus:1;mem:128", "sleep 60"))).isEqualTo(202);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (launchesSent.get() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(launchesSent.get()).as("RunTask sent again while nobody consumed the address").isGreaterThanOrEqualTo(2);
+    assertThat(agentInbox).noneMatch(m -> m instanceof RunTask);
+
+    consumeAgentAddress();
+    TaskStatus running = s.next(Event.Type.UPDATE).getUpdate().getStatus();
+    assertThat(running.getTaskId().getValue()).isEqualTo("late");
+    assertThat(running.getState()).isEqualTo(TaskState.TASK_RUNNING);
+    assertThat(agentInbox).filteredOn(m -> m instanceof RunTask).hasSize(1);
+  }
+
+  /** A launch that never reaches its agent ends TASK_LOST (the framework is not partition-aware). */
+  @Test
+  void aLaunchThatNeverReachesItsAgentEndsTaskLost() throws Exception {
+    Scheduler s = new Scheduler(info("gone-agent"));
+    Offer offer = s.next(Event.Type.OFFERS).getOffers().getOffers(0);
+    agentConsumer.unregister().await(10, TimeUnit.SECONDS);
+
+    assertThat(s.call(launch(offer, "undelivered", "cpus:1;mem:128", "sleep 60"))).isEqualTo(202);
+    TaskStatus lost = s.next(Event.Type.UPDATE).getUpdate().getStatus();
+    assertThat(lost.getTaskId().getValue()).isEqualTo("undelivered");
+    assertThat(lost.getState()).isEqualTo(TaskState.TASK_LOST);
+    assertThat(lost.getReason()).isEqualTo(TaskStatus.Reason.REASON_AGENT_DISCONNECTED);
+    assertThat(lost.getMessage()).contains("could not be delivered");
+    assertThat(launchesSent.get()).as("attempts before giving up").isGreaterThan(2);
   }
 
   private static void awaitEnd(Scheduler s) throws InterruptedException {
