@@ -5,7 +5,10 @@
 #  - the local test image vmesos/busybox:local, imported from Debian's busybox-static (nothing is pulled);
 #  - the local base image vmesos/jre:local, a jlink'ed runtime of this machine's JDK (jre-image.sh);
 #  - a PostgreSQL cluster for the throttle framework's JDBC target (Debian's postgresql, installed when
-#    missing): cluster "vmesos" on 127.0.0.1:$VMESOS_PG_PORT only, role and database vmesos_test.
+#    missing): cluster "vmesos" on 127.0.0.1:$VMESOS_PG_PORT only, role and database vmesos_test;
+#  - Debian's docker-registry (installed when missing), for the image-pull tests, which each start one on
+#    127.0.0.1 with a config of their own. The package's own service would listen on every interface: it
+#    is stopped if it runs.
 set -euo pipefail
 
 IMAGE="vmesos/busybox:local"
@@ -134,7 +137,19 @@ file_is_static() {
 if ! command -v openssl >/dev/null 2>&1; then
   apt_install openssl
 fi
+ensure_registry() {
+  if ! command -v docker-registry >/dev/null 2>&1; then
+    apt_install docker-registry
+  fi
+  if command -v service >/dev/null 2>&1 && service docker-registry status >/dev/null 2>&1; then
+    log "stopping the docker-registry package's service (it listens on every interface)"
+    service docker-registry stop >/dev/null 2>&1 || true
+  fi
+  log "docker-registry is installed (tests start their own on 127.0.0.1)"
+}
+
 ensure_docker
+ensure_registry
 ensure_test_image
 ensure_jre_image
 ensure_postgres

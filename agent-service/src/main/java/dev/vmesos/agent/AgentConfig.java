@@ -58,6 +58,19 @@ import java.util.regex.Pattern;
  * @param credential                  the principal and secret the agent attaches to the masters' agent
  *                                    bus with ({@code --credential}, Mesos's file format); none: attach
  *                                    without one
+ * @param attributes                  the agent's attributes ({@code --attributes}, Mesos's syntax
+ *                                    {@code rack:r1;level:10;keys:[1-5];disks:{ssd,hdd}}), shown in
+ *                                    its AgentInfo, offers and {@code /state}; none by default
+ * @param gc                          when finished sandboxes are deleted ({@code --gc_delay},
+ *                                    {@code --disk_watch_interval}, {@code --gc_disk_headroom})
+ * @param dockerPullTimeout           how long a Docker image pull may take in all
+ *                                    ({@code --docker_pull_timeout}, 10mins)
+ * @param fetch                       the fetcher's cache and timeout ({@code --fetcher_cache_dir},
+ *                                    {@code --fetcher_cache_size})
+ * @param dockerHealthCheckInterval   how often the Docker engine is asked whether it answers, and how
+ *                                    long it has to ({@code --docker_health_check_interval}, 5secs)
+ * @param registryAuths               registry credentials for image pulls ({@code --docker_config}: a
+ *                                    Docker config's JSON, or the absolute path of one); none by default
  */
 public record AgentConfig(
     List<HostPort> masters,
@@ -78,7 +91,13 @@ public record AgentConfig(
     String dockerSocket,
     Duration executorReregistrationTimeout,
     Duration recoveryTimeout,
-    java.util.Optional<dev.vmesos.api.config.Credentials.Credential> credential) {
+    java.util.Optional<dev.vmesos.api.config.Credentials.Credential> credential,
+    List<dev.vmesos.api.v1.Protos.Attribute> attributes,
+    Gc gc,
+    Duration dockerPullTimeout,
+    Fetch fetch,
+    Duration dockerHealthCheckInterval,
+    dev.vmesos.agent.docker.RegistryAuths registryAuths) {
 
   public static final String MESOS_CONTAINERIZER = "mesos";
   public static final String DOCKER_CONTAINERIZER = "docker";
@@ -127,6 +146,59 @@ public record AgentConfig(
     }
   }
 
+  /**
+   * Sandbox garbage collection, with Mesos's flags and defaults: a finished sandbox is deleted
+   * {@code --gc_delay} (1weeks) after its run ended, sooner as the disk fills (checked every
+   * {@code --disk_watch_interval}, 1mins), keeping {@code --gc_disk_headroom} (0.1) of it free.
+   */
+  public record Gc(Duration delay, Duration diskWatchInterval, double diskHeadroom) {
+
+    public static final Gc DEFAULT = new Gc(Duration.ofDays(7), Duration.ofMinutes(1), 0.1);
+
+    static Gc fromFlags(Flags flags) {
+      Duration delay = flags.duration("gc_delay", DEFAULT.delay());
+      if (delay.isNegative()) {
+        throw new FlagException("Flag '--gc_delay': must not be negative, got " + delay);
+      }
+      Duration watch = positive(flags, "disk_watch_interval", DEFAULT.diskWatchInterval());
+      double headroom = flags.optional("gc_disk_headroom").map(text -> {
+        try {
+          return Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+          throw new FlagException("Flag '--gc_disk_headroom': '" + text + "' is not a number");
+        }
+      }).orElse(DEFAULT.diskHeadroom());
+      if (!(headroom >= 0 && headroom <= 1)) {
+        throw new FlagException("Flag '--gc_disk_headroom': must be between 0 and 1, got " + headroom);
+      }
+      return new Gc(delay, watch, headroom);
+    }
+  }
+
+  /**
+   * The fetcher: URIs marked {@code cache} are kept under {@code --fetcher_cache_dir} (default
+   * {@code <work_dir>/fetch}, so agents sharing a host keep apart), at most {@code --fetcher_cache_size}
+   * (2GB) of them; one URI may take {@code timeout} (5 minutes) to download or extract.
+   */
+  public record Fetch(Path cacheDir, long cacheSize, Duration timeout) {
+
+    static Fetch fromFlags(Flags flags, Path workDir) {
+      Path dir = flags.optional("fetcher_cache_dir").map(value -> {
+        try {
+          Path path = Path.of(value.trim());
+          if (!path.isAbsolute()) {
+            throw new FlagException("Flag '--fetcher_cache_dir': '" + value + "' is not an absolute path");
+          }
+          return path;
+        } catch (InvalidPathException e) {
+          throw new FlagException("Flag '--fetcher_cache_dir': '" + value + "' is not a path: " + e.getMessage(), e);
+        }
+      }).orElse(workDir.resolve("fetch"));
+      long size = flags.bytes("fetcher_cache_size", 2L * 1024 * 1024 * 1024, 0, Long.MAX_VALUE);
+      return new Fetch(dir, size, Duration.ofMinutes(5));
+    }
+  }
+
   /** A {@code host:port} pair. */
   public record HostPort(String host, int port) {
 
@@ -157,6 +229,13 @@ public record AgentConfig(
           "Sandboxes, checkpointed status updates and container records; restart on the same one to recover.")
       .flag("resources", "RESOURCES", "detected from the host",
           "What the agent offers, in Mesos syntax: cpus:4;mem:8192;disk:10240;ports:[31000-32000];cpus(web):2.")
+      .flag("attributes", "ATTRIBUTES", null, "Attributes frameworks place tasks by, in Mesos syntax:"
+          + " rack:r1;zone:z1;level:10;keys:[1000-1500];disks:{ssd,hdd} (text, scalar, ranges, set).")
+      .flag("gc_delay", "DURATION", "1weeks", "How long a finished task's or executor's sandbox is kept"
+          + " before it is deleted; less as the disk fills (Mesos's rule).")
+      .flag("disk_watch_interval", "DURATION", "1mins", "How often the disk is checked for sandboxes to delete.")
+      .flag("gc_disk_headroom", "FRACTION", "0.1", "Share of the disk kept free: a sandbox is deleted after"
+          + " gc_delay × max(0, 1 − headroom − disk usage).")
       .flag("ip", "IP", DEFAULT_IP, "IPv4 address the agent's HTTP API (executor API, /state, /files) listens on.")
       .flag("port", "PORT", DEFAULT_PORT, "Port of the agent's HTTP API.")
       .flag("hostname", "NAME", "the --ip", "Host name the agent reports to the master.")
@@ -182,6 +261,14 @@ public record AgentConfig(
       .flag("containerizers", "mesos,docker", MESOS_CONTAINERIZER,
           "Containerizers in order of preference: mesos runs processes, docker runs DOCKER containers.")
       .flag("docker_socket", "PATH", DockerOptions.DEFAULT_SOCKET, "The Docker engine's Unix socket.")
+      .flag("docker_health_check_interval", "DURATION", "5secs", "How often the Docker engine must answer a ping"
+          + " (within the same time); while it does not, the agent is unhealthy and fails Docker launches.")
+      .flag("docker_config", "JSON|PATH", null, "Registry credentials for image pulls: a Docker config"
+          + " (~/.docker/config.json) as JSON, or its absolute path.")
+      .flag("fetcher_cache_dir", "PATH", "<work_dir>/fetch", "Where URIs marked 'cache' are kept between tasks.")
+      .flag("fetcher_cache_size", "BYTES", "2GB", "The fetcher cache's size; least recently used files go first.")
+      .flag("docker_pull_timeout", "DURATION", "10mins", "How long pulling a missing (or force_pull_image) image"
+          + " may take before the launch fails.")
       .flag("executor_reregistration_timeout", "DURATION", "2secs",
           "After a restart, how long recovered executors have to subscribe again.")
       .flag("recovery_timeout", "DURATION", "15mins",
@@ -197,6 +284,7 @@ public record AgentConfig(
   public AgentConfig {
     containerizers = List.copyOf(containerizers);
     masters = List.copyOf(masters);
+    attributes = List.copyOf(attributes);
     if (masters.isEmpty()) {
       throw new IllegalArgumentException("masters must not be empty");
     }
@@ -256,7 +344,48 @@ public record AgentConfig(
     return new AgentConfig(masters, resources, workDir, ip, port, hostname, backoffInitial, backoffMax,
         requestTimeout, retryMin, retryMax, killGrace, isolation, executorRegistrationTimeout, containerizers,
         dockerSocket, reregistrationTimeout, recoveryTimeout,
-        flags.optional("credential").map(path -> dev.vmesos.api.config.Credentials.readOne("credential", path)));
+        flags.optional("credential").map(path -> dev.vmesos.api.config.Credentials.readOne("credential", path)),
+        parseAttributes(flags.optional("attributes").orElse("")),
+        Gc.fromFlags(flags),
+        positive(flags, "docker_pull_timeout", DockerOptions.DEFAULT_PULL_TIMEOUT),
+        Fetch.fromFlags(flags, workDir),
+        positive(flags, "docker_health_check_interval", Duration.ofSeconds(5)),
+        flags.optional("docker_config").map(AgentConfig::parseDockerConfig)
+            .orElse(dev.vmesos.agent.docker.RegistryAuths.none()));
+  }
+
+  /** {@code --docker_config}, as Mesos takes it: a Docker config's JSON, or the absolute path of one. */
+  static dev.vmesos.agent.docker.RegistryAuths parseDockerConfig(String value) {
+    String text = value.trim();
+    if (!text.startsWith("{")) {
+      Path path;
+      try {
+        path = Path.of(text);
+      } catch (InvalidPathException e) {
+        throw new FlagException("Flag '--docker_config': '" + value + "' is neither JSON nor a path");
+      }
+      if (!path.isAbsolute()) {
+        throw new FlagException("Flag '--docker_config': '" + value + "' is neither JSON nor an absolute path");
+      }
+      try {
+        text = java.nio.file.Files.readString(path);
+      } catch (java.io.IOException e) {
+        throw new FlagException("Flag '--docker_config': cannot read " + path + ": " + e.getMessage(), e);
+      }
+    }
+    try {
+      return dev.vmesos.agent.docker.RegistryAuths.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new FlagException("Flag '--docker_config': " + e.getMessage(), e);
+    }
+  }
+
+  static List<dev.vmesos.api.v1.Protos.Attribute> parseAttributes(String value) {
+    try {
+      return dev.vmesos.api.resources.AttributesParser.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new FlagException("Flag '--attributes': " + e.getMessage(), e);
+    }
   }
 
   static List<String> parseContainerizers(String value) {

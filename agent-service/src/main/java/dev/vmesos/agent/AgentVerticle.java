@@ -10,7 +10,12 @@ import dev.vmesos.agent.docker.DockerEngine;
 import dev.vmesos.agent.docker.DockerOptions;
 import dev.vmesos.agent.executor.CustomExecutors;
 import dev.vmesos.agent.executor.ExecutorEndpoint;
+import dev.vmesos.agent.api.AgentFlags;
+import dev.vmesos.agent.api.AgentOperatorApi;
+import dev.vmesos.agent.api.AgentVersion;
+import dev.vmesos.agent.api.LiveAgentView;
 import dev.vmesos.agent.http.AgentHttpApi;
+import dev.vmesos.agent.http.FilesEndpoint;
 import dev.vmesos.agent.http.AgentMetrics;
 import dev.vmesos.agent.http.AgentState;
 import dev.vmesos.client.Backoff;
@@ -23,7 +28,7 @@ import dev.vmesos.agent.cgroups.CgroupIsolator;
 import dev.vmesos.agent.cgroups.Cgroups;
 import dev.vmesos.agent.cgroups.CgroupsOptions;
 import dev.vmesos.agent.task.CommandExecutor;
-import dev.vmesos.agent.task.ProcessLauncher;
+import dev.vmesos.agent.container.ProcessLauncher;
 import dev.vmesos.agent.task.StatusSink;
 import dev.vmesos.agent.task.TaskStatusFactory;
 import dev.vmesos.agent.task.TaskTable;
@@ -140,6 +145,14 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private dev.vmesos.api.config.TlsConfig tls = dev.vmesos.api.config.TlsConfig.disabled();
+  /** Whether the Docker engine answers (with --containerizers=docker,...). */
+  private dev.vmesos.agent.docker.EngineMonitor engineMonitor;
+  /** Fetches tasks' and executors' URIs (one cache for both). */
+  private dev.vmesos.agent.fetcher.Fetcher fetcher;
+  /** Which executor family a kill or an acknowledgement is for. */
+  private TaskRouter router;
+  /** Deletes finished sandboxes after --gc_delay (sooner as the disk fills). */
+  private dev.vmesos.agent.gc.SandboxCollector sandboxes;
 
   /** Before deploying: reach the masters' agent bus over TLS, presenting the agent's certificate. */
   public AgentVerticle withTls(dev.vmesos.api.config.TlsConfig config) {
@@ -171,6 +184,12 @@ public final class AgentVerticle extends VerticleBase {
     if (master != null) {
       master.stop();
     }
+    if (sandboxes != null) {
+      sandboxes.stop();
+    }
+    if (engineMonitor != null) {
+      engineMonitor.stop();
+    }
     Future<Void> tasksKilled = executor == null
         ? Future.succeededFuture()
         : executor.killAll(config.defaultKillGracePeriod(), keepCheckpointedTasksOnStop);
@@ -196,9 +215,15 @@ public final class AgentVerticle extends VerticleBase {
     if (!config.dockerEnabled()) {
       return Future.succeededFuture();
     }
-    docker = DockerEngine.create(vertx, DockerOptions.defaults().withSocketPath(config.dockerSocket()));
+    docker = DockerEngine.create(vertx, DockerOptions.defaults().withSocketPath(config.dockerSocket())
+        .withPullTimeout(config.dockerPullTimeout()).withRegistryAuths(config.registryAuths()));
     return docker.ping()
         .onSuccess(version -> LOG.info("Docker engine {} at {}", version, config.dockerSocket()))
+        .onSuccess(version -> {
+          engineMonitor = new dev.vmesos.agent.docker.EngineMonitor(vertx, docker, config.dockerSocket(),
+              config.dockerHealthCheckInterval());
+          engineMonitor.start();
+        })
         .<Void>mapEmpty()
         .recover(e -> Future.failedFuture(new FlagException("Flag '--containerizers': docker is enabled but the "
             + "Docker engine at " + config.dockerSocket() + " (--docker_socket) does not answer: " + e.getMessage())));
@@ -208,7 +233,7 @@ public final class AgentVerticle extends VerticleBase {
     List<Containerizer> enabled = new ArrayList<>();
     for (String name : config.containerizers()) {
       enabled.add(name.equals(AgentConfig.DOCKER_CONTAINERIZER)
-          ? new DockerContainerizer(docker)
+          ? new DockerContainerizer(docker, this::healthProblem)
           : new ProcessContainerizer(vertx, context, checkpoints, new ProcessLauncher(), isolator));
     }
     LOG.info("Agent containerizers: {}", config.containerizers());
@@ -241,6 +266,11 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private Future<Void> startHttpServer() {
+    sandboxes = new dev.vmesos.agent.gc.SandboxCollector(vertx, config.workDir(), config.gc().delay(), config.gc().diskWatchInterval(),
+        config.gc().diskHeadroom(), clock);
+    sandboxes.start();
+    fetcher = new dev.vmesos.agent.fetcher.Fetcher(config.fetch().timeout(),
+        new dev.vmesos.agent.fetcher.FetcherCache(config.fetch().cacheDir(), config.fetch().cacheSize()));
     // Created before the server, whose /api/v1/executor route serves them.
     customExecutors = new CustomExecutors(vertx, context, bus,
         new CustomExecutors.Options(config.workDir(), config.executorRegistrationTimeout(),
@@ -249,11 +279,23 @@ public final class AgentVerticle extends VerticleBase {
         containerizers, checkpoints, new Sink(),
         () -> new LinkedAgent().info().toBuilder().setId(master.agentId().orElseThrow()).build(),
         () -> config.ip() + ":" + httpPort(),
-        (frameworkId, taskId) -> executor != null && executor.tasks().find(frameworkId, taskId).isPresent(), clock);
+        (frameworkId, taskId) -> executor != null && executor.tasks().find(frameworkId, taskId).isPresent(), clock,
+        sandboxes::schedule, fetcher);
+    AgentOperatorApi operatorApi = new AgentOperatorApi(vertx, new LiveAgentView(
+        () -> {
+          AgentInfo info = new LinkedAgent().info();
+          return master == null ? info
+              : master.agentId().map(id -> info.toBuilder().setId(id).build()).orElse(info);
+        },
+        () -> executor == null ? new TaskTable() : executor.tasks(),
+        customExecutors::snapshot,
+        this::metricValues,
+        this::healthProblem),
+        new FilesEndpoint(config.workDir()), AgentFlags.of(config), AgentVersion.current(), clock);
     Future<HttpServer> listening = vertx.createHttpServer()
-        .requestHandler(ExecutorEndpoint.mount(
-            AgentHttpApi.withFilesAndMetrics(AgentHttpApi.router(vertx, this::state), vertx,
-            config.workDir(), this::metrics), customExecutors))
+        .requestHandler(operatorApi.mount(ExecutorEndpoint.mount(
+            AgentHttpApi.withFilesAndMetrics(AgentHttpApi.router(vertx, this::state, this::healthProblem), vertx,
+            config.workDir(), this::metrics), customExecutors)))
         .listen(config.port(), config.ip())
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot listen on " + config.ip() + ":"
             + config.port() + " (--ip, --port): " + e.getMessage(), e)));
@@ -265,15 +307,22 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private void startMasterLink() {
+    router = new TaskRouter(customExecutors::owns,
+        (frameworkId, taskId) -> executor != null && executor.tasks().find(frameworkId, taskId).isPresent());
     updates = new StatusUpdateSender(vertx, bus, clock,
         new StatusUpdateStreams(clock, config.statusUpdateRetryMin(), config.statusUpdateRetryMax()),
         (frameworkId, taskId) -> {
-          executor.terminalAcknowledged(frameworkId, taskId);
-          customExecutors.terminalAcknowledged(frameworkId, taskId);
+          switch (router.owner(frameworkId, taskId)) {
+            case CUSTOM_EXECUTOR -> customExecutors.terminalAcknowledged(frameworkId, taskId);
+            case COMMAND_EXECUTOR -> executor.terminalAcknowledged(frameworkId, taskId);
+            case NONE -> LOG.debug("Terminal acknowledgement of task {} of framework {}: no family owns it",
+                taskId, frameworkId);
+          }
         },
         new UpdateCheckpoints(config.workDir()));
     executor = new CommandExecutor(vertx, context, config.workDir(), config.defaultKillGracePeriod(),
-        containerizers, checkpoints, new TaskStatusFactory(clock), new Sink());
+        containerizers, checkpoints, new TaskStatusFactory(clock), new Sink(), sandboxes::schedule,
+        config.dockerSocket(), fetcher);
     master = new MasterLink(vertx, bus, new LinkedAgent(), config.masterRequestTimeout(),
         new Backoff(config.registrationBackoffInitial(), config.registrationBackoffMax()));
     // Register only once the previous run's unacknowledged updates and containers are known; the
@@ -307,21 +356,31 @@ public final class AgentVerticle extends VerticleBase {
         config.resources(),
         executor == null ? new TaskTable() : executor.tasks(),
         updates == null ? 0 : updates.streams().size()));
+    state.put("attributes", AgentState.attributes(config.attributes()));
     // Custom executors are listed under frameworks[].executors.
     customExecutors.stateByFramework().forEach((framework, executors) ->
         AgentState.addExecutors(state, framework, executors));
     return state;
   }
 
+  /** Why the agent is unhealthy: its Docker engine stopped answering. */
+  private Optional<String> healthProblem() {
+    return engineMonitor == null ? Optional.empty() : engineMonitor.problem();
+  }
+
   private JsonObject metrics() {
-    return new JsonObject(new LinkedHashMap<>(AgentMetrics.of(new AgentMetrics.Inputs(
+    return new JsonObject(new LinkedHashMap<>(metricValues()));
+  }
+
+  private java.util.Map<String, Double> metricValues() {
+    return new LinkedHashMap<>(AgentMetrics.of(new AgentMetrics.Inputs(
         master != null && master.isRegistered(),
         Duration.between(startedAt, clock.instant()).toMillis() / 1000.0,
         config.resources(),
         executor == null ? List.of() : executor.tasks().all(),
         counters,
         updates == null ? 0 : updates.streams().pendingUpdates(),
-        master == null ? 0 : master.staleLeaderMessages()))));
+        master == null ? 0 : master.staleLeaderMessages())));
   }
 
   /** A master's {@code host:port} as its MasterInfo gives it (address first, as Mesos fills both). */
@@ -383,16 +442,21 @@ public final class AgentVerticle extends VerticleBase {
       executor.launchGroup(agentId, group.getFrameworkInfo(), group.getExecutor(), group.getTaskGroup().getTasksList());
     } else if (body instanceof KillTask kill) {
       replyIfAsked(message);
-      if (customExecutors.owns(kill.getFrameworkId().getValue(), kill.getTaskId().getValue())) {
-        customExecutors.kill(kill.getFrameworkId().getValue(), kill.getTaskId().getValue(),
-            kill.hasKillPolicy() ? Optional.of(kill.getKillPolicy()) : Optional.empty());
-        return;
+      String frameworkId = kill.getFrameworkId().getValue();
+      String taskId = kill.getTaskId().getValue();
+      Optional<dev.vmesos.api.v1.Protos.KillPolicy> policy = kill.hasKillPolicy()
+          ? Optional.of(kill.getKillPolicy()) : Optional.empty();
+      if (router.owner(frameworkId, taskId) == TaskRouter.Owner.CUSTOM_EXECUTOR) {
+        customExecutors.kill(frameworkId, taskId, policy);
+      } else {
+        executor.kill(frameworkId, taskId, policy);   // it logs a kill of a task no one has
       }
-      executor.kill(kill.getFrameworkId().getValue(), kill.getTaskId().getValue(),
-          kill.hasKillPolicy() ? Optional.of(kill.getKillPolicy()) : Optional.empty());
     } else if (body instanceof StatusUpdateAcknowledgement ack) {
       replyIfAsked(message);
-      customExecutors.acknowledged(ack);   // before the streams may forget the task
+      if (router.owner(ack.getFrameworkId().getValue(), ack.getTaskId().getValue())
+          == TaskRouter.Owner.CUSTOM_EXECUTOR) {
+        customExecutors.acknowledged(ack);   // its executor hears of it; before the streams may forget the task
+      }
       updates.acknowledge(ack);
     } else if (body instanceof ShutdownFramework shutdown) {
       replyIfAsked(message);
@@ -428,6 +492,7 @@ public final class AgentVerticle extends VerticleBase {
           .setHostname(config.hostname())
           .setPort(httpPort())
           .addAllResources(config.resources().toList())
+          .addAllAttributes(config.attributes())
           .build();
     }
 

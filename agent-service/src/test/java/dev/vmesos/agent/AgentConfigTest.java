@@ -40,6 +40,73 @@ class AgentConfigTest {
   }
 
   @Test
+  void attributesAreReadInMesosSyntaxAndNoneByDefault() {
+    assertThat(config().attributes()).isEmpty();
+
+    List<dev.vmesos.api.v1.Protos.Attribute> attributes =
+        config("--attributes=rack:r1;zone:z1;level:10;ports:[1-5];set:{a,b}").attributes();
+
+    assertThat(attributes).extracting(a -> a.getName() + "=" + a.getType()).containsExactly("rack=TEXT", "zone=TEXT",
+        "level=SCALAR", "ports=RANGES", "set=SET");
+    assertThat(config("--attributes=level:10").attributes().get(0).getScalar().getValue()).isEqualTo(10.0);
+  }
+
+  @Test
+  void aBadAttributeStopsStartUpNamingTheFlag() {
+    assertThatThrownBy(() -> config("--attributes=rack:r1;zone")).isInstanceOf(FlagException.class)
+        .hasMessage("Flag '--attributes': Invalid attribute 'zone': expected name:value, e.g. rack:r1");
+    assertThatThrownBy(() -> config("--attributes=ports:[9-1]")).isInstanceOf(FlagException.class)
+        .hasMessageStartingWith("Flag '--attributes': Invalid attribute 'ports:[9-1]'");
+  }
+
+  @Test
+  void sandboxGcFlagsFollowMesosDefaultsAndBadValuesAreNamed() {
+    assertThat(config().gc()).isEqualTo(new AgentConfig.Gc(Duration.ofDays(7), Duration.ofMinutes(1), 0.1));
+    assertThat(config("--gc_delay=2hrs", "--disk_watch_interval=30secs", "--gc_disk_headroom=0.2").gc())
+        .isEqualTo(new AgentConfig.Gc(Duration.ofHours(2), Duration.ofSeconds(30), 0.2));
+
+    assertThatThrownBy(() -> config("--gc_disk_headroom=1.5")).isInstanceOf(FlagException.class)
+        .hasMessage("Flag '--gc_disk_headroom': must be between 0 and 1, got 1.5");
+    assertThatThrownBy(() -> config("--gc_disk_headroom=lots")).isInstanceOf(FlagException.class)
+        .hasMessageStartingWith("Flag '--gc_disk_headroom'");
+    assertThatThrownBy(() -> config("--gc_delay=soon")).isInstanceOf(FlagException.class)
+        .hasMessageStartingWith("Flag '--gc_delay'");
+  }
+
+  @Test
+  void theFetcherCacheLivesUnderTheWorkDirByDefaultAndABadFlagIsNamed() {
+    AgentConfig.Fetch fetch = config("--work_dir=/var/lib/agent").fetch();
+    assertThat(fetch.cacheDir()).isEqualTo(Path.of("/var/lib/agent/fetch"));
+    assertThat(fetch.cacheSize()).isEqualTo(2L * 1024 * 1024 * 1024);
+    assertThat(config("--fetcher_cache_dir=/cache", "--fetcher_cache_size=10MB").fetch())
+        .satisfies(f -> assertThat(f.cacheDir()).isEqualTo(Path.of("/cache")))
+        .satisfies(f -> assertThat(f.cacheSize()).isEqualTo(10L * 1024 * 1024));
+
+    assertThatThrownBy(() -> config("--fetcher_cache_dir=relative")).isInstanceOf(FlagException.class)
+        .hasMessage("Flag '--fetcher_cache_dir': 'relative' is not an absolute path");
+    assertThatThrownBy(() -> config("--fetcher_cache_size=lots")).isInstanceOf(FlagException.class)
+        .hasMessageStartingWith("Flag '--fetcher_cache_size'");
+  }
+
+  @Test
+  void dockerConfigIsJsonOrAnAbsolutePathAndABadOneIsNamed(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    String auth = java.util.Base64.getEncoder().encodeToString("u:p".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    String json = "{\"auths\": {\"127.0.0.1:5000\": {\"auth\": \"" + auth + "\"}}}";
+    Path file = java.nio.file.Files.writeString(dir.resolve("config.json"), json);
+
+    assertThat(config("--docker_config=" + json).registryAuths().header("127.0.0.1:5000/app")).isPresent();
+    assertThat(config("--docker_config=" + file).registryAuths().header("127.0.0.1:5000/app")).isPresent();
+    assertThat(config().registryAuths().header("127.0.0.1:5000/app")).isEmpty();
+
+    assertThatThrownBy(() -> config("--docker_config=config.json")).isInstanceOf(FlagException.class)
+        .hasMessage("Flag '--docker_config': 'config.json' is neither JSON nor an absolute path");
+    assertThatThrownBy(() -> config("--docker_config=" + dir.resolve("missing.json"))).isInstanceOf(FlagException.class)
+        .hasMessageStartingWith("Flag '--docker_config': cannot read");
+    assertThatThrownBy(() -> config("--docker_config={broken")).isInstanceOf(FlagException.class)
+        .hasMessageStartingWith("Flag '--docker_config': not JSON");
+  }
+
+  @Test
   void resourcesAreDetectedFromTheHostWhenNotGiven() {
     Resources resources = config().resources();
 

@@ -121,7 +121,7 @@ class AgentVerticleTest {
   private Path sandboxOf(String taskId) throws IOException {
     Path runs = workDir.resolve("slaves").resolve(FakeMaster.AGENT_ID).resolve("frameworks").resolve("fw-1")
         .resolve("executors").resolve(taskId).resolve("runs");
-    try (Stream<Path> containers = Files.list(runs)) {
+    try (Stream<Path> containers = Files.list(runs).filter(run -> !Files.isSymbolicLink(run))) {
       List<Path> all = containers.toList();
       assertThat(all).as("one run of %s", taskId).hasSize(1);
       return all.get(0);
@@ -264,6 +264,27 @@ class AgentVerticleTest {
     assertThat(failed.getMessage()).startsWith("Memory limit exceeded: Requested: 32MB");
     assertThat(Files.readString(sandboxOf("hog").resolve("stdout"))).as("the task ran in its own cgroup")
         .contains("vmesos/");
+  }
+
+  @Test
+  void aFinishedTasksSandboxIsDeletedAfterTheGcDelayWhileARunningTasksStays() throws Exception {
+    startRegisteredAgent("--gc_delay=1secs", "--disk_watch_interval=200ms");
+    run(shellTask("live", "sleep 60"));
+    assertThat(states(nextUpdates(2))).containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING);
+    run(shellTask("done", "echo bye"));
+    assertThat(states(nextUpdates(3))).containsExactly(TaskState.TASK_STARTING, TaskState.TASK_RUNNING,
+        TaskState.TASK_FINISHED);
+    Path finished = sandboxOf("done");
+    Path running = sandboxOf("live");
+    assertThat(Files.readString(finished.resolve("stdout"))).as("kept at first").isEqualTo("bye\n");
+
+    // Acknowledged by the fake master, so forgotten, then deleted once a second old.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (Files.exists(finished) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(finished).as("collected after --gc_delay").doesNotExist();
+    assertThat(running.resolve("stdout")).as("a running task's sandbox stays").exists();
   }
 
   @Test

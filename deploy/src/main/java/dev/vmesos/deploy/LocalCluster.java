@@ -199,6 +199,11 @@ public final class LocalCluster {
    * completes with its HTTP port once it is deployed (it registers with the master right after).
    */
   public Future<Integer> addAgent(String resources) {
+    return addAgent(resources, List.of());
+  }
+
+  /** Same, the agent also getting {@code extraFlags} (for example its own {@code --attributes}). */
+  public Future<Integer> addAgent(String resources, List<String> extraFlags) {
     int index = agentPorts.size();
     int port = FreePorts.find();
     List<String> args = new ArrayList<>(List.of(
@@ -208,6 +213,7 @@ public final class LocalCluster {
         "--resources=" + resources));
     args.addAll(ownCgroupsRoot(workDir.resolve("agent-" + index), agentFlags));
     args.addAll(agentFlags);
+    args.addAll(extraFlags);
     agentPorts.add(port);
     AgentConfig config = AgentConfig.fromFlags(Flags.parse(args.toArray(String[]::new), Map.of()));
     return vertx.deployVerticle(new AgentVerticle(config).releaseCgroupRootOnStop()).map(id -> port);

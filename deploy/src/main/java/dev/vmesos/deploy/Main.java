@@ -26,7 +26,7 @@ public final class Main {
         agent    run an agent (--master=127.0.0.1:5050,..., --resources, --work_dir, --port=5051, --credential);
                  it attaches to a master's agent bus over a WebSocket and joins no cluster
         local    run a master and N agents in one JVM (--agents=1, --resources, --work_dir, --port=5050,
-                 --containerizers=docker,mesos for Docker tasks and executors)
+                 --containerizers: docker,mesos when a Docker engine answers, mesos otherwise)
         demo     start a local cluster, run the throttle framework, then DRF frameworks A, B, C side by side, shut down
                  (--executor=auto|docker|process, --drf_seconds=30, --task_seconds=4-8, --total_queries=2000)
         throttle the throttle load-test framework (--master, --total-queries, --queries-per-task, --parallelism,
@@ -49,7 +49,9 @@ public final class Main {
       .flag("resources", "RESOURCES", "cpus:2;mem:2048;disk:4096;ports:[31000-32000]", "Each agent's resources.")
       .flag("work_dir", "PATH", "/tmp/vmesos-local", "Agents' work directories go under it.")
       .flag("agent_port", "PORT", 5051, "The first agent's HTTP port; the others take the next ones.")
-      .flag("containerizers", "mesos,docker", "mesos", "The agents' containerizers.")
+      .flag("containerizers", "docker,mesos|mesos", "docker,mesos when a Docker engine answers on "
+          + DockerProbe.DEFAULT_SOCKET + ", mesos otherwise", "The agents' containerizers (vmesos agent keeps"
+          + " Mesos's default, mesos).")
       .build()
       .plus(MasterConfig.HELP)
       .plus(ClusterConfig.HELP);
@@ -116,7 +118,7 @@ public final class Main {
       Path workDir = Path.of(flags.string("work_dir", "/tmp/vmesos-local"));
       int agentPort = flags.integer("agent_port", 5051, 0, 65535);
       List<String> agentFlags = flags.optional("containerizers").map(c -> List.of("--containerizers=" + c))
-          .orElse(List.of());
+          .orElseGet(() -> defaultContainerizers(DockerProbe.engineAnswers(DockerProbe.DEFAULT_SOCKET)));
       MasterConfig master = MasterConfig.fromFlags(flags);
       for (String ignored : MasterConfig.ignoredFlagsGiven(flags)) {
         System.err.println("vmesos local: flag '--" + ignored + "' is accepted for Mesos compatibility and ignored");
@@ -126,10 +128,34 @@ public final class Main {
     }
   }
 
+  /**
+   * The local cluster's agents without {@code --containerizers}: {@code docker,mesos} when an engine
+   * answers, so that the example frameworks' Docker executors run with no extra flag (the README's
+   * quick start); Mesos's own default, {@code mesos}, otherwise. {@code vmesos agent} keeps Mesos's default.
+   */
+  static List<String> defaultContainerizers(boolean engineAnswers) {
+    return engineAnswers ? LocalCluster.DOCKER_FLAGS : List.of("--containerizers=mesos");
+  }
+
+  /** The one line saying which containerizers the local cluster's agents run, and why. */
+  static String describeContainerizers(List<String> agentFlags, boolean given) {
+    String value = agentFlags.stream().filter(f -> f.startsWith("--containerizers="))
+        .map(f -> f.substring("--containerizers=".length())).findFirst().orElse("mesos");
+    if (given) {
+      return "vmesos local: agents run --containerizers=" + value + " (as given)";
+    }
+    return value.contains("docker")
+        ? "vmesos local: a Docker engine answers on " + DockerProbe.DEFAULT_SOCKET + ": agents run"
+            + " --containerizers=docker,mesos (Docker tasks and executors, and processes)"
+        : "vmesos local: no Docker engine answers on " + DockerProbe.DEFAULT_SOCKET + ": agents run"
+            + " --containerizers=mesos (processes only; run the examples with --executor=process)";
+  }
+
   private static void local(String[] args) throws Exception {
     Flags flags = Flags.parse(args, System.getenv());
     LocalOptions options = LocalOptions.fromFlags(flags);
     flags.rejectUnknown();
+    System.out.println(describeContainerizers(options.agentFlags(), flags.optional("containerizers").isPresent()));
     int agents = options.agents();
     Path workDir = options.workDir();
     // The master's registry goes beside the agents' work dirs (--work_dir is the local cluster's root).

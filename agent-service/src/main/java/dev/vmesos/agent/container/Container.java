@@ -39,6 +39,14 @@ public interface Container {
   OptionalLong pid();
 
   /**
+   * What the container's cgroups count of its usage now; empty when it has none to read (no
+   * cgroups, a Docker container). Blocking file I/O: call it off the event loop.
+   */
+  default java.util.Optional<dev.vmesos.agent.cgroups.CgroupUsage> usage() {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * Completes once every one of {@code ended} has completed, or after {@code grace} and 5 s more
    * (then logged, {@code what} naming them): an agent stopping waits this long for its containers.
    */

@@ -20,9 +20,17 @@ public final class DockerContainerizer implements Containerizer {
   private static final Logger LOG = LoggerFactory.getLogger(DockerContainerizer.class);
 
   private final DockerEngine engine;
+  /** Why the engine is not to be used now (it stopped answering), or empty. */
+  private final java.util.function.Supplier<Optional<String>> engineProblem;
 
   public DockerContainerizer(DockerEngine engine) {
+    this(engine, Optional::empty);
+  }
+
+  /** Same, failing launches at once while {@code engineProblem} says the engine does not answer. */
+  public DockerContainerizer(DockerEngine engine, java.util.function.Supplier<Optional<String>> engineProblem) {
     this.engine = engine;
+    this.engineProblem = engineProblem;
   }
 
   @Override
@@ -44,6 +52,11 @@ public final class DockerContainerizer implements Containerizer {
 
   @Override
   public Future<Container> launch(ContainerLaunch launch) {
+    Optional<String> problem = engineProblem.get();
+    if (problem.isPresent()) {
+      LOG.warn("Not launching {}: {}", launch.describe(), problem.get());
+      return Future.failedFuture(new IllegalStateException(problem.get()));
+    }
     DockerLaunch docker = dockerLaunch(launch);
     LOG.info("Launching {} as Docker container {} (image {})", launch.describe(), docker.containerName(),
         launch.container().orElseThrow().getDocker().getImage());

@@ -3,7 +3,7 @@ package dev.vmesos.agent.container;
 import dev.vmesos.agent.cgroups.CgroupIsolator;
 import dev.vmesos.agent.cgroups.ContainerCgroup;
 import dev.vmesos.agent.cgroups.Limitation;
-import dev.vmesos.agent.task.ProcessLauncher;
+import dev.vmesos.agent.container.ProcessLauncher;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -128,6 +128,19 @@ final class ProcessContainer implements Container {
   @Override
   public boolean isRunning() {
     return !termination.future().isComplete();
+  }
+
+  @Override
+  public Optional<dev.vmesos.agent.cgroups.CgroupUsage> usage() {
+    if (cgroup == null || !isRunning()) {
+      return Optional.empty();
+    }
+    try {
+      return isolator.usage(cgroup);
+    } catch (IOException e) {
+      LOG.debug("Cannot read the usage of container {}: {}", containerId, e.toString());
+      return Optional.empty();
+    }
   }
 
   @Override

@@ -2,8 +2,8 @@ package dev.vmesos.agent.container;
 
 import dev.vmesos.agent.cgroups.CgroupIsolator;
 import dev.vmesos.agent.cgroups.ContainerCgroup;
-import dev.vmesos.agent.task.LaunchSpec;
-import dev.vmesos.agent.task.ProcessLauncher;
+import dev.vmesos.agent.container.LaunchSpec;
+import dev.vmesos.agent.container.ProcessLauncher;
 import dev.vmesos.api.v1.Protos.CommandInfo;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

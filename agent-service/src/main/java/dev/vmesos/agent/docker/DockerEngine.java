@@ -27,11 +27,15 @@ public interface DockerEngine {
   /** The engine's version, e.g. {@code 20.10.24}: a check that it is reachable. */
   Future<String> ping();
 
+  /** Whether the engine answers {@code GET /_ping} within {@code timeout}: its answer, or a failure. */
+  Future<String> ping(java.time.Duration timeout);
+
   /**
    * Creates and starts the container of {@code launch} (see {@link ContainerSpec#of} for how Mesos's
    * fields map to Docker's), its output appended to the sandbox's {@code stdout} and {@code stderr}.
-   * The image must be on the agent already unless {@code force_pull_image} is set, in which case it
-   * is pulled first. A container that was created but could not be started is removed.
+   * An image that is not on the agent is pulled first, and {@code force_pull_image} pulls it even
+   * when it is (Mesos's rule), within {@link DockerOptions#pullTimeout()}. A container that was
+   * created but could not be started is removed.
    */
   Future<StartedContainer> run(DockerLaunch launch);
 

@@ -11,8 +11,14 @@ import java.time.Duration;
  * @param maxConnections the connection pool's size: each running container holds two connections
  *                       (its exit wait and its output stream), so this bounds the containers followed
  *                       at once
+ * @param pullTimeout    how long an image pull may take in all ({@code --docker_pull_timeout})
+ * @param registryAuths  credentials given with pulls ({@code --docker_config})
  */
-public record DockerOptions(String socketPath, Duration requestTimeout, int maxConnections) {
+public record DockerOptions(String socketPath, Duration requestTimeout, int maxConnections, Duration pullTimeout,
+                            RegistryAuths registryAuths) {
+
+  /** A pull's default deadline: generous, as images can be large; a hung registry still fails the launch. */
+  public static final Duration DEFAULT_PULL_TIMEOUT = Duration.ofMinutes(10);
 
   public static final String DEFAULT_SOCKET = "/var/run/docker.sock";
 
@@ -23,16 +29,27 @@ public record DockerOptions(String socketPath, Duration requestTimeout, int maxC
     if (requestTimeout.isNegative() || requestTimeout.isZero()) {
       throw new IllegalArgumentException("Docker request timeout must be positive, not " + requestTimeout);
     }
+    if (pullTimeout.isNegative() || pullTimeout.isZero()) {
+      throw new IllegalArgumentException("Docker pull timeout must be positive, not " + pullTimeout);
+    }
     if (maxConnections < 4) {
       throw new IllegalArgumentException("Docker connection pool needs at least 4 connections, not " + maxConnections);
     }
   }
 
   public static DockerOptions defaults() {
-    return new DockerOptions(DEFAULT_SOCKET, Duration.ofSeconds(60), 1024);
+    return new DockerOptions(DEFAULT_SOCKET, Duration.ofSeconds(60), 1024, DEFAULT_PULL_TIMEOUT, RegistryAuths.none());
   }
 
   public DockerOptions withSocketPath(String path) {
-    return new DockerOptions(path, requestTimeout, maxConnections);
+    return new DockerOptions(path, requestTimeout, maxConnections, pullTimeout, registryAuths);
+  }
+
+  public DockerOptions withPullTimeout(Duration timeout) {
+    return new DockerOptions(socketPath, requestTimeout, maxConnections, timeout, registryAuths);
+  }
+
+  public DockerOptions withRegistryAuths(RegistryAuths auths) {
+    return new DockerOptions(socketPath, requestTimeout, maxConnections, pullTimeout, auths);
   }
 }

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -65,6 +66,14 @@ final class HttpDockerEngine implements DockerEngine {
   public Future<String> ping() {
     return onContext(() -> versioned("Docker version check", HttpMethod.GET, "/version", null, shortTimeout(), 200)
         .map(body -> body.toJsonObject().getString("Version", "unknown")));
+  }
+
+  @Override
+  public Future<String> ping(Duration timeout) {
+    long millis = Math.max(1, timeout.toMillis());
+    return onContext(() -> call("Docker ping", HttpMethod.GET, "/_ping", null, millis, 200)
+        .map(Buffer::toString)
+        .timeout(millis, java.util.concurrent.TimeUnit.MILLISECONDS));
   }
 
   @Override
@@ -166,28 +175,72 @@ final class HttpDockerEngine implements DockerEngine {
 
   // ---- launch steps ------------------------------------------------------------------------------
 
-  /** Mesos's rule: the image must be here, unless the framework asked for a pull before each launch. */
+  /**
+   * Mesos's rule: an image that is not on the agent is pulled, and {@code force_pull_image} pulls it
+   * before every launch even when it is.
+   */
   private Future<Void> ensureImage(ContainerSpec spec) {
     String image = spec.image();
     if (spec.forcePull()) {
-      return pull(image);
+      return pull(image, "force_pull_image is set");
     }
     return versioned("Docker inspect of image '" + image + "'", HttpMethod.GET, "/images/" + image + "/json", null,
         shortTimeout(), 200)
         .<Void>mapEmpty()
-        .recover(e -> Future.failedFuture(e instanceof DockerEngineException engine && engine.status() == 404
-            ? new DockerException("Image '" + image + "' is not present on this agent and force_pull_image is not set")
-            : e));
+        .recover(e -> e instanceof DockerEngineException engine && engine.status() == 404
+            ? pull(image, "it is not on this agent")
+            : Future.failedFuture(e));
   }
 
-  private Future<Void> pull(String image) {
+  /**
+   * Pulls {@code image} in a phase of its own: the engine's progress is logged as each layer changes
+   * state, and the whole pull must end within {@link DockerOptions#pullTimeout()}, after which its
+   * connection is closed (the engine then cancels it). A failure carries the engine's reason.
+   */
+  private Future<Void> pull(String image, String why) {
     String operation = "Docker pull of image '" + image + "'";
-    LOG.info("Pulling Docker image {} (force_pull_image is set)", image);
-    return versioned(operation, HttpMethod.POST, "/images/create?" + pullQuery(image), null, shortTimeout(), 200)
-        .compose(body -> pullError(body)
-            .<Future<Void>>map(message -> Future.failedFuture(new DockerException(operation + " failed: " + message)))
-            .orElseGet(Future::succeededFuture))
-        .onSuccess(v -> LOG.info("Pulled Docker image {}", image));
+    long timeoutMs = options.pullTimeout().toMillis();
+    LOG.info("Pulling Docker image {} ({}); at most {} s", image, why, options.pullTimeout().toSeconds());
+    long started = System.nanoTime();
+    Promise<Void> done = Promise.promise();
+    AtomicReference<HttpClientResponse> stream = new AtomicReference<>();
+    long timer = vertx.setTimer(timeoutMs, id -> {
+      if (done.tryFail(new DockerException(operation + " timed out after " + options.pullTimeout().toSeconds()
+          + " s (--docker_pull_timeout)"))) {
+        HttpClientResponse response = stream.get();
+        if (response != null) {
+          response.request().connection().close();
+        }
+      }
+    });
+    Map<String, String> headers = options.registryAuths().header(image)
+        .map(auth -> Map.of("X-Registry-Auth", auth)).orElse(Map.of());
+    versioned(operation, HttpMethod.POST, "/images/create?" + pullQuery(image), headers).onComplete(opened -> {
+      if (opened.failed()) {
+        done.tryFail(opened.cause());
+        return;
+      }
+      HttpClientResponse response = opened.result();
+      stream.set(response);
+      if (done.future().isComplete()) {
+        response.request().connection().close();
+        return;
+      }
+      PullProgress progress = new PullProgress(image);
+      response.handler(io.vertx.core.parsetools.RecordParser.newDelimited("\n", line -> progress.line(line)
+          .ifPresent(error -> done.tryFail(new DockerException(operation + " failed: " + error)))));
+      response.exceptionHandler(e -> done.tryFail(new DockerException(operation + " failed: " + describe(e), e)));
+      response.endHandler(v -> done.tryComplete());
+      response.resume();
+    });
+    return done.future().andThen(result -> {
+      vertx.cancelTimer(timer);
+      if (result.succeeded()) {
+        LOG.info("Pulled Docker image {} in {} ms", image, (System.nanoTime() - started) / 1_000_000);
+      } else {
+        LOG.warn("{}", result.cause().getMessage());
+      }
+    });
   }
 
   /** Creates, attaches to and starts; a container created but not started is removed again. */
@@ -245,8 +298,14 @@ final class HttpDockerEngine implements DockerEngine {
    * {@code Connection: close} and the client never returns that connection to its pool.
    */
   private Future<HttpClientResponse> versioned(String operation, HttpMethod method, String path) {
+    return versioned(operation, method, path, Map.of());
+  }
+
+  /** Same, with request headers (a pull's registry credentials). */
+  private Future<HttpClientResponse> versioned(String operation, HttpMethod method, String path,
+      Map<String, String> headers) {
     return prefixHere()
-        .compose(prefix -> exchange(operation, method, prefix + path, null, NO_TIMEOUT, false))
+        .compose(prefix -> exchange(operation, method, prefix + path, null, NO_TIMEOUT, false, headers))
         .compose(response -> {
           if (response.statusCode() == 200) {
             response.pause();
@@ -271,9 +330,15 @@ final class HttpDockerEngine implements DockerEngine {
 
   private Future<HttpClientResponse> exchange(String operation, HttpMethod method, String uri, JsonObject body,
       long timeoutMs, boolean keepAlive) {
+    return exchange(operation, method, uri, body, timeoutMs, keepAlive, Map.of());
+  }
+
+  private Future<HttpClientResponse> exchange(String operation, HttpMethod method, String uri, JsonObject body,
+      long timeoutMs, boolean keepAlive, Map<String, String> headers) {
     LOG.debug("Docker engine request {} {}", method, uri);
     RequestOptions request = new RequestOptions().setServer(socket).setHost("localhost")
         .setMethod(method).setURI(uri).setConnectTimeout(shortTimeout());
+    headers.forEach(request::putHeader);
     if (!keepAlive) {
       request.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }
@@ -379,24 +444,6 @@ final class HttpDockerEngine implements DockerEngine {
     String query = "fromImage=" + encode(image);
     boolean tagged = image.indexOf('@') >= 0 || image.lastIndexOf(':') > image.lastIndexOf('/');
     return tagged ? query : query + "&tag=latest";
-  }
-
-  /** A pull answers 200 and then streams JSON progress lines; a failure midway is a line with "error". */
-  static Optional<String> pullError(Buffer body) {
-    for (String line : body.toString().split("\r?\n")) {
-      if (line.isBlank()) {
-        continue;
-      }
-      try {
-        JsonObject progress = new JsonObject(line);
-        if (progress.getValue("error") != null) {
-          return Optional.of(String.valueOf(progress.getValue("error")));
-        }
-      } catch (DecodeException | ClassCastException e) {
-        LOG.debug("Ignoring a pull progress line that is not a JSON object: {}", line);
-      }
-    }
-    return Optional.empty();
   }
 
   static DockerEngineException engineError(String operation, int status, Buffer body) {

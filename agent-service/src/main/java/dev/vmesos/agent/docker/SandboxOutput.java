@@ -1,6 +1,6 @@
 package dev.vmesos.agent.docker;
 
-import dev.vmesos.agent.task.ProcessLauncher;
+import dev.vmesos.agent.container.ProcessLauncher;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -11,7 +11,7 @@ import dev.vmesos.agent.container.Termination;
 import dev.vmesos.agent.executor.CustomExecutor.State;
 import dev.vmesos.api.resources.Resources;
 import dev.vmesos.agent.task.ExitStatus;
-import dev.vmesos.agent.task.LaunchSpec;
+import dev.vmesos.agent.container.LaunchSpec;
 import dev.vmesos.agent.task.Sandboxes;
 import dev.vmesos.agent.task.StatusSink;
 import dev.vmesos.agent.task.TaskStatusFactory;
@@ -38,7 +38,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -98,6 +97,10 @@ public final class CustomExecutors {
   private final Map<String, CustomExecutor> executors = new LinkedHashMap<>();
   /** Tasks of custom executors by "frameworkId/taskId", until their terminal update is acknowledged. */
   private final Map<String, ExecutorTask> tasks = new LinkedHashMap<>();
+  /** Frameworks the master shut down whose executors have not all exited yet. */
+  private final Set<String> frameworksShuttingDown = new HashSet<>();
+  private final java.util.function.Consumer<Path> sandboxDone;
+  private final dev.vmesos.agent.fetcher.Fetcher fetcher;
   private long heartbeatTimerId = -1;
 
   /**
@@ -105,12 +108,16 @@ public final class CustomExecutors {
    *                        the agent is registered)
    * @param agentEndpoint   {@code ip:port} of the agent's HTTP server, for MESOS_AGENT_ENDPOINT
    * @param otherTaskExists whether (framework id, task id) is already a command task here
+   * @param sandboxDone     told of each exited executor's sandbox, to delete later ({@code --gc_delay})
+   * @param fetcher         fetches an executor's {@code CommandInfo.uris} into its sandbox before it starts
    */
   public CustomExecutors(Vertx vertx, Context context, dev.vmesos.api.bus.AgentBus bus, Options options,
       Containerizers containerizers,
       ContainerCheckpoints checkpoints, StatusSink sink,
       Supplier<AgentInfo> agentInfo, Supplier<String> agentEndpoint, BiPredicate<String, String> otherTaskExists,
-      Clock clock) {
+      Clock clock, java.util.function.Consumer<Path> sandboxDone, dev.vmesos.agent.fetcher.Fetcher fetcher) {
+    this.fetcher = fetcher;
+    this.sandboxDone = sandboxDone;
     this.vertx = vertx;
     this.context = context;
     this.bus = bus;
@@ -147,6 +154,9 @@ public final class CustomExecutors {
       return;
     }
     tasks.put(key(frameworkId, taskId), agentTask);
+    if (frameworksShuttingDown.remove(frameworkId)) {
+      LOG.info("Framework {} launches task {} again: no longer shutting it down", frameworkId, taskId);
+    }
     Optional<String> badId = Sandboxes.validateId("Framework", frameworkId)
         .or(() -> Sandboxes.validateId("Task", taskId))
         .or(() -> Sandboxes.validateId("Executor", executorId));
@@ -237,12 +247,38 @@ public final class CustomExecutors {
     return true;
   }
 
-  /** Shuts down every executor of a framework. */
+  /**
+   * Shuts down every executor of a framework, idle ones included (as Mesos's agent on
+   * ShutdownFrameworkMessage); once the last one has exited, the agent forgets the framework.
+   */
   public void shutdownFramework(String frameworkId) {
+    boolean any = false;
     for (CustomExecutor executor : List.copyOf(executors.values())) {
       if (executor.frameworkId().equals(frameworkId)) {
+        any = true;
         shutdown(executor, "framework " + frameworkId + " is shutting down");
       }
+    }
+    if (any) {
+      frameworksShuttingDown.add(frameworkId);
+    } else {
+      forgetFramework(frameworkId);
+    }
+  }
+
+  /** The framework is shut down and none of its executors runs: its tasks and update streams go. */
+  private void forgetFramework(String frameworkId) {
+    frameworksShuttingDown.remove(frameworkId);
+    int forgotten = 0;
+    for (ExecutorTask task : List.copyOf(tasks.values())) {
+      if (task.frameworkId().equals(frameworkId)) {
+        tasks.remove(key(frameworkId, task.taskId()));
+        forgotten++;
+      }
+    }
+    if (forgotten > 0) {
+      sink.frameworkRemoved(frameworkId);
+      LOG.info("Framework {} is shut down: no custom executor left; forgot {} task(s)", frameworkId, forgotten);
     }
   }
 
@@ -453,41 +489,14 @@ public final class CustomExecutors {
         .toList();
   }
 
+  /** Every live custom executor with its tasks, for the agent API. */
+  public List<ExecutorsReport.ExecutorSnapshot> snapshot() {
+    return ExecutorsReport.snapshot(executors.values());
+  }
+
   /** The live executors of each framework, Mesos {@code /state} style, by framework. */
   public Map<FrameworkInfo, JsonArray> stateByFramework() {
-    Map<String, FrameworkInfo> frameworks = new LinkedHashMap<>();
-    Map<String, JsonArray> byFramework = new LinkedHashMap<>();
-    for (CustomExecutor executor : executors.values()) {
-      frameworks.putIfAbsent(executor.frameworkId(), executor.framework);
-      JsonArray running = new JsonArray();
-      JsonArray queued = new JsonArray();
-      for (ExecutorTask task : executor.tasks.values()) {
-        JsonObject json = new JsonObject()
-            .put("id", task.taskId())
-            .put("name", task.info.getName())
-            .put("framework_id", task.frameworkId())
-            .put("executor_id", executor.executorId())
-            .put("state", task.state.name());
-        (task.launched ? running : queued).add(json);
-      }
-      JsonObject json = new JsonObject()
-          .put("id", executor.executorId())
-          .put("name", executor.info.getName())
-          .put("framework_id", executor.frameworkId())
-          .put("container", executor.containerId)
-          .put("directory", executor.sandbox.toString())
-          .put("state", executor.state.name())
-          .put("subscribed", executor.isSubscribed())
-          .put("tasks", running)
-          .put("queued_tasks", queued);
-      if (executor.container != null && executor.container.pid().isPresent()) {
-        json.put("pid", executor.container.pid().getAsLong());
-      }
-      byFramework.computeIfAbsent(executor.frameworkId(), k -> new JsonArray()).add(json);
-    }
-    Map<FrameworkInfo, JsonArray> result = new LinkedHashMap<>();
-    byFramework.forEach((id, json) -> result.put(frameworks.get(id), json));
-    return result;
+    return ExecutorsReport.stateByFramework(executors.values());
   }
 
   /**
@@ -549,6 +558,7 @@ public final class CustomExecutors {
       registrationTimedOut(executor);
     });
     createSandbox(sandbox)
+        .compose(v -> fetch(executor))
         .compose(v -> checkpoint(executor, agent, launch.isDocker()))
         .compose(v -> choice.containerizer().get().launch(launch))
         .onComplete(started -> {
@@ -558,6 +568,19 @@ public final class CustomExecutors {
             launchFailed(executor, started.cause().getMessage());
           }
         });
+  }
+
+  /** The executor's {@code CommandInfo.uris}, into its sandbox, before it starts (on a worker). */
+  private Future<Void> fetch(CustomExecutor executor) {
+    List<dev.vmesos.api.v1.Protos.CommandInfo.URI> uris = executor.info.getCommand().getUrisList();
+    if (uris.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return vertx.<Void>executeBlocking(() -> {
+      fetcher.fetch(uris, executor.sandbox, executor.containerId);
+      return null;
+    }, false).recover(e -> Future.failedFuture(new IllegalStateException("Failed to fetch all URIs for container '"
+        + executor.containerId + "': " + e.getMessage(), e)));
   }
 
   /** For a checkpointing framework, what a restarted agent needs to find the executor again. */
@@ -592,7 +615,7 @@ public final class CustomExecutors {
   /** The process containerizer makes the sandbox itself; Docker's bind mount needs it to exist first. */
   private Future<Void> createSandbox(Path sandbox) {
     return context.executeBlocking(() -> {
-      java.nio.file.Files.createDirectories(sandbox);
+      Sandboxes.create(sandbox);
       return null;
     }, false);
   }
@@ -694,6 +717,12 @@ public final class CustomExecutors {
         termination.limitation().map(Limitation::message).orElse(description));
     sink.executorExited(executor.framework.getId(), executor.info.getExecutorId(),
         waitStatus(termination.exitValue().orElse(1)));
+    sandboxDone.accept(executor.sandbox);
+    String frameworkId = executor.frameworkId();
+    if (frameworksShuttingDown.contains(frameworkId)
+        && executors.values().stream().noneMatch(e -> e.frameworkId().equals(frameworkId))) {
+      forgetFramework(frameworkId);
+    }
   }
 
   /** Java's exit value (128 + N for signal N) as the wait status Mesos reports. */

@@ -84,6 +84,26 @@ public final class AgentState {
     return json;
   }
 
+  /**
+   * {@code --attributes} as Mesos's {@code /state} writes them: scalars as numbers, text as
+   * strings, ranges ({@code "[1-5, 8-9]"}) and sets ({@code "{a, b}"}) in their text form.
+   */
+  public static JsonObject attributes(java.util.List<dev.vmesos.api.v1.Protos.Attribute> attributes) {
+    JsonObject json = new JsonObject();
+    for (dev.vmesos.api.v1.Protos.Attribute attribute : attributes) {
+      switch (attribute.getType()) {
+        case SCALAR -> json.put(attribute.getName(), attribute.getScalar().getValue());
+        case RANGES -> json.put(attribute.getName(), attribute.getRanges().getRangeList().stream()
+            .map(r -> r.getBegin() + "-" + r.getEnd()).collect(Collectors.joining(", ", "[", "]")));
+        case SET -> json.put(attribute.getName(), "{" + String.join(", ", attribute.getSet().getItemList()) + "}");
+        case TEXT -> json.put(attribute.getName(), attribute.getText().getValue());
+        default -> {
+        }
+      }
+    }
+    return json;
+  }
+
   /** {@code {"cpus": 2.0, "ports": "[31000-32000]"}}, summed over roles as Mesos's v0 map is. */
   static JsonObject resources(Resources resources) {
     JsonObject json = new JsonObject();

@@ -67,6 +67,10 @@ public final class FilesEndpoint {
       return new Answer<>(null, status, error);
     }
 
+    <U> Answer<U> map(java.util.function.Function<T, U> f) {
+      return ok() ? new Answer<>(f.apply(value), status, null) : failed();
+    }
+
     public boolean ok() {
       return status == 200;
     }
@@ -121,15 +125,29 @@ public final class FilesEndpoint {
 
   /** Lists a directory (or describes one file) as Mesos's {@code /files/browse}. Blocks. */
   public Answer<JsonArray> browse(String path) {
+    return list(path, FilesEndpoint::fileInfo).map(JsonArray::new);
+  }
+
+  /** The same listing as the v1 API's {@code LIST_FILES} answers it ({@code FileInfo}s). Blocks. */
+  public Answer<List<dev.vmesos.api.v1.Protos.FileInfo>> listFiles(String path) {
+    return list(path, FilesEndpoint::fileInfoProto);
+  }
+
+  private interface Describe<T> {
+    T describe(Path shownPath, Path file) throws IOException;
+  }
+
+  private <T> Answer<List<T>> list(String path, Describe<T> describe) {
     Answer<Resolved> resolved = resolve(path);
     if (!resolved.ok()) {
       return resolved.failed();
     }
     Resolved r = resolved.value();
     try {
-      JsonArray listing = new JsonArray();
+      List<T> listing = new ArrayList<>();
       if (!Files.isDirectory(r.real(), LinkOption.NOFOLLOW_LINKS)) {
-        return Answer.ok(listing.add(fileInfo(r.requested(), r.real())));
+        listing.add(describe.describe(r.requested(), r.real()));
+        return Answer.ok(listing);
       }
       List<Path> entries = new ArrayList<>();
       try (DirectoryStream<Path> dir = Files.newDirectoryStream(r.real())) {
@@ -139,7 +157,7 @@ public final class FilesEndpoint {
       for (Path entry : entries) {
         Path name = entry.getFileName();
         try {
-          listing.add(fileInfo(r.requested().resolve(name), entry));
+          listing.add(describe.describe(r.requested().resolve(name), entry));
         } catch (NoSuchFileException gone) {
           // Deleted while listing: leave it out.
         }
@@ -176,15 +194,30 @@ public final class FilesEndpoint {
     if (length < -1) {
       return Answer.fail(400, "Negative length provided: " + length);
     }
+    if (offset == -1) {
+      return chunk(path, 0, 0).map(c -> new JsonObject().put("data", "").put("offset", c.size()));
+    }
+    long from = offset;
+    return chunk(path, offset, length).map(c -> new JsonObject()
+        .put("data", new String(c.data(), StandardCharsets.UTF_8)).put("offset", from));
+  }
+
+  /** Bytes of a file and the file's size: what {@code READ_FILE} answers. */
+  public record Chunk(byte[] data, long size) {
+  }
+
+  /**
+   * Up to {@code length} bytes ({@code -1}: as many as the cap allows, at most
+   * {@value #MAX_READ_LENGTH}) from {@code offset} (not negative) of a regular file in the work
+   * directory, with the file's size. Blocks.
+   */
+  public Answer<Chunk> chunk(String path, long offset, long length) {
     Answer<Path> file = regularFile(path, "read");
     if (!file.ok()) {
       return file.failed();
     }
     try (FileChannel channel = FileChannel.open(file.value(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       long size = channel.size();
-      if (offset == -1) {
-        return Answer.ok(new JsonObject().put("data", "").put("offset", size));
-      }
       int wanted = (int) Math.min(length == -1 ? MAX_READ_LENGTH : length, MAX_READ_LENGTH);
       ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(0, Math.min(wanted, size - offset)));
       long position = offset;
@@ -195,8 +228,7 @@ public final class FilesEndpoint {
         }
         position += n;
       }
-      String data = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
-      return Answer.ok(new JsonObject().put("data", data).put("offset", offset));
+      return Answer.ok(new Chunk(java.util.Arrays.copyOf(buffer.array(), buffer.position()), size));
     } catch (AccessDeniedException e) {
       return Answer.fail(403, "Cannot read '" + path + "': permission denied");
     } catch (IOException e) {
@@ -274,6 +306,25 @@ public final class FilesEndpoint {
           + " path outside the agent's work directory " + workDir);
     }
     return Answer.ok(new Resolved(requested, real));
+  }
+
+  /** One entry as the v1 API's {@code FileInfo}: {@code mode} is the raw {@code st_mode}. */
+  static dev.vmesos.api.v1.Protos.FileInfo fileInfoProto(Path shownPath, Path file) throws IOException {
+    PosixFileAttributes attributes = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    dev.vmesos.api.v1.Protos.FileInfo.Builder info = dev.vmesos.api.v1.Protos.FileInfo.newBuilder()
+        .setPath(shownPath.toString())
+        .setSize(attributes.size())
+        .setMtime(dev.vmesos.api.v1.Protos.TimeInfo.newBuilder()
+            .setNanoseconds(attributes.lastModifiedTime().toMillis() * 1_000_000L))
+        .setUid(name(attributes.owner()))
+        .setGid(name(attributes.group()));
+    try {
+      Map<String, Object> unix = Files.readAttributes(file, "unix:nlink,mode", LinkOption.NOFOLLOW_LINKS);
+      info.setNlink(((Number) unix.get("nlink")).intValue()).setMode((Integer) unix.get("mode"));
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      info.setNlink(1);
+    }
+    return info.build();
   }
 
   /** One entry as Mesos shows it; a symbolic link is described, not followed. */

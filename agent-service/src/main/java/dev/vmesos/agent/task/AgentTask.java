@@ -27,6 +27,12 @@ public final class AgentTask {
   private TaskState state = TaskState.TASK_STAGING;
   private Container container;
   private boolean killRequested;
+  /** The last health its checks reported; null before the first report (or without checks). */
+  private Boolean healthy;
+  /** The latest result of its {@code TaskInfo.check}; null without one. */
+  private dev.vmesos.api.v1.Protos.CheckStatusInfo checkStatus;
+  /** Killed because its health checks failed too often. */
+  private String killedByHealthCheck;
 
   AgentTask(AgentID agentId, FrameworkInfo framework, TaskInfo info, ExecutorID executorId, String containerId,
       Path sandbox) {
@@ -97,6 +103,31 @@ public final class AgentTask {
 
   void container(Container container) {
     this.container = container;
+  }
+
+  dev.vmesos.api.v1.Protos.CheckStatusInfo checkStatus() {
+    return checkStatus;
+  }
+
+  void checkStatus(dev.vmesos.api.v1.Protos.CheckStatusInfo status) {
+    this.checkStatus = status;
+  }
+
+  Boolean healthy() {
+    return healthy;
+  }
+
+  void healthy(boolean healthy) {
+    this.healthy = healthy;
+  }
+
+  /** Why its health checks killed it, or null. */
+  String killedByHealthCheck() {
+    return killedByHealthCheck;
+  }
+
+  void killedByHealthCheck(String why) {
+    this.killedByHealthCheck = why;
   }
 
   boolean killRequested() {

@@ -1,5 +1,12 @@
 package dev.vmesos.agent.task;
 
+import dev.vmesos.agent.container.LaunchSpec;
+import dev.vmesos.agent.fetcher.Fetcher;
+import dev.vmesos.agent.health.HealthCheckState;
+import dev.vmesos.agent.health.HealthChecker;
+import dev.vmesos.agent.health.HealthChecks;
+import dev.vmesos.agent.health.TaskChecker;
+
 import dev.vmesos.agent.container.Container;
 import dev.vmesos.agent.container.ContainerCheckpoints;
 import dev.vmesos.api.internal.Internal.ContainerCheckpoint;
@@ -56,13 +63,28 @@ public final class CommandExecutor {
   private final Set<String> frameworksShuttingDown = new HashSet<>();
   /** Task groups by "frameworkId/executorId": the task ids launched under that DEFAULT executor. */
   private final Map<String, List<String>> groups = new HashMap<>();
+  private final java.util.function.Consumer<Path> sandboxDone;
+  /** For COMMAND health checks of Docker tasks, run with {@code docker exec}. */
+  private final String dockerSocket;
+  /** Running health checks by "frameworkId/taskId". */
+  private final Map<String, HealthChecker> healthCheckers = new HashMap<>();
+  /** Running general checks ({@code TaskInfo.check}) by "frameworkId/taskId". */
+  private final Map<String, TaskChecker> checkers = new HashMap<>();
+  /** Downloads a task's {@code CommandInfo.uris} into its sandbox before it starts (blocking: a worker). */
+  private final Fetcher fetcher;
 
   /**
    * {@code context} is the owning verticle's; create this from that context. A task killed by its
    * memory limit ends TASK_FAILED with {@link Reason#REASON_CONTAINER_LIMITATION_MEMORY}.
+   * {@code sandboxDone} is told of each forgotten task's sandbox, to delete later ({@code --gc_delay}).
+   * A task's {@code health_check} runs here, as Mesos's command executor runs it ({@link HealthChecker}).
    */
   public CommandExecutor(Vertx vertx, Context context, Path workDir, Duration defaultKillGracePeriod,
-      Containerizers containerizers, ContainerCheckpoints checkpoints, TaskStatusFactory statuses, StatusSink sink) {
+      Containerizers containerizers, ContainerCheckpoints checkpoints, TaskStatusFactory statuses, StatusSink sink,
+      java.util.function.Consumer<Path> sandboxDone, String dockerSocket, Fetcher fetcher) {
+    this.fetcher = fetcher;
+    this.sandboxDone = sandboxDone;
+    this.dockerSocket = dockerSocket;
     this.checkpoints = checkpoints;
     this.vertx = vertx;
     this.context = context;
@@ -137,6 +159,17 @@ public final class CommandExecutor {
       fail(agentTask, Source.SOURCE_AGENT, Reason.REASON_CONTAINER_LAUNCH_FAILED, unsupported.get());
       return;
     }
+    Optional<String> badHealthCheck = task.hasHealthCheck() ? HealthChecks.validate(task.getHealthCheck())
+        : Optional.empty();
+    if (badHealthCheck.isPresent()) {
+      fail(agentTask, Source.SOURCE_AGENT, Reason.REASON_TASK_INVALID, "Invalid health check: " + badHealthCheck.get());
+      return;
+    }
+    Optional<String> badCheck = task.hasCheck() ? TaskChecker.validate(task.getCheck()) : Optional.empty();
+    if (badCheck.isPresent()) {
+      fail(agentTask, Source.SOURCE_AGENT, Reason.REASON_TASK_INVALID, "Invalid check: " + badCheck.get());
+      return;
+    }
     ContainerLaunch launch = containerLaunch(agentTask);
     if (!launch.isDocker()) {
       Optional<String> invalid = LaunchSpec.validate(task.getCommand());
@@ -154,9 +187,47 @@ public final class CommandExecutor {
       LOG.debug("Ignoring user '{}' of task {} of framework {}: tasks run as the agent's user",
           task.getCommand().getUser(), taskId, frameworkId);
     }
+    // The URIs first, into the sandbox, as Mesos's fetcher runs before the executor; none: at once.
+    List<dev.vmesos.api.v1.Protos.CommandInfo.URI> uris = task.getCommand().getUrisList();
+    if (uris.isEmpty()) {
+      start(agentTask, launch, choice.containerizer().get());
+      return;
+    }
+    vertx.<Void>executeBlocking(() -> {
+      fetcher.fetch(uris, agentTask.sandbox(), containerId);
+      return null;
+    }, false).onComplete(fetched -> {
+      if (agentTask.isTerminal()) {
+        return;
+      }
+      if (fetched.failed()) {
+        // Mesos has no fetcher reason: its agent fails the launch with this one and says what failed.
+        fail(agentTask, Source.SOURCE_AGENT, Reason.REASON_CONTAINER_LAUNCH_FAILED,
+            "Failed to fetch all URIs for container '" + containerId + "': " + fetched.cause().getMessage());
+        return;
+      }
+      if (agentTask.killRequested()) {
+        // Nothing runs yet: the task ends here, as Mesos ends a task killed during its launch.
+        LOG.info("Task {} of framework {} was killed while its URIs were fetched", taskId, frameworkId);
+        transition(agentTask, TaskState.TASK_KILLED, Source.SOURCE_AGENT, Reason.REASON_TASK_KILLED_DURING_LAUNCH,
+            "Killed while its URIs were fetched, before it started");
+        groupTaskEnded(agentTask, TaskState.TASK_KILLED, 9);
+        removeFrameworkIfDone(frameworkId);
+        return;
+      }
+      LOG.info("Fetched {} URI(s) for task {} of framework {}", uris.size(), taskId, frameworkId);
+      start(agentTask, launch, choice.containerizer().get());
+    });
+  }
+
+  private void start(AgentTask agentTask, ContainerLaunch launch, dev.vmesos.agent.container.Containerizer containerizer) {
     transition(agentTask, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null);
-    checkpoint(agentTask, launch.isDocker())
-        .compose(v -> choice.containerizer().get().launch(launch))
+    context.<Void>executeBlocking(() -> {
+      Sandboxes.create(agentTask.sandbox());
+      return null;
+    }, false)
+        .compose(v -> checkpoint(agentTask, launch.isDocker()))
+        .compose(v -> containerizer.launch(launch))
         .onComplete(started -> {
       if (started.succeeded()) {
         started(agentTask, started.result());
@@ -283,6 +354,7 @@ public final class CommandExecutor {
 
   /** Drops what the agent kept of a finished task's container. */
   private void forgetContainer(AgentTask task) {
+    sandboxDone.accept(task.sandbox());
     context.executeBlocking(() -> {
       checkpoints.remove(task.containerId());
       return null;
@@ -295,6 +367,10 @@ public final class CommandExecutor {
    * frameworks are left running, for the agent that restarts on this work_dir to recover.
    */
   public Future<Void> killAll(Duration grace, boolean detachCheckpointed) {
+    healthCheckers.values().forEach(HealthChecker::stop);
+    healthCheckers.clear();
+    checkers.values().forEach(TaskChecker::stop);
+    checkers.clear();
     List<Future<?>> exits = new ArrayList<>();
     for (AgentTask task : tasks.all()) {
       Container container = task.container();
@@ -326,10 +402,84 @@ public final class CommandExecutor {
       LOG.info("Task {} of framework {} is running in container {}{}", task.taskId().getValue(),
           task.frameworkId().getValue(), container.containerId(),
           container.pid().isPresent() ? " as pid " + container.pid().getAsLong() : "");
+      if (task.info().hasCheck()) {
+        // As Mesos's command executor: TASK_RUNNING already says which check runs, with no result yet.
+        task.checkStatus(TaskChecker.empty(task.info().getCheck().getType()));
+      }
       transition(task, TaskState.TASK_RUNNING, Source.SOURCE_EXECUTOR, null, null);
+      startHealthChecks(task);
+      startChecks(task);
     }
     // Last: a container that has already ended calls back at once, and its end comes after RUNNING.
     container.termination().onComplete(ended -> exited(task, ended.result()));
+  }
+
+  private void startHealthChecks(AgentTask task) {
+    if (!task.info().hasHealthCheck()) {
+      return;
+    }
+    HealthChecker checker = new HealthChecker(vertx, "task " + task.taskId().getValue() + " of framework "
+        + task.frameworkId().getValue(), task.info().getHealthCheck(),
+        HealthChecker.probe(task.info().getHealthCheck(), task.sandbox(), mesosEnvironment(task),
+            dockerContainer(task), dockerSocket),
+        java.time.Clock.systemUTC(), report -> healthReported(task, report));
+    healthCheckers.put(key(task), checker);
+    checker.start();
+  }
+
+  private void startChecks(AgentTask task) {
+    if (!task.info().hasCheck()) {
+      return;
+    }
+    TaskChecker checker = new TaskChecker(vertx, "task " + task.taskId().getValue() + " of framework "
+        + task.frameworkId().getValue(), task.info().getCheck(), task.sandbox(), mesosEnvironment(task),
+        dockerContainer(task), dockerSocket, status -> {
+          if (!task.isTerminal()) {
+            task.checkStatus(status);
+            transition(task, task.state(), Source.SOURCE_EXECUTOR, Reason.REASON_TASK_CHECK_STATUS_UPDATED, null);
+          }
+        });
+    checkers.put(key(task), checker);
+    checker.start();
+  }
+
+  private static Optional<String> dockerContainer(AgentTask task) {
+    boolean docker = task.info().hasContainer()
+        && task.info().getContainer().getType() == dev.vmesos.api.v1.Protos.ContainerInfo.Type.DOCKER;
+    return docker ? Optional.of(dev.vmesos.agent.docker.ContainerSpec.NAME_PREFIX + task.containerId())
+        : Optional.empty();
+  }
+
+  /**
+   * A change of health: an update in the task's state with {@code healthy} and
+   * {@code REASON_TASK_HEALTH_CHECK_STATUS_UPDATED}, and a kill once the failures reach the limit.
+   */
+  private void healthReported(AgentTask task, HealthCheckState.Report report) {
+    if (task.isTerminal()) {
+      return;
+    }
+    task.healthy(report.healthy());
+    transition(task, task.state(), Source.SOURCE_EXECUTOR, Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED,
+        report.message());
+    if (report.killTask()) {
+      task.killedByHealthCheck(report.message());
+      kill(task.frameworkId().getValue(), task.taskId().getValue(), Optional.empty());
+    }
+  }
+
+  private void stopHealthChecks(AgentTask task) {
+    HealthChecker checker = healthCheckers.remove(key(task));
+    if (checker != null) {
+      checker.stop();
+    }
+    TaskChecker general = checkers.remove(key(task));
+    if (general != null) {
+      general.stop();
+    }
+  }
+
+  private static String key(AgentTask task) {
+    return task.frameworkId().getValue() + "/" + task.taskId().getValue();
   }
 
   private void launchFailed(AgentTask task, Throwable cause) {
@@ -340,6 +490,7 @@ public final class CommandExecutor {
   }
 
   private void exited(AgentTask task, Termination termination) {
+    stopHealthChecks(task);
     if (task.isTerminal()) {
       return;
     }
@@ -363,6 +514,9 @@ public final class CommandExecutor {
       state = task.killRequested() ? TaskState.TASK_KILLED
           : ExitStatus.isSuccess(exitValue) ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED;
       message = ExitStatus.describe(exitValue);
+      if (task.killedByHealthCheck() != null) {
+        message = "Killed after failed health checks (" + task.killedByHealthCheck() + "); " + message;
+      }
     }
     LOG.info("Task {} of framework {} is {}: {}", task.taskId().getValue(), task.frameworkId().getValue(), state,
         message);
@@ -372,6 +526,7 @@ public final class CommandExecutor {
   }
 
   private void fail(AgentTask task, Source source, Reason reason, String message) {
+    stopHealthChecks(task);
     LOG.warn("Task {} of framework {} failed: {}", task.taskId().getValue(), task.frameworkId().getValue(), message);
     transition(task, TaskState.TASK_FAILED, source, reason, message);
     groupTaskEnded(task, TaskState.TASK_FAILED, 1);
@@ -407,7 +562,15 @@ public final class CommandExecutor {
 
   private void transition(AgentTask task, TaskState state, Source source, Reason reason, String message) {
     task.state(state);
-    sink.update(task.frameworkId(), statuses.status(task, state, source, reason, message));
+    dev.vmesos.api.v1.Protos.TaskStatus status = statuses.status(task, state, source, reason, message);
+    if (task.healthy() != null) {
+      // Once checked, every update says how healthy the task last was (the terminal one too).
+      status = status.toBuilder().setHealthy(task.healthy()).build();
+    }
+    if (task.checkStatus() != null) {
+      status = status.toBuilder().setCheckStatus(task.checkStatus()).build();
+    }
+    sink.update(task.frameworkId(), status);
   }
 
   private void removeFrameworkIfDone(String frameworkId) {

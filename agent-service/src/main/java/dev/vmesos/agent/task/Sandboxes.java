@@ -1,6 +1,9 @@
 package dev.vmesos.agent.task;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -18,6 +21,23 @@ public final class Sandboxes {
         .resolve("frameworks").resolve(frameworkId)
         .resolve("executors").resolve(executorId)
         .resolve("runs").resolve(containerId);
+  }
+
+  /** The link beside an executor's runs that names its latest run, as Mesos names it. */
+  public static final String LATEST = "latest";
+
+  /**
+   * Creates {@code sandbox} and points {@code runs/latest} at it (a relative symbolic link, replaced
+   * atomically), so that {@code .../executors/<id>/runs/latest/stdout} is the newest run's output, as
+   * on a Mesos agent. Blocks.
+   */
+  public static void create(Path sandbox) throws IOException {
+    Files.createDirectories(sandbox);
+    Path runs = sandbox.getParent();
+    Path temporary = runs.resolve("." + LATEST + "-" + sandbox.getFileName());
+    Files.deleteIfExists(temporary);
+    Files.createSymbolicLink(temporary, sandbox.getFileName());
+    Files.move(temporary, runs.resolve(LATEST), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   /**

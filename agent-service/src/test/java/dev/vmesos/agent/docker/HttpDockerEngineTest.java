@@ -32,8 +32,14 @@ class HttpDockerEngineTest {
     Buffer failed = Buffer.buffer("{\"status\":\"Pulling from team/app\"}\r\n"
         + "{\"errorDetail\":{\"message\":\"manifest unknown\"},\"error\":\"manifest unknown\"}\r\n");
 
-    assertThat(HttpDockerEngine.pullError(ok)).isEmpty();
-    assertThat(HttpDockerEngine.pullError(failed)).contains("manifest unknown");
+    PullProgress progress = new PullProgress("team/app");
+    for (String line : ok.toString().split("\n")) {
+      assertThat(progress.line(Buffer.buffer(line))).isEmpty();
+    }
+    String[] lines = failed.toString().split("\n");
+    assertThat(progress.line(Buffer.buffer(lines[0]))).isEmpty();
+    assertThat(progress.line(Buffer.buffer(lines[1]))).contains("manifest unknown");
+    assertThat(progress.line(Buffer.buffer("not json"))).isEmpty();
   }
 
   @Test

@@ -383,13 +383,16 @@ class RealDockerEngineTest {
   }
 
   @Test
-  void aMissingImageIsNotPulled() throws Exception {
-    DockerLaunch launch = launch(DockerInfo.newBuilder().setImage("vmesos/not-here:never"), shell("true"));
+  void aMissingImageIsPulledAndAFailedPullSaysWhy() throws Exception {
+    // Mesos pulls a missing image without force_pull_image. A registry on a closed loopback port: the
+    // engine tries and fails without leaving the machine.
+    DockerLaunch launch = launch(DockerInfo.newBuilder().setImage("127.0.0.1:1/vmesos/not-here:never"), shell("true"));
 
     Throwable error = failure(docker.run(launch));
 
-    assertThat(error).isExactlyInstanceOf(DockerException.class)
-        .hasMessage("Image 'vmesos/not-here:never' is not present on this agent and force_pull_image is not set");
+    assertThat(error).isInstanceOf(DockerException.class)
+        .hasMessageStartingWith("Docker pull of image '127.0.0.1:1/vmesos/not-here:never' failed: ")
+        .hasMessageContaining("127.0.0.1:1");
     assertThat(await(docker.list(agentId))).isEmpty();
   }
 

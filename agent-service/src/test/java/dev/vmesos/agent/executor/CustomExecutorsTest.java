@@ -16,6 +16,7 @@ import dev.vmesos.api.internal.Internal.RegisterAgent;
 import dev.vmesos.api.internal.Internal.ReregisterAgent;
 import dev.vmesos.api.internal.Internal.RunTask;
 import dev.vmesos.api.internal.Internal.ShutdownExecutor;
+import dev.vmesos.api.internal.Internal.ShutdownFramework;
 import dev.vmesos.api.internal.Internal.StatusUpdate;
 import dev.vmesos.api.json.MesosJson;
 import dev.vmesos.api.v1.Protos.AgentID;
@@ -231,6 +232,107 @@ class CustomExecutorsTest {
     assertThat(exited.getStatus()).as("exited by itself with status 0").isZero();
     assertThat(Files.readString(sandboxOf("exec-1").resolve("stdout"))).contains("EVENT SHUTDOWN", "exiting on SHUTDOWN");
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
+  }
+
+  @Test
+  void anExecutorsUrisAreFetchedIntoItsSandboxBeforeItStarts() throws Exception {
+    startAgent();
+    Path data = Files.writeString(Files.createTempDirectory(workDir, "uris").resolve("settings.conf"), "fetched");
+    ExecutorInfo info = executor("exec-1", "normal");
+    info = info.toBuilder().setCommand(info.getCommand().toBuilder()
+        .addUris(CommandInfo.URI.newBuilder().setValue("file://" + data))).build();
+
+    run(task("a", "hello-a", info));
+
+    assertThat(master.nextUpdate().getStatus().getState()).isEqualTo(TaskState.TASK_RUNNING);
+    assertThat(Files.readString(sandboxOf("exec-1").resolve("settings.conf"))).isEqualTo("fetched");
+  }
+
+  @Test
+  void anExecutorWhoseUriCannotBeFetchedNeverStartsAndItsTaskFails() throws Exception {
+    startAgent();
+    String missing = workDir.resolve("no-such-file.tgz").toString();
+    ExecutorInfo info = executor("exec-1", "normal");
+    info = info.toBuilder().setCommand(info.getCommand().toBuilder()
+        .addUris(CommandInfo.URI.newBuilder().setValue(missing))).build();
+
+    run(task("a", "hello-a", info));
+
+    TaskStatus failed = master.nextUpdate().getStatus();
+    assertThat(failed.getState()).isEqualTo(TaskState.TASK_FAILED);
+    assertThat(failed.getReason()).isEqualTo(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED);
+    assertThat(failed.getMessage()).contains("Failed to fetch all URIs for container")
+        .contains("Failed to fetch '" + missing + "'");
+    assertThat(sandboxOf("exec-1").resolve("pid")).as("the executor never ran").doesNotExist();
+  }
+
+  @Test
+  void aShutdownFrameworkEndsAnIdleExecutorAndTheAgentForgetsTheFramework() throws Exception {
+    startAgent();
+    run(task("a", "hello-a", executor("exec-1", "normal")));
+    assertThat(List.of(master.nextUpdate(), master.nextUpdate())).extracting(u -> u.getStatus().getState())
+        .containsExactly(TaskState.TASK_RUNNING, TaskState.TASK_FINISHED);
+    long pid = pidOf("exec-1");
+    // Idle: its only task finished and was acknowledged, and it keeps running.
+    JsonObject idle = awaitState(state -> executorsOf(state, "fw-e").stream()
+        .anyMatch(e -> ((JsonObject) e).getString("id").equals("exec-1") && ((JsonObject) e).getJsonArray("tasks").isEmpty()));
+    assertThat(executorsOf(idle, "fw-e")).hasSize(1);
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+
+    master.send(ShutdownFramework.newBuilder().setFrameworkId(FRAMEWORK.getId()).build());
+
+    ExitedExecutor exited = master.nextExited();
+    assertThat(exited.getExecutorId().getValue()).isEqualTo("exec-1");
+    assertThat(exited.getStatus()).as("exited by itself on SHUTDOWN").isZero();
+    assertThat(Files.readString(sandboxOf("exec-1").resolve("stdout"))).contains("EVENT SHUTDOWN", "exiting on SHUTDOWN");
+    ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(10, TimeUnit.SECONDS).join());
+    JsonObject after = awaitState(state -> state.getJsonArray("frameworks").stream()
+        .noneMatch(f -> ((JsonObject) f).getString("id").equals("fw-e")));
+    assertThat(after.getJsonArray("frameworks")).isEmpty();
+  }
+
+  @Test
+  void aShutdownFrameworkForAFrameworkWithNothingHereChangesNothing() throws Exception {
+    startAgent();
+    run(task("h", "hold", executor("exec-1", "normal")));
+    assertThat(master.nextUpdate().getStatus().getState()).isEqualTo(TaskState.TASK_RUNNING);
+    long pid = pidOf("exec-1");
+
+    master.send(ShutdownFramework.newBuilder().setFrameworkId(FrameworkID.newBuilder().setValue("other")).build());
+    // Then a message for the executor: it arrives after the shutdown was handled (one event loop), and
+    // its echo proves the executor still runs and is still connected.
+    master.send(FrameworkToExecutorMessage.newBuilder()
+        .setFrameworkId(FRAMEWORK.getId()).setExecutorId(ExecutorID.newBuilder().setValue("exec-1"))
+        .setData(ByteString.copyFromUtf8("still there")).build());
+
+    String reply = master.nextMessage().getData().toStringUtf8();
+    while (reply.startsWith("acked:")) {   // the executor reports the acknowledgement of RUNNING too
+      reply = master.nextMessage().getData().toStringUtf8();
+    }
+    assertThat(reply).isEqualTo("echo:still there");
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+    assertThat(executorsOf(awaitState(state -> true), "fw-e")).hasSize(1);
+    assertThat(master.exited).isEmpty();
+  }
+
+  @Test
+  void anExitedExecutorsSandboxIsDeletedAfterTheGcDelay() throws Exception {
+    startAgent("--gc_delay=1secs", "--disk_watch_interval=200ms");
+    run(task("h", "hold", executor("exec-1", "normal")));
+    assertThat(master.nextUpdate().getStatus().getState()).isEqualTo(TaskState.TASK_RUNNING);
+    Path sandbox = sandboxOf("exec-1");
+    pidOf("exec-1");
+
+    master.send(ShutdownExecutor.newBuilder().setFrameworkId(FRAMEWORK.getId())
+        .setExecutorId(ExecutorID.newBuilder().setValue("exec-1")).build());
+    assertThat(master.nextExited().getExecutorId().getValue()).isEqualTo("exec-1");
+    assertThat(sandbox.resolve("stdout")).as("kept at first").exists();
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (Files.exists(sandbox) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(sandbox).as("collected after --gc_delay").doesNotExist();
   }
 
   @Test
@@ -824,7 +926,7 @@ class CustomExecutorsTest {
     for (int i = 0; i < 100 && !Files.isDirectory(runs); i++) {
       Thread.sleep(50);
     }
-    try (Stream<Path> containers = Files.list(runs)) {
+    try (Stream<Path> containers = Files.list(runs).filter(run -> !Files.isSymbolicLink(run))) {
       List<Path> all = containers.toList();
       assertThat(all).as("one run of %s", executorId).hasSize(1);
       return all.get(0);
@@ -840,6 +942,32 @@ class CustomExecutorsTest {
     long pid = Long.parseLong(Files.readString(file).trim());
     executorPids.add(pid);
     return pid;
+  }
+
+  /** The agent's {@code /state} once {@code condition} holds (polled, 10 s deadline). */
+  private JsonObject awaitState(java.util.function.Predicate<JsonObject> condition) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    JsonObject state;
+    do {
+      state = new JsonObject(HTTP.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + agent.httpPort() + "/state")).GET().build(),
+          HttpResponse.BodyHandlers.ofString()).body());
+      if (condition.test(state)) {
+        return state;
+      }
+      Thread.sleep(50);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("the agent's /state never matched; last: " + state.encodePrettily());
+  }
+
+  private static JsonArray executorsOf(JsonObject state, String frameworkId) {
+    for (Object framework : state.getJsonArray("frameworks")) {
+      JsonObject json = (JsonObject) framework;
+      if (json.getString("id").equals(frameworkId)) {
+        return json.getJsonArray("executors", new JsonArray());
+      }
+    }
+    return new JsonArray();
   }
 
   private static <T> T await(io.vertx.core.Future<T> future) throws Exception {

@@ -197,7 +197,7 @@ public final class ResourcesParser {
     return Value.Scalar.newBuilder().setValue(value).build();
   }
 
-  private static Value.Ranges parseRanges(String token, String text) {
+  static Value.Ranges parseRanges(String token, String text) {
     if (!text.endsWith("]")) {
       throw new ResourcesParseException(token, "ranges must end with ']', e.g. [31000-32000]");
     }
@@ -243,7 +243,7 @@ public final class ResourcesParser {
     }
   }
 
-  private static Value.Set parseSet(String token, String text) {
+  static Value.Set parseSet(String token, String text) {
     if (!text.endsWith("}")) {
       throw new ResourcesParseException(token, "a set must end with '}', e.g. {a,b,c}");
     }

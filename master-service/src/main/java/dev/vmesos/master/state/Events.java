@@ -112,7 +112,8 @@ public final class Events {
                 .setIp(agent.info().getHostname())
                 .setPort(agent.info().getPort()))
             .setPath("/slave(1)"))
-        .addAllResources(list);
+        .addAllResources(list)
+        .addAllAttributes(agent.info().getAttributesList());
     if (multiRole) {
       offer.setAllocationInfo(Resource.AllocationInfo.newBuilder().setRole(role));
     }

@@ -416,20 +416,17 @@ public final class Master {
     frameworks.stopTimers(framework);
     // As Mesos's removeFramework: the offers are taken back without RESCIND events (the stream ends).
     offerBook.takeBackAllOf(framework.id());
-    Set<String> agentsWithTasks = new HashSet<>();
     for (Task task : framework.tasks().values()) {
-      if (!TaskStates.isTerminal(task.state())) {
-        agentsWithTasks.add(task.agentId());
-      }
       if (task.markResourcesRecovered()) {
         allocator.recover(framework.id(), task.agentId(), task.role(), task.resources(), Duration.ZERO);
       }
     }
-    for (String agentId : agentsWithTasks) {
-      if (agentBook.isRegistered(agentId)) {
-        effects.sendToAgent(agentId, ShutdownFramework.newBuilder()
-            .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id())).build());
-      }
+    // Every registered agent, as Mesos's removeFramework: an agent may run an executor of the framework
+    // with no live task (idle), which the master's task table does not show.
+    ShutdownFramework shutdown = ShutdownFramework.newBuilder()
+        .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id())).build();
+    for (String agentId : List.copyOf(agentBook.registered().keySet())) {
+      effects.sendToAgent(agentId, shutdown);
     }
     if (framework.connected()) {
       framework.stream().close();

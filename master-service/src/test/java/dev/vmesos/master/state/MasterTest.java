@@ -45,12 +45,14 @@ class MasterTest {
   /** Records what the master sends and keeps timers to fire by hand. */
   static final class FakeEffects implements MasterEffects {
     final List<Message> toAgents = new ArrayList<>();
+    final List<String> recipients = new ArrayList<>();
     final TreeMap<Long, Runnable> timers = new TreeMap<>();
     long nextTimer;
 
     @Override
     public void sendToAgent(String agentId, Message message) {
       toAgents.add(message);
+      recipients.add(agentId);
     }
 
     @Override
@@ -77,6 +79,17 @@ class MasterTest {
 
     <T extends Message> List<T> sent(Class<T> type) {
       return toAgents.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    /** The agents that were sent a message of {@code type}, in order. */
+    List<String> recipientsOf(Class<? extends Message> type) {
+      List<String> agents = new ArrayList<>();
+      for (int i = 0; i < toAgents.size(); i++) {
+        if (type.isInstance(toAgents.get(i))) {
+          agents.add(recipients.get(i));
+        }
+      }
+      return agents;
     }
   }
 
@@ -367,6 +380,25 @@ class MasterTest {
     assertThat(effects.sent(ShutdownFramework.class)).hasSize(1);
     assertThat(sink.isOpen()).isFalse();
     assertThat(master.frameworks()).isEmpty();
+  }
+
+  @Test
+  void teardownShutsTheFrameworkDownOnEveryAgentEvenWhereItHasNoLiveTask() {
+    String busy = agent("cpus:4;mem:1024");
+    String idle = agent("cpus:4;mem:1024");
+    RecordingSink sink = subscribe("fw");
+    effects.runTimers();
+    Offer offer = sink.events.stream().filter(e -> e.getType() == Event.Type.OFFERS)
+        .flatMap(e -> e.getOffers().getOffersList().stream())
+        .filter(o -> o.getAgentId().getValue().equals(busy)).findFirst().orElseThrow();
+    call(sink, launch(offer, 0, task("t1", offer, "cpus:1;mem:128")));
+
+    assertThat(call(sink, Call.newBuilder().setType(Call.Type.TEARDOWN))).isEqualTo(CallResult.ACCEPTED);
+
+    // The idle agent may still run an executor of the framework with no task left (Mesos tells every agent).
+    assertThat(effects.recipientsOf(ShutdownFramework.class)).containsExactlyInAnyOrder(busy, idle);
+    assertThat(effects.sent(ShutdownFramework.class))
+        .allSatisfy(s -> assertThat(s.getFrameworkId().getValue()).isEqualTo(frameworkId(sink)));
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.vmesos.agent.task;
+package dev.vmesos.agent.container;
 
 import java.io.File;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.vmesos.agent.task;
+package dev.vmesos.agent.container;
 
 import dev.vmesos.api.v1.Protos.CommandInfo;
 import dev.vmesos.api.v1.Protos.Environment;

@@ -1,4 +1,4 @@
-package dev.vmesos.agent.task;
+package dev.vmesos.agent.container;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,22 +53,5 @@ class LaunchSpecTest {
     assertThat(LaunchSpec.validate(CommandInfo.newBuilder().build())).isPresent();
     assertThat(LaunchSpec.validate(CommandInfo.newBuilder().setShell(false).addArguments("x").build())).isPresent();
     assertThat(LaunchSpec.validate(CommandInfo.newBuilder().setValue("true").build())).isEmpty();
-  }
-
-  @Test
-  void exitStatusesReadAsMesosWritesThem() {
-    assertThat(ExitStatus.describe(3)).isEqualTo("Command exited with status 3");
-    assertThat(ExitStatus.describe(143)).isEqualTo("Command terminated with signal Terminated");
-    assertThat(ExitStatus.describe(137)).isEqualTo("Command terminated with signal Killed");
-  }
-
-  @Test
-  void idsThatWouldEscapeTheSandboxTreeAreRefused() {
-    assertThat(Sandboxes.validateId("Task", "web-1.2_x")).isEmpty();
-    assertThat(Sandboxes.validateId("Task", "..")).isPresent();
-    assertThat(Sandboxes.validateId("Task", "a/../../etc")).isPresent();
-    assertThat(Sandboxes.validateId("Task", "")).isPresent();
-    assertThat(Sandboxes.path(Path.of("/w"), "A", "F", "E", "C"))
-        .isEqualTo(Path.of("/w/slaves/A/frameworks/F/executors/E/runs/C"));
   }
 }
