@@ -1,6 +1,7 @@
 package dev.vmesos.agent.api;
 
 import dev.vmesos.agent.http.FilesEndpoint;
+import dev.vmesos.agent.http.PostedCalls;
 import dev.vmesos.api.codec.WireCodec;
 import dev.vmesos.api.http.MediaType;
 import dev.vmesos.api.http.MediaTypes;
@@ -14,7 +15,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
@@ -100,31 +100,11 @@ public final class AgentOperatorApi {
   void handle(RoutingContext context) {
     HttpServerRequest request = context.request();
     HttpServerResponse response = context.response();
-    if (request.method() != HttpMethod.POST) {
-      response.putHeader(HttpHeaders.ALLOW, "POST");
-      text(response, 405, "Expecting a 'POST' request, received '" + request.method() + "'");
+    Optional<Call> read = PostedCalls.read(context, Call.getDefaultInstance(), LOG, "an agent API call");
+    if (read.isEmpty()) {
       return;
     }
-    String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
-    if (contentType == null) {
-      text(response, 400, "Expecting 'Content-Type' to be present");
-      return;
-    }
-    Optional<MediaType> requestType = MediaTypes.contentType(contentType);
-    if (requestType.isEmpty()) {
-      text(response, 415, "Expecting 'Content-Type' of " + MediaTypes.APPLICATION_JSON + " or "
-          + MediaTypes.APPLICATION_PROTOBUF);
-      return;
-    }
-    Call call;
-    try {
-      Buffer body = context.body().buffer();
-      call = WireCodec.decode(body == null ? new byte[0] : body.getBytes(), requestType.get(), Call.getDefaultInstance());
-    } catch (RuntimeException e) {
-      LOG.info("Refusing an agent API call with a malformed body: {}", e.getMessage());
-      text(response, 400, "Failed to parse body into Call: " + e.getMessage());
-      return;
-    }
+    Call call = read.get();
     Optional<String> invalid = validate(call);
     if (invalid.isPresent()) {
       LOG.info("Refusing agent API call {}: {}", call.getType(), invalid.get());
@@ -262,6 +242,6 @@ public final class AgentOperatorApi {
   }
 
   private static void text(HttpServerResponse response, int status, String body) {
-    response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, MediaTypes.TEXT_PLAIN_UTF8).end(body);
+    PostedCalls.text(response, status, body);
   }
 }

@@ -1,11 +1,10 @@
 package dev.vmesos.agent.executor;
 
-import dev.vmesos.api.codec.WireCodec;
+import dev.vmesos.agent.http.PostedCalls;
 import dev.vmesos.api.http.MediaType;
 import dev.vmesos.api.http.MediaTypes;
 import dev.vmesos.api.v1.executor.Protos.Call;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -48,31 +47,11 @@ public final class ExecutorEndpoint {
   void handle(RoutingContext context) {
     HttpServerRequest request = context.request();
     HttpServerResponse response = context.response();
-    if (request.method() != HttpMethod.POST) {
-      response.putHeader(HttpHeaders.ALLOW, "POST");
-      text(response, 405, "Expecting a 'POST' request, received '" + request.method() + "'");
+    Optional<Call> read = PostedCalls.read(context, Call.getDefaultInstance(), LOG, "an executor call");
+    if (read.isEmpty()) {
       return;
     }
-    String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
-    if (contentType == null) {
-      text(response, 400, "Expecting 'Content-Type' to be present");
-      return;
-    }
-    Optional<MediaType> requestType = MediaTypes.contentType(contentType);
-    if (requestType.isEmpty()) {
-      text(response, 415, "Expecting 'Content-Type' of " + MediaTypes.APPLICATION_JSON + " or "
-          + MediaTypes.APPLICATION_PROTOBUF);
-      return;
-    }
-    Call call;
-    try {
-      byte[] body = context.body().buffer() == null ? new byte[0] : context.body().buffer().getBytes();
-      call = WireCodec.decode(body, requestType.get(), Call.getDefaultInstance());
-    } catch (RuntimeException e) {
-      LOG.warn("Refusing an executor call with a malformed body: {}", e.getMessage());
-      text(response, 400, e.getMessage());
-      return;
-    }
+    Call call = read.get();
     Optional<String> invalid = ExecutorCallValidation.validate(call);
     if (invalid.isPresent()) {
       LOG.warn("Refusing {} call of executor {} of framework {}: {}", call.getType(), call.getExecutorId().getValue(),
@@ -125,10 +104,7 @@ public final class ExecutorEndpoint {
     });
   }
 
-  /** Errors as libprocess writes them: text/plain with a Content-Length. */
   private static void text(HttpServerResponse response, int status, String body) {
-    response.setStatusCode(status)
-        .putHeader(HttpHeaders.CONTENT_TYPE, MediaTypes.TEXT_PLAIN_UTF8)
-        .end(body);
+    PostedCalls.text(response, status, body);
   }
 }

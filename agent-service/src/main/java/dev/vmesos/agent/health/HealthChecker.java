@@ -39,12 +39,12 @@ public final class HealthChecker {
   private final HealthCheckState state;
   private final Consumer<HealthCheckState.Report> reports;
   private final Clock clock;
-  private long timerId = -1;
-  private boolean stopped;
+  private final ProbeTimer timer;
 
   public HealthChecker(Vertx vertx, String task, HealthCheck check, Probe probe, Clock clock,
                        Consumer<HealthCheckState.Report> reports) {
     this.vertx = vertx;
+    this.timer = new ProbeTimer(vertx);
     this.task = task;
     this.check = check;
     this.probe = probe;
@@ -58,31 +58,17 @@ public final class HealthChecker {
   public void start() {
     LOG.info("Health checks of {} ({}) start in {} s, every {} s", task, check.getType(), check.getDelaySeconds(),
         check.getIntervalSeconds());
-    schedule(seconds(check.getDelaySeconds()));
+    timer.schedule(seconds(check.getDelaySeconds()), this::runOnce);
   }
 
   public void stop() {
-    stopped = true;
-    if (timerId != -1) {
-      vertx.cancelTimer(timerId);
-      timerId = -1;
-    }
-  }
-
-  private void schedule(Duration delay) {
-    if (stopped) {
-      return;
-    }
-    timerId = vertx.setTimer(Math.max(1, delay.toMillis()), id -> {
-      timerId = -1;
-      runOnce();
-    });
+    timer.stop();
   }
 
   private void runOnce() {
     Duration timeout = check.getTimeoutSeconds() > 0 ? seconds(check.getTimeoutSeconds()) : Duration.ofDays(1);
     vertx.executeBlocking(() -> probe.run(timeout), false).onComplete(result -> {
-      if (stopped) {
+      if (timer.stopped()) {
         return;
       }
       Optional<HealthCheckState.Report> report;
@@ -100,7 +86,7 @@ public final class HealthChecker {
       if (report.map(HealthCheckState.Report::killTask).orElse(false)) {
         stop();
       } else {
-        schedule(seconds(check.getIntervalSeconds()));
+        timer.schedule(seconds(check.getIntervalSeconds()), this::runOnce);
       }
     });
   }

@@ -31,12 +31,12 @@ public final class TaskChecker {
   private final String dockerSocket;
   private final Consumer<CheckStatusInfo> changes;
   private CheckStatusInfo last;
-  private long timerId = -1;
-  private boolean stopped;
+  private final ProbeTimer timer;
 
   public TaskChecker(Vertx vertx, String task, CheckInfo check, Path sandbox, Map<String, String> environment,
                      Optional<String> dockerContainer, String dockerSocket, Consumer<CheckStatusInfo> changes) {
     this.vertx = vertx;
+    this.timer = new ProbeTimer(vertx);
     this.task = task;
     this.check = check;
     this.sandbox = sandbox;
@@ -84,32 +84,18 @@ public final class TaskChecker {
   public void start() {
     LOG.info("Checks of {} ({}) start in {} s, every {} s", task, check.getType(), check.getDelaySeconds(),
         check.getIntervalSeconds());
-    schedule(HealthChecker.seconds(check.getDelaySeconds()));
+    timer.schedule(HealthChecker.seconds(check.getDelaySeconds()), this::runOnce);
   }
 
   public void stop() {
-    stopped = true;
-    if (timerId != -1) {
-      vertx.cancelTimer(timerId);
-      timerId = -1;
-    }
-  }
-
-  private void schedule(Duration delay) {
-    if (stopped) {
-      return;
-    }
-    timerId = vertx.setTimer(Math.max(1, delay.toMillis()), id -> {
-      timerId = -1;
-      runOnce();
-    });
+    timer.stop();
   }
 
   private void runOnce() {
     Duration timeout = check.getTimeoutSeconds() > 0 ? HealthChecker.seconds(check.getTimeoutSeconds())
         : Duration.ofDays(1);
     vertx.executeBlocking(() -> probe(timeout), false).onComplete(result -> {
-      if (stopped) {
+      if (timer.stopped()) {
         return;
       }
       CheckStatusInfo status = result.succeeded() ? status(check.getType(), result.result()) : empty(check.getType());
@@ -118,7 +104,7 @@ public final class TaskChecker {
         LOG.info("Check of {} changed: {}", task, dev.vmesos.api.json.MesosJson.print(status).replaceAll("\\s+", ""));
         changes.accept(status);
       }
-      schedule(HealthChecker.seconds(check.getIntervalSeconds()));
+      timer.schedule(HealthChecker.seconds(check.getIntervalSeconds()), this::runOnce);
     });
   }
 
