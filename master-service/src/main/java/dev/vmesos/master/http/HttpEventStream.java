@@ -30,6 +30,8 @@ final class HttpEventStream implements EventSink {
   /** Learnt from the SUBSCRIBED event this stream carries; for the log line of a drop. */
   private String frameworkId;
   private boolean open = true;
+  /** Events held until {@link #release}: a subscription is answered once it is durable. Null: none held. */
+  private java.util.List<Buffer> held = new java.util.ArrayList<>();
 
   /** @param mayAct false once this master's leadership lease has lapsed: nothing more is written */
   HttpEventStream(HttpServerResponse response, MediaType mediaType, String streamId, BooleanSupplier mayAct,
@@ -52,7 +54,21 @@ final class HttpEventStream implements EventSink {
       if (event.getType() == Event.Type.SUBSCRIBED) {
         frameworkId = event.getSubscribed().getFrameworkId().getValue();
       }
-      writer.write(Buffer.buffer(RecordIO.encode(WireCodec.encode(event, mediaType))));
+      Buffer record = Buffer.buffer(RecordIO.encode(WireCodec.encode(event, mediaType)));
+      if (held != null) {
+        held.add(record);
+      } else {
+        writer.write(record);
+      }
+    }
+  }
+
+  /** Writes the events held so far, and every later one as it comes. */
+  void release() {
+    java.util.List<Buffer> records = held;
+    held = null;
+    if (records != null && isOpen()) {
+      records.forEach(writer::write);
     }
   }
 
@@ -60,6 +76,7 @@ final class HttpEventStream implements EventSink {
   public void close() {
     if (open) {
       open = false;
+      held = null;
       writer.end();
     }
   }

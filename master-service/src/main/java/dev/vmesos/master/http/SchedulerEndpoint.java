@@ -128,5 +128,24 @@ public final class SchedulerEndpoint {
     response.exceptionHandler(e -> LOG.debug("Stream {}: {}", streamId, e.toString()));
     response.writeHead();
     master.subscribe(call, stream);
+    // SUBSCRIBED tells the scheduler its framework id: it goes out only once the registry has the
+    // framework, so that a master failing over right after cannot lose what it acknowledged.
+    io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+    master.durable().whenComplete((v, failure) -> {
+      Runnable then = () -> {
+        if (failure == null) {
+          stream.release();
+        } else {
+          LOG.warn("Stream {}: the subscription could not be made durable ({}); closing it, the scheduler will"
+              + " subscribe again", streamId, failure.toString());
+          stream.close();
+        }
+      };
+      if (context == null || io.vertx.core.Vertx.currentContext() == context) {
+        then.run();
+      } else {
+        context.runOnContext(x -> then.run());
+      }
+    });
   }
 }
