@@ -75,8 +75,10 @@ final class HttpEventStream implements EventSink {
   @Override
   public void close() {
     if (open) {
+      // A stream closed while it still holds events (a subscription refused with ERROR, or failed
+      // over before it was durable) writes them first: they are its last word.
+      release();
       open = false;
-      held = null;
       writer.end();
     }
   }
