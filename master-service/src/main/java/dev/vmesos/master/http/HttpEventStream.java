@@ -72,6 +72,12 @@ final class HttpEventStream implements EventSink {
     }
   }
 
+  /** Ends the stream without what it holds: its subscription could not be made durable. */
+  void abandon() {
+    held = null;
+    close();
+  }
+
   @Override
   public void close() {
     if (open) {

@@ -138,7 +138,7 @@ public final class SchedulerEndpoint {
         } else {
           LOG.warn("Stream {}: the subscription could not be made durable ({}); closing it, the scheduler will"
               + " subscribe again", streamId, failure.toString());
-          stream.close();
+          stream.abandon();
         }
       };
       if (context == null || io.vertx.core.Vertx.currentContext() == context) {
