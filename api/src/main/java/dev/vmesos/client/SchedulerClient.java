@@ -142,10 +142,22 @@ public final class SchedulerClient {
     });
   }
 
+  /**
+   * Runs {@code work} on the client's context. What it throws (a call on a client already closed)
+   * fails the returned future instead of escaping to the context as an unhandled exception.
+   */
   private <T> Future<T> onContext(Supplier<Future<T>> work) {
     if (Vertx.currentContext() == context) {
-      return work.get();
+      return attempt(work);
     }
-    return Future.future(promise -> context.runOnContext(v -> work.get().onComplete(promise)));
+    return Future.future(promise -> context.runOnContext(v -> attempt(work).onComplete(promise)));
+  }
+
+  private static <T> Future<T> attempt(Supplier<Future<T>> work) {
+    try {
+      return work.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 }

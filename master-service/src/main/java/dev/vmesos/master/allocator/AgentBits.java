@@ -44,6 +44,15 @@ final class AgentBits {
     return true;
   }
 
+  /** How many agents are in the set. */
+  int cardinality() {
+    int count = 0;
+    for (long word : words) {
+      count += Long.bitCount(word);
+    }
+    return count;
+  }
+
   long word(int w) {
     return w < words.length ? words[w] : 0;
   }

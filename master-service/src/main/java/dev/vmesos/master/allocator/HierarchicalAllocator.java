@@ -35,6 +35,11 @@ import java.util.function.LongSupplier;
  */
 public final class HierarchicalAllocator {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HierarchicalAllocator.class);
+
+  /** A round longer than this is logged: the master does nothing else meanwhile. */
+  private static final double SLOW_ROUND_MS = 50;
+
   private final AllocatorConfig config;
   private final Clock clock;
   private final LongSupplier nanoTime;
@@ -485,7 +490,12 @@ public final class HierarchicalAllocator {
     Round round = new Round();
     round.quotaStage();
     round.fairShareStage();
-    metrics.recordRun((nanoTime.getAsLong() - start) / 1e6, round.allocations.size());
+    double millis = (nanoTime.getAsLong() - start) / 1e6;
+    metrics.recordRun(millis, round.allocations.size());
+    if (millis > SLOW_ROUND_MS) {
+      LOG.info("Allocation round took {} ms: {} offers to {} frameworks over {} agents ({} with free resources)",
+          Math.round(millis), round.allocations.size(), frameworks.size(), agentsById.size(), freeUnreserved.cardinality());
+    }
     return round.allocations;
   }
 
