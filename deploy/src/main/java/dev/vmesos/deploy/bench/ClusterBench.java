@@ -376,6 +376,8 @@ public final class ClusterBench {
     out.printf(Locale.ROOT, "phase '%s': %d task(s)%n", phase.name, phase.tasks);
     double masterCpu0 = cpuSeconds(masterPid);
     double ownCpu0 = ownCpuSeconds();
+    double[] masterGc0 = gcPauses(masterPid);
+    double[] ownGc0 = ownGcPauses();
     String recording = "phase-" + phase.name.replaceAll("[^a-z0-9]+", "-");
     if (profile != null && !throwaway) {
       Files.createDirectories(profile);
@@ -418,6 +420,12 @@ public final class ClusterBench {
     double[] back = percentiles(phase.agentToFrameworkMs);
     out.printf(Locale.ROOT, "  of which ACCEPT->RunTask at the agent p50 %.1f ms p99 %.1f ms; RunTask at the agent->RUNNING at"
         + " the framework p50 %.1f ms p99 %.1f ms%n", toAgent[0], toAgent[1], back[0], back[1]);
+    double[] masterGc = gcPauses(masterPid);
+    double[] ownGc = ownGcPauses();
+    // Every task waits out a pause of either JVM: this JVM's stand in for 10,000 agents at once.
+    out.printf(Locale.ROOT, "  GC pauses meanwhile: master %.0f, %.0f ms in all; this JVM %.0f, %.0f ms in all%n",
+        masterGc[0] - masterGc0[0], (masterGc[1] - masterGc0[1]) * 1000, ownGc[0] - ownGc0[0],
+        (ownGc[1] - ownGc0[1]) * 1000);
     return measured;
   }
 
@@ -505,6 +513,51 @@ public final class ClusterBench {
   private static double ownCpuSeconds() {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime() / 1e9;
+  }
+
+  /**
+   * Stop-the-world collections of a JVM so far and the seconds they took, from {@code jstat -gc}
+   * (young, full, and the pauses of concurrent cycles); NaN when jstat cannot tell.
+   */
+  private static double[] gcPauses(long pid) {
+    try {
+      Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstat").toString(), "-gc",
+          Long.toString(pid)).redirectErrorStream(true).start();
+      String[] lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip().split("\n");
+      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0 || lines.length < 2) {
+        return new double[] {Double.NaN, Double.NaN};
+      }
+      List<String> names = List.of(lines[0].trim().split("\\s+"));
+      String[] values = lines[lines.length - 1].trim().split("\\s+");
+      double count = 0;
+      double seconds = 0;
+      for (String[] pair : new String[][] {{"YGC", "YGCT"}, {"FGC", "FGCT"}, {"CGC", "CGCT"}}) {
+        int c = names.indexOf(pair[0]);
+        int t = names.indexOf(pair[1]);
+        if (c >= 0 && t >= 0 && !values[c].equals("-")) {
+          count += Double.parseDouble(values[c]);
+          seconds += Double.parseDouble(values[t]);
+        }
+      }
+      return new double[] {count, seconds};
+    } catch (IOException | RuntimeException e) {
+      return new double[] {Double.NaN, Double.NaN};
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new double[] {Double.NaN, Double.NaN};
+    }
+  }
+
+  /** This JVM's collections so far and the seconds they took. */
+  private static double[] ownGcPauses() {
+    double count = 0;
+    double seconds = 0;
+    for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory
+        .getGarbageCollectorMXBeans()) {
+      count += Math.max(0, gc.getCollectionCount());
+      seconds += Math.max(0, gc.getCollectionTime()) / 1000.0;
+    }
+    return new double[] {count, seconds};
   }
 
   private static double rssKb(long pid) throws IOException {
