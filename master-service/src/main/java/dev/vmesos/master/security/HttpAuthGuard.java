@@ -37,7 +37,9 @@ public final class HttpAuthGuard implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext context) {
-    String path = context.request().path();
+    // The path the router matches on (dot segments removed, %-escapes of unreserved characters
+    // decoded), so that no spelling of a path reaches its endpoint past this check.
+    String path = context.normalizedPath();
     EndpointKind kind = EndpointKind.of(path == null ? "/" : path);
     String principal = null;
     if (security.required(kind)) {
