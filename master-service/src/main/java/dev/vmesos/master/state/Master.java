@@ -379,6 +379,15 @@ public final class Master {
     if (error != null) {
       return CallResult.badRequest(error);
     }
+    String principal = info.getPrincipal().isEmpty() ? null : info.getPrincipal();
+    for (String role : info.getRolesCount() > 0 ? info.getRolesList() : List.of(info.hasRole() ? info.getRole() : "*")) {
+      if (!acls.allows(dev.vmesos.api.security.Acls.Action.REGISTER_FRAMEWORKS, principal, role)) {
+        // As Mesos: a role change the register_frameworks ACL refuses is a 403, the framework unchanged.
+        String refusal = dev.vmesos.api.security.Acls.Action.REGISTER_FRAMEWORKS.refusal(role);
+        LOG.info("Refused UPDATE_FRAMEWORK of framework {}: {}", framework.id(), refusal);
+        return CallResult.forbidden(refusal);
+      }
+    }
     framework.info(info);
     rescindOffers(framework);
     allocator.updateFramework(framework.id(), Frameworks.profile(info, update.getSuppressedRolesList()));

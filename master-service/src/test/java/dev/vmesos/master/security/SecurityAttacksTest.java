@@ -37,7 +37,9 @@ class SecurityAttacksTest {
 
   private static final String ACLS = """
       {"permissive": false,
-       "register_frameworks": [{"principals": {"type": "ANY"}, "roles": {"type": "ANY"}}],
+       "register_frameworks": [{"principals": {"values": ["ops"]}, "roles": {"values": ["admin"]}},
+                               {"principals": {"type": "NONE"}, "roles": {"values": ["admin"]}},
+                               {"principals": {"type": "ANY"}, "roles": {"type": "ANY"}}],
        "run_tasks": [{"principals": {"values": ["alice"]}, "users": {"values": ["nobody"]}}],
        "teardown_frameworks": [{"principals": {"values": ["ops"]}, "framework_principals": {"type": "ANY"}}],
        "update_weights": [{"principals": {"values": ["ops"]}, "roles": {"type": "ANY"}}],
@@ -202,6 +204,28 @@ class SecurityAttacksTest {
         .getJsonObject("get_frameworks").getJsonArray("frameworks");
     assertThat(frameworks).hasSize(1);
     assertThat(frameworks.getJsonObject(0).getJsonObject("framework_info").getString("principal")).isEqualTo("alice");
+  }
+
+  @Test
+  void aRoleTheRegisterFrameworksAclRefusesIsRefusedOnSubscribeAndOnUpdate() throws Exception {
+    JsonObject subscribeAdmin = new JsonObject(subscribe("alice", null));
+    subscribeAdmin.getJsonObject("subscribe").getJsonObject("framework_info").put("role", "admin");
+    Stream refused = http.subscribe("/api/v1/scheduler", ALICE, subscribeAdmin.encode());
+    JsonObject error = refused.next();
+    assertThat(error.getString("type")).isEqualTo("ERROR");
+    assertThat(error.getJsonObject("error").getString("message"))
+        .isEqualTo("Not authorized to register framework with role 'admin'");
+
+    Victim victim = alice();
+    JsonObject info = new JsonObject().put("user", "nobody").put("name", "framework-of-alice").put("principal", "alice")
+        .put("id", new JsonObject().put("value", victim.id())).put("role", "admin");
+    Reply update = http.post("/api/v1/scheduler", ALICE, call(victim.id(), "UPDATE_FRAMEWORK",
+        new JsonObject().put("framework_info", info)), victim.stream().streamId());
+    assertThat(update.status()).isEqualTo(403);
+    assertThat(update.body()).isEqualTo("Not authorized to register framework with role 'admin'");
+    JsonObject stillStar = http.post("/api/v1", OPS, "{\"type\":\"GET_FRAMEWORKS\"}", null).json()
+        .getJsonObject("get_frameworks").getJsonArray("frameworks").getJsonObject(0).getJsonObject("framework_info");
+    assertThat(stillStar.getString("role", "*")).isEqualTo("*");
   }
 
   @Test
