@@ -273,8 +273,10 @@ final class AcceptPlan {
     }
     if (invalid.isEmpty()) {
       for (Resource resource : resources) {
+        // The newest reservation's principal, in the post-refinement form or the older one.
         String reserver = resource.getReservationsCount() > 0
-            ? resource.getReservations(resource.getReservationsCount() - 1).getPrincipal() : null;
+            ? resource.getReservations(resource.getReservationsCount() - 1).getPrincipal()
+            : resource.hasReservation() ? resource.getReservation().getPrincipal() : null;
         if (invalid.isEmpty() && !acls.allows(dev.vmesos.api.security.Acls.Action.UNRESERVE_RESOURCES, principal(),
             reserver == null || reserver.isEmpty() ? null : reserver)) {
           invalid = Optional.of(dev.vmesos.api.security.Acls.Action.UNRESERVE_RESOURCES.refusal(reserver));
