@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A request's subject is the principal, or Mesos's ANY when there is none (nobody authenticated);
  * its object is one value (a role, a user, a path), or ANY when the request names none. Only the
- * actions of {@link Action} are enforced; Mesos's other actions are accepted, with one WARN each.
+ * actions of {@link Action} are enforced; Mesos's other actions are accepted, with one WARN each, and
+ * a name that is no Mesos action (a typo) is refused.
  */
 public final class Acls {
 
@@ -76,6 +77,21 @@ public final class Acls {
       return "Not authorized to " + verb + (object == null ? "" : " '" + object + "'");
     }
   }
+
+  /** Mesos's other actions (its ACLs message): accepted so that a Mesos file carries over, not checked. */
+  private static final Set<String> UNCHECKED_MESOS_ACTIONS = Set.of(
+      "create_volumes", "destroy_volumes", "get_quotas", "access_mesos_logs", "view_roles", "view_flags",
+      "launch_nested_containers_as_user", "launch_nested_containers_under_parent_with_user",
+      "kill_nested_containers", "wait_nested_containers", "launch_nested_container_sessions_as_user",
+      "launch_nested_container_sessions_under_parent_with_user", "attach_containers_input",
+      "attach_containers_output", "view_containers", "set_log_level", "remove_nested_containers",
+      "register_agents", "update_maintenance_schedules", "get_maintenance_schedules", "start_maintenances",
+      "stop_maintenances", "get_maintenance_statuses", "drain_agents", "deactivate_agents",
+      "reactivate_agents", "mark_agents_gone", "launch_standalone_containers", "kill_standalone_containers",
+      "wait_standalone_containers", "remove_standalone_containers", "view_standalone_containers",
+      "modify_resource_provider_configs", "mark_resource_providers_gone", "view_resource_providers",
+      "prune_images", "resize_volumes", "create_block_disks", "destroy_block_disks", "create_mount_disks",
+      "destroy_mount_disks", "destroy_raw_disks");
 
   /** Mesos's ACL.Entity: SOME (with values), ANY or NONE. */
   record Entity(Kind kind, Set<String> values) {
@@ -197,6 +213,9 @@ public final class Acls {
         if (candidate.json.equals(key)) {
           action = candidate;
         }
+      }
+      if (action == null && !UNCHECKED_MESOS_ACTIONS.contains(key)) {
+        throw new FlagException("Flag '--" + flag + "': '" + key + "' is not an action of Mesos's ACLs");
       }
       if (action == null) {
         LOG.warn("--{}: '{}' is a Mesos action vmesos does not check; its {} rule(s) are ignored", flag, key,

@@ -89,6 +89,7 @@ class AclsTest {
         "{\"run_tasks\": [{\"principals\": {\"type\": \"ALL\"}, \"users\": {\"type\": \"ANY\"}}]}",
         "{\"run_tasks\": [{\"principals\": {\"values\": \"web\"}, \"users\": {\"type\": \"ANY\"}}]}",
         "{\"run_tasks\": [{\"principals\": {\"type\": \"ANY\"}, \"roles\": {\"type\": \"ANY\"}}]}",
+        "{\"run_task\": []}",
         "/no/such/acls.json")) {
       assertThatThrownBy(() -> Acls.parse("acls", bad)).as(bad).isInstanceOf(FlagException.class)
           .hasMessageStartingWith("Flag '--acls'");
