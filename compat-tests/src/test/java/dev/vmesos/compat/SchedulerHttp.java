@@ -37,11 +37,48 @@ final class SchedulerHttp {
   private final HttpClient client;
   private final URI endpoint;
   private final Media media;
+  /** The {@code Authorization} header every request carries (HTTP Basic); null: none. */
+  private final String authorization;
 
   SchedulerHttp(HttpClient client, URI endpoint, Media media) {
+    this(client, endpoint, media, null);
+  }
+
+  SchedulerHttp(HttpClient client, URI endpoint, Media media, String authorization) {
     this.client = client;
     this.endpoint = endpoint;
     this.media = media;
+    this.authorization = authorization;
+  }
+
+  /** {@code Authorization: Basic base64(principal:secret)}, as a scheduler sends its credential to Mesos. */
+  static String basic(String principal, String secret) {
+    return "Basic " + java.util.Base64.getEncoder().encodeToString((principal + ":" + secret)
+        .getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A client for HTTPS that trusts the certificates {@code caPem} signed (the scheduler's
+   * {@code LIBPROCESS_SSL_CA_FILE}), checking the master's name as HTTPS does.
+   */
+  static HttpClient newClient(java.nio.file.Path caPem) throws java.security.GeneralSecurityException, IOException {
+    java.security.KeyStore trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+    trust.load(null, null);
+    try (InputStream in = java.nio.file.Files.newInputStream(caPem)) {
+      trust.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509")
+          .generateCertificate(in));
+    }
+    javax.net.ssl.TrustManagerFactory trustManagers = javax.net.ssl.TrustManagerFactory.getInstance(
+        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    trustManagers.init(trust);
+    javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+    ssl.init(null, trustManagers.getTrustManagers(), null);
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5))
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .sslContext(ssl)
+        .build();
   }
 
   static HttpClient newClient() {
@@ -101,9 +138,13 @@ final class SchedulerHttp {
 
   /** SUBSCRIBE with a hand-written body in this client's media type. */
   EventStream subscribeRaw(String body, String name) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(CALL_TIMEOUT)
+    HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint).timeout(CALL_TIMEOUT)
         .header("Content-Type", media.type).header("Accept", media.type)
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (authorization != null) {
+      builder.header("Authorization", authorization);
+    }
+    HttpRequest request = builder.build();
     System.out.println("[compat] " + name + " -> POST " + endpoint + " body: " + body);
     HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
     System.out.println("[compat] " + name + " <- " + response.statusCode() + " " + new TreeMap<>(response.headers().map()));
@@ -122,6 +163,9 @@ final class SchedulerHttp {
         .timeout(CALL_TIMEOUT)
         .header("Content-Type", media.type)
         .POST(HttpRequest.BodyPublishers.ofByteArray(media.encode(call)));
+    if (authorization != null) {
+      builder.header("Authorization", authorization);
+    }
     if (streamId != null) {
       builder.header("Mesos-Stream-Id", streamId);
     }
@@ -129,7 +173,8 @@ final class SchedulerHttp {
   }
 
   private String describe(HttpRequest request, Call call) {
-    Map<String, ?> headers = new TreeMap<>(request.headers().map());
+    Map<String, Object> headers = new TreeMap<>(request.headers().map());
+    headers.computeIfPresent("Authorization", (name, value) -> "<credential>");
     String body = call == null ? "" : " body: " + (media == Media.JSON
         ? new String(media.encode(call), StandardCharsets.UTF_8)
         : call.toString().replace('\n', ' '));

@@ -38,7 +38,7 @@ final class VmesosProcess implements AutoCloseable {
   static final double AGENT_MEM = 4096;
   static final String AGENT_RESOURCES = "cpus:4;mem:4096;disk:4096;ports:[31000-31100]";
 
-  private static final Pattern READY = Pattern.compile("vmesos local: master at (http://\\S+/api/v1/scheduler)");
+  private static final Pattern READY = Pattern.compile("vmesos local: master at (https?://\\S+/api/v1/scheduler)");
   // Hazelcast asks for these (as ./vmesos passes them); without them it only warns.
   private static final List<String> HAZELCAST_OPENS = List.of(
       "--add-modules", "java.se",
@@ -62,6 +62,15 @@ final class VmesosProcess implements AutoCloseable {
 
   /** Starts vmesos and returns once it prints that its master is up, or fails after {@code timeout}. */
   static VmesosProcess start(Duration timeout) throws IOException, InterruptedException {
+    return start(timeout, List.of(), Map.of());
+  }
+
+  /**
+   * Same, with {@code extraFlags} after the usual ones and {@code extraEnv} in its environment (such as
+   * Mesos's {@code LIBPROCESS_SSL_*}).
+   */
+  static VmesosProcess start(Duration timeout, List<String> extraFlags, Map<String, String> extraEnv)
+      throws IOException, InterruptedException {
     Path deployDir = deployDir();
     Path jar = deployDir.resolve("deploy-0.1.0-SNAPSHOT.jar");
     Path lib = deployDir.resolve("lib");
@@ -91,12 +100,14 @@ final class VmesosProcess implements AutoCloseable {
         "--cluster_port=" + clusterPort,
         "--cluster_members=" + HOST + ":" + clusterPort,
         "--cluster_name=compat-" + UUID.randomUUID()));
+    command.addAll(extraFlags);
     // stdout (where the ready line is) and stderr (the logs) apart: merged, a log line can land in the
     // middle of the ready line.
     ProcessBuilder builder = new ProcessBuilder(command);
     // vmesos also reads MESOS_<FLAG> variables: none of the caller's may leak in.
     Map<String, String> env = builder.environment();
-    env.keySet().removeIf(name -> name.startsWith("MESOS_"));
+    env.keySet().removeIf(name -> name.startsWith("MESOS_") || name.startsWith("LIBPROCESS_"));
+    env.putAll(extraEnv);
     System.out.println("[compat] starting: " + String.join(" ", command));
     Process process = builder.start();
 
@@ -109,7 +120,8 @@ final class VmesosProcess implements AutoCloseable {
     echoErrors.start();
     try {
       URI uri = ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      if (!HOST.equals(uri.getHost()) || uri.getPort() != masterPort) {
+      if (!HOST.equals(uri.getHost()) || uri.getPort() != masterPort
+          || !uri.getScheme().equals(extraEnv.containsKey("LIBPROCESS_SSL_ENABLED") ? "https" : "http")) {
         throw new IllegalStateException("vmesos reported " + uri + ", expected " + HOST + ":" + masterPort);
       }
       System.out.println("[compat] vmesos is up: " + uri);
@@ -127,7 +139,7 @@ final class VmesosProcess implements AutoCloseable {
   }
 
   URI uri(String path) {
-    return URI.create("http://" + HOST + ":" + masterPort + path);
+    return URI.create(schedulerUri.getScheme() + "://" + HOST + ":" + masterPort + path);
   }
 
   int masterPort() {

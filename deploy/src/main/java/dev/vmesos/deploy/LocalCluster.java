@@ -58,12 +58,24 @@ public final class LocalCluster {
   public static Future<LocalCluster> start(ClusterConfig cluster, MasterConfig masterConfig, int agents,
                                            int firstAgentPort, String resources, Path workDir,
                                            List<String> agentFlags) {
+    return start(cluster, masterConfig, agents, firstAgentPort, resources, workDir, agentFlags,
+        dev.vmesos.api.config.TlsConfig.disabled(), dev.vmesos.master.security.MasterSecurity.none());
+  }
+
+  /**
+   * Same, the master serving HTTPS with {@code tls} (the agents then reach its agent bus over TLS with
+   * the same variables) and authenticating and authorizing as {@code security} says.
+   */
+  public static Future<LocalCluster> start(ClusterConfig cluster, MasterConfig masterConfig, int agents,
+                                           int firstAgentPort, String resources, Path workDir,
+                                           List<String> agentFlags, dev.vmesos.api.config.TlsConfig tls,
+                                           dev.vmesos.master.security.MasterSecurity security) {
     return Cluster.start(cluster).compose(vertx -> {
-      MasterVerticle master = new MasterVerticle(masterConfig);
+      MasterVerticle master = new MasterVerticle(masterConfig).withTls(tls).withSecurity(security);
       List<Integer> ports = new ArrayList<>();
       return vertx.deployVerticle(master).compose(id -> {
         return deployAgents(vertx, masterConfig.ip() + ":" + master.actualPort(), agents, firstAgentPort,
-            resources, workDir, agentFlags, ports);
+            resources, workDir, agentFlags, ports, tls);
       }).map(v -> new LocalCluster(vertx, master, ports, workDir, agentFlags))
           .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
     });
@@ -75,6 +87,13 @@ public final class LocalCluster {
    */
   private static Future<String> deployAgents(Vertx vertx, String masters, int count, int firstPort, String resources,
                                              Path workDir, List<String> agentFlags, List<Integer> ports) {
+    return deployAgents(vertx, masters, count, firstPort, resources, workDir, agentFlags, ports,
+        dev.vmesos.api.config.TlsConfig.disabled());
+  }
+
+  private static Future<String> deployAgents(Vertx vertx, String masters, int count, int firstPort, String resources,
+                                             Path workDir, List<String> agentFlags, List<Integer> ports,
+                                             dev.vmesos.api.config.TlsConfig tls) {
     Future<String> chain = Future.succeededFuture();
     for (int i = 0; i < count; i++) {
       int port = firstPort == 0 ? FreePorts.find() : firstPort + i;
@@ -89,7 +108,7 @@ public final class LocalCluster {
       args.addAll(ownCgroupsRoot(workDir.resolve("agent-" + i), agentFlags));
       args.addAll(agentFlags);
       AgentConfig config = AgentConfig.fromFlags(Flags.parse(args.toArray(String[]::new), Map.of()));
-      chain = chain.compose(v -> vertx.deployVerticle(new AgentVerticle(config).releaseCgroupRootOnStop()));
+      chain = chain.compose(v -> vertx.deployVerticle(new AgentVerticle(config).withTls(tls).releaseCgroupRootOnStop()));
     }
     return chain;
   }

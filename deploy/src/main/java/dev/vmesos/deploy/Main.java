@@ -54,6 +54,7 @@ public final class Main {
           + " Mesos's default, mesos).")
       .build()
       .plus(MasterConfig.HELP)
+      .plus(dev.vmesos.master.security.MasterSecurity.HELP)
       .plus(ClusterConfig.HELP);
 
   private Main() {
@@ -105,7 +106,7 @@ public final class Main {
 
   /** {@code vmesos local}'s flags, read once. */
   record LocalOptions(int masters, int agents, String resources, Path workDir, int agentPort, List<String> agentFlags,
-                      MasterConfig master, ClusterConfig cluster) {
+                      MasterConfig master, ClusterConfig cluster, dev.vmesos.master.security.MasterSecurity security) {
 
     static LocalOptions fromFlags(Flags flags) {
       int masters = flags.integer("masters", 1, 1, 9);
@@ -120,11 +121,18 @@ public final class Main {
       List<String> agentFlags = flags.optional("containerizers").map(c -> List.of("--containerizers=" + c))
           .orElseGet(() -> defaultContainerizers(DockerProbe.engineAnswers(DockerProbe.DEFAULT_SOCKET)));
       MasterConfig master = MasterConfig.fromFlags(flags);
+      dev.vmesos.master.security.MasterSecurity security = dev.vmesos.master.security.MasterSecurity.fromFlags(flags,
+          master.agentAuth().credentials());
       for (String ignored : MasterConfig.ignoredFlagsGiven(flags)) {
         System.err.println("vmesos local: flag '--" + ignored + "' is accepted for Mesos compatibility and ignored");
       }
       ClusterConfig cluster = ClusterConfig.fromFlags(flags, ClusterConfig.DEFAULT_HOST);
-      return new LocalOptions(masters, agents, resources, workDir, agentPort, agentFlags, master, cluster);
+      if (masters > 1 && (security.frameworks() || security.readwrite() || security.readonly()
+          || security.acls().configured())) {
+        throw new FlagException("Flag '--masters': authentication and --acls are supported with one local master;"
+            + " start HA masters with 'vmesos master'");
+      }
+      return new LocalOptions(masters, agents, resources, workDir, agentPort, agentFlags, master, cluster, security);
     }
   }
 
@@ -183,13 +191,16 @@ public final class Main {
       return;
     }
     System.out.printf("vmesos local: starting a master and %d agent(s)...%n", agents);
+    // Mesos's LIBPROCESS_SSL_* variables: the master serves HTTPS, and the agents reach it over TLS.
+    dev.vmesos.api.config.TlsConfig tls = dev.vmesos.api.config.TlsConfig.fromEnv(System.getenv());
     LocalCluster local = LocalCluster.start(options.cluster(), master, agents, options.agentPort(),
-        options.resources(), workDir, options.agentFlags()).await(120, TimeUnit.SECONDS);
+        options.resources(), workDir, options.agentFlags(), tls, options.security()).await(120, TimeUnit.SECONDS);
     Cluster.closeOnShutdown(local.vertx());
     // One write: System.out flushes every 128 bytes, and a log line on stderr may land in between when
     // both go to one pipe (scripts and tests wait for this line).
-    byte[] ready = String.format(Locale.ROOT, "vmesos local: master at http://%s:%d/api/v1/scheduler, agents on"
-        + " ports %s, work dir %s. Ctrl-C stops it.%n", master.ip(), local.masterPort(), local.agentPorts(), workDir)
+    byte[] ready = String.format(Locale.ROOT, "vmesos local: master at %s://%s:%d/api/v1/scheduler, agents on"
+        + " ports %s, work dir %s. Ctrl-C stops it.%n", tls.enabled() ? "https" : "http", master.ip(),
+        local.masterPort(), local.agentPorts(), workDir)
         .getBytes(StandardCharsets.UTF_8);
     System.out.write(ready, 0, ready.length);
     System.out.flush();

@@ -141,7 +141,8 @@ public record MasterConfig(String ip, int port, String hostname, Duration heartb
           + " agent bus (HTTP Basic on the WebSocket upgrade); without it, an agent may attach without one."
           + " Alias: --authenticate_slaves.")
       .flag("authenticate_slaves", "BOOL", false, "Mesos's older name of --authenticate_agents.")
-      .flag("credentials", "PATH", null, "Agents' credentials: JSON {\"credentials\": [{\"principal\": ...,"
+      .flag("credentials", "PATH", null, "Credentials of agents (--authenticate_agents) and of HTTP clients"
+          + " (--authenticate_http_*, HTTP Basic): JSON {\"credentials\": [{\"principal\": ...,"
           + " \"secret\": ...}]} or one 'principal secret' per line (Mesos's format; file:// allowed).")
       .flag("authenticators", "NAME", "crammd5", "Accepted for Mesos compatibility: agents always authenticate"
           + " with HTTP Basic over the agent bus.")

@@ -28,7 +28,8 @@ public final class MasterMain {
   /** What {@code --help} prints: the master's flags and the cluster flags. */
   private static final Logger LOG = LoggerFactory.getLogger(MasterMain.class);
 
-  public static final FlagHelp HELP = MasterConfig.HELP.plus(ClusterConfig.HELP);
+  public static final FlagHelp HELP = MasterConfig.HELP.plus(dev.vmesos.master.security.MasterSecurity.HELP)
+      .plus(ClusterConfig.HELP);
 
   private MasterMain() {
   }
@@ -41,6 +42,8 @@ public final class MasterMain {
   public static void start(String[] args) throws Exception {
     Flags flags = Flags.parse(args, System.getenv());
     MasterConfig config = MasterConfig.fromFlags(flags);
+    dev.vmesos.master.security.MasterSecurity security = dev.vmesos.master.security.MasterSecurity.fromFlags(flags,
+        config.agentAuth().credentials());
     ClusterConfig cluster = ClusterConfig.fromFlags(flags, ClusterConfig.DEFAULT_HOST);
     List<String> ignored = MasterConfig.ignoredFlagsGiven(flags);
     flags.rejectUnknown();
@@ -53,7 +56,7 @@ public final class MasterMain {
     }
     Vertx vertx = Cluster.start(cluster, Cluster.Role.master(config.ha().masters())).await(120, TimeUnit.SECONDS);
     Cluster.closeOnShutdown(vertx);
-    vertx.deployVerticle(verticle(vertx, config).withTls(tls)).await(60, TimeUnit.SECONDS);
+    vertx.deployVerticle(verticle(vertx, config).withTls(tls).withSecurity(security)).await(60, TimeUnit.SECONDS);
   }
 
   /**

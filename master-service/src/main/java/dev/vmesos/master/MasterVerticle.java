@@ -133,6 +133,17 @@ public final class MasterVerticle extends VerticleBase {
     return this;
   }
 
+  private dev.vmesos.master.security.MasterSecurity security = dev.vmesos.master.security.MasterSecurity.none();
+
+  /**
+   * Before deploying: HTTP authentication and ACLs ({@code --authenticate_http_*}, {@code --acls});
+   * none by default.
+   */
+  public MasterVerticle withSecurity(dev.vmesos.master.security.MasterSecurity config) {
+    this.security = config;
+    return this;
+  }
+
   /** The port the HTTP API listens on (useful with port 0). */
   public int actualPort() {
     return server == null ? -1 : server.actualPort();
@@ -282,6 +293,7 @@ public final class MasterVerticle extends VerticleBase {
     VertxEffects effects = new VertxEffects(epoch);
     Master master = new Master(info, config.heartbeatInterval(), config.agentPingInterval(),
         config.maxAgentPingTimeouts(), config.offerTimeout(), config.allocator(), Clock.systemUTC(), effects);
+    master.acls(security.acls());
     master.recover(registry, config.ha().agentReregisterTimeout());
     RegistryRecorder recorder = new RegistryRecorder(vertx, registryStore, registry, epoch, Clock.systemUTC());
     master.addListener(recorder);
@@ -374,6 +386,8 @@ public final class MasterVerticle extends VerticleBase {
 
   private Future<Void> listenHttp() {
     Router router = RouterFailures.install(Router.router(vertx), "master");
+    // Authentication before anything else, so that no endpoint can miss it.
+    router.route().handler(new dev.vmesos.master.security.HttpAuthGuard(security));
     for (String prefix : new String[] {"", "/master"}) {
       for (String path : new String[] {"/api/v1/scheduler", "/api/v1", "/state", "/state.json", "/state-summary",
           "/flags", "/version", "/frameworks", "/slaves", "/tasks", "/roles", "/quota", "/weights", "/teardown",

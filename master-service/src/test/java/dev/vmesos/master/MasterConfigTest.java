@@ -84,6 +84,7 @@ class MasterConfigTest {
         new String[] {"--cluster_discovery=kubernetes", "--cluster_kubernetes_service=vmesos-masters"})) {
       Flags flags = Flags.parse(args, Map.of());
       MasterConfig.fromFlags(flags);
+      dev.vmesos.master.security.MasterSecurity.fromFlags(flags, java.util.Optional.empty());
       ClusterConfig.fromFlags(flags, ClusterConfig.DEFAULT_HOST);
       MasterConfig.ignoredFlagsGiven(flags);
       read.addAll(flags.namesRead());

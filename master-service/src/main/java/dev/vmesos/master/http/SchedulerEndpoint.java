@@ -84,6 +84,23 @@ public final class SchedulerEndpoint {
       Responses.text(response, invalid.status(), "Failed to validate scheduler::Call: " + invalid.message());
       return;
     }
+    String principal = dev.vmesos.master.security.HttpAuthGuard.principal(context);
+    if (principal != null) {
+      String mismatch = principalMismatch(call, principal);
+      if (mismatch != null) {
+        LOG.info("Refused {} of framework {}: {}", call.getType(), call.getFrameworkId().getValue(), mismatch);
+        Responses.text(response, 400, mismatch);
+        return;
+      }
+      if (call.getType() == Call.Type.SUBSCRIBE && !call.getSubscribe().getFrameworkInfo().hasPrincipal()) {
+        // As Mesos: a framework that authenticated but named no principal gets the one it authenticated as.
+        LOG.warn("Setting 'principal' in FrameworkInfo to '{}' because the framework authenticated with that"
+            + " principal but did not set it in FrameworkInfo", principal);
+        Call.Builder builder = call.toBuilder();
+        builder.getSubscribeBuilder().getFrameworkInfoBuilder().setPrincipal(principal);
+        call = builder.build();
+      }
+    }
     if (call.getType() == Call.Type.SUBSCRIBE) {
       subscribe(request, response, call);
       return;
@@ -102,6 +119,29 @@ public final class SchedulerEndpoint {
           e.toString());
       Responses.text(response, 500, "Failed to apply " + call.getType() + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * With authentication on, the principal the call authenticated as must be the framework's, as
+   * Mesos checks it: FrameworkInfo.principal of a SUBSCRIBE (when it names one), the registered
+   * framework's for any other call. Mesos answers 400 with this message.
+   */
+  private String principalMismatch(Call call, String principal) {
+    String claimed;
+    if (call.getType() == Call.Type.SUBSCRIBE) {
+      if (!call.getSubscribe().getFrameworkInfo().hasPrincipal()) {
+        return null;
+      }
+      claimed = call.getSubscribe().getFrameworkInfo().getPrincipal();
+    } else {
+      dev.vmesos.master.state.Framework framework = master.frameworks().get(call.getFrameworkId().getValue());
+      if (framework == null) {
+        return null; // the master answers "Framework cannot be found"
+      }
+      claimed = framework.info().getPrincipal();
+    }
+    return principal.equals(claimed) ? null : "Authenticated principal '" + principal + "' does not match principal '"
+        + claimed + "' set in `FrameworkInfo`";
   }
 
   private void subscribe(HttpServerRequest request, HttpServerResponse response, Call call) {

@@ -38,6 +38,7 @@ public final class OperatorApi {
   private final StateJson stateJson;
   private final OperatorEndpoint endpoint;
   private final OperatorSubscribers subscribers;
+  private final OperatorAuthorization authorization;
 
   /**
    * @param version the Mesos version reported by {@code /version} and for agents
@@ -61,8 +62,9 @@ public final class OperatorApi {
     this.streamLimit = new EventStreamLimit(config.maxEventStreamQueue());
     this.stateJson = new StateJson(master, build, flags, times, startTime, startTime);
     OperatorCalls calls = new OperatorCalls(master, state, build, flags, this::metrics, startTime, startTime);
+    this.authorization = new OperatorAuthorization(master);
     this.endpoint = new OperatorEndpoint(vertx, calls, subscribers, state::state, config.heartbeatInterval(),
-        streamLimit);
+        streamLimit, authorization);
   }
 
   /**
@@ -75,8 +77,11 @@ public final class OperatorApi {
       router.route(prefix + "/api/v1")
           .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
           .handler(ready(api, OperatorApi::handleApi));
-      json(router, prefix + "/state", api, OperatorApi::state);
-      json(router, prefix + "/state.json", api, OperatorApi::state);
+      for (String path : new String[] {prefix + "/state", prefix + "/state.json"}) {
+        // What the principal may not view (--acls) is left out, as Mesos's /state does.
+        router.get(path).handler(ready(api, a -> ctx -> respondJson(ctx, a.authorization
+            .view(dev.vmesos.master.security.HttpAuthGuard.principal(ctx)).stateJson(a.state()))));
+      }
       json(router, prefix + "/state-summary", api, a -> a.stateJson.stateSummary());
       json(router, prefix + "/flags", api, a -> a.stateJson.flags());
       json(router, prefix + "/version", api, a -> a.stateJson.version());

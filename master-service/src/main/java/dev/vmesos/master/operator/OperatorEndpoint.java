@@ -37,9 +37,12 @@ final class OperatorEndpoint {
   private final Supplier<Response.GetState> snapshot;
   private final Duration heartbeatInterval;
   private final EventStreamLimit streamLimit;
+  private final OperatorAuthorization authorization;
 
   OperatorEndpoint(Vertx vertx, OperatorCalls calls, OperatorSubscribers subscribers,
-                   Supplier<Response.GetState> snapshot, Duration heartbeatInterval, EventStreamLimit streamLimit) {
+                   Supplier<Response.GetState> snapshot, Duration heartbeatInterval, EventStreamLimit streamLimit,
+                   OperatorAuthorization authorization) {
+    this.authorization = authorization;
     this.vertx = vertx;
     this.calls = calls;
     this.subscribers = subscribers;
@@ -87,13 +90,19 @@ final class OperatorEndpoint {
           + MediaTypes.APPLICATION_PROTOBUF);
       return;
     }
+    String principal = dev.vmesos.master.security.HttpAuthGuard.principal(context);
     if (call.getType() == Call.Type.SUBSCRIBE) {
-      subscribe(request, response, accepted.get());
+      subscribe(request, response, accepted.get(), principal);
+      return;
+    }
+    OperatorResult refusal = authorization.refusal(call, principal);
+    if (refusal != null) {
+      respond(response, refusal, accepted.get());
       return;
     }
     OperatorResult result;
     try {
-      result = calls.handle(call);
+      result = authorization.filter(calls.handle(call), principal);
     } catch (RuntimeException e) {
       LOG.error("Failed to handle operator call {}", call.getType(), e);
       Responses.text(response, 500, "Internal error: " + e);
@@ -133,9 +142,12 @@ final class OperatorEndpoint {
    * interval, the first one interval after subscribing (unlike the scheduler stream, which sends one
    * at once).
    */
-  private void subscribe(HttpServerRequest request, HttpServerResponse response, MediaType mediaType) {
-    HttpOperatorStream stream = new HttpOperatorStream(response, mediaType, String.valueOf(request.remoteAddress()),
+  private void subscribe(HttpServerRequest request, HttpServerResponse response, MediaType mediaType,
+                         String principal) {
+    HttpOperatorStream http = new HttpOperatorStream(response, mediaType, String.valueOf(request.remoteAddress()),
         streamLimit);
+    // What the principal may not view (--acls) never reaches its stream.
+    OperatorEventSink stream = authorization.filter(http, principal);
     response.setStatusCode(200)
         .setChunked(true)
         .putHeader(HttpHeaders.CONTENT_TYPE, mediaType.mime());
@@ -151,7 +163,7 @@ final class OperatorEndpoint {
       }
     });
     response.closeHandler(v -> {
-      stream.markClosed();
+      http.markClosed();
       subscribers.remove(stream);
       vertx.cancelTimer(timer);
     });

@@ -33,6 +33,7 @@ final class AcceptHandler {
   private final AgentBook agentBook;
   private final List<MasterListener> listeners;
   private final Runnable requestAllocation;
+  private dev.vmesos.api.security.Acls acls = dev.vmesos.api.security.Acls.none();
 
   /** @param requestAllocation asks the master for an allocation round soon */
   AcceptHandler(Clock clock, MasterEffects effects, HierarchicalAllocator allocator, OfferBook offerBook,
@@ -44,6 +45,11 @@ final class AcceptHandler {
     this.agentBook = agentBook;
     this.listeners = listeners;
     this.requestAllocation = requestAllocation;
+  }
+
+  /** The ACLs launches, reservations and unreservations are checked against ({@code --acls}). */
+  void acls(dev.vmesos.api.security.Acls newAcls) {
+    this.acls = newAcls;
   }
 
   /**
@@ -99,7 +105,8 @@ final class AcceptHandler {
       offered = offered.plus(offer.resources());
     }
     // Planned before any offer is taken: nothing below changes state until the plan is whole.
-    AcceptPlan plan = invalid == null ? AcceptPlan.of(framework, agent, offered, accept.getOperationsList(), clock)
+    AcceptPlan plan = invalid == null ? AcceptPlan.of(framework, agent, offered, accept.getOperationsList(), clock,
+        acls)
         : null;
 
     // An accept consumes its valid offers, even when it is refused (as in Mesos).

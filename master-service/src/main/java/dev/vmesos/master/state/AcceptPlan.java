@@ -67,16 +67,19 @@ final class AcceptPlan {
   private final Framework framework;
   private final Agent agent;
   private final Clock clock;
+  private final dev.vmesos.api.security.Acls acls;
   private final List<Step> steps = new ArrayList<>();
   private final Set<String> launched = new HashSet<>();
   private final Map<String, ExecutorInfo> executors;
   private Resources available;
   private Resources total;
 
-  private AcceptPlan(Framework framework, Agent agent, Resources offered, Clock clock) {
+  private AcceptPlan(Framework framework, Agent agent, Resources offered, Clock clock,
+                     dev.vmesos.api.security.Acls acls) {
     this.framework = framework;
     this.agent = agent;
     this.clock = clock;
+    this.acls = acls;
     this.available = offered;
     this.total = agent.total();
     this.executors = new HashMap<>(framework.executorsOn(agent.id()));
@@ -88,7 +91,17 @@ final class AcceptPlan {
    */
   static AcceptPlan of(Framework framework, Agent agent, Resources offered, List<Offer.Operation> operations,
                        Clock clock) {
-    AcceptPlan plan = new AcceptPlan(framework, agent, offered, clock);
+    return of(framework, agent, offered, operations, clock, dev.vmesos.api.security.Acls.none());
+  }
+
+  /**
+   * As {@link #of(Framework, Agent, Resources, List, Clock)}, with {@code acls} deciding who may
+   * launch as which user ({@code run_tasks}) and reserve or unreserve ({@code reserve_resources},
+   * {@code unreserve_resources}), the subject being the framework's principal, as in Mesos.
+   */
+  static AcceptPlan of(Framework framework, Agent agent, Resources offered, List<Offer.Operation> operations,
+                       Clock clock, dev.vmesos.api.security.Acls acls) {
+    AcceptPlan plan = new AcceptPlan(framework, agent, offered, clock, acls);
     for (Offer.Operation operation : operations) {
       switch (operation.getType()) {
         case LAUNCH -> {
@@ -115,6 +128,11 @@ final class AcceptPlan {
   }
 
   private Step launch(TaskInfo task) {
+    Optional<String> unauthorized = unauthorized(task, task.hasExecutor() ? task.getExecutor() : null);
+    if (unauthorized.isPresent()) {
+      return new Refused(List.of(taskError(task, TaskStatus.Reason.REASON_TASK_UNAUTHORIZED, unauthorized.get())),
+          unauthorized.get());
+    }
     Optional<String> invalid = invalidResources("Task", task.getResourcesList());
     if (invalid.isEmpty() && task.hasExecutor()) {
       invalid = invalidResources("Executor", task.getExecutor().getResourcesList());
@@ -151,6 +169,19 @@ final class AcceptPlan {
     List<TaskInfo> tasks = group.getTaskGroup().getTasksList();
     ExecutorInfo executor = group.getExecutor().toBuilder()
         .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id())).build();
+    Optional<String> unauthorized = Optional.empty();
+    for (TaskInfo task : tasks) {
+      if (unauthorized.isEmpty()) {
+        unauthorized = unauthorized(task, executor);
+      }
+    }
+    if (unauthorized.isPresent()) {
+      List<TaskStatus> statuses = new ArrayList<>();
+      for (TaskInfo task : tasks) {
+        statuses.add(taskError(task, TaskStatus.Reason.REASON_TASK_UNAUTHORIZED, unauthorized.get()));
+      }
+      return new Refused(statuses, unauthorized.get());
+    }
     Optional<String> invalid = invalidResources("Executor", executor.getResourcesList());
     for (TaskInfo task : tasks) {
       if (invalid.isEmpty()) {
@@ -211,6 +242,15 @@ final class AcceptPlan {
       invalid = OfferResources.validateReserve(reserved, framework.roles());
     }
     if (invalid.isEmpty()) {
+      for (Resource resource : resources) {
+        String role = resource.getReservationsCount() > 0
+            ? resource.getReservations(resource.getReservationsCount() - 1).getRole() : resource.getRole();
+        if (invalid.isEmpty() && !acls.allows(dev.vmesos.api.security.Acls.Action.RESERVE_RESOURCES, principal(), role)) {
+          invalid = Optional.of(dev.vmesos.api.security.Acls.Action.RESERVE_RESOURCES.refusal(role));
+        }
+      }
+    }
+    if (invalid.isEmpty()) {
       unreserved = OfferResources.popReservation(reserved);
       if (!available.contains(unreserved)) {
         invalid = Optional.of("Reserving " + unreserved + " needs more than is offered: " + available);
@@ -230,6 +270,18 @@ final class AcceptPlan {
     if (invalid.isEmpty()) {
       reserved = OfferResources.fromFramework(resources, framework.role());
       invalid = OfferResources.validateUnreserve(reserved);
+    }
+    if (invalid.isEmpty()) {
+      for (Resource resource : resources) {
+        // The newest reservation's principal, in the post-refinement form or the older one.
+        String reserver = resource.getReservationsCount() > 0
+            ? resource.getReservations(resource.getReservationsCount() - 1).getPrincipal()
+            : resource.hasReservation() ? resource.getReservation().getPrincipal() : null;
+        if (invalid.isEmpty() && !acls.allows(dev.vmesos.api.security.Acls.Action.UNRESERVE_RESOURCES, principal(),
+            reserver == null || reserver.isEmpty() ? null : reserver)) {
+          invalid = Optional.of(dev.vmesos.api.security.Acls.Action.UNRESERVE_RESOURCES.refusal(reserver));
+        }
+      }
     }
     if (invalid.isEmpty() && !available.contains(reserved)) {
       invalid = Optional.of("Unreserving " + reserved + " needs them to be offered: " + available);
@@ -257,6 +309,32 @@ final class AcceptPlan {
 
   private static Optional<String> invalidResources(String what, List<Resource> resources) {
     return ResourceValidation.validate(resources).map(e -> what + " uses invalid resources: " + e);
+  }
+
+  /** The framework's principal, the subject of its ACL checks; null when it has none (Mesos's ANY). */
+  private String principal() {
+    return framework.info().hasPrincipal() && !framework.info().getPrincipal().isEmpty()
+        ? framework.info().getPrincipal() : null;
+  }
+
+  /**
+   * {@code run_tasks}: the user a task runs as is its command's, else its executor's command's, else
+   * the framework's, as Mesos's authorizer reads it. Refused: Mesos's "Not authorized to run tasks as
+   * user 'u'", and a TASK_ERROR with REASON_TASK_UNAUTHORIZED.
+   */
+  private Optional<String> unauthorized(TaskInfo task, ExecutorInfo executor) {
+    String user = null;
+    if (task.hasCommand() && task.getCommand().hasUser()) {
+      user = task.getCommand().getUser();
+    } else if (executor != null && executor.hasCommand() && executor.getCommand().hasUser()) {
+      user = executor.getCommand().getUser();
+    } else if (framework.info().hasUser()) {
+      user = framework.info().getUser();
+    }
+    if (acls.allows(dev.vmesos.api.security.Acls.Action.RUN_TASKS, principal(), user)) {
+      return Optional.empty();
+    }
+    return Optional.of(dev.vmesos.api.security.Acls.Action.RUN_TASKS.refusal(user));
   }
 
   private TaskValidation.Context context(Resources needed) {

@@ -74,6 +74,7 @@ public final class Master {
   /** The agent id given to each agent process (RegisterAgent.instance), so a repeated registration gets it again. */
   private final Map<String, String> agentsByInstance = new HashMap<>();
   private final List<MasterListener> listeners = new ArrayList<>();
+  private dev.vmesos.api.security.Acls acls = dev.vmesos.api.security.Acls.none();
   /** Completes once every change made so far is durable (the registry); done at once by default. */
   private Supplier<CompletionStage<Void>> durability = () -> CompletableFuture.completedFuture(null);
 
@@ -127,6 +128,19 @@ public final class Master {
     return allocator;
   }
 
+  /**
+   * The ACLs ({@code --acls}) this master checks subscriptions ({@code register_frameworks}),
+   * launches ({@code run_tasks}) and reservations against; none by default.
+   */
+  public void acls(dev.vmesos.api.security.Acls newAcls) {
+    this.acls = newAcls;
+    acceptHandler.acls(newAcls);
+  }
+
+  public dev.vmesos.api.security.Acls acls() {
+    return acls;
+  }
+
   public void addListener(MasterListener listener) {
     listeners.add(listener);
   }
@@ -138,6 +152,26 @@ public final class Master {
   public void subscribe(Call call, EventSink sink) {
     FrameworkInfo info = call.getSubscribe().getFrameworkInfo();
     String error = FrameworkValidation.validate(info);
+    if (error != null) {
+      LOG.warn("Refusing subscription of framework '{}': {}", info.getName(), error);
+      sink.send(Events.error(error));
+      sink.close();
+      return;
+    }
+    String principal = info.hasPrincipal() && !info.getPrincipal().isEmpty() ? info.getPrincipal() : null;
+    for (String role : info.getRolesCount() > 0 ? info.getRolesList() : List.of(info.hasRole() ? info.getRole() : "*")) {
+      if (error == null && !acls.allows(dev.vmesos.api.security.Acls.Action.REGISTER_FRAMEWORKS, principal, role)) {
+        error = dev.vmesos.api.security.Acls.Action.REGISTER_FRAMEWORKS.refusal(role);
+      }
+    }
+    Framework known = info.hasId() ? frameworks.get(info.getId().getValue()) : null;
+    if (error == null && known != null && !java.util.Objects.equals(principal,
+        known.info().hasPrincipal() && !known.info().getPrincipal().isEmpty() ? known.info().getPrincipal() : null)) {
+      // As Mesos: the one subscribing is not told whose framework it named.
+      LOG.warn("Framework {} which had principal '{}' tried to (re)subscribe with principal '{}'", known.id(),
+          known.info().getPrincipal(), principal);
+      error = "Changing framework's principal is not allowed.";
+    }
     if (error != null) {
       LOG.warn("Refusing subscription of framework '{}': {}", info.getName(), error);
       sink.send(Events.error(error));
@@ -344,6 +378,15 @@ public final class Master {
     }
     if (error != null) {
       return CallResult.badRequest(error);
+    }
+    String principal = info.getPrincipal().isEmpty() ? null : info.getPrincipal();
+    for (String role : info.getRolesCount() > 0 ? info.getRolesList() : List.of(info.hasRole() ? info.getRole() : "*")) {
+      if (!acls.allows(dev.vmesos.api.security.Acls.Action.REGISTER_FRAMEWORKS, principal, role)) {
+        // As Mesos: a role change the register_frameworks ACL refuses is a 403, the framework unchanged.
+        String refusal = dev.vmesos.api.security.Acls.Action.REGISTER_FRAMEWORKS.refusal(role);
+        LOG.info("Refused UPDATE_FRAMEWORK of framework {}: {}", framework.id(), refusal);
+        return CallResult.forbidden(refusal);
+      }
     }
     framework.info(info);
     rescindOffers(framework);
