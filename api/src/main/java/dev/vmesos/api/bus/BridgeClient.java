@@ -21,7 +21,6 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -166,8 +165,8 @@ public final class BridgeClient implements AgentBus {
         .setPort(Integer.parseInt(master.substring(colon + 1)))
         .setURI(PATH)
         .setSsl(options.tls().enabled());
-    options.credential().ifPresent(c -> connect.addHeader("Authorization", "Basic " + Base64.getEncoder()
-        .encodeToString((c.principal() + ":" + c.secret()).getBytes(StandardCharsets.UTF_8))));
+    options.credential().ifPresent(c -> connect.addHeader("Authorization",
+        dev.vmesos.api.security.HttpBasic.header(c.principal(), c.secret())));
     client.connect(connect).onComplete(done -> {
       if (done.failed()) {
         String why = done.cause() instanceof UpgradeRejectedException rejected

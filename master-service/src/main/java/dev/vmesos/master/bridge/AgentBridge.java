@@ -3,8 +3,8 @@ package dev.vmesos.master.bridge;
 import dev.vmesos.api.bus.Addresses;
 import dev.vmesos.api.bus.BridgeClient;
 import dev.vmesos.api.bus.BusEnvelope;
-import dev.vmesos.api.config.Credentials.Credential;
 import dev.vmesos.api.internal.Internal.AgentRegistered;
+import dev.vmesos.api.security.HttpBasic;
 import dev.vmesos.api.internal.Internal.ExecutorToFrameworkMessage;
 import dev.vmesos.api.internal.Internal.ExitedExecutor;
 import dev.vmesos.api.internal.Internal.Ping;
@@ -26,12 +26,9 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import io.vertx.ext.web.handler.sockjs.Transport;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -171,34 +168,20 @@ public final class AgentBridge {
   /** The upgrade request: 401 without a valid credential when one is required, or when a wrong one is given. */
   private void authenticate(RoutingContext ctx) {
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    Optional<Credential> credential = Optional.empty();
     boolean presented = header != null;
-    if (presented && auth.credentials().isPresent()) {
-      credential = basic(header).flatMap(pair -> auth.credentials().get().authenticate(pair[0], pair[1]));
-    }
-    if (credential.isEmpty() && (auth.required() || presented)) {
+    HttpBasic.Result result = presented && auth.credentials().isPresent()
+        ? HttpBasic.authenticate(header, auth.credentials().get())
+        : new HttpBasic.Refused(presented ? "the master has no --credentials" : "no credential (--authenticate_agents)");
+    if (result instanceof HttpBasic.Refused refusal && (auth.required() || presented)) {
       refused.incrementAndGet();
-      LOG.warn("Refused an agent bus connection from {}: {}", ctx.request().remoteAddress(),
-          presented ? "wrong credential" : "no credential (--authenticate_agents)");
-      ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", "Basic realm=\"mesos\"")
-          .end("Unauthorized: agents must present a valid credential");
+      LOG.warn("Refused an agent bus connection from {}: {}", ctx.request().remoteAddress(), refusal.reason());
+      HttpBasic.unauthorized(ctx.response(), "mesos", "agents must present a valid credential");
       return;
     }
-    credential.ifPresent(c -> ctx.put(PRINCIPAL_KEY, c.principal()));
+    if (result instanceof HttpBasic.Authenticated authenticated) {
+      ctx.put(PRINCIPAL_KEY, authenticated.principal());
+    }
     ctx.next();
-  }
-
-  private static Optional<String[]> basic(String header) {
-    if (!header.regionMatches(true, 0, "Basic ", 0, 6)) {
-      return Optional.empty();
-    }
-    try {
-      String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
-      int colon = decoded.indexOf(':');
-      return colon < 0 ? Optional.empty() : Optional.of(new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)});
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
   }
 
   private void onEvent(BridgeEvent event) {
