@@ -55,6 +55,9 @@ public final class BridgeClient implements AgentBus {
   /** Sent by the masters' bridge (not in Vert.x's protocol) once a {@code register} took effect. */
   public static final String REGISTERED_FRAME = "registered";
 
+  /** The bridge's refusal of a register for an address the connection consumes already. */
+  static final String ADDRESS_ALREADY_REGISTERED = "address_already_registered";
+
   /** The largest frame either side accepts: a re-registration of an agent with many tasks fits. */
   public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
@@ -222,6 +225,8 @@ public final class BridgeClient implements AgentBus {
         sub.registered.tryFail("the connection to master " + connectedTo + " was lost");
       }
       sub.registered = null;
+      sub.sentOn = -1;
+      sub.confirmedOn = -1;
     }
     if (!closed) {
       backoff = options.backoffInitial();
@@ -329,8 +334,8 @@ public final class BridgeClient implements AgentBus {
       case "err" -> onError(address, frame);
       case REGISTERED_FRAME -> {
         Sub sub = address == null ? null : subscriptions.get(address);
-        if (sub != null && sub.registered != null && sub.registeredOn == connection) {
-          sub.registered.tryComplete();
+        if (sub != null && sub.sentOn == connection) {
+          sub.confirmed();
         }
       }
       default -> LOG.debug("Agent bus: ignoring a frame of type {}", type);
@@ -391,10 +396,24 @@ public final class BridgeClient implements AgentBus {
     }
     // An error without an address: the bridge refused a frame. Registrations waiting learn it here.
     String what = String.valueOf(frame.getValue("body"));
+    if (ADDRESS_ALREADY_REGISTERED.equals(what)) {
+      // A register for an address this connection consumes already: whichever it was, it is in effect.
+      LOG.debug("Agent bus: master {} has a registration already", connectedTo);
+      for (Sub sub : subscriptions.values()) {
+        if (sub.sentOn == connection) {
+          sub.confirmed();
+        }
+      }
+      return;
+    }
     LOG.warn("Agent bus: master {} refused a frame: {}", connectedTo, what);
     for (Sub sub : subscriptions.values()) {
-      if (sub.registered != null && sub.registeredOn == connection) {
-        sub.registered.tryFail("master " + connectedTo + " refused the registration of " + sub.address + ": " + what);
+      if (sub.sentOn == connection && sub.confirmedOn != connection) {
+        // Sent again on the next completion(): the refusal may have been of this register.
+        sub.sentOn = -1;
+        if (sub.registered != null) {
+          sub.registered.tryFail("master " + connectedTo + " refused the registration of " + sub.address + ": " + what);
+        }
       }
     }
   }
@@ -411,13 +430,21 @@ public final class BridgeClient implements AgentBus {
   private record Pending(Promise<Message<Object>> promise, long timer) {
   }
 
-  /** A consumer of one address, registered again on each new connection that asks for it. */
+  /**
+   * A consumer of one address, registered again on each new connection that asks for it. A register
+   * goes out once per connection: asking again while it is unanswered (a caller whose wait timed out)
+   * waits for the same answer, since a second register of an address is refused by the bridge.
+   */
   private final class Sub implements Subscription {
 
     private final String address;
     private final Handler<Message<Object>> handler;
+    /** What the latest caller of {@link #completion()} waits for. */
     private Promise<Void> registered;
-    private long registeredOn;
+    /** The connection a register was sent on (and not refused), or -1. */
+    private long sentOn = -1;
+    /** The connection on which the masters confirmed it, or -1. */
+    private long confirmedOn = -1;
 
     Sub(String address, Handler<Message<Object>> handler) {
       this.address = address;
@@ -437,15 +464,28 @@ public final class BridgeClient implements AgentBus {
       if (socket == null) {
         return Future.failedFuture("not connected to any master");
       }
-      if (registered == null || registeredOn != connection || registered.future().failed()) {
+      if (confirmedOn == connection) {
+        return Future.succeededFuture();
+      }
+      if (registered == null || registered.future().isComplete()) {
         registered = Promise.promise();
-        registeredOn = connection;
         Promise<Void> mine = registered;
-        write(new JsonObject().put("type", "register").put("address", address));
         vertx.setTimer(10_000, id -> mine.tryFail("master " + connectedTo + " did not confirm the registration of "
             + address));
       }
+      if (sentOn != connection) {
+        sentOn = connection;
+        write(new JsonObject().put("type", "register").put("address", address));
+      }
       return registered.future();
+    }
+
+    /** The masters confirmed the register sent on this connection. */
+    void confirmed() {
+      confirmedOn = connection;
+      if (registered != null) {
+        registered.tryComplete();
+      }
     }
 
     @Override
