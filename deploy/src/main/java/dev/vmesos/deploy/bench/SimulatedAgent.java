@@ -75,6 +75,8 @@ final class SimulatedAgent {
   private boolean registering;
   /** Registered over the current connection (a retry still pending then has nothing to do). */
   private boolean registeredHere;
+  /** Whether a registration of this agent was counted already. */
+  private boolean counted;
   private long epoch;
   private long pingTimer = -1;
   private long pingIntervalMs = 15_000;
@@ -151,7 +153,10 @@ final class SimulatedAgent {
             return;
           }
           registeredHere = true;
-          (again ? stats.reregistered : stats.registered).incrementAndGet();
+          // The first registration that completes here counts as one, even when it went out as a
+          // re-registration (its first answer came, but the wait for its consumer timed out).
+          (counted ? stats.reregistered : stats.registered).incrementAndGet();
+          counted = true;
           pending.values().forEach(this::sendUpdate);
           schedulePing();
         });

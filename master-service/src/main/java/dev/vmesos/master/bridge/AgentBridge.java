@@ -312,7 +312,13 @@ public final class AgentBridge {
 
   /** A frame a master sends to the agent: a request to reply to, or the answer to its registration. */
   private boolean admitReceive(SockJSSocket socket, Connection connection, JsonObject frame) {
-    if (socket.writeQueueFull()) {
+    Boolean full = queueFull(socket);
+    if (full == null) {
+      // Closed while the message was on its way (the close event comes next): nobody to deliver to.
+      connections.remove(socket);
+      return false;
+    }
+    if (full) {
       dropped.incrementAndGet();
       LOG.warn("Dropping the agent bus connection of {}: it does not read what the masters write to it", connection.who());
       connections.remove(socket);
@@ -376,9 +382,22 @@ public final class AgentBridge {
     frame.put("headers", headers);
     String encoded = frame.encode();
     for (Map.Entry<SockJSSocket, Connection> entry : connections.entrySet()) {
-      if (!entry.getKey().writeQueueFull()) {
+      if (Boolean.FALSE.equals(queueFull(entry.getKey()))) {
         entry.getKey().write(encoded);
       }
+    }
+  }
+
+  /**
+   * Whether the socket's write queue is full; null when the socket is closed already (the WebSocket
+   * under it closes before the bridge hears of it, and its queue then throws): a delivery racing a
+   * close is dropped.
+   */
+  private static Boolean queueFull(SockJSSocket socket) {
+    try {
+      return socket.writeQueueFull();
+    } catch (IllegalStateException e) {
+      return null;
     }
   }
 }
