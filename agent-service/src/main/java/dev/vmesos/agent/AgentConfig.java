@@ -71,6 +71,9 @@ import java.util.regex.Pattern;
  *                                    long it has to ({@code --docker_health_check_interval}, 5secs)
  * @param registryAuths               registry credentials for image pulls ({@code --docker_config}: a
  *                                    Docker config's JSON, or the absolute path of one); none by default
+ * @param security                    executor authentication and task users
+ *                                    ({@code --authenticate_http_executors}, {@code --jwt_secret_key},
+ *                                    {@code --switch_user})
  */
 public record AgentConfig(
     List<HostPort> masters,
@@ -97,7 +100,8 @@ public record AgentConfig(
     Duration dockerPullTimeout,
     Fetch fetch,
     Duration dockerHealthCheckInterval,
-    dev.vmesos.agent.docker.RegistryAuths registryAuths) {
+    dev.vmesos.agent.docker.RegistryAuths registryAuths,
+    AgentSecurity security) {
 
   public static final String MESOS_CONTAINERIZER = "mesos";
   public static final String DOCKER_CONTAINERIZER = "docker";
@@ -274,6 +278,14 @@ public record AgentConfig(
       .flag("recovery_timeout", "DURATION", "15mins",
           "How long executors of checkpointing frameworks keep trying to reach a restarted agent"
               + " (MESOS_RECOVERY_TIMEOUT in their environment).")
+      .flag("authenticate_http_executors", "BOOL", "false", "Executors must send their own token"
+          + " (Authorization: Bearer, from MESOS_EXECUTOR_AUTHENTICATION_TOKEN) on every executor API call; needs"
+          + " --jwt_secret_key.")
+      .flag("jwt_secret_key", "PATH", null, "File whose bytes are the HMAC key of the executors' tokens (HS256"
+          + " JWTs naming framework, executor and container). Also read as --executor_secret_key, its old name.")
+      .flag("switch_user", "BOOL", "true", "Run each command task and process executor as its CommandInfo.user,"
+          + " else its FrameworkInfo.user (needs root; a user that does not exist fails the task). false: run"
+          + " them as the agent's user.")
       .build();
 
   private static final Pattern IPV4 =
@@ -303,6 +315,7 @@ public record AgentConfig(
     Objects.requireNonNull(defaultKillGracePeriod, "defaultKillGracePeriod");
     Objects.requireNonNull(isolation, "isolation");
     requirePositive(executorRegistrationTimeout, "executorRegistrationTimeout");
+    Objects.requireNonNull(security, "security");
   }
 
   /**
@@ -351,7 +364,8 @@ public record AgentConfig(
         Fetch.fromFlags(flags, workDir),
         positive(flags, "docker_health_check_interval", Duration.ofSeconds(5)),
         flags.optional("docker_config").map(AgentConfig::parseDockerConfig)
-            .orElse(dev.vmesos.agent.docker.RegistryAuths.none()));
+            .orElse(dev.vmesos.agent.docker.RegistryAuths.none()),
+        AgentSecurity.fromFlags(flags));
   }
 
   /** {@code --docker_config}, as Mesos takes it: a Docker config's JSON, or the absolute path of one. */

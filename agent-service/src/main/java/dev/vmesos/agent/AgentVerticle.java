@@ -281,6 +281,12 @@ public final class AgentVerticle extends VerticleBase {
         () -> config.ip() + ":" + httpPort(),
         (frameworkId, taskId) -> executor != null && executor.tasks().find(frameworkId, taskId).isPresent(), clock,
         sandboxes::schedule, fetcher);
+    Optional<dev.vmesos.agent.executor.ExecutorTokens> tokens = config.security().jwtSecretKey()
+        .map(key -> new dev.vmesos.agent.executor.ExecutorTokens(key, clock));
+    customExecutors.withTokens(tokens);
+    if (config.security().authenticateHttpExecutors()) {
+      LOG.info("Executor API calls must carry the executor's token (--authenticate_http_executors)");
+    }
     AgentOperatorApi operatorApi = new AgentOperatorApi(vertx, new LiveAgentView(
         () -> {
           AgentInfo info = new LinkedAgent().info();
@@ -295,7 +301,8 @@ public final class AgentVerticle extends VerticleBase {
     Future<HttpServer> listening = vertx.createHttpServer()
         .requestHandler(operatorApi.mount(ExecutorEndpoint.mount(
             AgentHttpApi.withFilesAndMetrics(AgentHttpApi.router(vertx, this::state, this::healthProblem), vertx,
-            config.workDir(), this::metrics), customExecutors)))
+            config.workDir(), this::metrics), customExecutors,
+            config.security().authenticateHttpExecutors() ? tokens : Optional.empty())))
         .listen(config.port(), config.ip())
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot listen on " + config.ip() + ":"
             + config.port() + " (--ip, --port): " + e.getMessage(), e)));

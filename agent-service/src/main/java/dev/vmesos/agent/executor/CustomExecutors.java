@@ -102,6 +102,8 @@ public final class CustomExecutors {
   private final java.util.function.Consumer<Path> sandboxDone;
   private final dev.vmesos.agent.fetcher.Fetcher fetcher;
   private long heartbeatTimerId = -1;
+  /** Signs each executor run's token ({@code --jwt_secret_key}); none: executors get no token. */
+  private Optional<ExecutorTokens> tokens = Optional.empty();
 
   /**
    * @param agentInfo       the agent's info with its id (asked when needed; tasks arrive only once
@@ -129,6 +131,23 @@ public final class CustomExecutors {
     this.agentEndpoint = agentEndpoint;
     this.otherTaskExists = otherTaskExists;
     this.clock = clock;
+  }
+
+  /**
+   * With a key, each executor started from now on gets its token in
+   * {@code MESOS_EXECUTOR_AUTHENTICATION_TOKEN} (claims: framework, executor, container id).
+   */
+  public CustomExecutors withTokens(Optional<ExecutorTokens> signer) {
+    this.tokens = signer;
+    return this;
+  }
+
+  /**
+   * The container id of the current run of an executor, the {@code cid} its token must carry; empty
+   * when no such executor runs here.
+   */
+  Optional<String> containerOf(String frameworkId, String executorId) {
+    return Optional.ofNullable(executors.get(key(frameworkId, executorId))).map(executor -> executor.containerId);
   }
 
   /** Whether a RunTask's task goes to a custom executor (it has an ExecutorInfo not of type DEFAULT). */
@@ -543,11 +562,7 @@ public final class CustomExecutors {
     ContainerLaunch launch = new ContainerLaunch(containerId, agent.getId().getValue(), executor.frameworkId(),
         executor.executorId(), Optional.empty(), info.hasContainer() ? Optional.of(info.getContainer()) : Optional.empty(),
         info.getCommand(), Resources.of(info.getResourcesList()),
-        ExecutorEnvironment.of(agent.getId().getValue(), executor.frameworkId(), executor.executorId(),
-            agentEndpoint.get(), sandbox, executor.shutdownGracePeriod(),
-            framework.getCheckpoint() ? Optional.of(options.recoveryTimeout()) : Optional.empty(),
-            options.reregistrationTimeout()),
-        sandbox);
+        environment(agent, framework, executor), sandbox);
     Containerizers.Choice choice = containerizers.choose(launch);
     if (choice.containerizer().isEmpty()) {
       launchFailed(executor, choice.refusal());
@@ -568,6 +583,16 @@ public final class CustomExecutors {
             launchFailed(executor, started.cause().getMessage());
           }
         });
+  }
+
+  private Map<String, String> environment(AgentInfo agent, FrameworkInfo framework, CustomExecutor executor) {
+    Map<String, String> env = ExecutorEnvironment.of(agent.getId().getValue(), executor.frameworkId(),
+        executor.executorId(), agentEndpoint.get(), executor.sandbox, executor.shutdownGracePeriod(),
+        framework.getCheckpoint() ? Optional.of(options.recoveryTimeout()) : Optional.empty(),
+        options.reregistrationTimeout());
+    tokens.ifPresent(signer -> env.put(ExecutorEnvironment.TOKEN,
+        signer.sign(executor.frameworkId(), executor.executorId(), executor.containerId)));
+    return env;
   }
 
   /** The executor's {@code CommandInfo.uris}, into its sandbox, before it starts (on a worker). */

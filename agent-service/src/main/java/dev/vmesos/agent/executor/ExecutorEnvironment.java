@@ -13,6 +13,9 @@ import java.util.Optional;
  */
 final class ExecutorEnvironment {
 
+  /** The executor's token, sent back as {@code Authorization: Bearer} (Mesos's name). */
+  static final String TOKEN = "MESOS_EXECUTOR_AUTHENTICATION_TOKEN";
+
   private ExecutorEnvironment() {
   }
 

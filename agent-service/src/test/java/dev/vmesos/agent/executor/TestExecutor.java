@@ -70,7 +70,7 @@ public final class TestExecutor {
     while (true) {
       HttpResponse<InputStream> response;
       try {
-        response = HTTP.send(HttpRequest.newBuilder(uri).timeout(java.time.Duration.ofSeconds(10))
+        response = HTTP.send(request().timeout(java.time.Duration.ofSeconds(10))
             .header("Content-Type", "application/json").header("Accept", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(MesosJson.print(subscribeCall()))).build(),
             HttpResponse.BodyHandlers.ofInputStream());
@@ -193,10 +193,20 @@ public final class TestExecutor {
   }
 
   private static void post(Call call) throws Exception {
-    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri)
+    HttpResponse<String> response = HTTP.send(request()
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(MesosJson.print(call), StandardCharsets.UTF_8)).build(),
         HttpResponse.BodyHandlers.ofString());
     System.out.println(call.getType() + " answered " + response.statusCode() + " " + response.body());
+  }
+
+  /** A request to the agent, with the token the agent gave (MESOS_EXECUTOR_AUTHENTICATION_TOKEN), if any. */
+  private static HttpRequest.Builder request() {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(uri);
+    String token = System.getenv("MESOS_EXECUTOR_AUTHENTICATION_TOKEN");
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token);
+    }
+    return builder;
   }
 }
