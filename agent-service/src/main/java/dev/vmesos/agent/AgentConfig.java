@@ -282,9 +282,10 @@ public record AgentConfig(
           + " (Authorization: Bearer, from MESOS_EXECUTOR_AUTHENTICATION_TOKEN) on every executor API call; needs"
           + " --jwt_secret_key.")
       .flag("jwt_secret_key", "PATH", null, "File whose bytes are the HMAC key of the executors' tokens (HS256"
-          + " JWTs naming framework, executor and container). Also read as --executor_secret_key, its old name.")
+          + " JWTs naming framework, executor and container).")
+      .flag("executor_secret_key", "PATH", null, "Mesos's former name of --jwt_secret_key.")
       .flag("switch_user", "BOOL", "true", "Run each command task and process executor as its CommandInfo.user,"
-          + " else its FrameworkInfo.user (needs root; a user that does not exist fails the task). false: run"
+          + " else its FrameworkInfo.user (needs root; a user the host does not have loses the task). false: run"
           + " them as the agent's user.")
       .build();
 

@@ -283,7 +283,7 @@ public final class AgentVerticle extends VerticleBase {
         sandboxes::schedule, fetcher);
     Optional<dev.vmesos.agent.executor.ExecutorTokens> tokens = config.security().jwtSecretKey()
         .map(key -> new dev.vmesos.agent.executor.ExecutorTokens(key, clock));
-    customExecutors.withTokens(tokens);
+    customExecutors.withTokens(tokens).withUsers(new dev.vmesos.agent.container.TaskUsers(config.security().switchUser()));
     if (config.security().authenticateHttpExecutors()) {
       LOG.info("Executor API calls must carry the executor's token (--authenticate_http_executors)");
     }
@@ -329,7 +329,7 @@ public final class AgentVerticle extends VerticleBase {
         new UpdateCheckpoints(config.workDir()));
     executor = new CommandExecutor(vertx, context, config.workDir(), config.defaultKillGracePeriod(),
         containerizers, checkpoints, new TaskStatusFactory(clock), new Sink(), sandboxes::schedule,
-        config.dockerSocket(), fetcher);
+        config.dockerSocket(), fetcher, new dev.vmesos.agent.container.TaskUsers(config.security().switchUser()));
     master = new MasterLink(vertx, bus, new LinkedAgent(), config.masterRequestTimeout(),
         new Backoff(config.registrationBackoffInitial(), config.registrationBackoffMax()));
     // Register only once the previous run's unacknowledged updates and containers are known; the

@@ -6,6 +6,7 @@ import dev.vmesos.agent.container.ContainerCheckpoints;
 import dev.vmesos.api.internal.Internal.ContainerCheckpoint;
 import dev.vmesos.api.internal.Internal.StatusUpdate;
 import dev.vmesos.agent.container.ContainerLaunch;
+import dev.vmesos.agent.container.TaskUsers;
 import dev.vmesos.agent.container.Containerizers;
 import dev.vmesos.agent.container.Termination;
 import dev.vmesos.agent.executor.CustomExecutor.State;
@@ -104,6 +105,8 @@ public final class CustomExecutors {
   private long heartbeatTimerId = -1;
   /** Signs each executor run's token ({@code --jwt_secret_key}); none: executors get no token. */
   private Optional<ExecutorTokens> tokens = Optional.empty();
+  /** Which user each executor runs as ({@code --switch_user}); by default the agent's own. */
+  private TaskUsers users = new TaskUsers(false);
 
   /**
    * @param agentInfo       the agent's info with its id (asked when needed; tasks arrive only once
@@ -139,6 +142,12 @@ public final class CustomExecutors {
    */
   public CustomExecutors withTokens(Optional<ExecutorTokens> signer) {
     this.tokens = signer;
+    return this;
+  }
+
+  /** Executors run as their command's user, else their framework's, under {@code --switch_user}. */
+  public CustomExecutors withUsers(TaskUsers taskUsers) {
+    this.users = taskUsers;
     return this;
   }
 
@@ -572,13 +581,17 @@ public final class CustomExecutors {
       executor.registrationTimerId = -1;
       registrationTimedOut(executor);
     });
-    createSandbox(sandbox)
-        .compose(v -> fetch(executor))
-        .compose(v -> checkpoint(executor, agent, launch.isDocker()))
-        .compose(v -> choice.containerizer().get().launch(launch))
+    Optional<String> user = users.userOf(framework, info.getCommand());
+    createSandbox(sandbox, user)
+        .compose(account -> fetch(executor).map(account))
+        .compose(account -> ownSandbox(sandbox, account))
+        .compose(account -> checkpoint(executor, agent, launch.isDocker()).map(account))
+        .compose(account -> choice.containerizer().get().launch(account.map(launch::withUser).orElse(launch)))
         .onComplete(started -> {
           if (started.succeeded()) {
             started(executor, started.result());
+          } else if (started.cause() instanceof TaskUsers.UserException e) {
+            userFailed(executor, e.getMessage());
           } else {
             launchFailed(executor, started.cause().getMessage());
           }
@@ -638,10 +651,22 @@ public final class CustomExecutors {
   }
 
   /** The process containerizer makes the sandbox itself; Docker's bind mount needs it to exist first. */
-  private Future<Void> createSandbox(Path sandbox) {
+  private Future<Optional<TaskUsers.Account>> createSandbox(Path sandbox, Optional<String> user) {
     return context.executeBlocking(() -> {
+      Optional<TaskUsers.Account> account = user.isEmpty() ? Optional.empty() : Optional.of(users.lookup(user.get()));
       Sandboxes.create(sandbox);
-      return null;
+      return account;
+    }, false);
+  }
+
+  /** With {@code --switch_user}, the sandbox and what was fetched into it become the executor's user's. */
+  private Future<Optional<TaskUsers.Account>> ownSandbox(Path sandbox, Optional<TaskUsers.Account> account) {
+    if (account.isEmpty()) {
+      return Future.succeededFuture(account);
+    }
+    return context.executeBlocking(() -> {
+      TaskUsers.chown(sandbox, account.get());
+      return account;
     }, false);
   }
 
@@ -665,6 +690,26 @@ public final class CustomExecutors {
     executor.state = State.TERMINATED;
     executors.remove(key(executor.frameworkId(), executor.executorId()), executor);
     failRemaining(executor, Reason.REASON_CONTAINER_LAUNCH_FAILED, "Failed to launch executor: " + cause);
+  }
+
+  /**
+   * The executor's user does not exist here (or the agent may not run as it): as Mesos's agent when
+   * it cannot make the executor's sandbox that user's, its tasks are lost (dropped, for a
+   * partition-aware framework) with {@code REASON_EXECUTOR_TERMINATED}.
+   */
+  private void userFailed(CustomExecutor executor, String cause) {
+    LOG.warn("Cannot launch {}: {}", executor, cause);
+    cancelTimers(executor);
+    executor.state = State.TERMINATED;
+    executors.remove(key(executor.frameworkId(), executor.executorId()), executor);
+    TaskState state = executor.framework.getCapabilitiesList().stream()
+        .anyMatch(c -> c.getType() == FrameworkInfo.Capability.Type.PARTITION_AWARE)
+        ? TaskState.TASK_DROPPED : TaskState.TASK_LOST;
+    for (ExecutorTask task : List.copyOf(executor.tasks.values())) {
+      if (!task.isTerminal()) {
+        transition(task, executor, state, Source.SOURCE_AGENT, Reason.REASON_EXECUTOR_TERMINATED, cause);
+      }
+    }
   }
 
   private void registrationTimedOut(CustomExecutor executor) {

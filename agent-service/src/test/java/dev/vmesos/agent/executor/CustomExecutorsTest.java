@@ -70,7 +70,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CustomExecutorsTest {
 
   private static final FrameworkInfo FRAMEWORK = FrameworkInfo.newBuilder()
-      .setUser("nobody").setName("executor-framework").setId(FrameworkID.newBuilder().setValue("fw-e"))
+      .setUser(System.getProperty("user.name")).setName("executor-framework").setId(FrameworkID.newBuilder().setValue("fw-e"))
       .build();
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 

@@ -137,7 +137,7 @@ final class BenchFrameworks {
         // As a scheduler that knows its tasks' shape says (Mesos 1.9's offer_filters): nothing smaller
         // than one task is worth offering. Without it, agents whose CPUs are all used are offered
         // (memory only) to each framework in turn, and declined by each.
-        FrameworkInfo info = FrameworkInfo.newBuilder().setUser("bench").setName("bench-" + i)
+        FrameworkInfo info = FrameworkInfo.newBuilder().setUser(System.getProperty("user.name", "root")).setName("bench-" + i)
             .setFailoverTimeout(0)
             .putOfferFilters("*", OfferFilters.newBuilder().setMinAllocatableResources(
                 OfferFilters.MinAllocatableResources.newBuilder().addQuantities(
