@@ -154,7 +154,10 @@ public final class AgentVerticle extends VerticleBase {
   /** Deletes finished sandboxes after --gc_delay (sooner as the disk fills). */
   private dev.vmesos.agent.gc.SandboxCollector sandboxes;
 
-  /** Before deploying: reach the masters' agent bus over TLS, presenting the agent's certificate. */
+  /**
+   * Before deploying: serve every endpoint over HTTPS with the agent's certificate, reach the masters'
+   * agent bus over TLS presenting it, and tell executors to reach the agent over HTTPS.
+   */
   public AgentVerticle withTls(dev.vmesos.api.config.TlsConfig config) {
     this.tls = config;
     return this;
@@ -283,7 +286,7 @@ public final class AgentVerticle extends VerticleBase {
         sandboxes::schedule, fetcher);
     Optional<dev.vmesos.agent.executor.ExecutorTokens> tokens = config.security().jwtSecretKey()
         .map(key -> new dev.vmesos.agent.executor.ExecutorTokens(key, clock));
-    customExecutors.withTokens(tokens).withUsers(new dev.vmesos.agent.container.TaskUsers(config.security().switchUser()));
+    customExecutors.withTokens(tokens).withAgentTls(tls).withUsers(new dev.vmesos.agent.container.TaskUsers(config.security().switchUser()));
     if (config.security().authenticateHttpExecutors()) {
       LOG.info("Executor API calls must carry the executor's token (--authenticate_http_executors)");
     }
@@ -298,7 +301,8 @@ public final class AgentVerticle extends VerticleBase {
         this::metricValues,
         this::healthProblem),
         new FilesEndpoint(config.workDir()), AgentFlags.of(config), AgentVersion.current(), clock);
-    Future<HttpServer> listening = vertx.createHttpServer()
+    // With LIBPROCESS_SSL_ENABLED every endpoint (executor API, operator API, /state, /files) is HTTPS only.
+    Future<HttpServer> listening = vertx.createHttpServer(tls.apply(new io.vertx.core.http.HttpServerOptions()))
         .requestHandler(operatorApi.mount(ExecutorEndpoint.mount(
             AgentHttpApi.withFilesAndMetrics(AgentHttpApi.router(vertx, this::state, this::healthProblem), vertx,
             config.workDir(), this::metrics), customExecutors,
@@ -308,7 +312,8 @@ public final class AgentVerticle extends VerticleBase {
             + config.port() + " (--ip, --port): " + e.getMessage(), e)));
     return listening.map(s -> {
       server = s;
-      LOG.info("Agent HTTP server listening on {}:{}", config.ip(), s.actualPort());
+      LOG.info("Agent HTTP server listening on {}:{}{}", config.ip(), s.actualPort(),
+          tls.enabled() ? " (HTTPS" + (tls.requireClientCert() ? ", client certificates required)" : ")") : "");
       return null;
     });
   }

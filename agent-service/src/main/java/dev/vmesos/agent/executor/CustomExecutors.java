@@ -107,6 +107,8 @@ public final class CustomExecutors {
   private Optional<ExecutorTokens> tokens = Optional.empty();
   /** Which user each executor runs as ({@code --switch_user}); by default the agent's own. */
   private TaskUsers users = new TaskUsers(false);
+  /** The LIBPROCESS_SSL_* variables executors get; none without TLS. */
+  private Map<String, String> tlsVariables = Map.of();
 
   /**
    * @param agentInfo       the agent's info with its id (asked when needed; tasks arrive only once
@@ -142,6 +144,16 @@ public final class CustomExecutors {
    */
   public CustomExecutors withTokens(Optional<ExecutorTokens> signer) {
     this.tokens = signer;
+    return this;
+  }
+
+  /**
+   * With TLS on, executors get the agent's {@code LIBPROCESS_SSL_*} variables, as a Mesos executor
+   * inherits them from its agent: the executor library then reaches the agent over HTTPS, trusting
+   * the CA (and presenting the certificate when the agent requires one).
+   */
+  public CustomExecutors withAgentTls(dev.vmesos.api.config.TlsConfig tls) {
+    this.tlsVariables = ExecutorEnvironment.tls(tls);
     return this;
   }
 
@@ -603,6 +615,7 @@ public final class CustomExecutors {
         executor.executorId(), agentEndpoint.get(), executor.sandbox, executor.shutdownGracePeriod(),
         framework.getCheckpoint() ? Optional.of(options.recoveryTimeout()) : Optional.empty(),
         options.reregistrationTimeout());
+    env.putAll(tlsVariables);
     tokens.ifPresent(signer -> env.put(ExecutorEnvironment.TOKEN,
         signer.sign(executor.frameworkId(), executor.executorId(), executor.containerId)));
     return env;

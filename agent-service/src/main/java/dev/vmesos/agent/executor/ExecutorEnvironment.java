@@ -48,6 +48,24 @@ final class ExecutorEnvironment {
     return env;
   }
 
+  /**
+   * The {@code LIBPROCESS_SSL_*} variables of an agent serving HTTPS, for its executors: enabled, the
+   * CA to verify the agent with, and the certificate and key to present when it requires one (a Mesos
+   * executor inherits them all from its agent's environment). None without TLS.
+   */
+  static Map<String, String> tls(dev.vmesos.api.config.TlsConfig tls) {
+    if (!tls.enabled()) {
+      return Map.of();
+    }
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("LIBPROCESS_SSL_ENABLED", "true");
+    tls.caFile().ifPresent(ca -> env.put("LIBPROCESS_SSL_CA_FILE", ca));
+    env.put("LIBPROCESS_SSL_VERIFY_CERT", Boolean.toString(tls.verifyServerCert()));
+    env.put("LIBPROCESS_SSL_CERT_FILE", tls.certFile());
+    env.put("LIBPROCESS_SSL_KEY_FILE", tls.keyFile());
+    return env;
+  }
+
   /** {@code 15mins}, {@code 5secs}, {@code 1500ms}: Mesos's duration syntax, in the largest whole unit. */
   static String mesosDuration(Duration duration) {
     long millis = duration.toMillis();

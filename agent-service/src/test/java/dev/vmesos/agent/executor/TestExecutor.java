@@ -36,7 +36,7 @@ import java.util.UUID;
  */
 public final class TestExecutor {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static HttpClient HTTP;
   private static URI uri;
   private static FrameworkID frameworkId;
   private static ExecutorID executorId;
@@ -59,7 +59,14 @@ public final class TestExecutor {
     while (mode.equals("wait-for-go") && !Files.exists(Path.of(sandbox, "go"))) {
       Thread.sleep(50);
     }
-    uri = URI.create("http://" + System.getenv("MESOS_AGENT_ENDPOINT") + "/api/v1/executor");
+    // The executor library's reading of the environment: https and the CA with LIBPROCESS_SSL_ENABLED.
+    dev.vmesos.client.executor.ExecutorEnvironment env = dev.vmesos.client.executor.ExecutorEnvironment.from(System.getenv());
+    uri = env.endpoint();
+    HttpClient.Builder http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
+    if (env.tls().isPresent()) {
+      http.sslContext(env.tls().get().sslContext());
+    }
+    HTTP = http.build();
     frameworkId = FrameworkID.newBuilder().setValue(System.getenv("MESOS_FRAMEWORK_ID")).build();
     executorId = ExecutorID.newBuilder().setValue(System.getenv("MESOS_EXECUTOR_ID")).build();
 
