@@ -25,6 +25,16 @@ import java.util.Optional;
  */
 public record ClientSecurity(Optional<ClientTls> tls, Optional<Credentials.Credential> credential) {
 
+  /** The flags {@link #fromFlags} reads, for a client's {@code --help}. */
+  public static final dev.vmesos.api.config.FlagHelp HELP = dev.vmesos.api.config.FlagHelp.builder()
+      .flag("principal", "NAME", null, "Principal to authenticate with (HTTP Basic), with --secret.")
+      .flag("secret", "SECRET", null, "The principal's secret.")
+      .flag("credential", "PATH", null, "Instead of --principal and --secret: a Mesos credential file, JSON"
+          + " {\"principal\": ..., \"secret\": ...} or one line 'principal secret'.")
+      .flag("ca_file", "PATH", "LIBPROCESS_SSL_CA_FILE", "PEM CA certificates to trust for masters reached over"
+          + " https (given as https://HOST:PORT, or any master once a CA is set).")
+      .build();
+
   public static ClientSecurity none() {
     return new ClientSecurity(Optional.empty(), Optional.empty());
   }
