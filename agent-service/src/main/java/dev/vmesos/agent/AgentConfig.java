@@ -287,6 +287,12 @@ public record AgentConfig(
       .flag("switch_user", "BOOL", "true", "Run each command task and process executor as its CommandInfo.user,"
           + " else its FrameworkInfo.user (needs root; a user the host does not have loses the task). false: run"
           + " them as the agent's user.")
+      .flag("authenticate_http_readonly", "BOOL", "false", "/state, /flags, /files/*, /metrics/snapshot, /containers"
+          + " and /monitor/statistics need HTTP Basic credentials from --http_credentials (401 otherwise).")
+      .flag("authenticate_http_readwrite", "BOOL", "false", "The operator API (/api/v1) needs HTTP Basic credentials"
+          + " from --http_credentials.")
+      .flag("http_credentials", "PATH", null, "Principals and secrets for HTTP Basic, in Mesos's credentials format:"
+          + " JSON {\"credentials\": [{\"principal\": ..., \"secret\": ...}]} or 'principal secret' lines.")
       .build();
 
   private static final Pattern IPV4 =

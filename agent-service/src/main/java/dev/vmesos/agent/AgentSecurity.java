@@ -22,13 +22,23 @@ import org.slf4j.LoggerFactory;
  *                                  token, whether or not the API requires one (as Mesos)
  * @param switchUser                {@code --switch_user} (true): tasks and executors run as their
  *                                  command's user, else their framework's
+ * @param authenticateHttpReadonly  {@code --authenticate_http_readonly} (false): the read-only
+ *                                  endpoints ({@code /state}, {@code /flags}, {@code /files/*},
+ *                                  {@code /metrics/snapshot}, {@code /containers},
+ *                                  {@code /monitor/statistics}) need HTTP Basic credentials
+ * @param authenticateHttpReadwrite {@code --authenticate_http_readwrite} (false): so does the
+ *                                  operator API ({@code /api/v1})
+ * @param httpCredentials           {@code --http_credentials}: the principals and secrets those
+ *                                  accept, in Mesos's credentials format (JSON or text)
  */
-public record AgentSecurity(boolean authenticateHttpExecutors, Optional<byte[]> jwtSecretKey, boolean switchUser) {
+public record AgentSecurity(boolean authenticateHttpExecutors, Optional<byte[]> jwtSecretKey, boolean switchUser,
+                            boolean authenticateHttpReadonly, boolean authenticateHttpReadwrite,
+                            Optional<dev.vmesos.api.config.Credentials> httpCredentials) {
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentSecurity.class);
 
   public static AgentSecurity defaults() {
-    return new AgentSecurity(false, Optional.empty(), true);
+    return new AgentSecurity(false, Optional.empty(), true, false, false, Optional.empty());
   }
 
   static AgentSecurity fromFlags(Flags flags) {
@@ -44,7 +54,16 @@ public record AgentSecurity(boolean authenticateHttpExecutors, Optional<byte[]> 
       throw new FlagException("Flag '--authenticate_http_executors': needs --jwt_secret_key (or"
           + " --executor_secret_key), the file with the key that signs the executors' tokens");
     }
-    return new AgentSecurity(authenticateExecutors, key, flags.bool("switch_user", true));
+    boolean readonly = flags.bool("authenticate_http_readonly", false);
+    boolean readwrite = flags.bool("authenticate_http_readwrite", false);
+    Optional<dev.vmesos.api.config.Credentials> credentials = flags.optional("http_credentials")
+        .map(path -> dev.vmesos.api.config.Credentials.readList("http_credentials", path));
+    if ((readonly || readwrite) && credentials.isEmpty()) {
+      throw new FlagException("Flag '--authenticate_http_" + (readonly ? "readonly" : "readwrite") + "': needs"
+          + " --http_credentials, the principals and secrets HTTP Basic accepts");
+    }
+    return new AgentSecurity(authenticateExecutors, key, flags.bool("switch_user", true), readonly, readwrite,
+        credentials);
   }
 
   private static byte[] readKey(String flag, String value) {

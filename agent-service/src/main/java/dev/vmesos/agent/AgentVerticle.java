@@ -59,6 +59,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -301,12 +302,15 @@ public final class AgentVerticle extends VerticleBase {
         this::metricValues,
         this::healthProblem),
         new FilesEndpoint(config.workDir()), AgentFlags.of(config), AgentVersion.current(), clock);
+    Router router = operatorApi.mount(ExecutorEndpoint.mount(
+        AgentHttpApi.withFilesAndMetrics(AgentHttpApi.router(vertx, this::state, this::healthProblem), vertx,
+            config.workDir(), this::metrics), customExecutors,
+        config.security().authenticateHttpExecutors() ? tokens : Optional.empty()));
+    dev.vmesos.agent.http.AgentHttpAuthentication.install(router, config.security().authenticateHttpReadonly(),
+        config.security().authenticateHttpReadwrite(), config.security().httpCredentials());
     // With LIBPROCESS_SSL_ENABLED every endpoint (executor API, operator API, /state, /files) is HTTPS only.
     Future<HttpServer> listening = vertx.createHttpServer(tls.apply(new io.vertx.core.http.HttpServerOptions()))
-        .requestHandler(operatorApi.mount(ExecutorEndpoint.mount(
-            AgentHttpApi.withFilesAndMetrics(AgentHttpApi.router(vertx, this::state, this::healthProblem), vertx,
-            config.workDir(), this::metrics), customExecutors,
-            config.security().authenticateHttpExecutors() ? tokens : Optional.empty())))
+        .requestHandler(router)
         .listen(config.port(), config.ip())
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot listen on " + config.ip() + ":"
             + config.port() + " (--ip, --port): " + e.getMessage(), e)));

@@ -48,6 +48,8 @@ public final class AgentFlags {
     flags.put("gc_disk_headroom", number(config.gc().diskHeadroom()));
     flags.put("authenticate_http_executors", Boolean.toString(config.security().authenticateHttpExecutors()));
     flags.put("switch_user", Boolean.toString(config.security().switchUser()));
+    flags.put("authenticate_http_readonly", Boolean.toString(config.security().authenticateHttpReadonly()));
+    flags.put("authenticate_http_readwrite", Boolean.toString(config.security().authenticateHttpReadwrite()));
     if (!config.attributes().isEmpty()) {
       flags.put("attributes", attributes(config.attributes()));
     }
