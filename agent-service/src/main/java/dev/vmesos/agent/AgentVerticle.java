@@ -287,7 +287,12 @@ public final class AgentVerticle extends VerticleBase {
         sandboxes::schedule, fetcher);
     Optional<dev.vmesos.agent.executor.ExecutorTokens> tokens = config.security().jwtSecretKey()
         .map(key -> new dev.vmesos.agent.executor.ExecutorTokens(key, clock));
-    customExecutors.withTokens(tokens).withAgentTls(tls).withUsers(new dev.vmesos.agent.container.TaskUsers(config.security().switchUser()));
+    dev.vmesos.agent.container.TaskUsers users = new dev.vmesos.agent.container.TaskUsers(config.security().switchUser());
+    if (config.security().switchUser() && !users.agentIsRoot()) {
+      LOG.warn("--switch_user: the agent does not run as root; tasks of any other user than its own will be lost"
+          + " (--switch_user=false runs every task as the agent's user)");
+    }
+    customExecutors.withTokens(tokens).withAgentTls(tls).withUsers(users);
     if (config.security().authenticateHttpExecutors()) {
       LOG.info("Executor API calls must carry the executor's token (--authenticate_http_executors)");
     }

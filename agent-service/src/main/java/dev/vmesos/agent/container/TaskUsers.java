@@ -83,6 +83,11 @@ public final class TaskUsers {
     return account;
   }
 
+  /** Whether the agent runs as root, so that it may run tasks as any user. */
+  public boolean agentIsRoot() {
+    return agentUid == 0;
+  }
+
   /** Whether a process started by the agent must change to {@code account} (it is not the agent's uid). */
   public boolean mustSwitch(Account account) {
     return account.uid() != agentUid;
