@@ -71,6 +71,9 @@ import java.util.regex.Pattern;
  *                                    long it has to ({@code --docker_health_check_interval}, 5secs)
  * @param registryAuths               registry credentials for image pulls ({@code --docker_config}: a
  *                                    Docker config's JSON, or the absolute path of one); none by default
+ * @param security                    executor authentication and task users
+ *                                    ({@code --authenticate_http_executors}, {@code --jwt_secret_key},
+ *                                    {@code --switch_user})
  */
 public record AgentConfig(
     List<HostPort> masters,
@@ -97,7 +100,8 @@ public record AgentConfig(
     Duration dockerPullTimeout,
     Fetch fetch,
     Duration dockerHealthCheckInterval,
-    dev.vmesos.agent.docker.RegistryAuths registryAuths) {
+    dev.vmesos.agent.docker.RegistryAuths registryAuths,
+    AgentSecurity security) {
 
   public static final String MESOS_CONTAINERIZER = "mesos";
   public static final String DOCKER_CONTAINERIZER = "docker";
@@ -274,6 +278,21 @@ public record AgentConfig(
       .flag("recovery_timeout", "DURATION", "15mins",
           "How long executors of checkpointing frameworks keep trying to reach a restarted agent"
               + " (MESOS_RECOVERY_TIMEOUT in their environment).")
+      .flag("authenticate_http_executors", "BOOL", "false", "Executors must send their own token"
+          + " (Authorization: Bearer, from MESOS_EXECUTOR_AUTHENTICATION_TOKEN) on every executor API call; needs"
+          + " --jwt_secret_key.")
+      .flag("jwt_secret_key", "PATH", null, "File whose bytes are the HMAC key of the executors' tokens (HS256"
+          + " JWTs naming framework, executor and container).")
+      .flag("executor_secret_key", "PATH", null, "Mesos's former name of --jwt_secret_key.")
+      .flag("switch_user", "BOOL", "true", "Run each command task and process executor as its CommandInfo.user,"
+          + " else its FrameworkInfo.user (needs root; a user the host does not have loses the task). false: run"
+          + " them as the agent's user.")
+      .flag("authenticate_http_readonly", "BOOL", "false", "/state, /flags, /files/*, /metrics/snapshot, /containers"
+          + " and /monitor/statistics need HTTP Basic credentials from --http_credentials (401 otherwise).")
+      .flag("authenticate_http_readwrite", "BOOL", "false", "The operator API (/api/v1) needs HTTP Basic credentials"
+          + " from --http_credentials.")
+      .flag("http_credentials", "PATH", null, "Principals and secrets for HTTP Basic, in Mesos's credentials format:"
+          + " JSON {\"credentials\": [{\"principal\": ..., \"secret\": ...}]} or 'principal secret' lines.")
       .build();
 
   private static final Pattern IPV4 =
@@ -303,6 +322,7 @@ public record AgentConfig(
     Objects.requireNonNull(defaultKillGracePeriod, "defaultKillGracePeriod");
     Objects.requireNonNull(isolation, "isolation");
     requirePositive(executorRegistrationTimeout, "executorRegistrationTimeout");
+    Objects.requireNonNull(security, "security");
   }
 
   /**
@@ -351,7 +371,8 @@ public record AgentConfig(
         Fetch.fromFlags(flags, workDir),
         positive(flags, "docker_health_check_interval", Duration.ofSeconds(5)),
         flags.optional("docker_config").map(AgentConfig::parseDockerConfig)
-            .orElse(dev.vmesos.agent.docker.RegistryAuths.none()));
+            .orElse(dev.vmesos.agent.docker.RegistryAuths.none()),
+        AgentSecurity.fromFlags(flags));
   }
 
   /** {@code --docker_config}, as Mesos takes it: a Docker config's JSON, or the absolute path of one. */

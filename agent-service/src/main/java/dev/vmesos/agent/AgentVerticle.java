@@ -59,6 +59,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -154,7 +155,10 @@ public final class AgentVerticle extends VerticleBase {
   /** Deletes finished sandboxes after --gc_delay (sooner as the disk fills). */
   private dev.vmesos.agent.gc.SandboxCollector sandboxes;
 
-  /** Before deploying: reach the masters' agent bus over TLS, presenting the agent's certificate. */
+  /**
+   * Before deploying: serve every endpoint over HTTPS with the agent's certificate, reach the masters'
+   * agent bus over TLS presenting it, and tell executors to reach the agent over HTTPS.
+   */
   public AgentVerticle withTls(dev.vmesos.api.config.TlsConfig config) {
     this.tls = config;
     return this;
@@ -281,6 +285,17 @@ public final class AgentVerticle extends VerticleBase {
         () -> config.ip() + ":" + httpPort(),
         (frameworkId, taskId) -> executor != null && executor.tasks().find(frameworkId, taskId).isPresent(), clock,
         sandboxes::schedule, fetcher);
+    Optional<dev.vmesos.agent.executor.ExecutorTokens> tokens = config.security().jwtSecretKey()
+        .map(key -> new dev.vmesos.agent.executor.ExecutorTokens(key, clock));
+    dev.vmesos.agent.container.TaskUsers users = new dev.vmesos.agent.container.TaskUsers(config.security().switchUser());
+    if (config.security().switchUser() && !users.agentIsRoot()) {
+      LOG.warn("--switch_user: the agent does not run as root; tasks of any other user than its own will be lost"
+          + " (--switch_user=false runs every task as the agent's user)");
+    }
+    customExecutors.withTokens(tokens).withAgentTls(tls).withUsers(users);
+    if (config.security().authenticateHttpExecutors()) {
+      LOG.info("Executor API calls must carry the executor's token (--authenticate_http_executors)");
+    }
     AgentOperatorApi operatorApi = new AgentOperatorApi(vertx, new LiveAgentView(
         () -> {
           AgentInfo info = new LinkedAgent().info();
@@ -292,16 +307,22 @@ public final class AgentVerticle extends VerticleBase {
         this::metricValues,
         this::healthProblem),
         new FilesEndpoint(config.workDir()), AgentFlags.of(config), AgentVersion.current(), clock);
-    Future<HttpServer> listening = vertx.createHttpServer()
-        .requestHandler(operatorApi.mount(ExecutorEndpoint.mount(
-            AgentHttpApi.withFilesAndMetrics(AgentHttpApi.router(vertx, this::state, this::healthProblem), vertx,
-            config.workDir(), this::metrics), customExecutors)))
+    Router router = operatorApi.mount(ExecutorEndpoint.mount(
+        AgentHttpApi.withFilesAndMetrics(AgentHttpApi.router(vertx, this::state, this::healthProblem), vertx,
+            config.workDir(), this::metrics), customExecutors,
+        config.security().authenticateHttpExecutors() ? tokens : Optional.empty()));
+    dev.vmesos.agent.http.AgentHttpAuthentication.install(router, config.security().authenticateHttpReadonly(),
+        config.security().authenticateHttpReadwrite(), config.security().httpCredentials());
+    // With LIBPROCESS_SSL_ENABLED every endpoint (executor API, operator API, /state, /files) is HTTPS only.
+    Future<HttpServer> listening = vertx.createHttpServer(tls.apply(new io.vertx.core.http.HttpServerOptions()))
+        .requestHandler(router)
         .listen(config.port(), config.ip())
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot listen on " + config.ip() + ":"
             + config.port() + " (--ip, --port): " + e.getMessage(), e)));
     return listening.map(s -> {
       server = s;
-      LOG.info("Agent HTTP server listening on {}:{}", config.ip(), s.actualPort());
+      LOG.info("Agent HTTP server listening on {}:{}{}", config.ip(), s.actualPort(),
+          tls.enabled() ? " (HTTPS" + (tls.requireClientCert() ? ", client certificates required)" : ")") : "");
       return null;
     });
   }
@@ -322,7 +343,7 @@ public final class AgentVerticle extends VerticleBase {
         new UpdateCheckpoints(config.workDir()));
     executor = new CommandExecutor(vertx, context, config.workDir(), config.defaultKillGracePeriod(),
         containerizers, checkpoints, new TaskStatusFactory(clock), new Sink(), sandboxes::schedule,
-        config.dockerSocket(), fetcher);
+        config.dockerSocket(), fetcher, new dev.vmesos.agent.container.TaskUsers(config.security().switchUser()));
     master = new MasterLink(vertx, bus, new LinkedAgent(), config.masterRequestTimeout(),
         new Backoff(config.registrationBackoffInitial(), config.registrationBackoffMax()));
     // Register only once the previous run's unacknowledged updates and containers are known; the

@@ -46,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AgentHttpEndpointsTest {
 
   private static final FrameworkInfo FRAMEWORK = FrameworkInfo.newBuilder()
-      .setUser("nobody").setName("test-framework").setId(FrameworkID.newBuilder().setValue("fw-1"))
+      .setUser(System.getProperty("user.name")).setName("test-framework").setId(FrameworkID.newBuilder().setValue("fw-1"))
       .build();
 
   @TempDir
@@ -156,11 +156,16 @@ class AgentHttpEndpointsTest {
     assertThat(get(agent, "/files/read?path=" + q(sandbox) + "&offset=0").statusCode()).as("a directory").isEqualTo(400);
     assertThat(get(agent, "/files/read?path=" + q(sandbox.resolve("none")) + "&offset=0").statusCode()).isEqualTo(404);
     HttpResponse<byte[]> passwd = get(agent, "/files/read?path=%2Fetc%2Fpasswd&offset=0");
-    assertThat(passwd.statusCode()).isEqualTo(403);
-    assertThat(new String(passwd.body(), StandardCharsets.UTF_8)).contains("work directory");
-    assertThat(get(agent, "/files/browse?path=" + q(workDir + "/../..")).statusCode()).isEqualTo(403);
+    assertThat(passwd.statusCode()).isEqualTo(404);
+    assertThat(new String(passwd.body(), StandardCharsets.UTF_8)).contains("not attached");
+    assertThat(get(agent, "/files/browse?path=" + q(workDir + "/../..")).statusCode()).isEqualTo(404);
     assertThat(get(agent, "/files/download?path=" + q(sandbox + "/../../../../../../../../../..//etc/passwd"))
-        .statusCode()).isEqualTo(403);
+        .statusCode()).isEqualTo(404);
+    // The work dir beyond the sandboxes (the checkpoints under meta/) is not served either.
+    assertThat(get(agent, "/files/browse?path=" + q(workDir)).statusCode()).isEqualTo(404);
+    assertThat(get(agent, "/files/browse?path=" + q(workDir.resolve("meta"))).statusCode()).isEqualTo(404);
+    assertThat(get(agent, "/files/browse?path=" + q(sandbox.getParent().resolve("latest"))).statusCode())
+        .as("runs/latest").isEqualTo(200);
     Files.createSymbolicLink(sandbox.resolve("etc"), Path.of("/etc"));
     assertThat(get(agent, "/files/download?path=" + q(sandbox.resolve("etc/passwd"))).statusCode()).isEqualTo(403);
   }

@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AgentOperatorApiTest {
 
   private static final FrameworkInfo FRAMEWORK = FrameworkInfo.newBuilder()
-      .setUser("nobody").setName("api-framework").setId(FrameworkID.newBuilder().setValue("fw-api"))
+      .setUser(System.getProperty("user.name")).setName("api-framework").setId(FrameworkID.newBuilder().setValue("fw-api"))
       .build();
   private static final String JSON = "application/json";
   private static final String PROTOBUF = "application/x-protobuf";
@@ -118,7 +118,10 @@ class AgentOperatorApiTest {
     assertThat(nested.statusCode()).isEqualTo(501);
     assertThat(text(nested)).contains("LAUNCH_NESTED_CONTAINER");
     HttpResponse<byte[]> outside = post(agent, JSON, JSON, "{\"type\":\"LIST_FILES\",\"list_files\":{\"path\":\"/etc\"}}");
-    assertThat(outside.statusCode()).isEqualTo(403);
+    assertThat(outside.statusCode()).isEqualTo(404);
+    HttpResponse<byte[]> checkpoints = post(agent, JSON, JSON,
+        "{\"type\":\"LIST_FILES\",\"list_files\":{\"path\":\"" + workDir.resolve("meta") + "\"}}");
+    assertThat(checkpoints.statusCode()).as("the work dir outside the sandboxes").isEqualTo(404);
 
     // The agent still answers, and still runs nothing.
     assertThat(call(agent, "{\"type\":\"GET_TASKS\"}").getGetTasks().getLaunchedTasksCount()).isZero();

@@ -51,7 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AgentVerticleTest {
 
   private static final FrameworkInfo FRAMEWORK = FrameworkInfo.newBuilder()
-      .setUser("nobody").setName("test-framework").setId(FrameworkID.newBuilder().setValue("fw-1"))
+      .setUser(System.getProperty("user.name")).setName("test-framework").setId(FrameworkID.newBuilder().setValue("fw-1"))
       .build();
 
   @TempDir

@@ -49,7 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LeaderFailoverTest {
 
   private static final FrameworkInfo FRAMEWORK = FrameworkInfo.newBuilder()
-      .setUser("nobody").setName("test-framework").setId(FrameworkID.newBuilder().setValue("fw-1"))
+      .setUser(System.getProperty("user.name")).setName("test-framework").setId(FrameworkID.newBuilder().setValue("fw-1"))
       .build();
   /** Long enough that no ping happens during a test: only the announcement can prompt the agent. */
   private static final double NO_PINGS = 60;

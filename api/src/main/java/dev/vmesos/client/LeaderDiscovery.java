@@ -20,15 +20,24 @@ public final class LeaderDiscovery {
   }
 
   public static Future<MasterAddress> leader(HttpClientAgent http, MasterAddress start) {
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(start.host())
-        .setPort(start.port()).setURI("/redirect").setFollowRedirects(false).setTimeout(TIMEOUT_MS);
+    return leader(http, start, ClientSecurity.none());
+  }
+
+  /**
+   * As {@link #leader(HttpClientAgent, MasterAddress)}, over TLS and with credentials as
+   * {@code security} says; the leader named by a protocol-relative Location is reached the same way.
+   */
+  public static Future<MasterAddress> leader(HttpClientAgent http, MasterAddress start, ClientSecurity security) {
+    boolean tls = security.usesTls(start);
+    RequestOptions options = security.apply(new RequestOptions().setMethod(HttpMethod.GET).setHost(start.host())
+        .setPort(start.port()).setURI("/redirect").setFollowRedirects(false).setTimeout(TIMEOUT_MS), start);
     return http.request(options)
         .compose(request -> request.send())
         .compose(response -> response.body().compose(body -> {
           int status = response.statusCode();
           if (status == 307) {
             try {
-              return Future.succeededFuture(MasterAddress.fromLocation(response.getHeader(HttpHeaders.LOCATION)));
+              return Future.succeededFuture(MasterAddress.fromLocation(response.getHeader(HttpHeaders.LOCATION), tls));
             } catch (IllegalArgumentException e) {
               return Future.failedFuture(new SchedulerSessionException(
                   "master at " + start + " answered GET /redirect with a bad redirect: " + e.getMessage()));
@@ -37,7 +46,8 @@ public final class LeaderDiscovery {
           if (status == 503) {
             return Future.failedFuture(new SchedulerHttpException(503, body.toString()));
           }
-          return Future.failedFuture(new SchedulerSessionException("http://" + start
+          return Future.failedFuture(new SchedulerSessionException((tls ? "https://" : "http://")
+              + start.host() + ":" + start.port()
               + " is not a Mesos master: GET /redirect answered " + status + " (a master answers 307)"));
         }));
   }

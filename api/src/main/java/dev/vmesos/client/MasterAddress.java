@@ -6,11 +6,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where a framework first looks for the master: {@code host:port}, {@code http://host:port} or
- * {@code http://host:port/} as users type it. Only a starting point: the leader is discovered from it
- * through {@code GET /redirect}.
+ * Where a framework first looks for the master: {@code host:port}, {@code http://host:port},
+ * {@code https://host:port} or with a trailing {@code /}, as users type it. Only a starting point: the
+ * leader is discovered from it through {@code GET /redirect}.
+ *
+ * @param tls whether it was given as {@code https://}: the master is reached over TLS
  */
-public record MasterAddress(String host, int port) {
+public record MasterAddress(String host, int port, boolean tls) {
+
+  /** A master reached over plain HTTP (unless the client is configured for TLS). */
+  public MasterAddress(String host, int port) {
+    this(host, port, false);
+  }
 
   public static final int DEFAULT_PORT = 5050;
 
@@ -23,7 +30,7 @@ public record MasterAddress(String host, int port) {
     }
   }
 
-  /** Parses {@code host[:port]} or {@code http://host[:port][/]}; the message says what is wrong. */
+  /** Parses {@code host[:port]} or {@code http[s]://host[:port][/]}; the message says what is wrong. */
   public static MasterAddress parse(String text) {
     String value = text == null ? "" : text.trim();
     if (value.isEmpty()) {
@@ -40,13 +47,14 @@ public record MasterAddress(String host, int port) {
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("'" + value + "' is not a master address (expected host:port)");
     }
-    if (!"http".equals(uri.getScheme())) {
-      throw new IllegalArgumentException("'" + value + "': only http:// masters are supported");
+    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+      throw new IllegalArgumentException("'" + value + "': only http:// and https:// masters are supported");
     }
     if (uri.getHost() == null || (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/"))) {
       throw new IllegalArgumentException("'" + value + "' is not a master address (expected host:port)");
     }
-    return new MasterAddress(uri.getHost(), uri.getPort() == -1 ? DEFAULT_PORT : uri.getPort());
+    return new MasterAddress(uri.getHost(), uri.getPort() == -1 ? DEFAULT_PORT : uri.getPort(),
+        "https".equals(uri.getScheme()));
   }
 
   /**
@@ -77,16 +85,25 @@ public record MasterAddress(String host, int port) {
    * {@code //host:port[/path]} as Mesos writes it, or absolute with a scheme.
    */
   public static MasterAddress fromLocation(String location) {
+    return fromLocation(location, false);
+  }
+
+  /**
+   * As {@link #fromLocation(String)}, for a redirect from a master reached over TLS or not: a
+   * protocol-relative location keeps that scheme, as a browser's would.
+   */
+  public static MasterAddress fromLocation(String location, boolean fromTls) {
     if (location == null || location.isBlank()) {
       throw new IllegalArgumentException("307 without a Location header");
     }
-    String value = location.startsWith("//") ? "http:" + location : location;
+    String value = location.startsWith("//") ? (fromTls ? "https:" : "http:") + location : location;
     try {
       URI uri = new URI(value);
       if (uri.getHost() == null) {
         throw new IllegalArgumentException("Location '" + location + "' names no host");
       }
-      return new MasterAddress(uri.getHost(), uri.getPort() == -1 ? DEFAULT_PORT : uri.getPort());
+      return new MasterAddress(uri.getHost(), uri.getPort() == -1 ? DEFAULT_PORT : uri.getPort(),
+          "https".equals(uri.getScheme()));
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("Location '" + location + "' is not a URL");
     }
@@ -94,6 +111,6 @@ public record MasterAddress(String host, int port) {
 
   @Override
   public String toString() {
-    return host + ":" + port;
+    return (tls ? "https://" : "") + host + ":" + port;
   }
 }

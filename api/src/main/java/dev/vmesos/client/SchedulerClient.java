@@ -37,6 +37,8 @@ public final class SchedulerClient {
   private final String host;
   private final int port;
   private final MediaType mediaType;
+  private final MasterAddress address;
+  private final ClientSecurity security;
   private volatile String streamId;
   private volatile FrameworkID frameworkId;
   private HttpClientResponse stream;
@@ -47,16 +49,30 @@ public final class SchedulerClient {
 
   /** @param pool how many connections calls may use at once (Vert.x's default: 5) */
   public SchedulerClient(Vertx vertx, String host, int port, MediaType mediaType, io.vertx.core.http.PoolOptions pool) {
-    this.http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(host).setDefaultPort(port), pool);
+    this(vertx, new MasterAddress(host, port), mediaType, pool, ClientSecurity.none());
+  }
+
+  /**
+   * A client of the master at {@code address}, over TLS when the address is {@code https://} or
+   * {@code security} has a CA, sending {@code security}'s credential (HTTP Basic) with every request.
+   *
+   * @param pool how many connections calls may use at once (Vert.x's default: 5)
+   */
+  public SchedulerClient(Vertx vertx, MasterAddress address, MediaType mediaType, io.vertx.core.http.PoolOptions pool,
+      ClientSecurity security) {
+    this.http = vertx.createHttpClient(security.apply(new HttpClientOptions().setDefaultHost(address.host())
+        .setDefaultPort(address.port())), pool);
     this.context = vertx.getOrCreateContext();
-    this.host = host;
-    this.port = port;
+    this.host = address.host();
+    this.port = address.port();
+    this.address = address;
+    this.security = security;
     this.mediaType = mediaType;
   }
 
   /** Where this client sends its requests. */
   public MasterAddress address() {
-    return new MasterAddress(host, port);
+    return address;
   }
 
   public String streamId() {
@@ -77,10 +93,10 @@ public final class SchedulerClient {
       frameworkId = info.getId();
     }
     Buffer body = Buffer.buffer(WireCodec.encode(Calls.subscribe(info), mediaType));
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
+    RequestOptions options = security.apply(new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
         .setURI(PATH)
         .putHeader(HttpHeaders.CONTENT_TYPE, mediaType.mime())
-        .putHeader(HttpHeaders.ACCEPT, mediaType.mime());
+        .putHeader(HttpHeaders.ACCEPT, mediaType.mime()), address);
     return onContext(() -> http.request(options)
         .compose(request -> request.send(body))
         .compose(response -> {
@@ -114,9 +130,9 @@ public final class SchedulerClient {
   /** Sends a call; succeeds on 202 (200 for UPDATE_FRAMEWORK), fails with {@link SchedulerHttpException}. */
   public Future<Void> call(Call call) {
     Call full = Calls.withFramework(call, frameworkId);
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
+    RequestOptions options = security.apply(new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
         .setURI(PATH)
-        .putHeader(HttpHeaders.CONTENT_TYPE, mediaType.mime());
+        .putHeader(HttpHeaders.CONTENT_TYPE, mediaType.mime()), address);
     if (streamId != null) {
       options.putHeader(STREAM_ID, streamId);
     }

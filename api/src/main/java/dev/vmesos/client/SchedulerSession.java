@@ -80,7 +80,8 @@ public final class SchedulerSession {
     }
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
-    this.discoveryHttp = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(LeaderDiscovery.TIMEOUT_MS));
+    this.discoveryHttp = vertx.createHttpClient(options.security()
+        .apply(new HttpClientOptions().setConnectTimeout(LeaderDiscovery.TIMEOUT_MS)));
     this.masters = List.copyOf(masters);
     this.lastTried = this.masters.get(0);
     this.info = info;
@@ -172,7 +173,7 @@ public final class SchedulerSession {
   private Future<MasterAddress> discoverLeader(long attempt, int asked) {
     MasterAddress master = masters.get(nextMaster);
     lastTried = master;
-    return LeaderDiscovery.leader(discoveryHttp, master).recover(e -> {
+    return LeaderDiscovery.leader(discoveryHttp, master, options.security()).recover(e -> {
       nextMaster = (nextMaster + 1) % masters.size();
       if (e instanceof SchedulerSessionException || asked >= masters.size() || stopped || attempt != connection) {
         return Future.failedFuture(e);
@@ -187,7 +188,8 @@ public final class SchedulerSession {
       return Future.succeededFuture();
     }
     lastTried = leader;
-    SchedulerClient next = new SchedulerClient(vertx, leader.host(), leader.port(), options.mediaType());
+    SchedulerClient next = new SchedulerClient(vertx, leader, options.mediaType(), new io.vertx.core.http.PoolOptions(),
+        options.security());
     FrameworkInfo subscribeWith = frameworkId == null ? info : info.toBuilder().setId(frameworkId).build();
     boolean resubscribing = frameworkId != null;
     if (client != null) {
@@ -208,7 +210,7 @@ public final class SchedulerSession {
           }
           next.close();
           if (e instanceof SchedulerHttpException http && http.status() == 307 && redirects < 3) {
-            MasterAddress moved = MasterAddress.fromLocation(http.location());
+            MasterAddress moved = MasterAddress.fromLocation(http.location(), options.security().usesTls(leader));
             LOG.info("Master at {} is not the leader; following the redirect to {}", leader, moved);
             return subscribe(moved, attempt, redirects + 1);
           }

@@ -12,11 +12,20 @@ import java.time.Duration;
  * @param backoffMax         cap of that wait
  * @param giveUpAfter        how long to keep failing to reach a master before the session fails
  * @param missedHeartbeats   how many heartbeat intervals without any event mean the master is gone
+ * @param security           TLS and credentials for the masters ({@link ClientSecurity#none()}: plain
+ *                           HTTP, no credentials, unless a master is given as {@code https://})
  */
 public record SessionOptions(MediaType mediaType, boolean autoAcknowledge, Duration backoffInitial,
-                             Duration backoffMax, Duration giveUpAfter, int missedHeartbeats) {
+                             Duration backoffMax, Duration giveUpAfter, int missedHeartbeats,
+                             ClientSecurity security) {
+
+  public SessionOptions(MediaType mediaType, boolean autoAcknowledge, Duration backoffInitial, Duration backoffMax,
+                        Duration giveUpAfter, int missedHeartbeats) {
+    this(mediaType, autoAcknowledge, backoffInitial, backoffMax, giveUpAfter, missedHeartbeats, ClientSecurity.none());
+  }
 
   public SessionOptions {
+    java.util.Objects.requireNonNull(security, "security");
     if (missedHeartbeats < 1) {
       throw new IllegalArgumentException("missedHeartbeats must be at least 1");
     }
@@ -30,18 +39,24 @@ public record SessionOptions(MediaType mediaType, boolean autoAcknowledge, Durat
   }
 
   public SessionOptions withMediaType(MediaType value) {
-    return new SessionOptions(value, autoAcknowledge, backoffInitial, backoffMax, giveUpAfter, missedHeartbeats);
+    return new SessionOptions(value, autoAcknowledge, backoffInitial, backoffMax, giveUpAfter, missedHeartbeats, security);
   }
 
   public SessionOptions withAutoAcknowledge(boolean value) {
-    return new SessionOptions(mediaType, value, backoffInitial, backoffMax, giveUpAfter, missedHeartbeats);
+    return new SessionOptions(mediaType, value, backoffInitial, backoffMax, giveUpAfter, missedHeartbeats, security);
   }
 
   public SessionOptions withGiveUpAfter(Duration value) {
-    return new SessionOptions(mediaType, autoAcknowledge, backoffInitial, backoffMax, value, missedHeartbeats);
+    return new SessionOptions(mediaType, autoAcknowledge, backoffInitial, backoffMax, value, missedHeartbeats, security);
   }
 
   public SessionOptions withBackoff(Duration initial, Duration max) {
-    return new SessionOptions(mediaType, autoAcknowledge, initial, max, giveUpAfter, missedHeartbeats);
+    return new SessionOptions(mediaType, autoAcknowledge, initial, max, giveUpAfter, missedHeartbeats, security);
+  }
+
+  /** TLS and credentials (HTTP Basic) for every request to the masters. */
+  public SessionOptions withSecurity(ClientSecurity value) {
+    return new SessionOptions(mediaType, autoAcknowledge, backoffInitial, backoffMax, giveUpAfter, missedHeartbeats,
+        value);
   }
 }

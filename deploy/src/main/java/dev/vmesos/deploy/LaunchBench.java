@@ -111,7 +111,7 @@ public final class LaunchBench {
     DockerEngine docker = kind.equals("docker") ? DockerEngine.create(vertx, DockerOptions.defaults()) : null;
     List<Double> sinceStartMs = Collections.synchronizedList(new ArrayList<>());
     SchedulerClient client = new SchedulerClient(vertx, "127.0.0.1", masterPort, MediaType.PROTOBUF);
-    FrameworkInfo info = FrameworkInfo.newBuilder().setUser("bench").setName("bench-launch").build();
+    FrameworkInfo info = FrameworkInfo.newBuilder().setUser(System.getProperty("user.name", "root")).setName("bench-launch").build();
     long[] firstAccept = {0};
     client.subscribe(info, event -> {
       if (event.getType() == Event.Type.OFFERS) {

@@ -90,7 +90,7 @@ class ClusteredEndToEndTest {
   void aTaskRunsToFinishedAndItsUpdatesAreAcknowledged(MediaType mediaType) throws Exception {
     BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     SchedulerClient client = new SchedulerClient(schedulerNode, "127.0.0.1", masterPort, mediaType);
-    FrameworkInfo info = FrameworkInfo.newBuilder().setUser("tester").setName("e2e-" + mediaType).build();
+    FrameworkInfo info = FrameworkInfo.newBuilder().setUser(System.getProperty("user.name")).setName("e2e-" + mediaType).build();
     client.subscribe(info, events::add, error -> { }).await(10, TimeUnit.SECONDS);
     try {
       assertThat(next(events, Event.Type.SUBSCRIBED).getSubscribed().getHeartbeatIntervalSeconds()).isEqualTo(15.0);
@@ -155,7 +155,7 @@ class ClusteredEndToEndTest {
     // The agent's retry interval is Mesos's 10 s; this waits for one resend.
     BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     SchedulerClient client = new SchedulerClient(schedulerNode, "127.0.0.1", masterPort, MediaType.JSON);
-    FrameworkInfo info = FrameworkInfo.newBuilder().setUser("tester").setName("e2e-retry").build();
+    FrameworkInfo info = FrameworkInfo.newBuilder().setUser(System.getProperty("user.name")).setName("e2e-retry").build();
     client.subscribe(info, events::add, error -> { }).await(10, TimeUnit.SECONDS);
     try {
       Offer offer = next(events, Event.Type.OFFERS).getOffers().getOffers(0);

@@ -86,7 +86,7 @@ class SchedulerSessionFailoverTest {
   @Test
   void aRestartedMasterGetsTheFrameworkBackWithItsIdAndItsTask() throws Exception {
     RecordingScheduler scheduler = new RecordingScheduler();
-    FrameworkInfo info = FrameworkInfo.newBuilder().setUser("tester").setName("failover-test")
+    FrameworkInfo info = FrameworkInfo.newBuilder().setUser(System.getProperty("user.name")).setName("failover-test")
         .setCheckpoint(true).setFailoverTimeout(300).build();
     SchedulerSession session = new SchedulerSession(schedulerNode, new MasterAddress("127.0.0.1", masterConfig.port()),
         info, scheduler, SessionOptions.defaults().withBackoff(Duration.ofMillis(200), Duration.ofSeconds(1)));
@@ -130,7 +130,7 @@ class SchedulerSessionFailoverTest {
         .putHeader("Location", "//127.0.0.1:" + masterConfig.port())
         .end()).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
     RecordingScheduler scheduler = new RecordingScheduler();
-    FrameworkInfo info = FrameworkInfo.newBuilder().setUser("tester").setName("redirect-test").build();
+    FrameworkInfo info = FrameworkInfo.newBuilder().setUser(System.getProperty("user.name")).setName("redirect-test").build();
     SchedulerSession session = new SchedulerSession(schedulerNode, new MasterAddress("127.0.0.1", standby.actualPort()),
         info, scheduler, SessionOptions.defaults().withMediaType(dev.vmesos.api.http.MediaType.PROTOBUF));
     session.start();

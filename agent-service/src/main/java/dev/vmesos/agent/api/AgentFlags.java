@@ -46,6 +46,10 @@ public final class AgentFlags {
     flags.put("gc_delay", duration(config.gc().delay()));
     flags.put("disk_watch_interval", duration(config.gc().diskWatchInterval()));
     flags.put("gc_disk_headroom", number(config.gc().diskHeadroom()));
+    flags.put("authenticate_http_executors", Boolean.toString(config.security().authenticateHttpExecutors()));
+    flags.put("switch_user", Boolean.toString(config.security().switchUser()));
+    flags.put("authenticate_http_readonly", Boolean.toString(config.security().authenticateHttpReadonly()));
+    flags.put("authenticate_http_readwrite", Boolean.toString(config.security().authenticateHttpReadwrite()));
     if (!config.attributes().isEmpty()) {
       flags.put("attributes", attributes(config.attributes()));
     }

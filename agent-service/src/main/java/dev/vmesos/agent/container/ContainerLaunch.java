@@ -24,6 +24,9 @@ import java.util.Optional;
  * @param resources   cpus and mem become the container's limits
  * @param environment the {@code MESOS_*} variables the agent gives it; the command's own win
  * @param sandbox     its sandbox directory on this host
+ * @param user        the user a process container's command runs as ({@code --switch_user}); empty:
+ *                    the agent's. A Docker container runs as its image's user whatever this is, as
+ *                    under Mesos's docker containerizer.
  */
 public record ContainerLaunch(
     String containerId,
@@ -35,9 +38,24 @@ public record ContainerLaunch(
     CommandInfo command,
     Resources resources,
     Map<String, String> environment,
-    Path sandbox) {
+    Path sandbox,
+    Optional<TaskUsers.Account> user) {
+
+  public ContainerLaunch(String containerId, String agentId, String frameworkId, String executorId,
+      Optional<String> taskId, Optional<ContainerInfo> container, CommandInfo command, Resources resources,
+      Map<String, String> environment, Path sandbox) {
+    this(containerId, agentId, frameworkId, executorId, taskId, container, command, resources, environment, sandbox,
+        Optional.empty());
+  }
+
+  /** This launch, run as {@code account}. */
+  public ContainerLaunch withUser(TaskUsers.Account account) {
+    return new ContainerLaunch(containerId, agentId, frameworkId, executorId, taskId, container, command, resources,
+        environment, sandbox, Optional.of(account));
+  }
 
   public ContainerLaunch {
+    Objects.requireNonNull(user, "user");
     Objects.requireNonNull(containerId, "containerId");
     Objects.requireNonNull(command, "command");
     environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));

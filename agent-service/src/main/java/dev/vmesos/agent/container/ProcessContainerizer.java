@@ -41,6 +41,7 @@ public final class ProcessContainerizer implements Containerizer {
   private final ContainerCheckpoints checkpoints;
   private final ProcessLauncher launcher;
   private final CgroupIsolator isolator;
+  private final TaskUsers users = new TaskUsers(true);
 
   /**
    * @param context  the agent verticle's
@@ -73,13 +74,17 @@ public final class ProcessContainerizer implements Containerizer {
     LaunchSpec spec = LaunchSpec.of(launch.command(), launch.environment(), System.getenv("PATH"), launch.sandbox());
     Optional<double[]> limits = limits(launch);
     Path exitStatus = checkpoints.paths().exitStatus(launch.containerId());
-    LOG.info("Launching {} (container {}) in {}: {}", launch.describe(), launch.containerId(), launch.sandbox(),
-        spec.argv());
+    LOG.info("Launching {} (container {}) in {}{}: {}", launch.describe(), launch.containerId(), launch.sandbox(),
+        launch.user().map(user -> " as user " + user.name()).orElse(""), spec.argv());
     return context.<Container>executeBlocking(() -> {
       checkExecutable(launch.command(), spec.environment().get("PATH"), launch.sandbox());
       Files.createDirectories(exitStatus.getParent());
       Files.deleteIfExists(exitStatus);
-      List<String> argv = supervised(exitStatus, spec.argv());
+      List<String> command = spec.argv();
+      if (launch.user().isPresent() && users.mustSwitch(launch.user().get())) {
+        command = TaskUsers.runAs(launch.user().get(), command);
+      }
+      List<String> argv = supervised(exitStatus, command);
       ContainerCgroup cgroup = limits.isEmpty() ? null
           : isolator.prepare(launch.containerId(), limits.get()[0], limits.get()[1]);
       try {

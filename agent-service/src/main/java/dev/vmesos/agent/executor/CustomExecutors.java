@@ -6,6 +6,7 @@ import dev.vmesos.agent.container.ContainerCheckpoints;
 import dev.vmesos.api.internal.Internal.ContainerCheckpoint;
 import dev.vmesos.api.internal.Internal.StatusUpdate;
 import dev.vmesos.agent.container.ContainerLaunch;
+import dev.vmesos.agent.container.TaskUsers;
 import dev.vmesos.agent.container.Containerizers;
 import dev.vmesos.agent.container.Termination;
 import dev.vmesos.agent.executor.CustomExecutor.State;
@@ -102,6 +103,12 @@ public final class CustomExecutors {
   private final java.util.function.Consumer<Path> sandboxDone;
   private final dev.vmesos.agent.fetcher.Fetcher fetcher;
   private long heartbeatTimerId = -1;
+  /** Signs each executor run's token ({@code --jwt_secret_key}); none: executors get no token. */
+  private Optional<ExecutorTokens> tokens = Optional.empty();
+  /** Which user each executor runs as ({@code --switch_user}); by default the agent's own. */
+  private TaskUsers users = new TaskUsers(false);
+  /** The LIBPROCESS_SSL_* variables executors get; none without TLS. */
+  private Map<String, String> tlsVariables = Map.of();
 
   /**
    * @param agentInfo       the agent's info with its id (asked when needed; tasks arrive only once
@@ -129,6 +136,39 @@ public final class CustomExecutors {
     this.agentEndpoint = agentEndpoint;
     this.otherTaskExists = otherTaskExists;
     this.clock = clock;
+  }
+
+  /**
+   * With a key, each executor started from now on gets its token in
+   * {@code MESOS_EXECUTOR_AUTHENTICATION_TOKEN} (claims: framework, executor, container id).
+   */
+  public CustomExecutors withTokens(Optional<ExecutorTokens> signer) {
+    this.tokens = signer;
+    return this;
+  }
+
+  /**
+   * With TLS on, executors get the agent's {@code LIBPROCESS_SSL_*} variables, as a Mesos executor
+   * inherits them from its agent: the executor library then reaches the agent over HTTPS, trusting
+   * the CA (and presenting the certificate when the agent requires one).
+   */
+  public CustomExecutors withAgentTls(dev.vmesos.api.config.TlsConfig tls) {
+    this.tlsVariables = ExecutorEnvironment.tls(tls);
+    return this;
+  }
+
+  /** Executors run as their command's user, else their framework's, under {@code --switch_user}. */
+  public CustomExecutors withUsers(TaskUsers taskUsers) {
+    this.users = taskUsers;
+    return this;
+  }
+
+  /**
+   * The container id of the current run of an executor, the {@code cid} its token must carry; empty
+   * when no such executor runs here.
+   */
+  Optional<String> containerOf(String frameworkId, String executorId) {
+    return Optional.ofNullable(executors.get(key(frameworkId, executorId))).map(executor -> executor.containerId);
   }
 
   /** Whether a RunTask's task goes to a custom executor (it has an ExecutorInfo not of type DEFAULT). */
@@ -543,11 +583,7 @@ public final class CustomExecutors {
     ContainerLaunch launch = new ContainerLaunch(containerId, agent.getId().getValue(), executor.frameworkId(),
         executor.executorId(), Optional.empty(), info.hasContainer() ? Optional.of(info.getContainer()) : Optional.empty(),
         info.getCommand(), Resources.of(info.getResourcesList()),
-        ExecutorEnvironment.of(agent.getId().getValue(), executor.frameworkId(), executor.executorId(),
-            agentEndpoint.get(), sandbox, executor.shutdownGracePeriod(),
-            framework.getCheckpoint() ? Optional.of(options.recoveryTimeout()) : Optional.empty(),
-            options.reregistrationTimeout()),
-        sandbox);
+        environment(agent, framework, executor), sandbox);
     Containerizers.Choice choice = containerizers.choose(launch);
     if (choice.containerizer().isEmpty()) {
       launchFailed(executor, choice.refusal());
@@ -557,17 +593,32 @@ public final class CustomExecutors {
       executor.registrationTimerId = -1;
       registrationTimedOut(executor);
     });
-    createSandbox(sandbox)
-        .compose(v -> fetch(executor))
-        .compose(v -> checkpoint(executor, agent, launch.isDocker()))
-        .compose(v -> choice.containerizer().get().launch(launch))
+    Optional<String> user = users.userOf(framework, info.getCommand());
+    createSandbox(sandbox, user)
+        .compose(account -> fetch(executor).map(account))
+        .compose(account -> ownSandbox(sandbox, account))
+        .compose(account -> checkpoint(executor, agent, launch.isDocker()).map(account))
+        .compose(account -> choice.containerizer().get().launch(account.map(launch::withUser).orElse(launch)))
         .onComplete(started -> {
           if (started.succeeded()) {
             started(executor, started.result());
+          } else if (started.cause() instanceof TaskUsers.UserException e) {
+            userFailed(executor, e.getMessage());
           } else {
             launchFailed(executor, started.cause().getMessage());
           }
         });
+  }
+
+  private Map<String, String> environment(AgentInfo agent, FrameworkInfo framework, CustomExecutor executor) {
+    Map<String, String> env = ExecutorEnvironment.of(agent.getId().getValue(), executor.frameworkId(),
+        executor.executorId(), agentEndpoint.get(), executor.sandbox, executor.shutdownGracePeriod(),
+        framework.getCheckpoint() ? Optional.of(options.recoveryTimeout()) : Optional.empty(),
+        options.reregistrationTimeout());
+    env.putAll(tlsVariables);
+    tokens.ifPresent(signer -> env.put(ExecutorEnvironment.TOKEN,
+        signer.sign(executor.frameworkId(), executor.executorId(), executor.containerId)));
+    return env;
   }
 
   /** The executor's {@code CommandInfo.uris}, into its sandbox, before it starts (on a worker). */
@@ -613,10 +664,22 @@ public final class CustomExecutors {
   }
 
   /** The process containerizer makes the sandbox itself; Docker's bind mount needs it to exist first. */
-  private Future<Void> createSandbox(Path sandbox) {
+  private Future<Optional<TaskUsers.Account>> createSandbox(Path sandbox, Optional<String> user) {
     return context.executeBlocking(() -> {
+      Optional<TaskUsers.Account> account = user.isEmpty() ? Optional.empty() : Optional.of(users.lookup(user.get()));
       Sandboxes.create(sandbox);
-      return null;
+      return account;
+    }, false);
+  }
+
+  /** With {@code --switch_user}, the sandbox and what was fetched into it become the executor's user's. */
+  private Future<Optional<TaskUsers.Account>> ownSandbox(Path sandbox, Optional<TaskUsers.Account> account) {
+    if (account.isEmpty()) {
+      return Future.succeededFuture(account);
+    }
+    return context.executeBlocking(() -> {
+      TaskUsers.chown(sandbox, account.get());
+      return account;
     }, false);
   }
 
@@ -640,6 +703,26 @@ public final class CustomExecutors {
     executor.state = State.TERMINATED;
     executors.remove(key(executor.frameworkId(), executor.executorId()), executor);
     failRemaining(executor, Reason.REASON_CONTAINER_LAUNCH_FAILED, "Failed to launch executor: " + cause);
+  }
+
+  /**
+   * The executor's user does not exist here (or the agent may not run as it): as Mesos's agent when
+   * it cannot make the executor's sandbox that user's, its tasks are lost (dropped, for a
+   * partition-aware framework) with {@code REASON_EXECUTOR_TERMINATED}.
+   */
+  private void userFailed(CustomExecutor executor, String cause) {
+    LOG.warn("Cannot launch {}: {}", executor, cause);
+    cancelTimers(executor);
+    executor.state = State.TERMINATED;
+    executors.remove(key(executor.frameworkId(), executor.executorId()), executor);
+    TaskState state = executor.framework.getCapabilitiesList().stream()
+        .anyMatch(c -> c.getType() == FrameworkInfo.Capability.Type.PARTITION_AWARE)
+        ? TaskState.TASK_DROPPED : TaskState.TASK_LOST;
+    for (ExecutorTask task : List.copyOf(executor.tasks.values())) {
+      if (!task.isTerminal()) {
+        transition(task, executor, state, Source.SOURCE_AGENT, Reason.REASON_EXECUTOR_TERMINATED, cause);
+      }
+    }
   }
 
   private void registrationTimedOut(CustomExecutor executor) {

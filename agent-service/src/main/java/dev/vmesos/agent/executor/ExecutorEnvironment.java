@@ -13,6 +13,9 @@ import java.util.Optional;
  */
 final class ExecutorEnvironment {
 
+  /** The executor's token, sent back as {@code Authorization: Bearer} (Mesos's name). */
+  static final String TOKEN = "MESOS_EXECUTOR_AUTHENTICATION_TOKEN";
+
   private ExecutorEnvironment() {
   }
 
@@ -42,6 +45,24 @@ final class ExecutorEnvironment {
     env.put("MESOS_HTTP_COMMAND_EXECUTOR", "0");
     env.put("MESOS_SLAVE_ID", agentId);
     env.put("MESOS_AGENT_ID", agentId);
+    return env;
+  }
+
+  /**
+   * The {@code LIBPROCESS_SSL_*} variables of an agent serving HTTPS, for its executors: enabled, the
+   * CA to verify the agent with, and the certificate and key to present when it requires one (a Mesos
+   * executor inherits them all from its agent's environment). None without TLS.
+   */
+  static Map<String, String> tls(dev.vmesos.api.config.TlsConfig tls) {
+    if (!tls.enabled()) {
+      return Map.of();
+    }
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("LIBPROCESS_SSL_ENABLED", "true");
+    tls.caFile().ifPresent(ca -> env.put("LIBPROCESS_SSL_CA_FILE", ca));
+    env.put("LIBPROCESS_SSL_VERIFY_CERT", Boolean.toString(tls.verifyServerCert()));
+    env.put("LIBPROCESS_SSL_CERT_FILE", tls.certFile());
+    env.put("LIBPROCESS_SSL_KEY_FILE", tls.keyFile());
     return env;
   }
 

@@ -32,10 +32,13 @@ import org.slf4j.LoggerFactory;
  * shapes Mesos's agent answers (browse: an array of {@code {path, nlink, size, mtime, mode, uid,
  * gid}}; read: {@code {"data", "offset"}}).
  *
- * <p>Only paths inside the agent's work directory are served. A path is normalised ({@code ..}
- * removed) and checked against the work directory before the file system is touched, so nothing
- * is revealed about paths elsewhere (403); then its symbolic links are resolved and the real path
- * checked again (403 when a link leads out). A missing path inside is 404. Unlike Mesos, which
+ * <p>Only executor sandboxes are served, as Mesos attaches only those: paths under
+ * {@code <work_dir>/slaves/<agent>/frameworks/<framework>/executors/<executor>/runs/<run>} (the
+ * {@code latest} link included), never the rest of the work directory ({@code meta/} checkpoints,
+ * the fetcher cache). A path is normalised ({@code ..} removed) and checked before the file system
+ * is touched, so nothing is revealed about paths elsewhere: any other path is 404, as Mesos answers
+ * for a path not attached. Then its symbolic links are resolved and the real path checked again
+ * (403 when a link leads out of the sandboxes). A missing path inside is 404. Unlike Mesos, which
  * serves virtual paths it attached, the paths here are the real absolute paths a task's
  * {@code sandbox} shows in {@code /state}.
  *
@@ -284,10 +287,12 @@ public final class FilesEndpoint {
     } catch (IOException e) {
       return Answer.fail(404, "The agent's work directory " + workDir + " does not exist");
     }
-    if (!requested.startsWith(workDir) && !requested.startsWith(workReal)) {
-      LOG.info("Refused access to '{}': outside the work directory {}", path, workDir);
-      return Answer.fail(403, "Access to '" + path + "' is forbidden: only paths inside the agent's work"
-          + " directory " + workDir + " are served");
+    Path relative = requested.startsWith(workDir) ? workDir.relativize(requested)
+        : requested.startsWith(workReal) ? workReal.relativize(requested) : null;
+    if (relative == null || !inSandbox(relative)) {
+      LOG.info("Refused access to '{}': not inside an executor sandbox under {}", path, workDir);
+      return Answer.fail(404, "File not found: '" + path + "' is not attached: only executor sandboxes ("
+          + workDir + "/slaves/<agent>/frameworks/<framework>/executors/<executor>/runs/<run>) are served");
     }
     Path real;
     try {
@@ -299,13 +304,28 @@ public final class FilesEndpoint {
     } catch (IOException e) {
       return Answer.fail(500, "Cannot resolve '" + path + "': " + e);
     }
-    if (!real.startsWith(workReal)) {
+    if (!real.startsWith(workReal) || !inSandbox(workReal.relativize(real))) {
       LOG.info("Refused access to '{}': a symbolic link leads to {}, outside the work directory {}", path, real,
           workDir);
       return Answer.fail(403, "Access to '" + path + "' is forbidden: it resolves (through a symbolic link) to a"
           + " path outside the agent's work directory " + workDir);
     }
     return Answer.ok(new Resolved(requested, real));
+  }
+
+  /**
+   * Whether a path relative to the work directory lies in an executor's sandbox (a run directory,
+   * or the {@code latest} link to one, or below): {@code slaves/<agent>/frameworks/<framework>/
+   * executors/<executor>/runs/<run>[/...]}. The rest of the work directory (the {@code meta/}
+   * checkpoints, the fetcher cache, the directories above the runs) is not served, as Mesos attaches
+   * only sandboxes to {@code /files}.
+   */
+  static boolean inSandbox(Path relative) {
+    if (relative.getNameCount() < 8 || relative.toString().isEmpty()) {
+      return false;
+    }
+    return relative.getName(0).toString().equals("slaves") && relative.getName(2).toString().equals("frameworks")
+        && relative.getName(4).toString().equals("executors") && relative.getName(6).toString().equals("runs");
   }
 
   /** One entry as the v1 API's {@code FileInfo}: {@code mode} is the raw {@code st_mode}. */

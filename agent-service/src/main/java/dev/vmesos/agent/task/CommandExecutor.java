@@ -72,6 +72,8 @@ public final class CommandExecutor {
   private final Map<String, TaskChecker> checkers = new HashMap<>();
   /** Downloads a task's {@code CommandInfo.uris} into its sandbox before it starts (blocking: a worker). */
   private final Fetcher fetcher;
+  /** Which user each task runs as ({@code --switch_user}). */
+  private final dev.vmesos.agent.container.TaskUsers users;
 
   /**
    * {@code context} is the owning verticle's; create this from that context. A task killed by its
@@ -81,7 +83,9 @@ public final class CommandExecutor {
    */
   public CommandExecutor(Vertx vertx, Context context, Path workDir, Duration defaultKillGracePeriod,
       Containerizers containerizers, ContainerCheckpoints checkpoints, TaskStatusFactory statuses, StatusSink sink,
-      java.util.function.Consumer<Path> sandboxDone, String dockerSocket, Fetcher fetcher) {
+      java.util.function.Consumer<Path> sandboxDone, String dockerSocket, Fetcher fetcher,
+      dev.vmesos.agent.container.TaskUsers users) {
+    this.users = users;
     this.fetcher = fetcher;
     this.sandboxDone = sandboxDone;
     this.dockerSocket = dockerSocket;
@@ -183,10 +187,6 @@ public final class CommandExecutor {
       fail(agentTask, Source.SOURCE_AGENT, Reason.REASON_CONTAINER_LAUNCH_FAILED, choice.refusal());
       return;
     }
-    if (task.getCommand().hasUser()) {
-      LOG.debug("Ignoring user '{}' of task {} of framework {}: tasks run as the agent's user",
-          task.getCommand().getUser(), taskId, frameworkId);
-    }
     // The URIs first, into the sandbox, as Mesos's fetcher runs before the executor; none: at once.
     List<dev.vmesos.api.v1.Protos.CommandInfo.URI> uris = task.getCommand().getUrisList();
     if (uris.isEmpty()) {
@@ -222,15 +222,22 @@ public final class CommandExecutor {
 
   private void start(AgentTask agentTask, ContainerLaunch launch, dev.vmesos.agent.container.Containerizer containerizer) {
     transition(agentTask, TaskState.TASK_STARTING, Source.SOURCE_EXECUTOR, null, null);
-    context.<Void>executeBlocking(() -> {
+    Optional<String> user = users.userOf(agentTask.framework(), agentTask.info().getCommand());
+    context.<ContainerLaunch>executeBlocking(() -> {
+      Optional<dev.vmesos.agent.container.TaskUsers.Account> account = user.isEmpty() ? Optional.empty()
+          : Optional.of(users.lookup(user.get()));
       Sandboxes.create(agentTask.sandbox());
-      return null;
+      if (account.isPresent()) {
+        dev.vmesos.agent.container.TaskUsers.chown(agentTask.sandbox(), account.get());
+      }
+      return account.map(launch::withUser).orElse(launch);
     }, false)
-        .compose(v -> checkpoint(agentTask, launch.isDocker()))
-        .compose(v -> containerizer.launch(launch))
+        .compose(asUser -> checkpoint(agentTask, launch.isDocker()).compose(v -> containerizer.launch(asUser)))
         .onComplete(started -> {
       if (started.succeeded()) {
         started(agentTask, started.result());
+      } else if (started.cause() instanceof dev.vmesos.agent.container.TaskUsers.UserException e) {
+        userFailed(agentTask, e.getMessage());
       } else {
         launchFailed(agentTask, started.cause());
       }
@@ -480,6 +487,26 @@ public final class CommandExecutor {
 
   private static String key(AgentTask task) {
     return task.frameworkId().getValue() + "/" + task.taskId().getValue();
+  }
+
+  /**
+   * The task's user does not exist here (or the agent may not run as it): as Mesos's agent when it
+   * cannot make the sandbox that user's, the task is lost (dropped, for a partition-aware framework)
+   * with {@code REASON_EXECUTOR_TERMINATED}, and the message says why.
+   */
+  private void userFailed(AgentTask task, String message) {
+    stopHealthChecks(task);
+    TaskState state = partitionAware(task.framework()) ? TaskState.TASK_DROPPED : TaskState.TASK_LOST;
+    LOG.warn("Task {} of framework {} is {}: {}", task.taskId().getValue(), task.frameworkId().getValue(), state,
+        message);
+    transition(task, state, Source.SOURCE_AGENT, Reason.REASON_EXECUTOR_TERMINATED, message);
+    groupTaskEnded(task, state, 1);
+    removeFrameworkIfDone(task.frameworkId().getValue());
+  }
+
+  static boolean partitionAware(FrameworkInfo framework) {
+    return framework.getCapabilitiesList().stream()
+        .anyMatch(c -> c.getType() == FrameworkInfo.Capability.Type.PARTITION_AWARE);
   }
 
   private void launchFailed(AgentTask task, Throwable cause) {

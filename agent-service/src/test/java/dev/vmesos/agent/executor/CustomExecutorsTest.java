@@ -70,7 +70,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CustomExecutorsTest {
 
   private static final FrameworkInfo FRAMEWORK = FrameworkInfo.newBuilder()
-      .setUser("nobody").setName("executor-framework").setId(FrameworkID.newBuilder().setValue("fw-e"))
+      .setUser(System.getProperty("user.name")).setName("executor-framework").setId(FrameworkID.newBuilder().setValue("fw-e"))
       .build();
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -784,7 +784,7 @@ class CustomExecutorsTest {
    * jars copied aside first, since other builds in the same tree may rewrite {@code target/} while
    * an executor JVM is still loading classes from it.
    */
-  private static synchronized String executorClasspath() throws java.io.IOException {
+  static synchronized String executorClasspath() throws java.io.IOException {
     if (executorClasspath == null) {
       Path snapshot = Files.createTempDirectory("vmesos-test-executor");
       executorSnapshot = snapshot;
@@ -851,11 +851,13 @@ class CustomExecutorsTest {
           Files.deleteIfExists(file);
         }
       }
+      executorSnapshot = null;
+      executorClasspath = null;
     }
   }
 
   /** A custom executor running {@link TestExecutor} on this JVM's java. */
-  private static ExecutorInfo executor(String id, String mode) throws java.io.IOException {
+  static ExecutorInfo executor(String id, String mode) throws java.io.IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     return ExecutorInfo.newBuilder()
         .setType(ExecutorInfo.Type.CUSTOM)
@@ -894,7 +896,7 @@ class CustomExecutorsTest {
 
   private static final String JRE_IMAGE = "vmesos/jre:local";
 
-  private static TaskInfo task(String id, String data, ExecutorInfo executor) {
+  static TaskInfo task(String id, String data, ExecutorInfo executor) {
     return TaskInfo.newBuilder()
         .setName("task " + id)
         .setTaskId(TaskID.newBuilder().setValue(id))
@@ -904,7 +906,7 @@ class CustomExecutorsTest {
         .build();
   }
 
-  private static Call.Builder call(String frameworkId, String executorId, Call.Type type) {
+  static Call.Builder call(String frameworkId, String executorId, Call.Type type) {
     return Call.newBuilder().setType(type)
         .setFrameworkId(FrameworkID.newBuilder().setValue(frameworkId))
         .setExecutorId(ExecutorID.newBuilder().setValue(executorId));

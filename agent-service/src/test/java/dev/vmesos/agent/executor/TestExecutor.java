@@ -36,7 +36,7 @@ import java.util.UUID;
  */
 public final class TestExecutor {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static HttpClient HTTP;
   private static URI uri;
   private static FrameworkID frameworkId;
   private static ExecutorID executorId;
@@ -59,7 +59,14 @@ public final class TestExecutor {
     while (mode.equals("wait-for-go") && !Files.exists(Path.of(sandbox, "go"))) {
       Thread.sleep(50);
     }
-    uri = URI.create("http://" + System.getenv("MESOS_AGENT_ENDPOINT") + "/api/v1/executor");
+    // The executor library's reading of the environment: https and the CA with LIBPROCESS_SSL_ENABLED.
+    dev.vmesos.client.executor.ExecutorEnvironment env = dev.vmesos.client.executor.ExecutorEnvironment.from(System.getenv());
+    uri = env.endpoint();
+    HttpClient.Builder http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
+    if (env.tls().isPresent()) {
+      http.sslContext(env.tls().get().sslContext());
+    }
+    HTTP = http.build();
     frameworkId = FrameworkID.newBuilder().setValue(System.getenv("MESOS_FRAMEWORK_ID")).build();
     executorId = ExecutorID.newBuilder().setValue(System.getenv("MESOS_EXECUTOR_ID")).build();
 
@@ -70,7 +77,7 @@ public final class TestExecutor {
     while (true) {
       HttpResponse<InputStream> response;
       try {
-        response = HTTP.send(HttpRequest.newBuilder(uri).timeout(java.time.Duration.ofSeconds(10))
+        response = HTTP.send(request().timeout(java.time.Duration.ofSeconds(10))
             .header("Content-Type", "application/json").header("Accept", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(MesosJson.print(subscribeCall()))).build(),
             HttpResponse.BodyHandlers.ofInputStream());
@@ -193,10 +200,20 @@ public final class TestExecutor {
   }
 
   private static void post(Call call) throws Exception {
-    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri)
+    HttpResponse<String> response = HTTP.send(request()
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(MesosJson.print(call), StandardCharsets.UTF_8)).build(),
         HttpResponse.BodyHandlers.ofString());
     System.out.println(call.getType() + " answered " + response.statusCode() + " " + response.body());
+  }
+
+  /** A request to the agent, with the token the agent gave (MESOS_EXECUTOR_AUTHENTICATION_TOKEN), if any. */
+  private static HttpRequest.Builder request() {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(uri);
+    String token = System.getenv("MESOS_EXECUTOR_AUTHENTICATION_TOKEN");
+    if (token != null) {
+      builder.header("Authorization", "Bearer " + token);
+    }
+    return builder;
   }
 }

@@ -117,22 +117,55 @@ class FilesEndpointTest {
   }
 
   @Test
-  void absolutePathsElsewhereAreForbiddenWhetherOrNotTheyExist() {
-    assertThat(files.read("/etc/passwd", "0", "10").status()).isEqualTo(403);
-    assertThat(files.browse("/").status()).isEqualTo(403);
-    assertThat(files.browse(outside.toString()).status()).isEqualTo(403);
-    assertThat(files.read("/no/such/file", "0", "10").status()).as("no existence oracle").isEqualTo(403);
+  void absolutePathsElsewhereAreNotFoundWhetherOrNotTheyExist() {
+    assertThat(files.read("/etc/passwd", "0", "10").status()).isEqualTo(404);
+    assertThat(files.browse("/").status()).isEqualTo(404);
+    assertThat(files.browse(outside.toString()).status()).isEqualTo(404);
+    assertThat(files.read("/no/such/file", "0", "10").error()).as("no existence oracle")
+        .isEqualTo(files.read("/etc/passwd", "0", "10").error().replace("/etc/passwd", "/no/such/file"));
     // A sibling whose name starts with the work dir's is not inside it.
-    assertThat(files.browse(workDir + "-evil").status()).isEqualTo(403);
-    assertThat(files.read(outside.resolve("key").toString(), "0", "10").error()).contains("work directory");
+    assertThat(files.browse(workDir + "-evil").status()).isEqualTo(404);
+    assertThat(files.read(outside.resolve("key").toString(), "0", "10").error()).contains("not attached");
+  }
+
+  @Test
+  void onlySandboxesAreServedNotTheRestOfTheWorkDir() throws IOException {
+    Path meta = Files.createDirectories(workDir.resolve("meta/slaves/a1/frameworks/fw"));
+    Files.writeString(meta.resolve("framework.info"), "checkpoint");
+    Files.createDirectories(workDir.resolve("fetch"));
+    Files.writeString(workDir.resolve("fetch/cached.tar.gz"), "cached");
+
+    for (String path : List.of(workDir.toString(), workDir + "/meta", meta.resolve("framework.info").toString(),
+        workDir + "/fetch/cached.tar.gz", workDir + "/slaves", workDir + "/slaves/a1/frameworks/fw",
+        workDir + "/slaves/a1/frameworks/fw/executors/e", workDir + "/slaves/a1/frameworks/fw/executors/e/runs",
+        sandbox + "/../../../../../../../meta/slaves/a1/frameworks/fw/framework.info")) {
+      assertThat(files.browse(path).status()).as(path).isEqualTo(404);
+      assertThat(files.read(path, "0", "10").status()).as(path).isEqualTo(404);
+      assertThat(files.download(path).status()).as(path).isEqualTo(404);
+    }
+    assertThat(files.listFiles(workDir + "/meta").status()).isEqualTo(404);
+    // A link in a sandbox to the checkpoints does not reach them either.
+    Files.createSymbolicLink(sandbox.resolve("meta"), workDir.resolve("meta"));
+    assertThat(files.browse(sandbox.resolve("meta").toString()).status()).isEqualTo(403);
+  }
+
+  @Test
+  void theSandboxAndItsLatestLinkAreServed() throws IOException {
+    Files.createSymbolicLink(sandbox.getParent().resolve("latest"), sandbox.getFileName());
+
+    assertThat(files.browse(sandbox.toString()).value()).hasSize(3);
+    assertThat(files.read(sandbox.getParent().resolve("latest/stdout").toString(), "0", "5").value()
+        .getString("data")).isEqualTo("hello");
+    assertThat(files.browse(sandbox.getParent().resolve("latest").toString()).status()).isEqualTo(200);
+    assertThat(files.read(sandbox.resolve("missing").toString(), "0", "5").status()).isEqualTo(404);
   }
 
   @Test
   void dotDotCannotClimbOut() {
-    assertThat(files.read(sandbox + "/../../../../../../../../../secret/key", "0", "10").status()).isEqualTo(403);
-    assertThat(files.read(workDir + "/../secret/key", "0", "10").status()).isEqualTo(403);
-    assertThat(files.browse(workDir + "/..").status()).isEqualTo(403);
-    // Climbing within the work dir is fine.
+    assertThat(files.read(sandbox + "/../../../../../../../../../secret/key", "0", "10").status()).isEqualTo(404);
+    assertThat(files.read(workDir + "/../secret/key", "0", "10").status()).isEqualTo(404);
+    assertThat(files.browse(workDir + "/..").status()).isEqualTo(404);
+    // Climbing within the sandbox is fine.
     assertThat(files.read(sandbox + "/sub/../stdout", "0", "5").value().getString("data")).isEqualTo("hello");
   }
 
@@ -157,11 +190,13 @@ class FilesEndpointTest {
   }
 
   @Test
-  void aSymbolicLinkWithinTheWorkDirIsFollowed() throws IOException {
-    Files.createSymbolicLink(workDir.resolve("latest"), sandbox);
+  void aSymbolicLinkToAnotherSandboxIsFollowed() throws IOException {
+    Path other = Files.createDirectories(workDir.resolve("slaves/a1/frameworks/fw/executors/e2/runs/c2"));
+    Files.writeString(other.resolve("stdout"), "other");
+    Files.createSymbolicLink(sandbox.resolve("neighbour"), other);
 
-    assertThat(files.read(workDir.resolve("latest/stdout").toString(), "0", "5").value().getString("data"))
-        .isEqualTo("hello");
+    assertThat(files.read(sandbox.resolve("neighbour/stdout").toString(), "0", "5").value().getString("data"))
+        .isEqualTo("other");
   }
 
   @Test
@@ -171,7 +206,7 @@ class FilesEndpointTest {
 
     assertThat(throughAlias.read(alias.resolve(workDir.relativize(sandbox)).resolve("stdout").toString(), "0", "5")
         .value().getString("data")).isEqualTo("hello");
-    assertThat(throughAlias.read(outside.resolve("key").toString(), "0", "5").status()).isEqualTo(403);
+    assertThat(throughAlias.read(outside.resolve("key").toString(), "0", "5").status()).isEqualTo(404);
   }
 
   @Test

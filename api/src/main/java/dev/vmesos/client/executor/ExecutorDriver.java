@@ -40,8 +40,7 @@ public final class ExecutorDriver {
   private final ExecutorEnvironment env;
   private final Executor executor;
   private final Duration reconnectFor;
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
   /** Guarded by itself, as {@link #unacknowledgedTasks} is (both are handed back in a re-SUBSCRIBE). */
   private final Map<ByteString, Call.Update> unacknowledged = new LinkedHashMap<>();
   /** Tasks launched here none of whose updates the agent has acknowledged yet, by task id. */
@@ -60,6 +59,23 @@ public final class ExecutorDriver {
     this.env = env;
     this.executor = executor;
     this.reconnectFor = reconnectFor;
+    HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5));
+    if (env.tls().isPresent()) {
+      try {
+        builder.sslContext(env.tls().get().sslContext());
+      } catch (IOException e) {
+        throw new IllegalStateException("executor: " + e.getMessage(), e);
+      }
+    }
+    this.http = builder.build();
+  }
+
+  /** A request to the agent, with the executor's token when it has one. */
+  private HttpRequest.Builder request() {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(env.endpoint());
+    env.authenticationToken().ifPresent(token -> builder.header("Authorization", "Bearer " + token));
+    return builder;
   }
 
   /**
@@ -71,7 +87,7 @@ public final class ExecutorDriver {
     long backoffMs = 250;
     while (!shuttingDown) {
       try {
-        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(env.endpoint())
+        HttpResponse<InputStream> response = http.send(request()
             .header("Content-Type", "application/json").header("Accept", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(MesosJson.print(subscribeCall()), StandardCharsets.UTF_8))
             .build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -191,7 +207,7 @@ public final class ExecutorDriver {
 
   private void post(Call call) throws IOException {
     try {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(env.endpoint())
+      HttpResponse<String> response = http.send(request()
           .header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(MesosJson.print(call), StandardCharsets.UTF_8)).build(),
           HttpResponse.BodyHandlers.ofString());

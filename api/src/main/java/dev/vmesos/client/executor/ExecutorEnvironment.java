@@ -17,9 +17,15 @@ import java.util.Optional;
  * @param recoveryTimeout        for a checkpointing framework's executor, how long to keep trying to
  *                               reach a restarted agent; empty otherwise
  * @param subscriptionBackoffMax the longest wait between two attempts to subscribe again
+ * @param authenticationToken    {@code MESOS_EXECUTOR_AUTHENTICATION_TOKEN}: sent as
+ *                               {@code Authorization: Bearer} on every call, for an agent with
+ *                               {@code --authenticate_http_executors}
+ * @param tls                    with {@code LIBPROCESS_SSL_ENABLED}: the agent is reached over
+ *                               {@code https}, trusting {@code LIBPROCESS_SSL_CA_FILE}
  */
 public record ExecutorEnvironment(URI endpoint, String frameworkId, String executorId, Path sandbox,
-                                  Optional<Duration> recoveryTimeout, Duration subscriptionBackoffMax) {
+                                  Optional<Duration> recoveryTimeout, Duration subscriptionBackoffMax,
+                                  Optional<String> authenticationToken, Optional<dev.vmesos.client.ClientTls> tls) {
 
   public static final String PATH = "/api/v1/executor";
   /** Mesos's executor library default when the agent gives no {@code MESOS_SUBSCRIPTION_BACKOFF_MAX}. */
@@ -32,9 +38,17 @@ public record ExecutorEnvironment(URI endpoint, String frameworkId, String execu
     Optional<Duration> recovery = checkpoint
         ? Optional.of(duration(env, "MESOS_RECOVERY_TIMEOUT", Duration.ofMinutes(15)))
         : Optional.empty();
-    return new ExecutorEnvironment(URI.create("http://" + agent + PATH), require(env, "MESOS_FRAMEWORK_ID"),
-        require(env, "MESOS_EXECUTOR_ID"), Path.of(sandbox), recovery,
-        duration(env, "MESOS_SUBSCRIPTION_BACKOFF_MAX", DEFAULT_BACKOFF_MAX));
+    Optional<dev.vmesos.client.ClientTls> tls;
+    try {
+      tls = dev.vmesos.client.ClientTls.fromLibprocessEnv(env);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+    String token = env.get("MESOS_EXECUTOR_AUTHENTICATION_TOKEN");
+    return new ExecutorEnvironment(URI.create((tls.isPresent() ? "https://" : "http://") + agent + PATH),
+        require(env, "MESOS_FRAMEWORK_ID"), require(env, "MESOS_EXECUTOR_ID"), Path.of(sandbox), recovery,
+        duration(env, "MESOS_SUBSCRIPTION_BACKOFF_MAX", DEFAULT_BACKOFF_MAX),
+        token == null || token.isBlank() ? Optional.empty() : Optional.of(token.trim()), tls);
   }
 
   /** How long to keep re-subscribing after losing the agent: the recovery timeout, else {@code otherwise}. */

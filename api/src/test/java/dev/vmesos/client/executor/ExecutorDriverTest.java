@@ -151,6 +151,84 @@ class ExecutorDriverTest {
     assertThatThrownBy(() -> ExecutorEnvironment.from(checkpointing)).hasMessageContaining("MESOS_RECOVERY_TIMEOUT");
   }
 
+  @Test
+  void overHttpsItTrustsTheGivenCaAndSendsItsTokenOnEveryCall(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    dev.vmesos.client.TestCertificates certificates = dev.vmesos.client.TestCertificates.create(dir);
+    BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+    HttpServer agent = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setSsl(true)
+        .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions().setCertPath(certificates.cert().toString())
+            .setKeyPath(certificates.key().toString())))
+        .requestHandler(request -> request.body().onSuccess(body -> {
+          Call call = WireCodec.decode(body.getBytes(), MediaType.JSON, Call.getDefaultInstance());
+          seen.add(call.getType() + " " + request.isSSL() + " " + request.getHeader("Authorization"));
+          if (call.getType() != Call.Type.SUBSCRIBE) {
+            request.response().setStatusCode(202).end();
+            return;
+          }
+          request.response().setChunked(true).putHeader("Content-Type", "application/json")
+              .write(event(Event.newBuilder().setType(Event.Type.MESSAGE)
+                  .setMessage(Event.Message.newBuilder().setData(com.google.protobuf.ByteString.copyFromUtf8("m")))
+                  .build()));
+        })).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    ExecutorEnvironment env = ExecutorEnvironment.from(Map.of("MESOS_AGENT_ENDPOINT", "127.0.0.1:" + agent.actualPort(),
+        "MESOS_FRAMEWORK_ID", "f1", "MESOS_EXECUTOR_ID", "e1", "MESOS_EXECUTOR_AUTHENTICATION_TOKEN", "the.token.here",
+        "LIBPROCESS_SSL_ENABLED", "true", "LIBPROCESS_SSL_CA_FILE", certificates.ca().toString()));
+    assertThat(env.endpoint().getScheme()).isEqualTo("https");
+    ExecutorDriver[] driver = new ExecutorDriver[1];
+    driver[0] = new ExecutorDriver(env, new Executor() {
+      @Override
+      public void launch(ExecutorDriver d, TaskInfo task) {
+      }
+
+      @Override
+      public void kill(ExecutorDriver d, TaskID taskId) {
+      }
+
+      @Override
+      public void message(ExecutorDriver d, byte[] data) {
+        try {
+          d.sendMessage("reply".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+          seen.add("message failed: " + e);
+        }
+      }
+    }, Duration.ofSeconds(5));
+    Thread runner = new Thread(() -> {
+      try {
+        driver[0].run();
+      } catch (Exception e) {
+        seen.add("run ended: " + e);
+      }
+    });
+    runner.setDaemon(true);
+    runner.start();
+
+    assertThat(seen.poll(15, TimeUnit.SECONDS)).isEqualTo("SUBSCRIBE true Bearer the.token.here");
+    assertThat(seen.poll(15, TimeUnit.SECONDS)).isEqualTo("MESSAGE true Bearer the.token.here");
+    agent.close();
+  }
+
+  @Test
+  void anUntrustedAgentCertificateIsRefused(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    dev.vmesos.client.TestCertificates certificates = dev.vmesos.client.TestCertificates.create(dir);
+    HttpServer agent = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setSsl(true)
+        .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions().setCertPath(certificates.cert().toString())
+            .setKeyPath(certificates.key().toString())))
+        .requestHandler(request -> request.response().setStatusCode(500).end())
+        .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    // The executor is told to trust another CA than the one that signed the agent's certificate.
+    Path otherDir = java.nio.file.Files.createDirectories(dir.resolve("other"));
+    dev.vmesos.client.TestCertificates other = dev.vmesos.client.TestCertificates.create(otherDir);
+    ExecutorEnvironment env = ExecutorEnvironment.from(Map.of("MESOS_AGENT_ENDPOINT", "127.0.0.1:" + agent.actualPort(),
+        "MESOS_FRAMEWORK_ID", "f1", "MESOS_EXECUTOR_ID", "e1", "LIBPROCESS_SSL_ENABLED", "1",
+        "LIBPROCESS_SSL_CA_FILE", other.ca().toString()));
+
+    assertThatThrownBy(() -> new ExecutorDriver(env, null, Duration.ofMillis(300)).run())
+        .isInstanceOf(java.io.IOException.class).hasMessageContaining("unreachable");
+    agent.close();
+  }
+
   private static Buffer event(Event event) {
     return Buffer.buffer(RecordIO.encode(WireCodec.encode(event, MediaType.JSON)));
   }

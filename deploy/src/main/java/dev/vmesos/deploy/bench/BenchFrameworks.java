@@ -105,6 +105,7 @@ final class BenchFrameworks {
   private final int port;
   private final double taskCpus;
   private final double taskMem;
+  private final dev.vmesos.client.ClientSecurity security;
   private final List<SchedulerClient> clients = new ArrayList<>();
   private final Map<String, Launch> launches = new HashMap<>();
   private Phase phase;
@@ -117,6 +118,13 @@ final class BenchFrameworks {
   }
 
   BenchFrameworks(Vertx vertx, String host, int port, double taskCpus, double taskMem) {
+    this(vertx, host, port, taskCpus, taskMem, dev.vmesos.client.ClientSecurity.none());
+  }
+
+  /** With {@code security}: the frameworks authenticate (HTTP Basic) and reach the master over TLS as it says. */
+  BenchFrameworks(Vertx vertx, String host, int port, double taskCpus, double taskMem,
+      dev.vmesos.client.ClientSecurity security) {
+    this.security = security;
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.host = host;
@@ -131,13 +139,13 @@ final class BenchFrameworks {
       List<Future<Void>> all = new ArrayList<>();
       for (int i = 0; i < count; i++) {
         // Calls (accepts, declines, acknowledgements) on up to 32 connections, as a busy scheduler would.
-        SchedulerClient client = new SchedulerClient(vertx, host, port, MediaType.PROTOBUF,
-            new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
+        SchedulerClient client = new SchedulerClient(vertx, new dev.vmesos.client.MasterAddress(host, port),
+            MediaType.PROTOBUF, new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32), security);
         clients.add(client);
         // As a scheduler that knows its tasks' shape says (Mesos 1.9's offer_filters): nothing smaller
         // than one task is worth offering. Without it, agents whose CPUs are all used are offered
         // (memory only) to each framework in turn, and declined by each.
-        FrameworkInfo info = FrameworkInfo.newBuilder().setUser("bench").setName("bench-" + i)
+        FrameworkInfo info = FrameworkInfo.newBuilder().setUser(System.getProperty("user.name", "root")).setName("bench-" + i)
             .setFailoverTimeout(0)
             .putOfferFilters("*", OfferFilters.newBuilder().setMinAllocatableResources(
                 OfferFilters.MinAllocatableResources.newBuilder().addQuantities(

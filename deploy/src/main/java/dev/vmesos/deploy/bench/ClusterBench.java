@@ -52,6 +52,9 @@ public final class ClusterBench {
                                     [--warm_agents=true] (first run the agents and frameworks of this JVM
                                       against a throwaway master, so that its JIT compilers are done)
                                     [--profile=DIR]  (a JFR recording of each phase, master and this JVM)
+                                    [--principal=P --secret=S | --credential=PATH] [--ca_file=PEM]
+                                                     (the frameworks' HTTP Basic credential and the CA of
+                                                      masters serving https)
         --compare_agents=0 skips the comparison with agents as cluster members.
       """;
 
@@ -80,6 +83,8 @@ public final class ClusterBench {
   private boolean throwaway;
   private int nextPort;
   private int nextClusterPort;
+  /** The frameworks' credential and TLS ({@code --principal}, {@code --secret}, {@code --credential}, {@code --ca_file}). */
+  private final dev.vmesos.client.ClientSecurity security;
 
   private ClusterBench(PrintStream out, Flags flags) {
     this.out = out;
@@ -96,6 +101,7 @@ public final class ClusterBench {
     this.warmUp = flags.integer("warmup_tasks", 20_000, 0, 1_000_000);
     this.warmAgents = flags.bool("warm_agents", true);
     this.nextClusterPort = flags.integer("cluster_port", 17701, 1024, 60000);
+    this.security = dev.vmesos.client.ClientSecurity.fromFlags(flags, Map.of());
   }
 
   /** One measured run. */
@@ -222,7 +228,8 @@ public final class ClusterBench {
       out.printf(Locale.ROOT, "master with %d agent(s): heap %.1f MB (%.1f KB per agent), RSS %.1f MB (%.1f KB per"
           + " agent)%n", agents, heap1 / 1024, (heap1 - heap0) / agents, rss1 / 1024, (rss1 - rss0) / agents);
 
-      BenchFrameworks bench = new BenchFrameworks(vertx, "127.0.0.1", layout.masterPorts().get(leader), taskCpus, taskMem);
+      BenchFrameworks bench = new BenchFrameworks(vertx, "127.0.0.1", layout.masterPorts().get(leader), taskCpus, taskMem,
+          security);
       bench.arrivals(stats.arrivals);
       bench.subscribe(frameworks).await(60, TimeUnit.SECONDS);
       // Warm-up tasks first, on top of --tasks: until the master's and this JVM's JIT compilers are

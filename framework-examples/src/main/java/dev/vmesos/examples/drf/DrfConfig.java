@@ -15,7 +15,18 @@ import java.util.List;
  * {@code --executor-classpath}).
  */
 public record DrfConfig(List<MasterAddress> masters, String name, TaskResources task, TaskDuration duration,
-                        ExecutorLaunch executor) {
+                        ExecutorLaunch executor, dev.vmesos.client.ClientSecurity security) {
+
+  /** Without credentials or TLS of its own. */
+  public DrfConfig(List<MasterAddress> masters, String name, TaskResources task, TaskDuration duration,
+                   ExecutorLaunch executor) {
+    this(masters, name, task, duration, executor, dev.vmesos.client.ClientSecurity.none());
+  }
+
+  /** With credentials (HTTP Basic) and TLS for the masters. */
+  public DrfConfig withSecurity(dev.vmesos.client.ClientSecurity value) {
+    return new DrfConfig(masters, name, task, duration, executor, value);
+  }
 
   public DrfConfig {
     masters = List.copyOf(masters);
@@ -38,7 +49,7 @@ public record DrfConfig(List<MasterAddress> masters, String name, TaskResources 
   /** What {@code drf --help} prints, with the executor's flags. */
   public static final FlagHelp HELP = FlagHelp.builder()
       .flag("master", "HOST:PORT,...", null,
-          "The master (required), also as http://HOST:PORT, or standby masters comma-separated;"
+          "The master (required), also as http://HOST:PORT or https://HOST:PORT, or standby masters comma-separated;"
               + " the leader is found through any of them.")
       .flag("framework-name", "NAME", "drf-demo", "FrameworkInfo.name: letters, digits and . _ -.")
       .flag("task-cpus", "CPUS", 1, "cpus of each task.")
@@ -46,6 +57,7 @@ public record DrfConfig(List<MasterAddress> masters, String name, TaskResources 
       .flag("task-seconds", "N|MIN-MAX", "20-40", "How long each task runs, drawn from the range.")
       .flag("run-for", "DURATION", "until stopped", "Stop after this long (0: run until interrupted).")
       .build()
+      .plus(dev.vmesos.client.ClientSecurity.HELP)
       .plus(ExecutorLaunch.HELP);
 
   public static DrfConfig fromFlags(Flags flags) {
@@ -62,6 +74,7 @@ public record DrfConfig(List<MasterAddress> masters, String name, TaskResources 
     double cpus = flags.positiveNumber("task_cpus", 1);
     double mem = flags.positiveNumber("task_memory", 512);
     TaskDuration duration = TaskDuration.parse(flags.string("task_seconds", "20-40"));
-    return new DrfConfig(masters, name, new TaskResources(cpus, mem), duration, ExecutorLaunch.fromFlags(flags));
+    return new DrfConfig(masters, name, new TaskResources(cpus, mem), duration, ExecutorLaunch.fromFlags(flags),
+        dev.vmesos.client.ClientSecurity.fromFlags(flags, System.getenv()));
   }
 }

@@ -79,7 +79,7 @@ public final class DrfFramework implements Scheduler {
   public Future<Void> run() {
     FrameworkInfo info = FrameworkInfo.newBuilder().setUser(System.getProperty("user.name", "root"))
         .setName(config.name()).setFailoverTimeout(60).build();
-    session = new SchedulerSession(vertx, config.masters(), info, this, SessionOptions.defaults());
+    session = new SchedulerSession(vertx, config.masters(), info, this, SessionOptions.defaults().withSecurity(config.security()));
     poller = vertx.setPeriodic(0, 1000, t -> pollClusterSize());
     return session.start();
   }

@@ -16,7 +16,14 @@ import java.util.List;
  */
 public record ThrottleConfig(List<MasterAddress> masters, long totalQueries, int queriesPerTask, int parallelism,
                              Target target, ExecutorLaunch executor, TaskResources task, String name,
-                             boolean checkpoint) {
+                             boolean checkpoint, dev.vmesos.client.ClientSecurity security) {
+
+  /** Without credentials or TLS of its own. */
+  public ThrottleConfig(List<MasterAddress> masters, long totalQueries, int queriesPerTask, int parallelism,
+                        Target target, ExecutorLaunch executor, TaskResources task, String name, boolean checkpoint) {
+    this(masters, totalQueries, queriesPerTask, parallelism, target, executor, task, name, checkpoint,
+        dev.vmesos.client.ClientSecurity.none());
+  }
 
   public ThrottleConfig {
     masters = List.copyOf(masters);
@@ -43,7 +50,13 @@ public record ThrottleConfig(List<MasterAddress> masters, long totalQueries, int
    */
   public ThrottleConfig withCheckpoint(boolean checkpoint) {
     return new ThrottleConfig(masters, totalQueries, queriesPerTask, parallelism, target, executor, task, name,
-        checkpoint);
+        checkpoint, security);
+  }
+
+  /** With credentials (HTTP Basic) and TLS for the masters. */
+  public ThrottleConfig withSecurity(dev.vmesos.client.ClientSecurity value) {
+    return new ThrottleConfig(masters, totalQueries, queriesPerTask, parallelism, target, executor, task, name,
+        checkpoint, value);
   }
 
   /** The first master listed. */
@@ -57,7 +70,7 @@ public record ThrottleConfig(List<MasterAddress> masters, long totalQueries, int
   /** What {@code throttle --help} prints, with the executor's flags. */
   public static final FlagHelp HELP = FlagHelp.builder()
       .flag("master", "HOST:PORT,...", null,
-          "The master (required), also as http://HOST:PORT, or standby masters comma-separated;"
+          "The master (required), also as http://HOST:PORT or https://HOST:PORT, or standby masters comma-separated;"
               + " the leader is found through any of them.")
       .flag("total-queries", "COUNT", 1000, "Queries to run in all.")
       .flag("queries-per-task", "COUNT", 100, "Queries each task carries in its TaskInfo.data.")
@@ -69,6 +82,7 @@ public record ThrottleConfig(List<MasterAddress> masters, long totalQueries, int
       .flag("framework-name", "NAME", "throttle", "FrameworkInfo.name.")
       .flag("checkpoint", "BOOL", false, "FrameworkInfo.checkpoint: tasks outlive a restart of their agent.")
       .build()
+      .plus(dev.vmesos.client.ClientSecurity.HELP)
       .plus(ExecutorLaunch.HELP);
 
   public static ThrottleConfig fromFlags(Flags flags) {
@@ -86,6 +100,7 @@ public record ThrottleConfig(List<MasterAddress> masters, long totalQueries, int
     TaskResources task = new TaskResources(flags.positiveNumber("task_cpus", 0.1), flags.positiveNumber("task_memory", 128));
     String name = flags.string("framework_name", "throttle");
     boolean checkpoint = flags.bool("checkpoint", false);
-    return new ThrottleConfig(masters, total, perTask, parallelism, target, executor, task, name, checkpoint);
+    return new ThrottleConfig(masters, total, perTask, parallelism, target, executor, task, name, checkpoint,
+        dev.vmesos.client.ClientSecurity.fromFlags(flags, System.getenv()));
   }
 }

@@ -69,7 +69,7 @@ public final class ThrottleFramework implements Scheduler {
           config.queriesPerTask(), config.parallelism(), JdbcTarget.redact(target), config.executor().describe());
       FrameworkInfo info = FrameworkInfo.newBuilder().setUser(System.getProperty("user.name", "root"))
           .setName(config.name()).setFailoverTimeout(60).setCheckpoint(config.checkpoint()).build();
-      session = new SchedulerSession(vertx, config.masters(), info, this, SessionOptions.defaults());
+      session = new SchedulerSession(vertx, config.masters(), info, this, SessionOptions.defaults().withSecurity(config.security()));
       session.start().onFailure(e -> finish(e.getMessage()));
     }).onFailure(e -> finish(e.getMessage()));
     return result.future();

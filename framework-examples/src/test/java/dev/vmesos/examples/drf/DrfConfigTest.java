@@ -25,4 +25,13 @@ class DrfConfigTest {
         "--executor=process"}, Map.of()));
     assertThat(config.masters()).containsExactly(new MasterAddress("m1", 5050), new MasterAddress("m2", 5050));
   }
+
+  @Test
+  void credentialsAndAnHttpsMasterReachTheSession() {
+    DrfConfig config = DrfConfig.fromFlags(Flags.parse(new String[] {"--master=https://m1:5050",
+        "--executor=process", "--principal=drf", "--secret=s"}, Map.of()));
+    assertThat(config.master().tls()).isTrue();
+    assertThat(config.security().credential().orElseThrow().principal()).isEqualTo("drf");
+    assertThat(config.security().usesTls(config.master())).isTrue();
+  }
 }

@@ -72,4 +72,16 @@ class ThrottleConfigTest {
     assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: vmesos throttle")
         .contains("--total-queries=COUNT").contains("(default: 1000)");
   }
+
+  @Test
+  void credentialsComeFromAMesosCredentialFileAndAHalfGivenOneStopsStartUp(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("credential"), "throttle s3cret\n");
+    ThrottleConfig config = ThrottleConfig.fromFlags(Flags.parse(new String[] {"--master=127.0.0.1:5050",
+        "--executor=process", "--credential=" + file}, Map.of()));
+    assertThat(config.security().credential().orElseThrow().principal()).isEqualTo("throttle");
+    assertThat(config.withCheckpoint(true).security()).isEqualTo(config.security());
+    assertThat(errorOf("--master=127.0.0.1:5050", "--executor=process", "--secret=s"))
+        .contains("Flag '--secret': needs --principal");
+  }
 }
