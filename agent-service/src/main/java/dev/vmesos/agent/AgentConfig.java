@@ -293,6 +293,8 @@ public record AgentConfig(
           + " from --http_credentials.")
       .flag("http_credentials", "PATH", null, "Principals and secrets for HTTP Basic, in Mesos's credentials format:"
           + " JSON {\"credentials\": [{\"principal\": ..., \"secret\": ...}]} or 'principal secret' lines.")
+      .flag("acls", "JSON|PATH", null, "Mesos's ACLs (the JSON, or a file with it). The agent checks"
+          + " access_sandboxes: who may read an executor's sandbox through /files, by the executor's user.")
       .build();
 
   private static final Pattern IPV4 =

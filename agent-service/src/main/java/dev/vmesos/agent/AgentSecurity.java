@@ -30,15 +30,19 @@ import org.slf4j.LoggerFactory;
  *                                  operator API ({@code /api/v1})
  * @param httpCredentials           {@code --http_credentials}: the principals and secrets those
  *                                  accept, in Mesos's credentials format (JSON or text)
+ * @param acls                      {@code --acls}, Mesos's JSON: on the agent, {@code access_sandboxes}
+ *                                  decides who may read which sandbox through {@code /files}
  */
 public record AgentSecurity(boolean authenticateHttpExecutors, Optional<byte[]> jwtSecretKey, boolean switchUser,
                             boolean authenticateHttpReadonly, boolean authenticateHttpReadwrite,
-                            Optional<dev.vmesos.api.config.Credentials> httpCredentials) {
+                            Optional<dev.vmesos.api.config.Credentials> httpCredentials,
+                            dev.vmesos.api.security.Acls acls) {
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentSecurity.class);
 
   public static AgentSecurity defaults() {
-    return new AgentSecurity(false, Optional.empty(), true, false, false, Optional.empty());
+    return new AgentSecurity(false, Optional.empty(), true, false, false, Optional.empty(),
+        dev.vmesos.api.security.Acls.none());
   }
 
   static AgentSecurity fromFlags(Flags flags) {
@@ -63,7 +67,8 @@ public record AgentSecurity(boolean authenticateHttpExecutors, Optional<byte[]> 
           + " --http_credentials, the principals and secrets HTTP Basic accepts");
     }
     return new AgentSecurity(authenticateExecutors, key, flags.bool("switch_user", true), readonly, readwrite,
-        credentials);
+        credentials, flags.optional("acls").map(value -> dev.vmesos.api.security.Acls.parse("acls", value))
+            .orElse(dev.vmesos.api.security.Acls.none()));
   }
 
   private static byte[] readKey(String flag, String value) {

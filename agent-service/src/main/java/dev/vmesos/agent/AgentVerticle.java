@@ -16,6 +16,7 @@ import dev.vmesos.agent.api.AgentVersion;
 import dev.vmesos.agent.api.LiveAgentView;
 import dev.vmesos.agent.http.AgentHttpApi;
 import dev.vmesos.agent.http.FilesEndpoint;
+import dev.vmesos.agent.http.SandboxAccessAcl;
 import dev.vmesos.agent.http.AgentMetrics;
 import dev.vmesos.agent.http.AgentState;
 import dev.vmesos.client.Backoff;
@@ -296,7 +297,7 @@ public final class AgentVerticle extends VerticleBase {
     if (config.security().authenticateHttpExecutors()) {
       LOG.info("Executor API calls must carry the executor's token (--authenticate_http_executors)");
     }
-    AgentOperatorApi operatorApi = new AgentOperatorApi(vertx, new LiveAgentView(
+    LiveAgentView view = new LiveAgentView(
         () -> {
           AgentInfo info = new LinkedAgent().info();
           return master == null ? info
@@ -305,11 +306,13 @@ public final class AgentVerticle extends VerticleBase {
         () -> executor == null ? new TaskTable() : executor.tasks(),
         customExecutors::snapshot,
         this::metricValues,
-        this::healthProblem),
-        new FilesEndpoint(config.workDir()), AgentFlags.of(config), AgentVersion.current(), clock);
+        this::healthProblem);
+    FilesEndpoint files = new FilesEndpoint(config.workDir(), SandboxAccessAcl.of(config.security().acls(), view));
+    AgentOperatorApi operatorApi = new AgentOperatorApi(vertx, view, files, AgentFlags.of(config),
+        AgentVersion.current(), clock);
     Router router = operatorApi.mount(ExecutorEndpoint.mount(
         AgentHttpApi.withFilesAndMetrics(AgentHttpApi.router(vertx, this::state, this::healthProblem), vertx,
-            config.workDir(), this::metrics), customExecutors,
+            files, this::metrics), customExecutors,
         config.security().authenticateHttpExecutors() ? tokens : Optional.empty()));
     dev.vmesos.agent.http.AgentHttpAuthentication.install(router, config.security().authenticateHttpReadonly(),
         config.security().authenticateHttpReadwrite(), config.security().httpCredentials());

@@ -118,6 +118,14 @@ public final class AgentOperatorApi {
       return;
     }
     LOG.debug("Agent API call {}", call.getType());
+    String filePath = call.getType() == Call.Type.LIST_FILES ? call.getListFiles().getPath()
+        : call.getType() == Call.Type.READ_FILE ? call.getReadFile().getPath() : null;
+    FilesEndpoint.Answer<Void> refusal = filePath == null ? null
+        : files.authorize(context.get(dev.vmesos.agent.http.AgentHttpAuthentication.PRINCIPAL_KEY), filePath);
+    if (refusal != null) {
+      text(response, refusal.status(), refusal.error());
+      return;
+    }
     answer(call).onComplete(done -> {
       if (done.failed()) {
         LOG.warn("Agent API call {} failed: {}", call.getType(), done.cause().toString());

@@ -35,10 +35,10 @@ public final class AgentHttpApi {
    * Adds {@code GET /metrics/snapshot} ({@code metrics} is called on the verticle's event loop) and
    * {@code GET /files/browse|read|download}, which serve only paths inside {@code workDir}.
    */
-  public static Router withFilesAndMetrics(Router router, Vertx vertx, java.nio.file.Path workDir,
+  public static Router withFilesAndMetrics(Router router, Vertx vertx, FilesEndpoint files,
       Supplier<JsonObject> metrics) {
     router.get("/metrics/snapshot").handler(ctx -> ctx.json(metrics.get()));
-    new FilesEndpoint(workDir).mount(vertx, router);
+    files.mount(vertx, router);
     return router;
   }
 }

@@ -22,6 +22,8 @@ public final class AgentHttpAuthentication {
 
   public static final String READONLY_REALM = "mesos-agent-readonly";
   public static final String READWRITE_REALM = "mesos-agent-readwrite";
+  /** Where an authenticated request's principal is left on the routing context. */
+  public static final String PRINCIPAL_KEY = "vmesos.agent.principal";
   private static final Logger LOG = LoggerFactory.getLogger(AgentHttpAuthentication.class);
 
   private AgentHttpAuthentication() {
@@ -63,6 +65,9 @@ public final class AgentHttpAuthentication {
           context.request().remoteAddress(), refused.reason());
       HttpBasic.unauthorized(context.response(), realm.get(), refused.reason());
       return;
+    }
+    if (result instanceof HttpBasic.Authenticated authenticated) {
+      context.put(PRINCIPAL_KEY, authenticated.principal());
     }
     context.next();
   }

@@ -82,12 +82,69 @@ public final class FilesEndpoint {
   private final Path workDir;
 
   /** @param workDir the agent's {@code --work_dir}; must exist when a request comes */
+  /**
+   * Who may read which executor's sandbox: Mesos's {@code access_sandboxes}, asked with the
+   * request's principal (null when it did not authenticate) and the sandbox's framework and executor.
+   * Asked on the event loop, before anything is read.
+   */
+  @FunctionalInterface
+  public interface SandboxAccess {
+    SandboxAccess ANYONE = (principal, frameworkId, executorId) -> true;
+
+    boolean allows(String principal, String frameworkId, String executorId);
+  }
+
+  private final SandboxAccess access;
+
   public FilesEndpoint(Path workDir) {
+    this(workDir, SandboxAccess.ANYONE);
+  }
+
+  public FilesEndpoint(Path workDir, SandboxAccess access) {
     this.workDir = workDir.toAbsolutePath().normalize();
+    this.access = access;
+  }
+
+  /**
+   * The refusal of {@code path} to {@code principal} under {@code access_sandboxes} (403), or null
+   * when it may go on (paths outside sandboxes are refused later, as not attached). Does not block.
+   */
+  public Answer<Void> authorize(String principal, String path) {
+    if (access == SandboxAccess.ANYONE || path == null) {
+      return null;
+    }
+    Path relative;
+    try {
+      Path requested = Path.of(path).normalize();
+      relative = requested.isAbsolute() && requested.startsWith(workDir) ? workDir.relativize(requested) : null;
+    } catch (InvalidPathException e) {
+      return null;
+    }
+    if (relative == null || !inSandbox(relative)) {
+      return null;
+    }
+    String frameworkId = relative.getName(3).toString();
+    String executorId = relative.getName(5).toString();
+    if (access.allows(principal, frameworkId, executorId)) {
+      return null;
+    }
+    LOG.info("Refused {} the sandbox of executor {} of framework {} (access_sandboxes)",
+        principal == null ? "an unauthenticated request" : "principal " + principal, executorId, frameworkId);
+    return Answer.fail(403, "Forbidden: not authorized to access the sandbox of executor '" + executorId
+        + "' of framework '" + frameworkId + "'");
   }
 
   /** Registers {@code GET /files/browse}, {@code /files/read} and {@code /files/download}. */
   public void mount(Vertx vertx, Router router) {
+    router.get("/files/*").handler(ctx -> {
+      Answer<Void> refusal = authorize(ctx.get(AgentHttpAuthentication.PRINCIPAL_KEY), param(ctx, "path"));
+      if (refusal == null) {
+        ctx.next();
+      } else {
+        ctx.response().setStatusCode(refusal.status()).putHeader("Content-Type", "text/plain; charset=utf-8")
+            .end(refusal.error());
+      }
+    });
     router.get("/files/browse").handler(ctx -> answer(vertx, ctx, () -> browse(param(ctx, "path")),
         listing -> ctx.json(listing)));
     router.get("/files/read").handler(ctx -> answer(vertx, ctx,
@@ -304,11 +361,14 @@ public final class FilesEndpoint {
     } catch (IOException e) {
       return Answer.fail(500, "Cannot resolve '" + path + "': " + e);
     }
-    if (!real.startsWith(workReal) || !inSandbox(workReal.relativize(real))) {
-      LOG.info("Refused access to '{}': a symbolic link leads to {}, outside the work directory {}", path, real,
-          workDir);
+    // Under access_sandboxes a link may not lead into another executor's sandbox, whose reader was
+    // not asked about; without ACLs any sandbox may be reached.
+    if (!real.startsWith(workReal) || !inSandbox(workReal.relativize(real))
+        || (access != SandboxAccess.ANYONE && !sameExecutor(relative, workReal.relativize(real)))) {
+      LOG.info("Refused access to '{}': a symbolic link leads to {}, outside this executor's sandboxes under {}",
+          path, real, workDir);
       return Answer.fail(403, "Access to '" + path + "' is forbidden: it resolves (through a symbolic link) to a"
-          + " path outside the agent's work directory " + workDir);
+          + " path outside this executor's sandboxes under the agent's work directory " + workDir);
     }
     return Answer.ok(new Resolved(requested, real));
   }
@@ -320,6 +380,11 @@ public final class FilesEndpoint {
    * checkpoints, the fetcher cache, the directories above the runs) is not served, as Mesos attaches
    * only sandboxes to {@code /files}.
    */
+  /** Whether two sandbox paths belong to the same executor (its runs may differ: {@code runs/latest} leads to one). */
+  static boolean sameExecutor(Path a, Path b) {
+    return a.getNameCount() >= 6 && b.getNameCount() >= 6 && a.subpath(0, 6).equals(b.subpath(0, 6));
+  }
+
   static boolean inSandbox(Path relative) {
     if (relative.getNameCount() < 8 || relative.toString().isEmpty()) {
       return false;
