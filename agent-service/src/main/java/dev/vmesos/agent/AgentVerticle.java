@@ -160,6 +160,18 @@ public final class AgentVerticle extends VerticleBase {
     return this;
   }
 
+  private dev.vmesos.api.http.HttpLimits httpLimits = dev.vmesos.api.http.HttpLimits.defaults();
+  private dev.vmesos.api.http.HttpGuard httpGuard;
+
+  /**
+   * Before deploying: the header and idle timeouts and the body limit of the HTTP server
+   * ({@code --http_header_timeout}, {@code --http_idle_timeout}, {@code --http_max_body_size}).
+   */
+  public AgentVerticle withHttpLimits(dev.vmesos.api.http.HttpLimits limits) {
+    this.httpLimits = limits;
+    return this;
+  }
+
   /** The port the HTTP server listens on (useful with {@code --port=0}); valid once deployed. */
   public int httpPort() {
     return server.actualPort();
@@ -201,6 +213,11 @@ public final class AgentVerticle extends VerticleBase {
         .eventually(() -> updates == null ? Future.succeededFuture() : updates.stop())
         .compose(v -> consumer == null ? Future.succeededFuture() : consumer.unregister())
         .compose(v -> server == null ? Future.succeededFuture() : server.close())
+        .andThen(v -> {
+          if (httpGuard != null) {
+            httpGuard.close();
+          }
+        })
         .compose(v -> docker == null ? Future.succeededFuture() : docker.close())
         .eventually(() -> bus == null ? Future.succeededFuture() : bus.close())
         .compose(v -> !releaseCgroupRootOnStop || isolator == null ? Future.succeededFuture()
@@ -292,10 +309,11 @@ public final class AgentVerticle extends VerticleBase {
         this::metricValues,
         this::healthProblem),
         new FilesEndpoint(config.workDir()), AgentFlags.of(config), AgentVersion.current(), clock);
-    Future<HttpServer> listening = vertx.createHttpServer()
-        .requestHandler(operatorApi.mount(ExecutorEndpoint.mount(
+    httpGuard = dev.vmesos.api.http.HttpGuard.create(vertx, httpLimits, "agent");
+    Future<HttpServer> listening = httpGuard.createServer(new io.vertx.core.http.HttpServerOptions(),
+            operatorApi.mount(ExecutorEndpoint.mount(
             AgentHttpApi.withFilesAndMetrics(AgentHttpApi.router(vertx, this::state, this::healthProblem), vertx,
-            config.workDir(), this::metrics), customExecutors)))
+            config.workDir(), this::metrics), customExecutors, httpLimits.maxBodyBytes()), httpLimits.maxBodyBytes()))
         .listen(config.port(), config.ip())
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot listen on " + config.ip() + ":"
             + config.port() + " (--ip, --port): " + e.getMessage(), e)));

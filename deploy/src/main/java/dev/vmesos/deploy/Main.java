@@ -68,7 +68,7 @@ public final class Main {
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     FlagHelp help = switch (args[0]) {
       case "master" -> MasterMain.HELP;
-      case "agent" -> dev.vmesos.agent.AgentConfig.HELP;
+      case "agent" -> dev.vmesos.agent.AgentMain.HELP;
       case "local" -> LOCAL_HELP;
       case "demo" -> Demo.HELP;
       default -> null; // the others print their own

@@ -28,7 +28,7 @@ public final class MasterMain {
   /** What {@code --help} prints: the master's flags and the cluster flags. */
   private static final Logger LOG = LoggerFactory.getLogger(MasterMain.class);
 
-  public static final FlagHelp HELP = MasterConfig.HELP.plus(ClusterConfig.HELP);
+  public static final FlagHelp HELP = MasterConfig.HELP.plus(dev.vmesos.api.http.HttpLimits.HELP).plus(ClusterConfig.HELP);
 
   private MasterMain() {
   }
@@ -43,6 +43,7 @@ public final class MasterMain {
     MasterConfig config = MasterConfig.fromFlags(flags);
     ClusterConfig cluster = ClusterConfig.fromFlags(flags, ClusterConfig.DEFAULT_HOST);
     List<String> ignored = MasterConfig.ignoredFlagsGiven(flags);
+    dev.vmesos.api.http.HttpLimits httpLimits = dev.vmesos.api.http.HttpLimits.fromFlags(flags);
     flags.rejectUnknown();
     dev.vmesos.api.config.TlsConfig tls = dev.vmesos.api.config.TlsConfig.fromEnv(System.getenv());
     checkQuorum(config.ha(), cluster);
@@ -53,7 +54,7 @@ public final class MasterMain {
     }
     Vertx vertx = Cluster.start(cluster, Cluster.Role.master(config.ha().masters())).await(120, TimeUnit.SECONDS);
     Cluster.closeOnShutdown(vertx);
-    vertx.deployVerticle(verticle(vertx, config).withTls(tls)).await(60, TimeUnit.SECONDS);
+    vertx.deployVerticle(verticle(vertx, config).withTls(tls).withHttpLimits(httpLimits)).await(60, TimeUnit.SECONDS);
   }
 
   /**
