@@ -86,6 +86,7 @@ class MasterConfigTest {
       MasterConfig.fromFlags(flags);
       ClusterConfig.fromFlags(flags, ClusterConfig.DEFAULT_HOST);
       MasterConfig.ignoredFlagsGiven(flags);
+      dev.vmesos.api.http.HttpLimits.fromFlags(flags);
       read.addAll(flags.namesRead());
     }
     assertThat(MasterMain.HELP.names()).containsExactlyInAnyOrderElementsOf(read);

@@ -244,6 +244,10 @@ public final class HttpGuard {
     synchronized void started(HttpServerRequest request, long now) {
       sawRequest = true;
       idleSinceNanos = -1;
+      // Requests answered since the last sweep are let go at once: on a busy keep-alive connection the
+      // guard holds no more than the request in progress (and what its handlers hold, such as its body).
+      active.removeIf(previous -> previous.request.response().closed() || (previous.request.response().ended()
+          && previous.request.response().getStatusCode() != 413));
       active.add(new Active(request, request.canUpgradeToWebSocket(), now));
     }
 
