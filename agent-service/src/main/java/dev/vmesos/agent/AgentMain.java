@@ -14,24 +14,29 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AgentMain {
 
+  /** What {@code --help} prints: the agent's flags and its HTTP server's limits. */
+  public static final dev.vmesos.api.config.FlagHelp HELP =
+      AgentConfig.HELP.plus(dev.vmesos.api.http.HttpLimits.HELP);
+
   private AgentMain() {
   }
 
   public static void main(String[] args) {
-    ProcessMain.run("agent", args, AgentConfig.HELP, AgentMain::start);
+    ProcessMain.run("agent", args, HELP, AgentMain::start);
   }
 
   /** Starts the agent; it runs until the JVM is asked to stop. */
   public static void start(String[] args) throws Exception {
     Flags flags = Flags.parse(args, System.getenv());
     AgentConfig config = AgentConfig.fromFlags(flags);
+    dev.vmesos.api.http.HttpLimits httpLimits = dev.vmesos.api.http.HttpLimits.fromFlags(flags);
     flags.rejectUnknown();
     dev.vmesos.api.config.TlsConfig tls = dev.vmesos.api.config.TlsConfig.fromEnv(System.getenv());
     Vertx vertx = Vertx.vertx();
     Cluster.closeOnShutdown(vertx);
     // As Mesos's agent: terminating it leaves the tasks of checkpointing frameworks running, for
     // the agent that restarts on this work_dir to recover.
-    vertx.deployVerticle(new AgentVerticle(config).withTls(tls).keepCheckpointedTasksOnStop())
+    vertx.deployVerticle(new AgentVerticle(config).withTls(tls).withHttpLimits(httpLimits).keepCheckpointedTasksOnStop())
         .await(60, TimeUnit.SECONDS);
   }
 }

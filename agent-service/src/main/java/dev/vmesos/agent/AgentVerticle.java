@@ -165,6 +165,18 @@ public final class AgentVerticle extends VerticleBase {
     return this;
   }
 
+  private dev.vmesos.api.http.HttpLimits httpLimits = dev.vmesos.api.http.HttpLimits.defaults();
+  private dev.vmesos.api.http.HttpGuard httpGuard;
+
+  /**
+   * Before deploying: the header and idle timeouts and the body limit of the HTTP server
+   * ({@code --http_header_timeout}, {@code --http_idle_timeout}, {@code --http_max_body_size}).
+   */
+  public AgentVerticle withHttpLimits(dev.vmesos.api.http.HttpLimits limits) {
+    this.httpLimits = limits;
+    return this;
+  }
+
   /** The port the HTTP server listens on (useful with {@code --port=0}); valid once deployed. */
   public int httpPort() {
     return server.actualPort();
@@ -206,6 +218,11 @@ public final class AgentVerticle extends VerticleBase {
         .eventually(() -> updates == null ? Future.succeededFuture() : updates.stop())
         .compose(v -> consumer == null ? Future.succeededFuture() : consumer.unregister())
         .compose(v -> server == null ? Future.succeededFuture() : server.close())
+        .andThen(v -> {
+          if (httpGuard != null) {
+            httpGuard.close();
+          }
+        })
         .compose(v -> docker == null ? Future.succeededFuture() : docker.close())
         .eventually(() -> bus == null ? Future.succeededFuture() : bus.close())
         .compose(v -> !releaseCgroupRootOnStop || isolator == null ? Future.succeededFuture()
@@ -313,12 +330,13 @@ public final class AgentVerticle extends VerticleBase {
     Router router = operatorApi.mount(ExecutorEndpoint.mount(
         AgentHttpApi.withFilesAndMetrics(AgentHttpApi.router(vertx, this::state, this::healthProblem), vertx,
             files, this::metrics), customExecutors,
-        config.security().authenticateHttpExecutors() ? tokens : Optional.empty()));
+        config.security().authenticateHttpExecutors() ? tokens : Optional.empty(), httpLimits.maxBodyBytes()),
+        httpLimits.maxBodyBytes());
     dev.vmesos.agent.http.AgentHttpAuthentication.install(router, config.security().authenticateHttpReadonly(),
         config.security().authenticateHttpReadwrite(), config.security().httpCredentials());
     // With LIBPROCESS_SSL_ENABLED every endpoint (executor API, operator API, /state, /files) is HTTPS only.
-    Future<HttpServer> listening = vertx.createHttpServer(tls.apply(new io.vertx.core.http.HttpServerOptions()))
-        .requestHandler(router)
+    httpGuard = dev.vmesos.api.http.HttpGuard.create(vertx, httpLimits, "agent");
+    Future<HttpServer> listening = httpGuard.createServer(tls.apply(new io.vertx.core.http.HttpServerOptions()), router)
         .listen(config.port(), config.ip())
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot listen on " + config.ip() + ":"
             + config.port() + " (--ip, --port): " + e.getMessage(), e)));

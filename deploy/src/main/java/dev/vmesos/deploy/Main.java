@@ -28,7 +28,7 @@ public final class Main {
         local    run a master and N agents in one JVM (--agents=1, --resources, --work_dir, --port=5050,
                  --containerizers: docker,mesos when a Docker engine answers, mesos otherwise)
         demo     start a local cluster, run the throttle framework, then DRF frameworks A, B, C side by side, shut down
-                 (--executor=auto|docker|process, --drf_seconds=30, --task_seconds=4-8, --total_queries=2000)
+                 (--executor=auto|docker|process, --drf_seconds=30secs, --task_seconds=4-8, --total_queries=2000)
         throttle the throttle load-test framework (--master, --total-queries, --queries-per-task, --parallelism,
                  --target=sink|http://...|jdbc:postgresql://..., --executor=docker|process, --executor-image)
         drf      a DRF demo framework (--master, --framework-name, --task-cpus, --task-memory, --task-seconds=20-40,
@@ -69,7 +69,7 @@ public final class Main {
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     FlagHelp help = switch (args[0]) {
       case "master" -> MasterMain.HELP;
-      case "agent" -> dev.vmesos.agent.AgentConfig.HELP;
+      case "agent" -> dev.vmesos.agent.AgentMain.HELP;
       case "local" -> LOCAL_HELP;
       case "demo" -> Demo.HELP;
       default -> null; // the others print their own

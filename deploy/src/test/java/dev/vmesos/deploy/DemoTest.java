@@ -22,7 +22,7 @@ class DemoTest {
   @Test
   void theDemoRunsBothPartsAndExits0() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    int exit = Demo.run(new String[] {"--executor=process", "--drf_seconds=8", "--task_seconds=2-3",
+    int exit = Demo.run(new String[] {"--executor=process", "--drf_seconds=8secs", "--task_seconds=2-3",
         "--total_queries=400", "--work_dir=" + workDir}, new PrintStream(bytes, true));
     String out = bytes.toString(StandardCharsets.UTF_8);
     assertThat(exit).as(out).isZero();

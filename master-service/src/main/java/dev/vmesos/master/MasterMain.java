@@ -29,7 +29,7 @@ public final class MasterMain {
   private static final Logger LOG = LoggerFactory.getLogger(MasterMain.class);
 
   public static final FlagHelp HELP = MasterConfig.HELP.plus(dev.vmesos.master.security.MasterSecurity.HELP)
-      .plus(ClusterConfig.HELP);
+      .plus(dev.vmesos.api.http.HttpLimits.HELP).plus(ClusterConfig.HELP);
 
   private MasterMain() {
   }
@@ -46,6 +46,7 @@ public final class MasterMain {
         config.agentAuth().credentials());
     ClusterConfig cluster = ClusterConfig.fromFlags(flags, ClusterConfig.DEFAULT_HOST);
     List<String> ignored = MasterConfig.ignoredFlagsGiven(flags);
+    dev.vmesos.api.http.HttpLimits httpLimits = dev.vmesos.api.http.HttpLimits.fromFlags(flags);
     flags.rejectUnknown();
     dev.vmesos.api.config.TlsConfig tls = dev.vmesos.api.config.TlsConfig.fromEnv(System.getenv());
     checkQuorum(config.ha(), cluster);
@@ -56,7 +57,8 @@ public final class MasterMain {
     }
     Vertx vertx = Cluster.start(cluster, Cluster.Role.master(config.ha().masters())).await(120, TimeUnit.SECONDS);
     Cluster.closeOnShutdown(vertx);
-    vertx.deployVerticle(verticle(vertx, config).withTls(tls).withSecurity(security)).await(60, TimeUnit.SECONDS);
+    vertx.deployVerticle(verticle(vertx, config).withTls(tls).withSecurity(security).withHttpLimits(httpLimits))
+        .await(60, TimeUnit.SECONDS);
   }
 
   /**

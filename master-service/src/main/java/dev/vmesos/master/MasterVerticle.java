@@ -68,7 +68,6 @@ public final class MasterVerticle extends VerticleBase {
   private static final long AGENT_REQUEST_TIMEOUT_MS = 10_000;
   /** Resends of a launch while its agent has no consumer: 50 ms doubling, about 3 s in all. */
   private static final int LAUNCH_DELIVERY_ATTEMPTS = 6;
-  private static final long BODY_LIMIT = 64L * 1024 * 1024;
   private static final long LEASE_WATCH_MS = 100;
   /** When a new leader announces itself to the agents again, for any that missed the first one. */
   private static final long[] REANNOUNCE_MS = {1500, 5000};
@@ -142,6 +141,23 @@ public final class MasterVerticle extends VerticleBase {
   public MasterVerticle withSecurity(dev.vmesos.master.security.MasterSecurity config) {
     this.security = config;
     return this;
+  }
+
+  private dev.vmesos.api.http.HttpLimits httpLimits = dev.vmesos.api.http.HttpLimits.defaults();
+  private dev.vmesos.api.http.HttpGuard httpGuard;
+
+  /**
+   * Before deploying: the header and idle timeouts and the body limit of the HTTP server
+   * ({@code --http_header_timeout}, {@code --http_idle_timeout}, {@code --http_max_body_size}).
+   */
+  public MasterVerticle withHttpLimits(dev.vmesos.api.http.HttpLimits limits) {
+    this.httpLimits = limits;
+    return this;
+  }
+
+  /** What the HTTP server's guard has closed so far, by reason (for tests and metrics). */
+  public java.util.Map<String, Long> httpConnectionsClosed() {
+    return httpGuard == null ? java.util.Map.of() : httpGuard.closed();
   }
 
   /** The port the HTTP API listens on (useful with port 0). */
@@ -260,6 +276,9 @@ public final class MasterVerticle extends VerticleBase {
     election.stop();
     if (bridge != null) {
       bridge.close();
+    }
+    if (httpGuard != null) {
+      httpGuard.close();
     }
     return server == null ? Future.succeededFuture() : server.close();
   }
@@ -396,7 +415,7 @@ public final class MasterVerticle extends VerticleBase {
         router.route(prefix + path).handler(this::leaderOnly);
       }
       router.route(prefix + "/api/v1/scheduler")
-          .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
+          .handler(BodyHandler.create(false).setBodyLimit(httpLimits.maxBodyBytes()))
           .handler(ctx -> {
             Term current = term;
             if (current == null) {
@@ -440,12 +459,12 @@ public final class MasterVerticle extends VerticleBase {
     OperatorApi.routes(router, () -> {
       Term current = term;
       return current == null ? null : current.operator;
-    });
+    }, httpLimits.maxBodyBytes());
     router.route().last().handler(ctx -> Responses.text(ctx.response(), 404, "Not found: " + ctx.request().path()));
-    return vertx.createHttpServer(tls.apply(new io.vertx.core.http.HttpServerOptions()
+    httpGuard = dev.vmesos.api.http.HttpGuard.create(vertx, httpLimits, "master");
+    return httpGuard.createServer(tls.apply(new io.vertx.core.http.HttpServerOptions()
             .setMaxWebSocketMessageSize(dev.vmesos.api.bus.BridgeClient.MAX_MESSAGE_BYTES)
-            .setMaxWebSocketFrameSize(dev.vmesos.api.bus.BridgeClient.MAX_MESSAGE_BYTES)))
-        .requestHandler(router)
+            .setMaxWebSocketFrameSize(dev.vmesos.api.bus.BridgeClient.MAX_MESSAGE_BYTES)), router)
         .listen(config.port(), config.ip())
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot listen on " + config.ip() + ":"
             + config.port() + " (--ip, --port): " + e.getMessage(), e)))

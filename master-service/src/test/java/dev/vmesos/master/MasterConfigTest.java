@@ -87,6 +87,7 @@ class MasterConfigTest {
       dev.vmesos.master.security.MasterSecurity.fromFlags(flags, java.util.Optional.empty());
       ClusterConfig.fromFlags(flags, ClusterConfig.DEFAULT_HOST);
       MasterConfig.ignoredFlagsGiven(flags);
+      dev.vmesos.api.http.HttpLimits.fromFlags(flags);
       read.addAll(flags.namesRead());
     }
     assertThat(MasterMain.HELP.names()).containsExactlyInAnyOrderElementsOf(read);

@@ -44,7 +44,6 @@ import org.slf4j.LoggerFactory;
 public final class AgentOperatorApi {
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentOperatorApi.class);
-  private static final long BODY_LIMIT = 1024 * 1024;
 
   private final Vertx vertx;
   private final AgentView view;
@@ -63,9 +62,12 @@ public final class AgentOperatorApi {
     this.clock = clock;
   }
 
-  /** Adds the routes; requests run on the HTTP server's context, the agent verticle's. */
-  public Router mount(Router router) {
-    router.route("/api/v1").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(this::handle);
+  /**
+   * Adds the routes; requests run on the HTTP server's context, the agent verticle's. A call body over
+   * {@code bodyLimit} bytes is refused with 413 ({@code --http_max_body_size}).
+   */
+  public Router mount(Router router, long bodyLimit) {
+    router.route("/api/v1").handler(BodyHandler.create(false).setBodyLimit(bodyLimit)).handler(this::handle);
     router.get("/version").handler(ctx -> ctx.json(version.json()));
     router.get("/flags").handler(ctx -> {
       JsonObject values = new JsonObject();

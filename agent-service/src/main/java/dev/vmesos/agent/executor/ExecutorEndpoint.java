@@ -33,7 +33,6 @@ public final class ExecutorEndpoint {
 
   public static final String PATH = "/api/v1/executor";
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorEndpoint.class);
-  private static final long BODY_LIMIT = 16L * 1024 * 1024;
 
   private final CustomExecutors executors;
   /** Present with --authenticate_http_executors: verifies the bearer tokens. */
@@ -46,16 +45,18 @@ public final class ExecutorEndpoint {
 
   /**
    * Adds the route to the agent's router and returns it; requests are handled on the HTTP server's
-   * context, which is the agent verticle's, where {@code executors} lives.
+   * context, which is the agent verticle's, where {@code executors} lives. A call body over
+   * {@code bodyLimit} bytes is refused with 413 ({@code --http_max_body_size}).
    */
-  public static Router mount(Router router, CustomExecutors executors) {
-    return mount(router, executors, Optional.empty());
+  public static Router mount(Router router, CustomExecutors executors, long bodyLimit) {
+    return mount(router, executors, Optional.empty(), bodyLimit);
   }
 
-  /** As {@link #mount(Router, CustomExecutors)}; with {@code authentication}, calls need an executor token. */
-  public static Router mount(Router router, CustomExecutors executors, Optional<ExecutorTokens> authentication) {
+  /** As {@link #mount(Router, CustomExecutors, long)}; with {@code authentication}, calls need an executor token. */
+  public static Router mount(Router router, CustomExecutors executors, Optional<ExecutorTokens> authentication,
+                             long bodyLimit) {
     ExecutorEndpoint endpoint = new ExecutorEndpoint(executors, authentication);
-    router.route(PATH).handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT)).handler(endpoint::handle);
+    router.route(PATH).handler(BodyHandler.create(false).setBodyLimit(bodyLimit)).handler(endpoint::handle);
     return router;
   }
 

@@ -18,7 +18,6 @@ import java.util.regex.Pattern;
  */
 public final class Flags {
 
-  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|ms|secs|mins|hrs|days|weeks|s|m|h|d)");
   private static final Pattern BYTES = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB|TB)?");
 
   private final Map<String, String> commandLine;
@@ -138,7 +137,10 @@ public final class Flags {
     }
   }
 
-  /** Mesos durations: {@code 15secs}, {@code 100ms}, {@code 2mins}, {@code 1hrs}; a bare number means seconds. */
+  /**
+   * Mesos durations: {@code 15secs}, {@code 100ms}, {@code 2mins}, {@code 1hrs}. A value without a unit
+   * stops start-up naming the flag, as in Mesos ({@link #parseDuration}).
+   */
   public Duration duration(String name, Duration defaultValue) {
     Optional<String> value = optional(name);
     if (value.isEmpty()) {
@@ -197,35 +199,47 @@ public final class Flags {
     }
   }
 
-  /** Parses a Mesos duration string such as {@code 15secs} or {@code 500ms}. */
+  /**
+   * Parses a Mesos duration as stout's {@code Duration::parse} does: a non-negative decimal number
+   * followed at once by one of Mesos's units, {@code ns}, {@code us}, {@code ms}, {@code secs},
+   * {@code mins}, {@code hrs}, {@code days} or {@code weeks} ({@code 15secs}, {@code 500ms},
+   * {@code 1.5mins}). A bare number is refused, as Mesos refuses it: {@code --allocation_interval=5}
+   * is a mistake (seconds? milliseconds?), not five seconds. So is a duration too long for a
+   * {@link Duration} of nanoseconds (about 292 years).
+   */
   public static Duration parseDuration(String text) {
     String trimmed = text.trim();
-    try {
-      double seconds = Double.parseDouble(trimmed);
-      if (seconds < 0 || Double.isNaN(seconds) || Double.isInfinite(seconds)) {
-        throw new IllegalArgumentException("'" + text + "' is not a valid duration");
-      }
-      return Duration.ofNanos(Math.round(seconds * 1e9));
-    } catch (NumberFormatException ignored) {
-      // falls through to the unit syntax
+    int unitStart = 0;
+    while (unitStart < trimmed.length()
+        && ((trimmed.charAt(unitStart) >= '0' && trimmed.charAt(unitStart) <= '9') || trimmed.charAt(unitStart) == '.')) {
+      unitStart++;
     }
-    Matcher m = DURATION.matcher(trimmed);
-    if (!m.matches()) {
+    String number = trimmed.substring(0, unitStart);
+    String unit = trimmed.substring(unitStart);
+    if (number.isEmpty() || number.chars().filter(c -> c == '.').count() > 1 || number.equals(".")) {
       throw new IllegalArgumentException("'" + text + "' is not a duration (examples: 15secs, 500ms, 2mins)");
     }
-    double amount = Double.parseDouble(m.group(1));
-    double nanosPerUnit = switch (m.group(2)) {
+    if (unit.isEmpty()) {
+      throw new IllegalArgumentException("'" + text + "' has no unit; a duration needs one of ns, us, ms, secs,"
+          + " mins, hrs, days, weeks (e.g. " + number + "secs)");
+    }
+    double nanosPerUnit = switch (unit) {
       case "ns" -> 1;
       case "us" -> 1e3;
       case "ms" -> 1e6;
-      case "secs", "s" -> 1e9;
-      case "mins", "m" -> 60e9;
-      case "hrs", "h" -> 3600e9;
-      case "days", "d" -> 86400e9;
+      case "secs" -> 1e9;
+      case "mins" -> 60e9;
+      case "hrs" -> 3600e9;
+      case "days" -> 86400e9;
       case "weeks" -> 7 * 86400e9;
-      default -> throw new IllegalArgumentException("unknown unit in '" + text + "'");
+      default -> throw new IllegalArgumentException("'" + text + "' has an unknown unit '" + unit
+          + "' (units: ns, us, ms, secs, mins, hrs, days, weeks)");
     };
-    return Duration.ofNanos(Math.round(amount * nanosPerUnit));
+    double nanos = Double.parseDouble(number) * nanosPerUnit;
+    if (!(nanos < 0x1p63)) {
+      throw new IllegalArgumentException("'" + text + "' is too long a duration");
+    }
+    return Duration.ofNanos(Math.round(nanos));
   }
 
   /** The names of the flags read so far, whether given or not (for checking a command's help). */

@@ -27,7 +27,6 @@ import java.util.function.Supplier;
  */
 public final class OperatorApi {
 
-  private static final long BODY_LIMIT = 64L * 1024 * 1024;
   private static final String JSONP = "jsonp";
 
   private final Master master;
@@ -70,12 +69,13 @@ public final class OperatorApi {
   /**
    * Installs the operator routes, under {@code /master} and unprefixed as Mesos serves them
    * ({@code /metrics/snapshot} only unprefixed, as libprocess serves it). {@code api} is null until
-   * the master has started.
+   * the master has started. A call body over {@code bodyLimit} bytes is refused with 413
+   * ({@code --http_max_body_size}).
    */
-  public static void routes(Router router, Supplier<OperatorApi> api) {
+  public static void routes(Router router, Supplier<OperatorApi> api, long bodyLimit) {
     for (String prefix : new String[] {"", "/master"}) {
       router.route(prefix + "/api/v1")
-          .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT))
+          .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
           .handler(ready(api, OperatorApi::handleApi));
       for (String path : new String[] {prefix + "/state", prefix + "/state.json"}) {
         // What the principal may not view (--acls) is left out, as Mesos's /state does.
