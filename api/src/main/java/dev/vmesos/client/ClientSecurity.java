@@ -6,10 +6,10 @@ import dev.vmesos.api.config.Flags;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.RequestOptions;
-import java.nio.charset.StandardCharsets;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 
@@ -97,7 +97,7 @@ public record ClientSecurity(Optional<ClientTls> tls, Optional<Credentials.Crede
 
   /** A Vert.x client's options for masters reached over TLS (the CA to trust), unchanged otherwise. */
   public HttpClientOptions apply(HttpClientOptions options) {
-    return tls.map(t -> t.apply(options)).orElse(options);
+    return tls.map(t -> withTls(t, options)).orElse(options);
   }
 
   /** {@code request} to {@code master}, over TLS if it should be, with the credential if there is one. */
@@ -109,7 +109,25 @@ public record ClientSecurity(Optional<ClientTls> tls, Optional<Credentials.Crede
 
   /** {@code Basic base64(principal:secret)}. */
   public static String basic(Credentials.Credential credential) {
-    return "Basic " + Base64.getEncoder().encodeToString((credential.principal() + ":" + credential.secret())
-        .getBytes(StandardCharsets.UTF_8));
+    return dev.vmesos.api.security.HttpBasic.header(credential.principal(), credential.secret());
+  }
+
+  /**
+   * A Vert.x HTTP client's options with {@code tls} set. It lives here, with the scheduler library,
+   * and not in {@link ClientTls}: executors use that one with no Vert.x on their class path.
+   */
+  static HttpClientOptions withTls(ClientTls tls, HttpClientOptions options) {
+    options.setSsl(true);
+    if (tls.verify()) {
+      options.setVerifyHost(true);
+      tls.caFile().ifPresent(ca -> options.setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
+    } else {
+      options.setTrustAll(true).setVerifyHost(false);
+    }
+    if (tls.certFile().isPresent()) {
+      options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile().get().toString())
+          .setKeyPath(tls.keyFile().orElseThrow().toString()));
+    }
+    return options;
   }
 }

@@ -1,8 +1,5 @@
 package dev.vmesos.client;
 
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -79,22 +76,6 @@ public record ClientTls(Optional<Path> caFile, Optional<Path> certFile, Optional
     boolean verify = bool(env, "LIBPROCESS_SSL_VERIFY_SERVER_CERT", bool(env, "LIBPROCESS_SSL_VERIFY_CERT",
         ca.isPresent()));
     return Optional.of(new ClientTls(ca, cert, key, verify));
-  }
-
-  /** A Vert.x HTTP client's options with this TLS set. */
-  public HttpClientOptions apply(HttpClientOptions options) {
-    options.setSsl(true);
-    if (verify) {
-      options.setVerifyHost(true);
-      caFile.ifPresent(ca -> options.setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
-    } else {
-      options.setTrustAll(true).setVerifyHost(false);
-    }
-    if (certFile.isPresent()) {
-      options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(certFile.get().toString())
-          .setKeyPath(keyFile.orElseThrow().toString()));
-    }
-    return options;
   }
 
   /**
