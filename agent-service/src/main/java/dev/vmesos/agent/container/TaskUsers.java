@@ -166,11 +166,38 @@ public final class TaskUsers {
     }
   }
 
+  /**
+   * The agent's real uid, from {@code /proc/self/status} (the agent image's runtime has no
+   * {@code jdk.security.auth} module, whose {@code UnixSystem} says it too); -1 when neither tells.
+   */
   private static int currentUid() {
+    try {
+      int uid = uidOf(Files.readString(Path.of("/proc/self/status"), StandardCharsets.US_ASCII));
+      if (uid >= 0) {
+        return uid;
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or /proc not mounted: ask the JDK
+    }
     try {
       return (int) new com.sun.security.auth.module.UnixSystem().getUid();
     } catch (RuntimeException | LinkageError e) {
       return -1;
     }
+  }
+
+  /** The real uid on the {@code Uid:} line of a {@code /proc/<pid>/status} text, or -1. */
+  static int uidOf(String status) {
+    for (String line : status.split("\n")) {
+      if (line.startsWith("Uid:")) {
+        String[] ids = line.substring(4).trim().split("\\s+");
+        try {
+          return Integer.parseInt(ids[0]);
+        } catch (NumberFormatException e) {
+          return -1;
+        }
+      }
+    }
+    return -1;
   }
 }
