@@ -31,6 +31,7 @@ import dev.vmesos.master.registry.RegistryStore;
 import java.util.Optional;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
@@ -217,7 +218,6 @@ public final class MasterVerticle extends VerticleBase {
           LOG.info("Master listening on {}:{} (Mesos API {}); {}", config.ip(), server.actualPort(), MESOS_VERSION,
               config.ha().quorum() > 1 ? "electing a leader among " + config.ha().masters() + " masters (quorum "
                   + config.ha().quorum() + ")" : "a single master");
-          io.vertx.core.Context context = vertx.getOrCreateContext();
           election.start(new LeaderElection.Listener() {
             @Override
             public void elected(long fence) {
@@ -292,7 +292,7 @@ public final class MasterVerticle extends VerticleBase {
           Registry taken = recovered.toBuilder().setEpoch(epoch).setVersion(recovered.getVersion() + 1).build();
           return registryStore.store(taken).map(v -> taken);
         })
-        .onComplete(done -> {
+        .onComplete(done -> onOwnContext(() -> {
           if (done.failed()) {
             LOG.warn("Elected, but could not take over the registry: {}; resigning", done.cause().getMessage());
             election.resign();
@@ -303,7 +303,21 @@ public final class MasterVerticle extends VerticleBase {
             return;
           }
           serve(done.result(), started);
-        });
+        }));
+  }
+
+  /**
+   * Runs {@code action} on this verticle's event loop, where the HTTP server's handlers run. A
+   * registry store may complete its futures on another context (the replicated store's Hazelcast
+   * futures do): a term begun there would put the master's timers and agent consumer on a second
+   * event loop, beside the scheduler calls on this one, and the allocator is not thread-safe.
+   */
+  private void onOwnContext(Runnable action) {
+    if (Vertx.currentContext() == context) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
+    }
   }
 
   private void serve(Registry registry, long startedNanos) {

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * subsystem (it keeps nothing on disk in the open-source edition). Recovery then takes the newest
  * copy among a majority of the masters' disks and writes it back.
  *
- * <p>Used from one context (the one it is created on), one call at a time.
+ * <p>Used one call at a time. Its futures complete on the context of the call (the master's event
+ * loop), or on the one it was created on when called from outside any context.
  */
 public final class ReplicatedRegistryStore implements RegistryStore {
 
@@ -246,7 +247,8 @@ public final class ReplicatedRegistryStore implements RegistryStore {
   }
 
   private <T> Future<T> stage(CompletionStage<T> stage) {
-    return Future.fromCompletionStage(stage, context);
+    Context current = Vertx.currentContext();
+    return Future.fromCompletionStage(stage, current != null ? current : context);
   }
 
   /** For logs and tests. */
