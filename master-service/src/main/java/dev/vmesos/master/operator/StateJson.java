@@ -2,6 +2,9 @@ package dev.vmesos.master.operator;
 
 import dev.vmesos.api.resources.Resources;
 import dev.vmesos.api.v1.Protos.AgentInfo;
+import dev.vmesos.api.v1.Protos.CommandInfo;
+import dev.vmesos.api.v1.Protos.ExecutorInfo;
+import dev.vmesos.api.v1.Protos.Resource;
 import dev.vmesos.api.v1.Protos.FrameworkInfo;
 import dev.vmesos.api.v1.Protos.MasterInfo;
 import dev.vmesos.api.v1.Protos.Offer;
@@ -223,26 +226,79 @@ final class StateJson {
       json.put("role", info.hasRole() ? info.getRole() : "*");
     }
     JsonArray tasks = new JsonArray();
+    JsonArray unreachableTasks = new JsonArray();
     JsonArray completedTasks = new JsonArray();
     for (Task task : framework.tasks().values()) {
-      // A removed framework's tasks are over: Mesos lists them as completed.
-      if (registered) {
-        tasks.add(task(task, info));
-      } else {
+      // A removed framework's tasks are over (the master moves them to its completed tasks).
+      if (!registered) {
         completedTasks.add(task(task, info));
+      } else if (task.state() == TaskState.TASK_UNREACHABLE) {
+        unreachableTasks.add(task(task, info));
+      } else {
+        tasks.add(task(task, info));
       }
+    }
+    for (Task task : framework.completedTasks()) {
+      completedTasks.add(task(task, info));
     }
     JsonArray offers = new JsonArray();
     for (Offer offer : framework.offers().values()) {
       offers.add(offer(framework, offer));
     }
     json.put("tasks", tasks)
-        .put("unreachable_tasks", new JsonArray())
+        .put("unreachable_tasks", unreachableTasks)
         .put("completed_tasks", completedTasks)
         .put("offers", offers)
-        .put("executors", new JsonArray());
+        .put("executors", registered ? executors(framework) : new JsonArray());
     if (info.hasLabels()) {
       json.put("labels", ProtoJson.array(info.getLabels().getLabelsList()));
+    }
+    return json;
+  }
+
+  /** Mesos's {@code FullFrameworkWriter} executors: each of its executors with the agent it runs on. */
+  static JsonArray executors(Framework framework) {
+    JsonArray executors = new JsonArray();
+    framework.executors().forEach((agentId, byId) -> byId.values()
+        .forEach(executor -> executors.add(executor(framework, executor).put("slave_id", agentId))));
+    return executors;
+  }
+
+  /** Mesos's {@code json(ExecutorInfo)} of {@code common/http.cpp}. */
+  static JsonObject executor(Framework framework, ExecutorInfo info) {
+    Resources resources = Resources.of(info.getResourcesList());
+    JsonObject command = new JsonObject();
+    CommandInfo commandInfo = info.getCommand();
+    if (commandInfo.hasShell()) {
+      command.put("shell", commandInfo.getShell());
+    }
+    if (commandInfo.hasValue()) {
+      command.put("value", commandInfo.getValue());
+    }
+    command.put("argv", new JsonArray(List.copyOf(commandInfo.getArgumentsList())));
+    if (commandInfo.hasEnvironment()) {
+      command.put("environment", ProtoJson.object(commandInfo.getEnvironment()));
+    }
+    JsonArray uris = new JsonArray();
+    for (CommandInfo.URI uri : commandInfo.getUrisList()) {
+      uris.add(new JsonObject().put("value", uri.getValue()).put("executable", uri.getExecutable()));
+    }
+    command.put("uris", uris);
+    JsonObject json = new JsonObject()
+        .put("executor_id", info.getExecutorId().getValue())
+        .put("name", info.getName())
+        .put("framework_id", info.hasFrameworkId() ? info.getFrameworkId().getValue() : framework.id())
+        .put("command", command)
+        .put("resources", ResourcesJson.of(resources));
+    if (!info.getResourcesList().isEmpty()) {
+      Resource first = info.getResources(0);
+      json.put("role", first.hasAllocationInfo() ? first.getAllocationInfo().getRole() : framework.role());
+    }
+    if (info.hasLabels()) {
+      json.put("labels", ProtoJson.array(info.getLabels().getLabelsList()));
+    }
+    if (info.hasType()) {
+      json.put("type", info.getType().name());
     }
     return json;
   }
