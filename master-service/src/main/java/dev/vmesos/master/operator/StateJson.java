@@ -113,6 +113,46 @@ final class StateJson {
         .put("unregistered_frameworks", new JsonArray());
   }
 
+  /**
+   * {@code /frameworks}: the registered and the completed frameworks in full, as in {@code /state};
+   * {@code frameworkId} non-null keeps only that framework (Mesos's {@code ?framework_id=}).
+   */
+  JsonObject frameworks(String frameworkId) {
+    Usage usage = new Usage(master);
+    JsonArray frameworks = new JsonArray();
+    for (Framework framework : master.frameworks().values()) {
+      if (frameworkId == null || frameworkId.equals(framework.id())) {
+        frameworks.add(fullFramework(framework, usage, true));
+      }
+    }
+    JsonArray completed = new JsonArray();
+    for (Framework framework : master.completedFrameworks()) {
+      if (frameworkId == null || frameworkId.equals(framework.id())) {
+        completed.add(fullFramework(framework, usage, false));
+      }
+    }
+    return new JsonObject().put("frameworks", frameworks).put("completed_frameworks", completed)
+        .put("unregistered_frameworks", new JsonArray());
+  }
+
+  /** {@code /slaves}: the registered and the recovered agents, as in {@code /state}; one with {@code agentId}. */
+  JsonObject slaves(String agentId) {
+    Usage usage = new Usage(master);
+    JsonArray slaves = new JsonArray();
+    for (Agent agent : master.agents().values()) {
+      if (agentId == null || agentId.equals(agent.id())) {
+        slaves.add(slave(agent, usage));
+      }
+    }
+    JsonArray recovered = new JsonArray();
+    for (Agent agent : master.recoveringAgents().values()) {
+      if (agentId == null || agentId.equals(agent.id())) {
+        recovered.add(recoveredSlave(agent));
+      }
+    }
+    return new JsonObject().put("slaves", slaves).put("recovered_slaves", recovered);
+  }
+
   /** {@code /state-summary}: agents and frameworks without tasks, with task counts by state. */
   JsonObject stateSummary() {
     Usage usage = new Usage(master);
@@ -172,6 +212,7 @@ final class StateJson {
         .put("reserved_resources", ResourcesJson.byReservationRole(total))
         .put("unreserved_resources", ResourcesJson.of(total.unreserved()))
         .put("active", true)
+        .put("deactivated", false)
         .put("version", build.version())
         .put("capabilities", new JsonArray());
   }
