@@ -169,6 +169,12 @@ final class StateJson {
         agentIds.add(task.agentId());
         frameworksOnAgent.computeIfAbsent(task.agentId(), k -> new LinkedHashSet<>()).add(framework.id());
       }
+      // As Mesos's TaskStateSummaries: the completed tasks count too.
+      for (Task task : framework.completedTasks()) {
+        counts.merge(task.state(), 1, Integer::sum);
+        byAgent.computeIfAbsent(task.agentId(), k -> new EnumMap<>(TaskState.class))
+            .merge(task.state(), 1, Integer::sum);
+      }
       JsonObject json = frameworkSummary(framework, usage, true);
       putCounts(json, counts);
       frameworks.add(json.put("slave_ids", new JsonArray(List.copyOf(agentIds))));

@@ -139,7 +139,7 @@ public final class Framework {
     if (completedCapacity == 0) {
       return;
     }
-    completedTasks.addLast(removed);
+    completedTasks.addLast(removed.completedCopy());
     while (completedTasks.size() > completedCapacity) {
       completedTasks.removeFirst();
     }

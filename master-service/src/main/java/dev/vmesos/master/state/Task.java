@@ -82,6 +82,27 @@ public final class Task {
     return java.util.Collections.unmodifiableList(statuses);
   }
 
+  /**
+   * The task as its framework's history keeps it: the same ids, resources, state and statuses, but
+   * without the opaque {@code data} of its TaskInfo and ExecutorInfo (which may be large), as Mesos's
+   * history keeps a {@code Task}, which has no data.
+   */
+  Task completedCopy() {
+    if (!info.hasData() && !(info.hasExecutor() && info.getExecutor().hasData())) {
+      return this;
+    }
+    TaskInfo.Builder slim = info.toBuilder().clearData();
+    if (slim.hasExecutor()) {
+      slim.getExecutorBuilder().clearData();
+    }
+    Task copy = new Task(frameworkId, agentId, role, slim.build(), resources);
+    copy.state = state;
+    copy.latestStatus = latestStatus;
+    copy.statuses.addAll(statuses);
+    copy.resourcesRecovered = resourcesRecovered;
+    return copy;
+  }
+
   /** Whether the task still holds its resources (they have not gone back to the allocator). */
   public boolean holdsResources() {
     return !resourcesRecovered;

@@ -300,6 +300,11 @@ class MasterHistoryTest {
         new JsonObject().put("state", "TASK_FINISHED").put("timestamp", 1700000001.0));
     assertThat(completed.get(1).getString("state")).isEqualTo("TASK_FAILED");
 
+    JsonObject summary = get("/state-summary").json().getJsonArray("frameworks").getJsonObject(0);
+    assertThat(summary.getInteger("TASK_FINISHED")).as("completed tasks count, as in Mesos").isEqualTo(1);
+    assertThat(summary.getInteger("TASK_FAILED")).isEqualTo(1);
+    assertThat(summary.getInteger("TASK_RUNNING")).isEqualTo(1);
+
     JsonObject tasks = get("/tasks").json();
     assertThat(tasks.getJsonArray("tasks")).extracting(t -> ((JsonObject) t).getString("id") + "="
         + ((JsonObject) t).getString("state"))
