@@ -122,11 +122,16 @@ class MasterHistoryTest {
   }
 
   private Scheduler subscribe(String name, String user) throws Exception {
+    return subscribe(name, user, new JsonArray());
+  }
+
+  private Scheduler subscribe(String name, String user, JsonArray capabilities) throws Exception {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
         .setURI("/api/v1/scheduler").putHeader("Content-Type", JSON).putHeader("Accept", JSON);
     BlockingQueue<byte[]> records = new LinkedBlockingQueue<>();
     String body = new JsonObject().put("type", "SUBSCRIBE").put("subscribe", new JsonObject()
-        .put("framework_info", new JsonObject().put("user", user).put("name", name))).encode();
+        .put("framework_info", new JsonObject().put("user", user).put("name", name)
+            .put("capabilities", capabilities))).encode();
     HttpClientResponse response = onContext(() -> http.request(options).compose(req -> req.send(body)).map(resp -> {
       RecordIODecoder decoder = new RecordIODecoder();
       resp.handler(chunk -> records.addAll(decoder.decode(chunk.getBytes())));
@@ -397,6 +402,30 @@ class MasterHistoryTest {
     assertThat(operatorProtobuf(Call.Type.GET_FRAMEWORKS).getGetFrameworks().getCompletedFrameworksList())
         .hasSize(2);
     assertThat(get("/flags").json().getJsonObject("flags").getString("max_completed_frameworks")).isEqualTo("2");
+  }
+
+  @Test
+  void unreachableTasksAreListedApart() throws Exception {
+    start(new MasterVerticle(MasterConfig.defaults().withPort(0).withAgentPing(java.time.Duration.ofMillis(200), 2)));
+    long pinger = vertx.setPeriodic(50, id -> vertx.eventBus().request(Addresses.MASTER_LEADER,
+        dev.vmesos.api.internal.Internal.Ping.newBuilder().setAgentId(AgentID.newBuilder().setValue(agentId)).build()));
+    Scheduler scheduler = subscribe("partition-aware", "alice",
+        new JsonArray().add(new JsonObject().put("type", "PARTITION_AWARE")));
+    launch(scheduler, "t1");
+    report(scheduler, "t1", TaskState.TASK_RUNNING, 1700000000.0);
+    waitFor(() -> get("/state").json(), s -> tasksOf(s, "tasks").stream()
+        .anyMatch(t -> t.getString("state").equals("TASK_RUNNING")));
+    vertx.cancelTimer(pinger);
+
+    JsonObject state = waitFor(() -> get("/state").json(), s -> !tasksOf(s, "unreachable_tasks").isEmpty());
+    assertThat(tasksOf(state, "tasks")).isEmpty();
+    assertThat(tasksOf(state, "unreachable_tasks")).singleElement()
+        .satisfies(t -> assertThat(t.getString("state")).isEqualTo("TASK_UNREACHABLE"));
+    Response.GetTasks tasks = operatorProtobuf(Call.Type.GET_TASKS).getGetTasks();
+    assertThat(tasks.getTasksList()).isEmpty();
+    assertThat(tasks.getUnreachableTasksList()).extracting(t -> t.getTaskId().getValue()).containsExactly("t1");
+    assertThat(get("/tasks").json().getJsonArray("tasks").getJsonObject(0).getString("state"))
+        .isEqualTo("TASK_UNREACHABLE");
   }
 
   @Test
