@@ -162,7 +162,7 @@ class MasterHistoryTest {
     return task;
   }
 
-  /** Takes the next offer and launches the tasks on it. */
+  /** Takes the next offer and launches the tasks on it (each scheduler launches once). */
   private void launch(Scheduler scheduler, JsonObject... tasks) throws Exception {
     JsonObject offer = scheduler.nextOfType("OFFERS").getJsonObject("offers").getJsonArray("offers").getJsonObject(0);
     JsonObject accept = new JsonObject()
@@ -172,7 +172,8 @@ class MasterHistoryTest {
             .put("offer_ids", new JsonArray().add(offer.getJsonObject("id")))
             .put("operations", new JsonArray().add(new JsonObject().put("type", "LAUNCH")
                 .put("launch", new JsonObject().put("task_infos", new JsonArray(List.of((Object[]) tasks))))))
-            .put("filters", new JsonObject().put("refuse_seconds", 0)));
+            // The rest of the agent is not offered to it again for a minute, so another framework gets it.
+            .put("filters", new JsonObject().put("refuse_seconds", 60)));
     assertThat(schedulerCall(scheduler, accept).status()).isEqualTo(202);
   }
 
