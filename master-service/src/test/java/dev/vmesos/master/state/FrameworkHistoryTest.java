@@ -58,6 +58,19 @@ class FrameworkHistoryTest {
   }
 
   @Test
+  void aLongRunningFrameworksHistoryStaysAtItsBound() {
+    Framework framework = new Framework("F0", FrameworkInfo.newBuilder().setUser("u").setName("n").build());
+    for (int i = 0; i < 50_000; i++) {
+      String id = "t" + i;
+      framework.addTask(task(id, ByteString.EMPTY));
+      framework.tasks().get(id).update(status(id, TaskState.TASK_FINISHED, ByteString.EMPTY));
+      framework.completeTask(id);
+    }
+    assertThat(framework.completedTasks()).hasSize(Framework.DEFAULT_MAX_COMPLETED_TASKS);
+    assertThat(framework.completedTasks().iterator().next().id()).isEqualTo("t49000");
+  }
+
+  @Test
   void aCapacityOfZeroKeepsNothing() {
     Framework framework = new Framework("F0", FrameworkInfo.newBuilder().setUser("u").setName("n").build());
     framework.completedCapacity(0);
