@@ -91,6 +91,58 @@ public record MasterConfig(String ip, int port, String hostname, Duration heartb
     }
   }
 
+  // ---- Task and framework history (issue 14, PARITY): --max_completed_frameworks,
+  // ---- --max_completed_tasks_per_framework.
+
+  /**
+   * How much history the master keeps in memory: removed frameworks and each framework's completed
+   * tasks, the oldest dropped first. As in Mesos, the history is not in the registry: a new leader
+   * starts without it.
+   *
+   * @param maxCompletedFrameworks        removed frameworks kept ({@code --max_completed_frameworks})
+   * @param maxCompletedTasksPerFramework completed tasks kept per framework
+   *                                      ({@code --max_completed_tasks_per_framework})
+   */
+  public record History(int maxCompletedFrameworks, int maxCompletedTasksPerFramework) {
+
+    /** Mesos's defaults. */
+    public static final int DEFAULT_MAX_COMPLETED_FRAMEWORKS = 50;
+    public static final int DEFAULT_MAX_COMPLETED_TASKS_PER_FRAMEWORK = 1000;
+    /** Bounds: a million completed tasks per framework is already gigabytes of heap. */
+    static final int MAX_COMPLETED = 1_000_000;
+
+    public static final FlagHelp HELP = FlagHelp.builder()
+        .flag("max_completed_frameworks", "COUNT", DEFAULT_MAX_COMPLETED_FRAMEWORKS, "Removed (torn-down or"
+            + " failed-over) frameworks the master keeps for /state, /frameworks and GET_FRAMEWORKS; the oldest"
+            + " is dropped first. In memory only, as in Mesos: a new leader starts with none. 0 to 1000000.")
+        .flag("max_completed_tasks_per_framework", "COUNT", DEFAULT_MAX_COMPLETED_TASKS_PER_FRAMEWORK,
+            "Completed tasks (terminal and acknowledged, or ended with their framework) the master keeps per"
+                + " framework for /state, /tasks and GET_TASKS; the oldest is dropped first. 0 to 1000000.")
+        .build();
+
+    public History {
+      if (maxCompletedFrameworks < 0 || maxCompletedFrameworks > MAX_COMPLETED) {
+        throw new FlagException("Flag '--max_completed_frameworks' must be from 0 to " + MAX_COMPLETED + ", got "
+            + maxCompletedFrameworks);
+      }
+      if (maxCompletedTasksPerFramework < 0 || maxCompletedTasksPerFramework > MAX_COMPLETED) {
+        throw new FlagException("Flag '--max_completed_tasks_per_framework' must be from 0 to " + MAX_COMPLETED
+            + ", got " + maxCompletedTasksPerFramework);
+      }
+    }
+
+    public static History defaults() {
+      return new History(DEFAULT_MAX_COMPLETED_FRAMEWORKS, DEFAULT_MAX_COMPLETED_TASKS_PER_FRAMEWORK);
+    }
+
+    public static History fromFlags(Flags flags) {
+      return new History(
+          flags.integer("max_completed_frameworks", DEFAULT_MAX_COMPLETED_FRAMEWORKS, 0, MAX_COMPLETED),
+          flags.integer("max_completed_tasks_per_framework", DEFAULT_MAX_COMPLETED_TASKS_PER_FRAMEWORK, 0,
+              MAX_COMPLETED));
+    }
+  }
+
   /**
    * Mesos master flags that tune what vmesos does not have (ZooKeeper, the replicated log's timeouts,
    * glog's directory): accepted, with one WARN line each saying they are ignored.

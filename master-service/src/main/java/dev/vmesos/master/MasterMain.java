@@ -29,7 +29,7 @@ public final class MasterMain {
   private static final Logger LOG = LoggerFactory.getLogger(MasterMain.class);
 
   public static final FlagHelp HELP = MasterConfig.HELP.plus(dev.vmesos.master.security.MasterSecurity.HELP)
-      .plus(dev.vmesos.api.http.HttpLimits.HELP).plus(ClusterConfig.HELP);
+      .plus(dev.vmesos.api.http.HttpLimits.HELP).plus(MasterConfig.History.HELP).plus(ClusterConfig.HELP);
 
   private MasterMain() {
   }
@@ -47,7 +47,12 @@ public final class MasterMain {
     ClusterConfig cluster = ClusterConfig.fromFlags(flags, ClusterConfig.DEFAULT_HOST);
     List<String> ignored = MasterConfig.ignoredFlagsGiven(flags);
     dev.vmesos.api.http.HttpLimits httpLimits = dev.vmesos.api.http.HttpLimits.fromFlags(flags);
+    MasterConfig.History history = MasterConfig.History.fromFlags(flags);
     flags.rejectUnknown();
+    java.util.Map<String, String> given = new java.util.TreeMap<>();
+    for (String name : HELP.names()) {
+      flags.optional(name).ifPresent(value -> given.put(name, value));
+    }
     dev.vmesos.api.config.TlsConfig tls = dev.vmesos.api.config.TlsConfig.fromEnv(System.getenv());
     checkQuorum(config.ha(), cluster);
     for (String flag : ignored) {
@@ -57,7 +62,8 @@ public final class MasterMain {
     }
     Vertx vertx = Cluster.start(cluster, Cluster.Role.master(config.ha().masters())).await(120, TimeUnit.SECONDS);
     Cluster.closeOnShutdown(vertx);
-    vertx.deployVerticle(verticle(vertx, config).withTls(tls).withSecurity(security).withHttpLimits(httpLimits))
+    vertx.deployVerticle(verticle(vertx, config).withTls(tls).withSecurity(security).withHttpLimits(httpLimits)
+            .withHistory(history).withGivenFlags(given))
         .await(60, TimeUnit.SECONDS);
   }
 

@@ -156,6 +156,24 @@ public final class MasterVerticle extends VerticleBase {
     return this;
   }
 
+  private MasterConfig.History history = MasterConfig.History.defaults();
+  private java.util.Map<String, String> givenFlags = java.util.Map.of();
+
+  /**
+   * Before deploying: how many removed frameworks and completed tasks per framework the master
+   * keeps ({@code --max_completed_frameworks}, {@code --max_completed_tasks_per_framework}).
+   */
+  public MasterVerticle withHistory(MasterConfig.History bounds) {
+    this.history = bounds;
+    return this;
+  }
+
+  /** Before deploying: the flags given on the command line, by name, for {@code /flags} and GET_FLAGS. */
+  public MasterVerticle withGivenFlags(java.util.Map<String, String> given) {
+    this.givenFlags = java.util.Map.copyOf(given);
+    return this;
+  }
+
   /** What the HTTP server's guard has closed so far, by reason (for tests and metrics). */
   public java.util.Map<String, Long> httpConnectionsClosed() {
     return httpGuard == null ? java.util.Map.of() : httpGuard.closed();
@@ -327,12 +345,14 @@ public final class MasterVerticle extends VerticleBase {
     Master master = new Master(info, config.heartbeatInterval(), config.agentPingInterval(),
         config.maxAgentPingTimeouts(), config.offerTimeout(), config.allocator(), Clock.systemUTC(), effects);
     master.acls(security.acls());
+    master.history(history.maxCompletedFrameworks(), history.maxCompletedTasksPerFramework());
     master.recover(registry, config.ha().agentReregisterTimeout());
     RegistryRecorder recorder = new RegistryRecorder(vertx, registryStore, registry, epoch, Clock.systemUTC());
     master.addListener(recorder);
     master.setDurability(() -> recorder.flush().toCompletionStage());
     SchedulerEndpoint scheduler = new SchedulerEndpoint(master, this::mayAct);
-    OperatorApi operator = new OperatorApi(vertx, master, config, MESOS_VERSION, Clock.systemUTC(),
+    OperatorApi operator = new OperatorApi(vertx, master, config,
+        OperatorApi.flags(config, security, httpLimits, history, givenFlags), MESOS_VERSION, Clock.systemUTC(),
         System.currentTimeMillis() / 1000.0);
     operator.extraMetrics(bridge::metrics);
     Term current = new Term(epoch, master, scheduler.withStreamLimit(operator.eventStreamLimit()), operator, recorder);
@@ -471,6 +491,10 @@ public final class MasterVerticle extends VerticleBase {
     bridge = new AgentBridge(vertx, config.agentAuth());
     bridge.mount(router);
     OperatorApi.routes(router, () -> {
+      Term current = term;
+      return current == null ? null : current.operator;
+    }, httpLimits.maxBodyBytes());
+    dev.vmesos.master.operator.LegacyEndpoints.mount(router, () -> {
       Term current = term;
       return current == null ? null : current.operator;
     }, httpLimits.maxBodyBytes());

@@ -88,11 +88,26 @@ class MasterConfigTest {
       ClusterConfig.fromFlags(flags, ClusterConfig.DEFAULT_HOST);
       MasterConfig.ignoredFlagsGiven(flags);
       dev.vmesos.api.http.HttpLimits.fromFlags(flags);
+      MasterConfig.History.fromFlags(flags);
       read.addAll(flags.namesRead());
     }
     assertThat(MasterMain.HELP.names()).containsExactlyInAnyOrderElementsOf(read);
     assertThat(MasterMain.HELP.render("vmesos master")).contains("--heartbeat_interval=DURATION")
         .contains("(default: 15secs)");
+  }
+
+  @Test
+  void historyFlagsHaveMesossDefaultsAndBadValuesStopStartUpNamingTheFlag() {
+    MasterConfig.History defaults = MasterConfig.History.fromFlags(Flags.parse(new String[0], Map.of()));
+    assertThat(defaults).isEqualTo(new MasterConfig.History(50, 1000));
+    assertThat(MasterConfig.History.fromFlags(Flags.parse(new String[] {"--max_completed_frameworks=0",
+        "--max_completed_tasks_per_framework=7"}, Map.of()))).isEqualTo(new MasterConfig.History(0, 7));
+    assertThatThrownBy(() -> MasterConfig.History.fromFlags(Flags.parse(
+        new String[] {"--max_completed_frameworks=-1"}, Map.of())))
+        .isInstanceOf(FlagException.class).hasMessageContaining("--max_completed_frameworks");
+    assertThatThrownBy(() -> MasterConfig.History.fromFlags(Flags.parse(
+        new String[] {"--max_completed_tasks_per_framework=lots"}, Map.of())))
+        .isInstanceOf(FlagException.class).hasMessageContaining("--max_completed_tasks_per_framework");
   }
 
   @Test

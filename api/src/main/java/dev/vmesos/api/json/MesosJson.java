@@ -30,6 +30,28 @@ public final class MesosJson {
         return out.toString();
     }
 
+    /**
+     * A double as the Mesos master writes it in any JSON (rapidjson's {@code Writer::Double}):
+     * {@code 15.0}, {@code 1796571755.015}, {@code 1e21}; NaN and infinities as the strings Mesos
+     * writes for them ({@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}).
+     */
+    public static String number(double value) {
+        if (Double.isNaN(value)) {
+            return "\"NaN\"";
+        }
+        if (Double.isInfinite(value)) {
+            return value > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+        }
+        return RapidJsonDoubles.toString(value);
+    }
+
+    /** A JSON string literal with rapidjson's escapes (non-ASCII is left as is). */
+    public static String string(String value) {
+        StringBuilder out = new StringBuilder(value.length() + 2);
+        new JsonPrinter(out).string(value);
+        return out.toString();
+    }
+
     /** Parses a complete message; missing required fields are an error. */
     public static <T extends Message> T parse(String json, T prototype) {
         Message.Builder builder = prototype.newBuilderForType();

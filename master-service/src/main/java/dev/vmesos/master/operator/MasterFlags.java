@@ -1,6 +1,8 @@
 package dev.vmesos.master.operator;
 
+import dev.vmesos.api.http.HttpLimits;
 import dev.vmesos.master.MasterConfig;
+import dev.vmesos.master.security.MasterSecurity;
 import dev.vmesos.master.allocator.AllocatorConfig;
 import dev.vmesos.master.allocator.Quota;
 import io.vertx.core.json.JsonObject;
@@ -52,6 +54,36 @@ final class MasterFlags {
       new TreeMap<>(allocator.quotas()).forEach((role, quota) -> quotas.put(role, quotaJson(quota)));
       flags.put("quota", quotas.encode());
     }
+    flags.put("max_agent_ping_timeouts", Integer.toString(config.maxAgentPingTimeouts()));
+    MasterConfig.Ha ha = config.ha();
+    if (ha.workDir() != null) {
+      flags.put("work_dir", ha.workDir().toString());
+    }
+    flags.put("quorum", Integer.toString(ha.quorum()));
+    flags.put("agent_reregister_timeout", duration(ha.agentReregisterTimeout()));
+    flags.put("authenticate_agents", Boolean.toString(config.agentAuth().required()));
+    return flags;
+  }
+
+  /**
+   * Every flag the master was started with: {@code given} (the values of the flags set on its command
+   * line or environment, as given, e.g. {@code --credentials}, {@code --acls}, the cluster flags), then
+   * the effective value of each flag the master reads, defaults included, in Mesos's syntax.
+   */
+  static SortedMap<String, String> of(MasterConfig config, MasterSecurity security, HttpLimits limits,
+                                      MasterConfig.History history, Map<String, String> given) {
+    SortedMap<String, String> flags = new TreeMap<>(given);
+    flags.putAll(of(config));
+    flags.put("authenticate_http_frameworks", Boolean.toString(security.frameworks()));
+    flags.put("authenticate_http_readwrite", Boolean.toString(security.readwrite()));
+    flags.put("authenticate_http_readonly", Boolean.toString(security.readonly()));
+    flags.putIfAbsent("http_authenticators", "basic");
+    flags.putIfAbsent("http_framework_authenticators", "basic");
+    flags.put("http_header_timeout", duration(limits.headerTimeout()));
+    flags.put("http_idle_timeout", duration(limits.idleTimeout()));
+    flags.put("http_max_body_size", bytes(limits.maxBodyBytes()));
+    flags.put("max_completed_frameworks", Integer.toString(history.maxCompletedFrameworks()));
+    flags.put("max_completed_tasks_per_framework", Integer.toString(history.maxCompletedTasksPerFramework()));
     return flags;
   }
 

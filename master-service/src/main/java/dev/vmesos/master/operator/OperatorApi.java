@@ -38,6 +38,8 @@ public final class OperatorApi {
   private final OperatorEndpoint endpoint;
   private final OperatorSubscribers subscribers;
   private final OperatorAuthorization authorization;
+  private final OperatorState operatorState;
+  private final OperatorCalls calls;
 
   /**
    * @param version the Mesos version reported by {@code /version} and for agents
@@ -45,13 +47,22 @@ public final class OperatorApi {
    */
   public OperatorApi(Vertx vertx, Master master, MasterConfig config, String version, Clock clock,
                      double startTime) {
+    this(vertx, master, config, MasterFlags.of(config), version, clock, startTime);
+  }
+
+  /**
+   * @param flags every flag of the master with its value, as {@code /flags} and GET_FLAGS list them
+   *              (see {@link #flags})
+   */
+  public OperatorApi(Vertx vertx, Master master, MasterConfig config, SortedMap<String, String> flags,
+                     String version, Clock clock, double startTime) {
     this.master = master;
     this.clock = clock;
     this.startTime = startTime;
     BuildInfo build = BuildInfo.of(version);
-    SortedMap<String, String> flags = MasterFlags.of(config);
     RegistrationTimes times = new RegistrationTimes(clock);
     OperatorState state = new OperatorState(master, version, times);
+    this.operatorState = state;
     OperatorSubscribers subscribers = new OperatorSubscribers(state);
     this.subscribers = subscribers;
     // Times and counters first: the events built for subscribers read them.
@@ -61,6 +72,7 @@ public final class OperatorApi {
     this.streamLimit = new EventStreamLimit(config.maxEventStreamQueue());
     this.stateJson = new StateJson(master, build, flags, times, startTime, startTime);
     OperatorCalls calls = new OperatorCalls(master, state, build, flags, this::metrics, startTime, startTime);
+    this.calls = calls;
     this.authorization = new OperatorAuthorization(master);
     this.endpoint = new OperatorEndpoint(vertx, calls, subscribers, state::state, config.heartbeatInterval(),
         streamLimit, authorization);
@@ -107,6 +119,18 @@ public final class OperatorApi {
   }
 
   /**
+   * Every flag of a master as {@code /flags} lists them: the {@code given} ones as given, and the
+   * effective value of every flag it reads (defaults included) from its configuration, security,
+   * HTTP limits and history bounds.
+   */
+  public static SortedMap<String, String> flags(MasterConfig config,
+                                                dev.vmesos.master.security.MasterSecurity security,
+                                                dev.vmesos.api.http.HttpLimits limits,
+                                                MasterConfig.History history, Map<String, String> given) {
+    return MasterFlags.of(config, security, limits, history, given);
+  }
+
+  /**
    * The bound on this master's event streams ({@code --max_event_stream_queue}), operator and
    * scheduler alike: the scheduler endpoint takes it from here, so that {@code /metrics/snapshot}
    * counts the drops of both in {@code master/event_stream_drops}.
@@ -118,6 +142,26 @@ public final class OperatorApi {
   /** Ends every operator event stream: the master stopped leading. */
   public void close() {
     subscribers.closeAll();
+  }
+
+  Master master() {
+    return master;
+  }
+
+  StateJson stateJson() {
+    return stateJson;
+  }
+
+  OperatorState operatorState() {
+    return operatorState;
+  }
+
+  OperatorCalls calls() {
+    return calls;
+  }
+
+  OperatorAuthorization authorization() {
+    return authorization;
   }
 
   private Handler<RoutingContext> handleApi() {
@@ -147,15 +191,20 @@ public final class OperatorApi {
    * {@code ?jsonp=callback} the JavaScript {@code callback(json);} (the web UI polls this way).
    */
   static void respondJson(RoutingContext ctx, JsonObject json) {
+    respondJsonText(ctx, MesosJsonText.of(json));
+  }
+
+  /** As {@link #respondJson}, for JSON already written as Mesos writes it (any JSON value). */
+  static void respondJsonText(RoutingContext ctx, String text) {
     String callback = ctx.request().getParam(JSONP);
     if (callback != null && !callback.isEmpty()) {
       ctx.response().setStatusCode(200)
           .putHeader(HttpHeaders.CONTENT_TYPE, "text/javascript")
-          .end(callback + "(" + json.encode() + ");");
+          .end(callback + "(" + text + ");");
     } else {
       ctx.response().setStatusCode(200)
           .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-          .end(json.encode());
+          .end(text);
     }
   }
 }

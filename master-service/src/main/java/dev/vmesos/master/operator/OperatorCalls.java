@@ -67,9 +67,7 @@ final class OperatorCalls {
       case GET_STATE -> response.setType(Response.Type.GET_STATE).setGetState(state.state());
       case GET_AGENTS -> response.setType(Response.Type.GET_AGENTS).setGetAgents(state.agents());
       case GET_FRAMEWORKS -> response.setType(Response.Type.GET_FRAMEWORKS).setGetFrameworks(state.frameworks());
-      // vmesos runs command tasks only: the master tracks no executors.
-      case GET_EXECUTORS -> response.setType(Response.Type.GET_EXECUTORS)
-          .setGetExecutors(Response.GetExecutors.getDefaultInstance());
+      case GET_EXECUTORS -> response.setType(Response.Type.GET_EXECUTORS).setGetExecutors(state.executors());
       case GET_TASKS -> response.setType(Response.Type.GET_TASKS).setGetTasks(state.tasks());
       case GET_ROLES -> response.setType(Response.Type.GET_ROLES).setGetRoles(state.roles());
       case GET_WEIGHTS -> response.setType(Response.Type.GET_WEIGHTS).setGetWeights(state.weights());

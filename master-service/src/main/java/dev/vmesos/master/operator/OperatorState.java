@@ -54,7 +54,7 @@ final class OperatorState {
   Response.GetState state() {
     return Response.GetState.newBuilder()
         .setGetTasks(tasks())
-        .setGetExecutors(Response.GetExecutors.getDefaultInstance())
+        .setGetExecutors(executors())
         .setGetFrameworks(frameworks())
         .setGetAgents(agents())
         .build();
@@ -141,20 +141,46 @@ final class OperatorState {
         .build();
   }
 
-  /** Tasks of registered frameworks; those of removed frameworks are completed. */
+  /**
+   * Tasks of registered frameworks (TASK_UNREACHABLE ones apart, as Mesos keeps them), and the
+   * completed tasks of every framework the master remembers, registered or removed.
+   */
   Response.GetTasks tasks() {
     Response.GetTasks.Builder tasks = Response.GetTasks.newBuilder();
     for (Framework framework : master.frameworks().values()) {
       for (Task task : framework.tasks().values()) {
-        tasks.addTasks(task(task));
+        if (task.state() == TaskState.TASK_UNREACHABLE) {
+          tasks.addUnreachableTasks(task(task));
+        } else {
+          tasks.addTasks(task(task));
+        }
+      }
+      for (Task task : framework.completedTasks()) {
+        tasks.addCompletedTasks(task(task));
       }
     }
     for (Framework framework : master.completedFrameworks()) {
       for (Task task : framework.tasks().values()) {
         tasks.addCompletedTasks(task(task));
       }
+      for (Task task : framework.completedTasks()) {
+        tasks.addCompletedTasks(task(task));
+      }
     }
     return tasks.build();
+  }
+
+  /** The executors of registered frameworks, each with its agent (GET_EXECUTORS). */
+  Response.GetExecutors executors() {
+    Response.GetExecutors.Builder executors = Response.GetExecutors.newBuilder();
+    for (Framework framework : master.frameworks().values()) {
+      framework.executors().forEach((agentId, byId) -> byId.values().forEach(info -> executors.addExecutors(
+          Response.GetExecutors.Executor.newBuilder()
+              .setExecutorInfo(info.hasFrameworkId() ? info : info.toBuilder()
+                  .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id())).build())
+              .setAgentId(AgentID.newBuilder().setValue(agentId)))));
+    }
+    return executors.build();
   }
 
   /** Mesos's {@code Task} message for a tracked task. */
@@ -198,16 +224,12 @@ final class OperatorState {
   }
 
   /**
-   * The statuses a task has received. The master keeps only the latest; the placeholder STAGING
-   * status it makes at launch is not one (Mesos lists no status for a task no agent reported on).
+   * The statuses a task went through, as Mesos's master keeps them (one per state in a row); the
+   * placeholder STAGING status the master makes at launch is not one (Mesos lists no status for a
+   * task no agent reported on).
    */
   static List<TaskStatus> statuses(Task task) {
-    TaskStatus latest = task.latestStatus();
-    if (latest == null || (latest.getState() == TaskState.TASK_STAGING
-        && latest.getSource() == TaskStatus.Source.SOURCE_MASTER)) {
-      return List.of();
-    }
-    return List.of(latest);
+    return task.statuses();
   }
 
   /** Every role the allocator knows, with its weight, frameworks and what it is offered or allocated. */

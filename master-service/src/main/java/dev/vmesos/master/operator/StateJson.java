@@ -2,6 +2,9 @@ package dev.vmesos.master.operator;
 
 import dev.vmesos.api.resources.Resources;
 import dev.vmesos.api.v1.Protos.AgentInfo;
+import dev.vmesos.api.v1.Protos.CommandInfo;
+import dev.vmesos.api.v1.Protos.ExecutorInfo;
+import dev.vmesos.api.v1.Protos.Resource;
 import dev.vmesos.api.v1.Protos.FrameworkInfo;
 import dev.vmesos.api.v1.Protos.MasterInfo;
 import dev.vmesos.api.v1.Protos.Offer;
@@ -110,6 +113,46 @@ final class StateJson {
         .put("unregistered_frameworks", new JsonArray());
   }
 
+  /**
+   * {@code /frameworks}: the registered and the completed frameworks in full, as in {@code /state};
+   * {@code frameworkId} non-null keeps only that framework (Mesos's {@code ?framework_id=}).
+   */
+  JsonObject frameworks(String frameworkId) {
+    Usage usage = new Usage(master);
+    JsonArray frameworks = new JsonArray();
+    for (Framework framework : master.frameworks().values()) {
+      if (frameworkId == null || frameworkId.equals(framework.id())) {
+        frameworks.add(fullFramework(framework, usage, true));
+      }
+    }
+    JsonArray completed = new JsonArray();
+    for (Framework framework : master.completedFrameworks()) {
+      if (frameworkId == null || frameworkId.equals(framework.id())) {
+        completed.add(fullFramework(framework, usage, false));
+      }
+    }
+    return new JsonObject().put("frameworks", frameworks).put("completed_frameworks", completed)
+        .put("unregistered_frameworks", new JsonArray());
+  }
+
+  /** {@code /slaves}: the registered and the recovered agents, as in {@code /state}; one with {@code agentId}. */
+  JsonObject slaves(String agentId) {
+    Usage usage = new Usage(master);
+    JsonArray slaves = new JsonArray();
+    for (Agent agent : master.agents().values()) {
+      if (agentId == null || agentId.equals(agent.id())) {
+        slaves.add(slave(agent, usage));
+      }
+    }
+    JsonArray recovered = new JsonArray();
+    for (Agent agent : master.recoveringAgents().values()) {
+      if (agentId == null || agentId.equals(agent.id())) {
+        recovered.add(recoveredSlave(agent));
+      }
+    }
+    return new JsonObject().put("slaves", slaves).put("recovered_slaves", recovered);
+  }
+
   /** {@code /state-summary}: agents and frameworks without tasks, with task counts by state. */
   JsonObject stateSummary() {
     Usage usage = new Usage(master);
@@ -125,6 +168,12 @@ final class StateJson {
             .merge(task.state(), 1, Integer::sum);
         agentIds.add(task.agentId());
         frameworksOnAgent.computeIfAbsent(task.agentId(), k -> new LinkedHashSet<>()).add(framework.id());
+      }
+      // As Mesos's TaskStateSummaries: the completed tasks count too.
+      for (Task task : framework.completedTasks()) {
+        counts.merge(task.state(), 1, Integer::sum);
+        byAgent.computeIfAbsent(task.agentId(), k -> new EnumMap<>(TaskState.class))
+            .merge(task.state(), 1, Integer::sum);
       }
       JsonObject json = frameworkSummary(framework, usage, true);
       putCounts(json, counts);
@@ -169,6 +218,7 @@ final class StateJson {
         .put("reserved_resources", ResourcesJson.byReservationRole(total))
         .put("unreserved_resources", ResourcesJson.of(total.unreserved()))
         .put("active", true)
+        .put("deactivated", false)
         .put("version", build.version())
         .put("capabilities", new JsonArray());
   }
@@ -223,26 +273,79 @@ final class StateJson {
       json.put("role", info.hasRole() ? info.getRole() : "*");
     }
     JsonArray tasks = new JsonArray();
+    JsonArray unreachableTasks = new JsonArray();
     JsonArray completedTasks = new JsonArray();
     for (Task task : framework.tasks().values()) {
-      // A removed framework's tasks are over: Mesos lists them as completed.
-      if (registered) {
-        tasks.add(task(task, info));
-      } else {
+      // A removed framework's tasks are over (the master moves them to its completed tasks).
+      if (!registered) {
         completedTasks.add(task(task, info));
+      } else if (task.state() == TaskState.TASK_UNREACHABLE) {
+        unreachableTasks.add(task(task, info));
+      } else {
+        tasks.add(task(task, info));
       }
+    }
+    for (Task task : framework.completedTasks()) {
+      completedTasks.add(task(task, info));
     }
     JsonArray offers = new JsonArray();
     for (Offer offer : framework.offers().values()) {
       offers.add(offer(framework, offer));
     }
     json.put("tasks", tasks)
-        .put("unreachable_tasks", new JsonArray())
+        .put("unreachable_tasks", unreachableTasks)
         .put("completed_tasks", completedTasks)
         .put("offers", offers)
-        .put("executors", new JsonArray());
+        .put("executors", registered ? executors(framework) : new JsonArray());
     if (info.hasLabels()) {
       json.put("labels", ProtoJson.array(info.getLabels().getLabelsList()));
+    }
+    return json;
+  }
+
+  /** Mesos's {@code FullFrameworkWriter} executors: each of its executors with the agent it runs on. */
+  static JsonArray executors(Framework framework) {
+    JsonArray executors = new JsonArray();
+    framework.executors().forEach((agentId, byId) -> byId.values()
+        .forEach(executor -> executors.add(executor(framework, executor).put("slave_id", agentId))));
+    return executors;
+  }
+
+  /** Mesos's {@code json(ExecutorInfo)} of {@code common/http.cpp}. */
+  static JsonObject executor(Framework framework, ExecutorInfo info) {
+    Resources resources = Resources.of(info.getResourcesList());
+    JsonObject command = new JsonObject();
+    CommandInfo commandInfo = info.getCommand();
+    if (commandInfo.hasShell()) {
+      command.put("shell", commandInfo.getShell());
+    }
+    if (commandInfo.hasValue()) {
+      command.put("value", commandInfo.getValue());
+    }
+    command.put("argv", new JsonArray(List.copyOf(commandInfo.getArgumentsList())));
+    if (commandInfo.hasEnvironment()) {
+      command.put("environment", ProtoJson.object(commandInfo.getEnvironment()));
+    }
+    JsonArray uris = new JsonArray();
+    for (CommandInfo.URI uri : commandInfo.getUrisList()) {
+      uris.add(new JsonObject().put("value", uri.getValue()).put("executable", uri.getExecutable()));
+    }
+    command.put("uris", uris);
+    JsonObject json = new JsonObject()
+        .put("executor_id", info.getExecutorId().getValue())
+        .put("name", info.getName())
+        .put("framework_id", info.hasFrameworkId() ? info.getFrameworkId().getValue() : framework.id())
+        .put("command", command)
+        .put("resources", ResourcesJson.of(resources));
+    if (!info.getResourcesList().isEmpty()) {
+      Resource first = info.getResources(0);
+      json.put("role", first.hasAllocationInfo() ? first.getAllocationInfo().getRole() : framework.role());
+    }
+    if (info.hasLabels()) {
+      json.put("labels", ProtoJson.array(info.getLabels().getLabelsList()));
+    }
+    if (info.hasType()) {
+      json.put("type", info.getType().name());
     }
     return json;
   }

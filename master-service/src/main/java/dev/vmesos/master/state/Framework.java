@@ -23,6 +23,15 @@ public final class Framework {
   /** Where its offers are recorded; null once it is removed (or when it was never offered any). */
   private OfferBook offerBook;
   private final Map<String, Task> tasks = new LinkedHashMap<>();
+  /**
+   * Its tasks that ended (terminal update acknowledged, or ended by the master), oldest first, at
+   * most {@link #completedCapacity} (Mesos's {@code --max_completed_tasks_per_framework}): the
+   * oldest is dropped first.
+   */
+  private final java.util.ArrayDeque<Task> completedTasks = new java.util.ArrayDeque<>();
+  private int completedCapacity = DEFAULT_MAX_COMPLETED_TASKS;
+  /** Mesos's default of {@code --max_completed_tasks_per_framework}. */
+  public static final int DEFAULT_MAX_COMPLETED_TASKS = 1000;
   /** Its tasks by agent, so that what it runs on one agent is found without going through all. */
   private final Map<String, Map<String, Task>> tasksByAgent = new HashMap<>();
 
@@ -120,6 +129,32 @@ public final class Framework {
     }
   }
 
+  /** Moves a task of this framework to its completed tasks, dropping the oldest beyond the bound. */
+  void completeTask(String taskId) {
+    Task removed = tasks.remove(taskId);
+    if (removed == null) {
+      return;
+    }
+    forgetOnAgent(removed);
+    if (completedCapacity == 0) {
+      return;
+    }
+    completedTasks.addLast(removed.completedCopy());
+    while (completedTasks.size() > completedCapacity) {
+      completedTasks.removeFirst();
+    }
+  }
+
+  /** Its completed tasks, oldest first (bounded, read-only). */
+  public java.util.Collection<Task> completedTasks() {
+    return java.util.Collections.unmodifiableCollection(completedTasks);
+  }
+
+  /** How many completed tasks it keeps ({@code --max_completed_tasks_per_framework}). */
+  void completedCapacity(int capacity) {
+    this.completedCapacity = capacity;
+  }
+
   private void forgetOnAgent(Task task) {
     Map<String, Task> onAgent = tasksByAgent.get(task.agentId());
     if (onAgent != null && onAgent.remove(task.id()) != null && onAgent.isEmpty()) {
@@ -138,6 +173,21 @@ public final class Framework {
     for (Task task : tasksByAgent.getOrDefault(agentId, Map.of()).values()) {
       if (task.info().hasExecutor() && !TaskStates.isTerminal(task.state())) {
         executors.put(task.info().getExecutor().getExecutorId().getValue(), task.info().getExecutor());
+      }
+    }
+    return executors;
+  }
+
+  /**
+   * The executors it runs, by agent then executor id, oldest task first: those its live tasks name
+   * (a command task's executor is the agent's own, which the master never sees, as in Mesos).
+   */
+  public Map<String, Map<String, ExecutorInfo>> executors() {
+    Map<String, Map<String, ExecutorInfo>> executors = new LinkedHashMap<>();
+    for (Task task : tasks.values()) {
+      if (task.info().hasExecutor() && !TaskStates.isTerminal(task.state())) {
+        executors.computeIfAbsent(task.agentId(), a -> new LinkedHashMap<>())
+            .putIfAbsent(task.info().getExecutor().getExecutorId().getValue(), task.info().getExecutor());
       }
     }
     return executors;

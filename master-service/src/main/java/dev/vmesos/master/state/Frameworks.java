@@ -22,14 +22,19 @@ import java.util.function.Consumer;
  */
 final class Frameworks {
 
-  private static final int COMPLETED_KEPT = 50;
+  /** Mesos's default of {@code --max_completed_frameworks}. */
+  static final int DEFAULT_MAX_COMPLETED = 50;
 
   private final String masterId;
   private final MasterEffects effects;
   private final OfferBook offerBook;
   private final Map<String, Framework> frameworks = new LinkedHashMap<>();
-  /** Frameworks removed, newest last, at most {@link #COMPLETED_KEPT}. */
+  /** Frameworks removed, newest last, at most {@link #maxCompleted}. */
   private final ArrayDeque<Framework> completed = new ArrayDeque<>();
+  /** {@code --max_completed_frameworks}. */
+  private int maxCompleted = DEFAULT_MAX_COMPLETED;
+  /** {@code --max_completed_tasks_per_framework}. */
+  private int maxCompletedTasks = Framework.DEFAULT_MAX_COMPLETED_TASKS;
   private long nextFrameworkId;
 
   Frameworks(String masterId, MasterEffects effects, OfferBook offerBook) {
@@ -60,6 +65,18 @@ final class Frameworks {
     return completed;
   }
 
+  /** How many removed frameworks, and completed tasks per framework, are kept (oldest dropped first). */
+  void history(int maxCompletedFrameworks, int maxCompletedTasksPerFramework) {
+    this.maxCompleted = maxCompletedFrameworks;
+    this.maxCompletedTasks = maxCompletedTasksPerFramework;
+    for (Framework framework : frameworks.values()) {
+      framework.completedCapacity(maxCompletedTasksPerFramework);
+    }
+    while (completed.size() > maxCompleted) {
+      completed.removeFirst();
+    }
+  }
+
   /** The id a subscribing framework gets: its own, or a new one. */
   String idFor(FrameworkInfo info) {
     return info.hasId() && !info.getId().getValue().isEmpty()
@@ -70,6 +87,7 @@ final class Frameworks {
   /** Records a new framework (its offers in the offer book); returns it. */
   Framework add(String frameworkId, FrameworkInfo info) {
     Framework framework = new Framework(frameworkId, info, offerBook);
+    framework.completedCapacity(maxCompletedTasks);
     frameworks.put(frameworkId, framework);
     return framework;
   }
@@ -88,8 +106,11 @@ final class Frameworks {
   void remove(Framework framework) {
     framework.detachOffers();
     frameworks.remove(framework.id());
+    if (maxCompleted == 0) {
+      return;
+    }
     completed.addLast(framework);
-    if (completed.size() > COMPLETED_KEPT) {
+    while (completed.size() > maxCompleted) {
       completed.removeFirst();
     }
   }

@@ -124,6 +124,18 @@ public final class Master {
     return frameworks.completed();
   }
 
+  /**
+   * How much history this master keeps in memory, as Mesos's {@code --max_completed_frameworks}
+   * (default 50) and {@code --max_completed_tasks_per_framework} (default 1000); the oldest goes
+   * first. Like Mesos's, the history is not in the registry: a new leader starts without it.
+   */
+  public void history(int maxCompletedFrameworks, int maxCompletedTasksPerFramework) {
+    if (maxCompletedFrameworks < 0 || maxCompletedTasksPerFramework < 0) {
+      throw new IllegalArgumentException("history bounds must not be negative");
+    }
+    frameworks.history(maxCompletedFrameworks, maxCompletedTasksPerFramework);
+  }
+
   public HierarchicalAllocator allocator() {
     return allocator;
   }
@@ -444,7 +456,7 @@ public final class Master {
     Task task = framework.tasks().get(ack.getTaskId().getValue());
     if (task != null && TaskStateMachine.forgetOnAcknowledge(task.state()) && task.latestStatus() != null
         && uuid.equals(task.latestStatus().getUuid())) {
-      framework.removeTask(task.id());
+      framework.completeTask(task.id());
     }
     effects.sendToAgent(agentId, StatusUpdateAcknowledgement.newBuilder()
         .setAgentId(ack.getAgentId())
@@ -464,6 +476,25 @@ public final class Master {
         allocator.recover(framework.id(), task.agentId(), task.role(), task.resources(), Duration.ZERO);
       }
     }
+    // As Mesos's removeFramework: its tasks are implicitly killed, marked TASK_KILLED by the master
+    // (no update is sent: the stream ends) and moved to its completed tasks.
+    int killed = 0;
+    int ended = framework.tasks().size();
+    for (Task task : List.copyOf(framework.tasks().values())) {
+      if (!TaskStates.isTerminal(task.state())) {
+        TaskStatus status = Events.masterStatus(task.info().getTaskId(), task.agentId(), TaskState.TASK_KILLED,
+            TaskStatus.Reason.REASON_FRAMEWORK_REMOVED, "Framework " + framework.id() + " removed", clock);
+        if (task.info().hasExecutor()) {
+          status = status.toBuilder().setExecutorId(task.info().getExecutor().getExecutorId()).build();
+        }
+        task.update(status);
+        killed++;
+        for (MasterListener listener : listeners) {
+          listener.taskUpdated(task, status);
+        }
+      }
+      framework.completeTask(task.id());
+    }
     // Every registered agent, as Mesos's removeFramework: an agent may run an executor of the framework
     // with no live task (idle), which the master's task table does not show.
     ShutdownFramework shutdown = ShutdownFramework.newBuilder()
@@ -480,7 +511,8 @@ public final class Master {
     for (MasterListener listener : listeners) {
       listener.frameworkRemoved(framework);
     }
-    LOG.info("Removed framework {} ({} tasks shut down)", framework.id(), framework.tasks().size());
+    LOG.info("Removed framework {} ({} tasks shut down, {} of them marked TASK_KILLED)", framework.id(), ended,
+        killed);
     requestAllocation();
   }
 
@@ -674,7 +706,7 @@ public final class Master {
     }
     sendUpdate(framework, status);
     if (forget) {
-      framework.removeTask(task.id());
+      framework.completeTask(task.id());
     }
   }
 

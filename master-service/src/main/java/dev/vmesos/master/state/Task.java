@@ -15,6 +15,12 @@ public final class Task {
   private final Resources resources;
   private TaskState state = TaskState.TASK_STAGING;
   private TaskStatus latestStatus;
+  /**
+   * The statuses it went through, as Mesos's master keeps them in {@code Task.statuses}: one per
+   * state in a row (a repeated state replaces the previous one), without their {@code data}. The
+   * master's placeholder STAGING status at launch is not one: no agent has reported on it yet.
+   */
+  private final java.util.List<TaskStatus> statuses = new java.util.ArrayList<>(2);
   private boolean resourcesRecovered;
 
   public Task(String frameworkId, String agentId, String role, TaskInfo info, Resources resources) {
@@ -62,6 +68,39 @@ public final class Task {
   public void update(TaskStatus status) {
     this.state = status.getState();
     this.latestStatus = status;
+    if (status.getState() == TaskState.TASK_STAGING && status.getSource() == TaskStatus.Source.SOURCE_MASTER) {
+      return;
+    }
+    if (!statuses.isEmpty() && statuses.get(statuses.size() - 1).getState() == status.getState()) {
+      statuses.remove(statuses.size() - 1);
+    }
+    statuses.add(status.hasData() ? status.toBuilder().clearData().build() : status);
+  }
+
+  /** The statuses it went through, oldest first (read-only). */
+  public java.util.List<TaskStatus> statuses() {
+    return java.util.Collections.unmodifiableList(statuses);
+  }
+
+  /**
+   * The task as its framework's history keeps it: the same ids, resources, state and statuses, but
+   * without the opaque {@code data} of its TaskInfo and ExecutorInfo (which may be large), as Mesos's
+   * history keeps a {@code Task}, which has no data.
+   */
+  Task completedCopy() {
+    if (!info.hasData() && !(info.hasExecutor() && info.getExecutor().hasData())) {
+      return this;
+    }
+    TaskInfo.Builder slim = info.toBuilder().clearData();
+    if (slim.hasExecutor()) {
+      slim.getExecutorBuilder().clearData();
+    }
+    Task copy = new Task(frameworkId, agentId, role, slim.build(), resources);
+    copy.state = state;
+    copy.latestStatus = latestStatus;
+    copy.statuses.addAll(statuses);
+    copy.resourcesRecovered = resourcesRecovered;
+    return copy;
   }
 
   /** Whether the task still holds its resources (they have not gone back to the allocator). */
