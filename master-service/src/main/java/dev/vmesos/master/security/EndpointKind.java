@@ -45,6 +45,9 @@ public enum EndpointKind {
     if (p.equals("/api/v1/scheduler")) {
       return SCHEDULER;
     }
+    if (p.equals("/api/v1/vmesos")) {
+      return READWRITE;  // the vmesos extensions: the operator API's realm
+    }
     if (READ_WRITE_PATHS.contains(p)) {
       return READWRITE;
     }
