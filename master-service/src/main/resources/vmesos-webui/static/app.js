@@ -486,13 +486,19 @@
     (PAGES[page] || renderOverview)();
   }
 
+  let viewHtml = null;
+
   function setView(page, html) {
     const view = $('view');
     if (view.dataset.page !== page) {
       destroyCharts();
     }
     view.dataset.page = page;
-    view.innerHTML = html;
+    // Unchanged pages are left alone, so that what the user points at or selects stays put.
+    if (viewHtml !== html) {
+      viewHtml = html;
+      view.innerHTML = html;
+    }
   }
 
   function renderOverview() {
@@ -516,7 +522,7 @@
         <dt>Frameworks</dt><dd>${S.frameworks.size} active, ${S.completedFrameworks.size} completed</dd>
         <dt>Tasks</dt><dd id="task-count">${S.tasks.size} active, ${S.completedTasks.length} completed</dd>
         <dt>Resources</dt><dd>total: ${esc(scalarsText(total))}<br>used: ${esc(scalarsText(used))}<br>
-            offered: ${esc(scalarsText(offered))}</dd>
+            offered: ${esc(scalarsText(offered) || 'nothing')}</dd>
         <dt>Event stream</dt><dd>${S.operatorEvents} operator events, ${S.shareEvents} share samples</dd>
       </dl>`);
   }
@@ -692,7 +698,7 @@
       if (!chart) {
         el.innerHTML = '';
         const plot = new uPlot({
-          width: Math.max(400, el.clientWidth), height: 280,
+          width: Math.max(400, el.clientWidth - 16), height: 260, legend: {live: false},
           scales: {y: {range: (u, min, max) => [0, Math.max(0.1, max * 1.1)]}},
           series: [{}, ...labels.map((label, i) => ({label, stroke: COLORS[i % COLORS.length], width: 2,
             value: (u, v) => v === null || v === undefined ? '-' : v.toFixed(3)}))],

@@ -29,7 +29,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -92,7 +92,9 @@ class WebUiBrowserTest {
       browser = chromium();
       String base = "http://127.0.0.1:" + local.masterPort() + "/";
       browser.get(base + "#/agents");
+      // Pages are redrawn as events arrive: an element found may be replaced before it is read.
       WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(100));
+      wait.ignoring(StaleElementReferenceException.class);
       JavascriptExecutor js = (JavascriptExecutor) browser;
       wait.until(d -> "live".equals(d.findElement(By.id("stream-status")).getAttribute("data-state")));
       // Set once: still there at the end only if no page was reloaded.
@@ -118,29 +120,35 @@ class WebUiBrowserTest {
       assertThat(browser.findElements(probeRow).get(2).getText()).as("its role").isEqualTo("ui");
       screenshot(browser, "frameworks");
       browser.findElement(By.cssSelector("#nav a[data-page='tasks']")).click();
-      Offer offer = next(events, Event.Type.OFFERS, 30).getOffers().getOffers(0);
+      Event offers = next(events, Event.Type.OFFERS, 30);
+      Offer offer = offers.getOffers().getOffers(0);
       TaskInfo task = TaskInfo.newBuilder().setName("ui-marker").setTaskId(TaskID.newBuilder().setValue("ui-marker-1"))
           .setAgentId(offer.getAgentId()).addResources(scalar("cpus", 0.5)).addResources(scalar("mem", 64))
           .setCommand(CommandInfo.newBuilder().setValue("echo " + MARKER + " > ui-marker.txt && sleep 120")).build();
       probe.call(Calls.launch(List.of(offer.getId()), List.of(task), 3600)).await(10, TimeUnit.SECONDS);
       probe.call(Calls.suppress()).await(10, TimeUnit.SECONDS);
+      // The other agent's offer goes back, for the DRF frameworks below.
+      declineOffers(probe, events, new ArrayList<>(offers.getOffers().getOffersList().subList(1,
+          offers.getOffers().getOffersCount())));
       String row = "#tasks-table tr[data-id='" + probeId + "/ui-marker-1']";
       wait.until(d -> !d.findElements(By.cssSelector(row)).isEmpty());
       TaskState state;
       do {
-        state = acknowledged(next(events, Event.Type.UPDATE, 30), probe).getState();
+        Event update = next(events, Event.Type.UPDATE, 30);
+        state = acknowledged(update, probe).getState();
       } while (state != TaskState.TASK_RUNNING);
+      declineOffers(probe, events, List.of());
       wait.until(d -> d.findElement(By.cssSelector(row)).getText().contains("TASK_RUNNING"));
       assertThat(js.executeScript("return window.loadedOnce === true;")).as("the page was not reloaded").isEqualTo(true);
       screenshot(browser, "tasks");
 
       // The task's sandbox, through the master's relay to its agent: the file it wrote.
       awaitMarkerWritten();
-      browser.findElement(By.cssSelector(row + " a.sandbox-link")).click();
+      click(wait, By.cssSelector(row + " a.sandbox-link"));
       wait.until(d -> !d.findElements(By.cssSelector("#sandbox-table a.sandbox-file[data-name='ui-marker.txt']"))
           .isEmpty() || !d.findElements(By.id("sandbox-error")).isEmpty());
       assertThat(browser.findElements(By.id("sandbox-error"))).as("no error browsing the sandbox").isEmpty();
-      browser.findElement(By.cssSelector("#sandbox-table a.sandbox-file[data-name='ui-marker.txt']")).click();
+      click(wait, By.cssSelector("#sandbox-table a.sandbox-file[data-name='ui-marker.txt']"));
       wait.until(d -> !d.findElements(By.id("file-content")).isEmpty() || !d.findElements(By.id("sandbox-error")).isEmpty());
       assertThat(browser.findElements(By.id("sandbox-error"))).as("no error reading the file").isEmpty();
       assertThat(browser.findElement(By.id("file-content")).getText().strip()).isEqualTo(MARKER);
@@ -159,6 +167,7 @@ class WebUiBrowserTest {
         framework.run();
       }
       WebDriverWait chartWait = new WebDriverWait(browser, Duration.ofSeconds(60), Duration.ofMillis(250));
+      chartWait.ignoring(StaleElementReferenceException.class);
       chartWait.until(d -> {
         Map<String, List<Double>> series = series(js);
         return series.keySet().stream().filter(name -> name.startsWith("drf-")).count() == 2
@@ -181,12 +190,20 @@ class WebUiBrowserTest {
       assertThat(painted).as("coloured pixels of the share lines on the chart's canvas").isGreaterThan(200);
       screenshot(browser, "shares");
 
-      for (String page : new String[] {"overview", "roles"}) {
-        browser.findElement(By.cssSelector("#nav a[data-page='" + page + "']")).click();
-        wait.until(d -> page.equals(d.findElement(By.id("view")).getAttribute("data-page")));
-        screenshot(browser, page);
-      }
-      assertThat(browser.findElement(By.id("leader")).getText()).contains("127.0.0.1:" + local.masterPort());
+      // A weight and a quota set now show on the roles page.
+      operator(local, "{\"type\":\"UPDATE_WEIGHTS\",\"update_weights\":{\"weight_infos\":[{\"role\":\"ui\","
+          + "\"weight\":2.0}]}}");
+      operator(local, "{\"type\":\"UPDATE_QUOTA\",\"update_quota\":{\"quota_configs\":[{\"role\":\"ui\","
+          + "\"guarantees\":{\"cpus\":{\"value\":0.5}},\"limits\":{\"cpus\":{\"value\":1.0}}}]}}");
+      browser.findElement(By.cssSelector("#nav a[data-page='roles']")).click();
+      wait.until(d -> {
+        List<org.openqa.selenium.WebElement> cells = d.findElements(By.cssSelector("#roles-table tr[data-id='ui'] td"));
+        return cells.size() > 4 && cells.get(1).getText().equals("2") && cells.get(4).getText().contains("limit cpus 1");
+      });
+      screenshot(browser, "roles");
+      browser.findElement(By.cssSelector("#nav a[data-page='overview']")).click();
+      wait.until(d -> d.findElement(By.id("leader")).getText().contains("127.0.0.1:" + local.masterPort()));
+      screenshot(browser, "overview");
       assertThat(js.executeScript("return window.loadedOnce === true;")).as("no reload since").isEqualTo(true);
     } finally {
       for (DrfFramework framework : drf) {
@@ -197,6 +214,38 @@ class WebUiBrowserTest {
       }
       schedulerNode.close().await(10, TimeUnit.SECONDS);
       local.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Clicks what {@code by} finds, again if the page was redrawn under it. */
+  private static void click(WebDriverWait wait, By by) {
+    wait.until(d -> {
+      d.findElement(by).click();
+      return true;
+    });
+  }
+
+  private static void operator(LocalCluster local, String body) throws Exception {
+    java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + local.masterPort() + "/api/v1"))
+            .header("Content-Type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(body + ": " + response.body()).isEqualTo(200);
+  }
+
+  /** Declines {@code offers} and any offers waiting in {@code events}, for an hour. */
+  private static void declineOffers(SchedulerClient client, BlockingQueue<Event> events, List<Offer> offers)
+      throws Exception {
+    List<dev.vmesos.api.v1.Protos.OfferID> ids = new ArrayList<>();
+    offers.forEach(o -> ids.add(o.getId()));
+    for (Event event : events) {
+      if (event.getType() == Event.Type.OFFERS && events.remove(event)) {
+        event.getOffers().getOffersList().forEach(o -> ids.add(o.getId()));
+      }
+    }
+    if (!ids.isEmpty()) {
+      client.call(Calls.decline(ids, 3600)).await(10, TimeUnit.SECONDS);
     }
   }
 
@@ -238,7 +287,7 @@ class WebUiBrowserTest {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--window-size=1400,1000", "--hide-scrollbars");
+        "--window-size=1400,1100", "--hide-scrollbars");
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
         .usingAnyFreePort()
@@ -247,8 +296,7 @@ class WebUiBrowserTest {
   }
 
   private static void screenshot(WebDriver browser, String page) throws Exception {
-    Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
-    Files.copy(shot, SCREENSHOTS.resolve(page + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    Files.write(SCREENSHOTS.resolve(page + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
   }
 
   private static void awaitCondition(String what, java.util.function.BooleanSupplier condition) throws Exception {
