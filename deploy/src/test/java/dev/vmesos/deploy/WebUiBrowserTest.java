@@ -54,8 +54,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The web UI in a real browser: Debian's headless Chromium, driven by Selenium through Debian's
  * chromedriver, against a local cluster (a master and two agents). The pages show the cluster live
- * from the operator API's event stream: a task started after the page loaded appears without a
- * reload; a task's sandbox file is read through the master's relay; the dominant-share chart draws
+ * from the operator API's event stream: an agent, a framework and a task that arrive after the page
+ * loaded appear without a reload; a task's sandbox file is read through the master's relay; the dominant-share chart draws
  * points that change while two DRF demo frameworks of different shapes run. A screenshot of each
  * page is saved under {@code target/ui-screenshots/} (README's picture of the chart is one of them).
  *
@@ -81,14 +81,14 @@ class WebUiBrowserTest {
         .isTrue();
     Files.createDirectories(SCREENSHOTS);
     LocalCluster local = LocalCluster.start(ClusterConfig.loopback("vmesos-ui-" + UUID.randomUUID()),
-        MasterConfig.defaults().withPort(0), 2, 0, RESOURCES, workDir, List.of("--isolation=posix/cpu,posix/mem"))
+        MasterConfig.defaults().withPort(0), 1, 0, RESOURCES, workDir, List.of("--isolation=posix/cpu,posix/mem"))
         .await(90, TimeUnit.SECONDS);
     Vertx schedulerNode = Vertx.vertx();
     WebDriver browser = null;
     List<DrfFramework> drf = new ArrayList<>();
     try {
-      awaitCondition("both agents registered", () -> local.master().master() != null
-          && local.master().master().agents().size() == 2);
+      awaitCondition("the agent registered", () -> local.master().master() != null
+          && local.master().master().agents().size() == 1);
       browser = chromium();
       String base = "http://127.0.0.1:" + local.masterPort() + "/";
       browser.get(base + "#/agents");
@@ -99,9 +99,15 @@ class WebUiBrowserTest {
       wait.until(d -> "live".equals(d.findElement(By.id("stream-status")).getAttribute("data-state")));
       // Set once: still there at the end only if no page was reloaded.
       js.executeScript("window.loadedOnce = true;");
+      String firstAgent = local.master().master().agents().keySet().iterator().next();
+      wait.until(d -> !d.findElements(By.cssSelector("#agents-table tr[data-id='" + firstAgent + "']")).isEmpty());
+      // A second agent joins after the page loaded: it appears.
+      local.addAgent(RESOURCES).await(30, TimeUnit.SECONDS);
+      awaitCondition("the second agent registered", () -> local.master().master().agents().size() == 2);
       for (String agentId : local.master().master().agents().keySet()) {
         wait.until(d -> !d.findElements(By.cssSelector("#agents-table tr[data-id='" + agentId + "']")).isEmpty());
       }
+      assertThat(browser.findElements(By.cssSelector("#agents-table tbody tr"))).hasSize(2);
       screenshot(browser, "agents");
 
       // A framework and a task that start after the page loaded appear on the open pages.
