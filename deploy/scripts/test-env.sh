@@ -158,7 +158,7 @@ ensure_chromium() {
     log "chromium or chromedriver does not run after installing chromium chromium-driver"
     exit 1
   fi
-  log "$(/usr/bin/chromium --version) and its chromedriver are installed"
+  log "$(/usr/bin/chromium --version 2>/dev/null) and its chromedriver are installed"
 }
 
 ensure_docker

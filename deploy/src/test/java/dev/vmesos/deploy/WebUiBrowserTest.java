@@ -207,6 +207,10 @@ class WebUiBrowserTest {
         return cells.size() > 4 && cells.get(1).getText().equals("2") && cells.get(4).getText().contains("limit cpus 1");
       });
       screenshot(browser, "roles");
+      // The DRF frameworks' finished tasks moved to the completed tasks as their updates arrived.
+      browser.findElement(By.cssSelector("#nav a[data-page='tasks']")).click();
+      wait.until(d -> d.findElements(By.cssSelector("#completed-tasks-table tbody tr")).stream()
+          .anyMatch(r -> r.getText().contains("TASK_FINISHED")));
       browser.findElement(By.cssSelector("#nav a[data-page='overview']")).click();
       wait.until(d -> d.findElement(By.id("leader")).getText().contains("127.0.0.1:" + local.masterPort()));
       screenshot(browser, "overview");
