@@ -146,6 +146,49 @@ class WebUiRelayTest {
     }
   }
 
+  /**
+   * With the master's TLS on (the agents serving HTTPS with the same libprocess settings), the relay
+   * asks the agent over HTTPS, checking its certificate against the CA, as Mesos's libprocess would.
+   */
+  @Test
+  void overTlsTheRelayAsksTheAgentOverHttps() throws Exception {
+    Path certs = Files.createDirectories(workDir.resolve("certs"));
+    openssl(certs, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=vmesos-ui-test-ca",
+        "-keyout", "ca.key", "-out", "ca.pem");
+    openssl(certs, "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", "server.key",
+        "-out", "server.csr");
+    Files.writeString(certs.resolve("server.ext"), "subjectAltName=IP:127.0.0.1\n");
+    openssl(certs, "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+        "-days", "1", "-extfile", "server.ext", "-out", "server.pem");
+    TlsConfig tls = new TlsConfig(true, certs.resolve("server.pem").toString(), certs.resolve("server.key").toString(),
+        Optional.of(certs.resolve("ca.pem").toString()), false, true);
+    LocalCluster local = LocalCluster.start(ClusterConfig.loopback("vmesos-ui-tls-" + UUID.randomUUID()),
+        MasterConfig.defaults().withPort(0), 1, 0, RESOURCES, workDir, List.of("--isolation=posix/cpu,posix/mem"),
+        tls, MasterSecurity.none()).await(90, TimeUnit.SECONDS);
+    try {
+      awaitCondition(() -> local.master().master() != null && local.master().master().agents().size() == 1);
+      String agentId = local.master().master().agents().keySet().iterator().next();
+      HttpClient https = HttpClient.newBuilder()
+          .sslContext(dev.vmesos.client.ClientTls.trusting(certs.resolve("ca.pem")).sslContext()).build();
+      HttpResponse<String> state = get(https, "https://127.0.0.1:" + local.masterPort() + "/agents/" + agentId
+          + "/state", null);
+      assertThat(state.statusCode()).as(state.body()).isEqualTo(200);
+      assertThat(new JsonObject(state.body()).getString("id")).isEqualTo(agentId);
+      assertThat(get(https, "https://127.0.0.1:" + local.masterPort() + "/", null).body()).contains("static/app.js");
+    } finally {
+      local.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void openssl(Path dir, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0).as("%s: %s", command, output)
+        .isTrue();
+  }
+
   private static String enc(String value) {
     return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }

@@ -164,6 +164,9 @@ public final class WebUi {
               ctx.response().putHeader(header, value);
             }
           }
+          if (answer.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
+            ctx.response().setChunked(true);
+          }
           answer.pipeTo(ctx.response()).onFailure(e ->
               LOG.info("Relay of {} from agent {} broke off: {}", uri, agentId, e.toString()));
         })
