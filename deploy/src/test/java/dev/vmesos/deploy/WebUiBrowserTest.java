@@ -97,8 +97,12 @@ class WebUiBrowserTest {
       wait.ignoring(StaleElementReferenceException.class);
       JavascriptExecutor js = (JavascriptExecutor) browser;
       wait.until(d -> "live".equals(d.findElement(By.id("stream-status")).getAttribute("data-state")));
-      // Set once: still there at the end only if no page was reloaded.
-      js.executeScript("window.loadedOnce = true;");
+      // Set once: still there at the end only if no page was reloaded. Script errors from now on are kept.
+      js.executeScript("""
+          window.loadedOnce = true;
+          window.scriptErrors = [];
+          window.addEventListener('error', (e) => window.scriptErrors.push(String(e.message)));
+          window.addEventListener('unhandledrejection', (e) => window.scriptErrors.push(String(e.reason)));""");
       String firstAgent = local.master().master().agents().keySet().iterator().next();
       wait.until(d -> !d.findElements(By.cssSelector("#agents-table tr[data-id='" + firstAgent + "']")).isEmpty());
       // A second agent joins after the page loaded: it appears.
@@ -111,8 +115,7 @@ class WebUiBrowserTest {
       screenshot(browser, "agents");
 
       // A framework and a task that start after the page loaded appear on the open pages.
-      browser.get(base + "#/frameworks");
-      js.executeScript("window.loadedOnce = true;");
+      js.executeScript("location.hash = '#/frameworks';");
       BlockingQueue<Event> events = new LinkedBlockingQueue<>();
       SchedulerClient probe = new SchedulerClient(schedulerNode, "127.0.0.1", local.masterPort(), MediaType.JSON);
       probe.subscribe(FrameworkInfo.newBuilder().setUser("root").setName("ui-probe").setRole("ui").build(),
@@ -161,7 +164,7 @@ class WebUiBrowserTest {
       screenshot(browser, "sandbox");
 
       // Two DRF frameworks of different shapes; their dominant shares are charted as samples arrive.
-      browser.get(base + "#/shares");
+      js.executeScript("location.hash = '#/shares';");
       wait.until(d -> "live".equals(d.findElement(By.id("shares-status")).getAttribute("data-state")));
       MasterAddress master = new MasterAddress("127.0.0.1", local.masterPort(), false);
       ExecutorLaunch executor = ExecutorLaunch.process(ExecutorLaunch.currentClasspath());
@@ -215,6 +218,7 @@ class WebUiBrowserTest {
       wait.until(d -> d.findElement(By.id("leader")).getText().contains("127.0.0.1:" + local.masterPort()));
       screenshot(browser, "overview");
       assertThat(js.executeScript("return window.loadedOnce === true;")).as("no reload since").isEqualTo(true);
+      assertThat((List<?>) js.executeScript("return window.scriptErrors;")).as("script errors").isEmpty();
     } finally {
       for (DrfFramework framework : drf) {
         framework.stop().await(10, TimeUnit.SECONDS);
