@@ -301,7 +301,12 @@ class WebUiBrowserTest {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--window-size=1400,1100", "--hide-scrollbars");
+        "--window-size=1400,1100", "--hide-scrollbars",
+        // Nothing but the cluster on 127.0.0.1: no background requests, and no other name resolves.
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+        "--no-default-browser-check", "--disable-default-apps", "--disable-domain-reliability",
+        "--disable-client-side-phishing-detection", "--metrics-recording-only",
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost");
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
         .usingAnyFreePort()
