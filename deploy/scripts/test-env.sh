@@ -9,6 +9,8 @@
 #  - Debian's docker-registry (installed when missing), for the image-pull tests, which each start one on
 #    127.0.0.1 with a config of their own. The package's own service would listen on every interface: it
 #    is stopped if it runs.
+#  - Debian's chromium and chromium-driver (installed when missing), for the web UI's browser test
+#    (WebUiBrowserTest drives /usr/bin/chromium headless through /usr/bin/chromedriver).
 set -euo pipefail
 
 IMAGE="vmesos/busybox:local"
@@ -148,8 +150,20 @@ ensure_registry() {
   log "docker-registry is installed (tests start their own on 127.0.0.1)"
 }
 
+ensure_chromium() {
+  if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then
+    apt_install chromium chromium-driver
+  fi
+  if ! /usr/bin/chromium --version >/dev/null 2>&1 || ! /usr/bin/chromedriver --version >/dev/null 2>&1; then
+    log "chromium or chromedriver does not run after installing chromium chromium-driver"
+    exit 1
+  fi
+  log "$(/usr/bin/chromium --version 2>/dev/null) and its chromedriver are installed"
+}
+
 ensure_docker
 ensure_registry
+ensure_chromium
 ensure_test_image
 ensure_jre_image
 ensure_postgres

@@ -41,11 +41,64 @@ import java.util.Map;
  *                            ({@code --authenticate_agents}, {@code --credentials})
  * @param maxEventStreamQueue bytes of events a scheduler or operator event stream may have queued unread
  *                            before the master drops its subscriber ({@code --max_event_stream_queue})
+ * @param extensions          the vmesos extensions to the operator API: the share history
+ *                            ({@code --share_history_interval}, {@code --share_history_capacity})
  */
 public record MasterConfig(String ip, int port, String hostname, Duration heartbeatInterval,
                            Duration allocationInterval, Duration agentPingInterval, int maxAgentPingTimeouts,
                            Duration offerTimeout, AllocatorConfig allocator, Ha ha,
-                           dev.vmesos.master.bridge.AgentAuth agentAuth, long maxEventStreamQueue) {
+                           dev.vmesos.master.bridge.AgentAuth agentAuth, long maxEventStreamQueue,
+                           Extensions extensions) {
+
+  // --- vmesos extensions to the operator API (POST /api/v1/vmesos): the dominant-share history ---
+
+  /**
+   * The vmesos extensions' flags: how often the leading master samples every role's and framework's
+   * dominant share ({@code --share_history_interval}) and how many samples it keeps
+   * ({@code --share_history_capacity}); Mesos has neither.
+   */
+  public record Extensions(Duration shareHistoryInterval, int shareHistoryCapacity) {
+
+    public static final Duration DEFAULT_SHARE_HISTORY_INTERVAL = Duration.ofSeconds(1);
+    public static final int DEFAULT_SHARE_HISTORY_CAPACITY = 600;
+    /** Bounds of {@code --share_history_capacity}: a sample per second for a day at most. */
+    static final int MAX_SHARE_HISTORY_CAPACITY = 86_400;
+    static final Duration MIN_SHARE_HISTORY_INTERVAL = Duration.ofMillis(10);
+
+    public Extensions {
+      if (shareHistoryInterval == null || shareHistoryInterval.compareTo(MIN_SHARE_HISTORY_INTERVAL) < 0) {
+        throw new FlagException("Flag '--share_history_interval' must be at least 10ms, got " + shareHistoryInterval);
+      }
+      if (shareHistoryCapacity < 1 || shareHistoryCapacity > MAX_SHARE_HISTORY_CAPACITY) {
+        throw new FlagException("Flag '--share_history_capacity' must be from 1 to " + MAX_SHARE_HISTORY_CAPACITY
+            + ", got " + shareHistoryCapacity);
+      }
+    }
+
+    public static Extensions defaults() {
+      return new Extensions(DEFAULT_SHARE_HISTORY_INTERVAL, DEFAULT_SHARE_HISTORY_CAPACITY);
+    }
+
+    static Extensions fromFlags(Flags flags) {
+      return new Extensions(flags.duration("share_history_interval", DEFAULT_SHARE_HISTORY_INTERVAL),
+          flags.integer("share_history_capacity", DEFAULT_SHARE_HISTORY_CAPACITY, 1, MAX_SHARE_HISTORY_CAPACITY));
+    }
+
+    static final FlagHelp HELP = FlagHelp.builder()
+          .flag("share_history_interval", "DURATION", "1secs", "vmesos extension: how often the leading master"
+              + " records every role's and framework's dominant share for GET_SHARES and SUBSCRIBE on"
+              + " /api/v1/vmesos (at least 10ms).")
+          .flag("share_history_capacity", "COUNT", DEFAULT_SHARE_HISTORY_CAPACITY, "vmesos extension: how many"
+              + " share samples the master keeps (the oldest are dropped); from 1 to 86400.")
+        .build();
+  }
+
+  public MasterConfig withExtensions(Extensions newExtensions) {
+    return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, agentPingInterval,
+        maxAgentPingTimeouts, offerTimeout, allocator, ha, agentAuth, maxEventStreamQueue, newExtensions);
+  }
+
+  // --- end of the vmesos extensions' block ---
 
   /**
    * High availability: where this master keeps its copy of the registry, how many masters make a
@@ -216,7 +269,7 @@ public record MasterConfig(String ip, int port, String hostname, Duration heartb
       .flag("logbufsecs", "SECONDS", null, "Accepted and ignored.")
       .flag("initialize_driver_logging", "BOOL", null, "Accepted and ignored.")
       .flag("external_log_file", "PATH", null, "Accepted and ignored.")
-      .build();
+      .build().plus(Extensions.HELP);
 
   public MasterConfig {
     requirePositive("heartbeat_interval", heartbeatInterval);
@@ -226,6 +279,7 @@ public record MasterConfig(String ip, int port, String hostname, Duration heartb
       requirePositive("offer_timeout", offerTimeout);
     }
     java.util.Objects.requireNonNull(ha, "ha");
+    java.util.Objects.requireNonNull(extensions, "extensions");
     if (maxEventStreamQueue < MIN_EVENT_STREAM_QUEUE || maxEventStreamQueue > MAX_EVENT_STREAM_QUEUE) {
       throw new FlagException("Flag '--max_event_stream_queue' must be from 64KB to 1GB, got " + maxEventStreamQueue
           + "B");
@@ -236,7 +290,7 @@ public record MasterConfig(String ip, int port, String hostname, Duration heartb
   public static MasterConfig defaults() {
     return new MasterConfig("127.0.0.1", DEFAULT_PORT, "127.0.0.1", Duration.ofSeconds(15),
         Duration.ofSeconds(1), Duration.ofSeconds(15), 5, null, AllocatorConfig.defaults(), Ha.single(),
-        dev.vmesos.master.bridge.AgentAuth.none(), EventStreamLimit.DEFAULT_MAX_QUEUE_BYTES);
+        dev.vmesos.master.bridge.AgentAuth.none(), EventStreamLimit.DEFAULT_MAX_QUEUE_BYTES, Extensions.defaults());
   }
 
   public static MasterConfig fromFlags(Flags flags) {
@@ -271,7 +325,8 @@ public record MasterConfig(String ip, int port, String hostname, Duration heartb
             flags.duration("agent_reregister_timeout", Ha.DEFAULT_AGENT_REREGISTER_TIMEOUT)),
         agentAuth(flags),
         flags.bytes("max_event_stream_queue", EventStreamLimit.DEFAULT_MAX_QUEUE_BYTES, MIN_EVENT_STREAM_QUEUE,
-            MAX_EVENT_STREAM_QUEUE));
+            MAX_EVENT_STREAM_QUEUE),
+        Extensions.fromFlags(flags));
   }
 
   private static dev.vmesos.master.bridge.AgentAuth agentAuth(Flags flags) {
@@ -298,42 +353,42 @@ public record MasterConfig(String ip, int port, String hostname, Duration heartb
 
   public MasterConfig withPort(int newPort) {
     return new MasterConfig(ip, newPort, hostname, heartbeatInterval, allocationInterval, agentPingInterval,
-        maxAgentPingTimeouts, offerTimeout, allocator, ha, agentAuth, maxEventStreamQueue);
+        maxAgentPingTimeouts, offerTimeout, allocator, ha, agentAuth, maxEventStreamQueue, extensions);
   }
 
   public MasterConfig withMaxEventStreamQueue(long bytes) {
     return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, agentPingInterval,
-        maxAgentPingTimeouts, offerTimeout, allocator, ha, agentAuth, bytes);
+        maxAgentPingTimeouts, offerTimeout, allocator, ha, agentAuth, bytes, extensions);
   }
 
   public MasterConfig withHeartbeatInterval(Duration interval) {
     return new MasterConfig(ip, port, hostname, interval, allocationInterval, agentPingInterval, maxAgentPingTimeouts,
-        offerTimeout, allocator, ha, agentAuth, maxEventStreamQueue);
+        offerTimeout, allocator, ha, agentAuth, maxEventStreamQueue, extensions);
   }
 
   public MasterConfig withOfferTimeout(Duration timeout) {
     return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, agentPingInterval, maxAgentPingTimeouts,
-        timeout, allocator, ha, agentAuth, maxEventStreamQueue);
+        timeout, allocator, ha, agentAuth, maxEventStreamQueue, extensions);
   }
 
   public MasterConfig withAgentPing(Duration interval, int maxTimeouts) {
     return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, interval, maxTimeouts,
-        offerTimeout, allocator, ha, agentAuth, maxEventStreamQueue);
+        offerTimeout, allocator, ha, agentAuth, maxEventStreamQueue, extensions);
   }
 
   public MasterConfig withHa(Ha newHa) {
     return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, agentPingInterval,
-        maxAgentPingTimeouts, offerTimeout, allocator, newHa, agentAuth, maxEventStreamQueue);
+        maxAgentPingTimeouts, offerTimeout, allocator, newHa, agentAuth, maxEventStreamQueue, extensions);
   }
 
   public MasterConfig withAgentAuth(dev.vmesos.master.bridge.AgentAuth auth) {
     return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, agentPingInterval,
-        maxAgentPingTimeouts, offerTimeout, allocator, ha, auth, maxEventStreamQueue);
+        maxAgentPingTimeouts, offerTimeout, allocator, ha, auth, maxEventStreamQueue, extensions);
   }
 
   public MasterConfig withAllocator(AllocatorConfig newAllocator) {
     return new MasterConfig(ip, port, hostname, heartbeatInterval, allocationInterval, agentPingInterval,
-        maxAgentPingTimeouts, offerTimeout, newAllocator, ha, agentAuth, maxEventStreamQueue);
+        maxAgentPingTimeouts, offerTimeout, newAllocator, ha, agentAuth, maxEventStreamQueue, extensions);
   }
 
   private static String sorter(Flags flags, String flag) {

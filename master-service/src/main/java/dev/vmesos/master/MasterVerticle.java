@@ -78,6 +78,8 @@ public final class MasterVerticle extends VerticleBase {
   private RegistryStore registryStore;
   private volatile Term term;
   private HttpServer server;
+  /** The vmesos extensions to the operator API (POST /api/v1/vmesos); attached to each term. */
+  private dev.vmesos.master.extensions.VmesosApi extensions;
   private AgentBridge bridge;
   private long leaseWatch = -1;
   /** Sends refused because the lease had lapsed (a paused leader waking up): /metrics/snapshot. */
@@ -370,6 +372,7 @@ public final class MasterVerticle extends VerticleBase {
         endTerm(current, "could not consume " + Addresses.MASTER_LEADER + ": " + bound.cause());
         return;
       }
+      extensions.beginTerm(master, operator.eventStreamLimit());
       current.allocationTimer = vertx.setPeriodic(config.allocationInterval().toMillis(), id -> {
         if (mayAct()) {
           master.allocate();
@@ -421,6 +424,7 @@ public final class MasterVerticle extends VerticleBase {
       }
     }
     current.operator.close();
+    extensions.endTerm(current.master);
   }
 
   /** Whether this master may act as leader right now: checked before every send. */
@@ -498,6 +502,8 @@ public final class MasterVerticle extends VerticleBase {
       Term current = term;
       return current == null ? null : current.operator;
     }, httpLimits.maxBodyBytes());
+    extensions = dev.vmesos.master.extensions.VmesosApi.mount(router, vertx, config, this::isLeading, httpLimits.maxBodyBytes());
+    dev.vmesos.master.http.WebUi.mount(router, vertx, this::master, this::leaderOnly, tls);
     router.route().last().handler(ctx -> Responses.text(ctx.response(), 404, "Not found: " + ctx.request().path()));
     httpGuard = dev.vmesos.api.http.HttpGuard.create(vertx, httpLimits, "master");
     return httpGuard.createServer(tls.apply(new io.vertx.core.http.HttpServerOptions()

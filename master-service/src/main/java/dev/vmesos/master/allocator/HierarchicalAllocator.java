@@ -873,6 +873,85 @@ public final class HierarchicalAllocator {
     return out;
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // vmesos extensions: shares over time and why a framework waits (read-only, off the hot path)
+
+  /**
+   * Every role's share as the role sorter ranks it (weighted dominant share for DRF), from the
+   * sorter's own state: O(roles), whatever the number of agents and tasks.
+   */
+  public List<Holds.RoleShare> roleShares() {
+    List<Holds.RoleShare> shares = new ArrayList<>(roles.size());
+    for (String role : new TreeMap<>(roles).keySet()) {
+      shares.add(new Holds.RoleShare(role, roleSorter.weight(role), roleSorter.share(role)));
+    }
+    return shares;
+  }
+
+  /**
+   * Every framework's share in each of its roles as that role's framework sorter ranks it: O(frameworks
+   * × roles each), from the sorters' state.
+   */
+  public List<Holds.FrameworkShare> frameworkShares() {
+    List<Holds.FrameworkShare> shares = new ArrayList<>(frameworks.size());
+    for (String frameworkId : new TreeMap<>(frameworks).keySet()) {
+      for (String role : new java.util.TreeSet<>(frameworks.get(frameworkId).profile.roles())) {
+        RoleSlot slot = roles.get(role);
+        if (slot != null && slot.frameworks.contains(frameworkId)) {
+          shares.add(new Holds.FrameworkShare(frameworkId, role, slot.frameworks.share(frameworkId)));
+        }
+      }
+    }
+    return shares;
+  }
+
+  /**
+   * What the allocator holds against a framework now: its suppressed roles, its decline filters still
+   * in force at {@code now}, and per role the quota and the other roles' unmet guarantees. Null for a
+   * framework the allocator does not know. Computed on request.
+   */
+  public Holds.Framework holds(String frameworkId, Instant now) {
+    FrameworkSlot framework = frameworks.get(frameworkId);
+    if (framework == null) {
+      return null;
+    }
+    int filters = 0;
+    Instant soonest = null;
+    for (Instant until : framework.filteredUntil.values()) {
+      if (until.isAfter(now)) {
+        filters++;
+        soonest = soonest == null || until.isBefore(soonest) ? until : soonest;
+      }
+    }
+    Map<String, Quantities> unmet = new HashMap<>();
+    Quantities unmetTotal = Quantities.EMPTY;
+    for (RoleSlot slot : roles.values()) {
+      Quantities u = slot.unmetGuarantee();
+      if (!u.isEmpty()) {
+        unmet.put(slot.name, u);
+        unmetTotal = unmetTotal.plus(u);
+      }
+    }
+    List<Holds.Role> roleHolds = new ArrayList<>();
+    for (String role : new java.util.TreeSet<>(framework.profile.roles())) {
+      RoleSlot slot = roles.get(role);
+      if (slot == null) {
+        continue;
+      }
+      Quantities others = unmetTotal.minus(unmet.getOrDefault(role, Quantities.EMPTY));
+      List<String> guaranteed = new ArrayList<>();
+      for (String other : new java.util.TreeSet<>(unmet.keySet())) {
+        if (!other.equals(role)) {
+          guaranteed.add(other);
+        }
+      }
+      roleHolds.add(new Holds.Role(role, slot.quota, roleSorter.allocation(role).toMap(), others.toMap(),
+          guaranteed));
+    }
+    return new Holds.Framework(framework.active, Set.copyOf(framework.suppressed), filters, soonest,
+        unreservedAvailable.toMap(), roleHolds);
+  }
+
   private FrameworkSlot framework(String frameworkId) {
     FrameworkSlot framework = frameworks.get(frameworkId);
     if (framework == null) {

@@ -33,6 +33,9 @@ final class MasterFlags {
     flags.put("allocation_interval", duration(config.allocationInterval()));
     flags.put("agent_ping_interval", duration(config.agentPingInterval()));
     flags.put("max_event_stream_queue", bytes(config.maxEventStreamQueue()));
+    // vmesos extensions (Mesos has no such flags)
+    flags.put("share_history_interval", duration(config.extensions().shareHistoryInterval()));
+    flags.put("share_history_capacity", Integer.toString(config.extensions().shareHistoryCapacity()));
     if (config.offerTimeout() != null) {
       flags.put("offer_timeout", duration(config.offerTimeout()));
     }

@@ -45,12 +45,24 @@ public enum EndpointKind {
     if (p.equals("/api/v1/scheduler")) {
       return SCHEDULER;
     }
+    if (p.equals("/api/v1/vmesos")) {
+      return READWRITE;  // the vmesos extensions: the operator API's realm
+    }
     if (READ_WRITE_PATHS.contains(p)) {
       return READWRITE;
     }
-    if (READ_ONLY_PATHS.contains(p)) {
+    if (READ_ONLY_PATHS.contains(p) || isWebUi(p)) {
       return READONLY;
     }
     return OPEN;
+  }
+
+  /**
+   * The web UI ({@code /}, {@code /static/...}) and its relay to agents ({@code /agents/<id>/files/...}, {@code /agents/<id>/state}):
+   * read-only, as the state they show (a browser asks for Basic credentials when the realm requires them).
+   */
+  private static boolean isWebUi(String path) {
+    return path.equals("/") || path.startsWith("/static/")
+        || path.startsWith("/agents/");
   }
 }

@@ -34,7 +34,7 @@ public record MasterSecurity(boolean frameworks, boolean readwrite, boolean read
           + " /machine/down, /machine/up, /create-volumes, /destroy-volumes.")
       .flag("authenticate_http_readonly", "BOOL", false, "HTTP Basic on the read-only endpoints: /state,"
           + " /state.json, /state-summary, /flags, /frameworks, /slaves, /tasks, /roles, /maintenance/status,"
-          + " /metrics/snapshot.")
+          + " /metrics/snapshot, and the web UI (/, /static/, /agents/<agent_id>/files/, /agents/<agent_id>/state).")
       .flag("http_authenticators", "NAME", "basic", "Accepted for Mesos compatibility: only 'basic'.")
       .flag("http_framework_authenticators", "NAME", "basic", "Accepted for Mesos compatibility: only 'basic'.")
       .flag("acls", "JSON|PATH", null, "Mesos's ACLs, as JSON or a path to it (file:// allowed):"

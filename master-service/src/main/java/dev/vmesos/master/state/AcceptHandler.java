@@ -34,6 +34,7 @@ final class AcceptHandler {
   private final List<MasterListener> listeners;
   private final Runnable requestAllocation;
   private dev.vmesos.api.security.Acls acls = dev.vmesos.api.security.Acls.none();
+  private OfferUse offerUse = new OfferUse();
 
   /** @param requestAllocation asks the master for an allocation round soon */
   AcceptHandler(Clock clock, MasterEffects effects, HierarchicalAllocator allocator, OfferBook offerBook,
@@ -45,6 +46,11 @@ final class AcceptHandler {
     this.agentBook = agentBook;
     this.listeners = listeners;
     this.requestAllocation = requestAllocation;
+  }
+
+  /** Where used offers, launch shapes and accepts without operations are noted (vmesos extensions). */
+  void offerUse(OfferUse use) {
+    this.offerUse = use;
   }
 
   /** The ACLs launches, reservations and unreservations are checked against ({@code --acls}). */
@@ -124,8 +130,16 @@ final class AcceptHandler {
       taken.agentId = offer.agentId();
       taken.resources = taken.resources.plus(offer.resources());
     }
+    boolean used = false;
     for (AcceptPlan.Step step : plan.steps()) {
       perform(framework, agent, step, taken);
+      used |= step instanceof AcceptPlan.Launch || step instanceof AcceptPlan.Convert;
+    }
+    if (used) {
+      offerUse.used(framework.id(), clock.instant());
+    } else if (accept.getOperationsCount() == 0) {
+      // An ACCEPT without operations declines its offers (as Mesos treats it).
+      offerUse.declined(framework.id(), taken.resources.scalars(), clock.instant());
     }
     Resources leftover = taken.resources;
     try {
@@ -150,6 +164,11 @@ final class AcceptHandler {
         framework.addTask(task);
       }
       taken.resources = taken.resources.minus(launch.needed());
+      Task last = launch.tasks().get(launch.tasks().size() - 1);
+      // One task's shape for LAUNCH (the last of the call), the whole group's for LAUNCH_GROUP.
+      offerUse.launched(framework.id(), launch.tasks().size() == 1 || launch.message()
+          instanceof dev.vmesos.api.internal.Internal.RunTaskGroup ? launch.needed() : last.resources(),
+          clock.instant());
       LOG.info("Launching task{} {} of framework {} on agent {} with {}", launch.tasks().size() == 1 ? "" : "s",
           launch.tasks().stream().map(Task::id).toList(), framework.id(), agent.id(), launch.needed());
       effects.sendToAgent(agent.id(), launch.message());

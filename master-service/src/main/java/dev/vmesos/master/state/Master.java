@@ -68,6 +68,8 @@ public final class Master {
   private final Frameworks frameworks;
   private final AgentBook agentBook;
   private final AcceptHandler acceptHandler;
+  /** What each framework last did with its offers (vmesos extension GET_PENDING). */
+  private final OfferUse offerUse = new OfferUse();
   private final Reconciliation reconciliation;
   private final AgentReregistration agentReregistration;
   private boolean allocationPending;
@@ -102,6 +104,7 @@ public final class Master {
     this.frameworks = new Frameworks(masterInfo.getId(), effects, offerBook);
     this.acceptHandler = new AcceptHandler(clock, effects, allocator, offerBook, agentBook, listeners,
         this::requestAllocation);
+    acceptHandler.offerUse(offerUse);
     this.reconciliation = new Reconciliation(agentBook, clock);
     this.agentReregistration = new AgentReregistration(clock, effects, allocator, frameworks, listeners);
     effects.schedulePeriodic(agentPingInterval, this::checkAgents);
@@ -138,6 +141,11 @@ public final class Master {
 
   public HierarchicalAllocator allocator() {
     return allocator;
+  }
+
+  /** What each framework last did with its offers: used, launched, declined (vmesos extensions). */
+  public OfferUse offerUse() {
+    return offerUse;
   }
 
   /**
@@ -313,14 +321,17 @@ public final class Master {
 
   private void decline(Framework framework, Call.Decline decline) {
     Duration refuse = OfferBook.refuseDuration(decline.hasFilters() ? decline.getFilters().getRefuseSeconds() : 5.0);
+    Map<String, Double> declined = Map.of();
     for (OfferID offerId : decline.getOfferIdsList()) {
       OfferBook.OutstandingOffer offer = offerBook.of(framework.id(), offerId.getValue());
       if (offer == null) {
         LOG.debug("Framework {} declined unknown offer {}", framework.id(), offerId.getValue());
         continue;
       }
+      declined = OfferUse.largest(declined, offer.resources());
       offerBook.takeBack(offer, refuse);
     }
+    offerUse.declined(framework.id(), declined, clock.instant());
     // No event-triggered run here: declined resources wait for the next batch run, as in Mesos, so a
     // framework declining without a filter is not re-offered the same resources in a tight loop.
   }
@@ -507,6 +518,7 @@ public final class Master {
     }
     framework.stream(null);
     allocator.removeFramework(framework.id());
+    offerUse.forget(framework.id());
     frameworks.remove(framework);
     for (MasterListener listener : listeners) {
       listener.frameworkRemoved(framework);

@@ -86,7 +86,8 @@ class MasterSecurityTest {
       assertThat(EndpointKind.of(path)).as(path).isEqualTo(EndpointKind.READWRITE);
     }
     for (String path : new String[] {"/state", "/master/state.json", "/state-summary", "/flags", "/metrics/snapshot",
-        "/master/tasks", "/state/"}) {
+        "/master/tasks", "/state/", "/", "/static/app.js", "/static/lib/uplot/uPlot.iife.min.js",
+        "/agents/a1-S0/files/read", "/agents/a1-S0/state"}) {
       assertThat(EndpointKind.of(path)).as(path).isEqualTo(EndpointKind.READONLY);
     }
     for (String path : new String[] {"/health", "/redirect", "/version", "/master/redirect", "/agent-bus/websocket"}) {
