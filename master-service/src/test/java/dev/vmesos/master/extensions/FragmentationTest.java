@@ -84,6 +84,7 @@ class FragmentationTest {
       return Math.abs(total.getDouble("cpus", 0.0) - (3 + 0.5 + 2)) < 1e-9
           && Math.abs(total.getDouble("mem", 0.0) - (3840 + 2048 + 128)) < 1e-9;
     });
+    System.out.println("GET_FRAGMENTATION of the known layout: " + fragmentation.encode());
     assertThat(fragmentation.getJsonArray("agents")).hasSize(3);
     double unusableCpus = 0;
     double unusableMem = 0;

@@ -181,6 +181,7 @@ class PendingTest {
     }
     Fw waiting = holder == x ? y : x;
     JsonObject pending = cluster.vmesos("GET_PENDING");
+    System.out.println("GET_PENDING with one offer outstanding: " + pending.encode());
     assertThat(message(entry(pending, waiting.id), "OFFERS_OUTSTANDING"))
         .isEqualTo("1 offer to 1 other framework hold cpus 2, mem 2048 until they are answered");
     JsonObject held = entry(pending, holder.id);

@@ -126,6 +126,7 @@ class SharesTest {
     assertThat(shares.getDouble("interval_seconds")).isEqualTo(0.05);
     assertThat(shares.getInteger("capacity")).isEqualTo(600);
     JsonObject sample = last(shares);
+    System.out.println("the last share sample of a DRF allocation: " + sample.encode());
     assertThat(framework(sample, a.fw.id).getString("name")).isEqualTo("drf-a");
     assertThat(framework(sample, a.fw.id).getString("role")).isEqualTo("a");
     assertThat(framework(sample, b.fw.id).getString("role")).isEqualTo("b");
@@ -159,6 +160,9 @@ class SharesTest {
         s -> s.getJsonArray("samples").getJsonObject(0).getDouble("time") > oldest);
     assertThat(later.getJsonArray("samples")).hasSize(5);
     assertThat(later.getInteger("capacity")).isEqualTo(5);
+    // Times go out as plain decimals to the millisecond (not 1.7650000005E9).
+    assertThat(cluster.vmesosRaw("{\"type\":\"GET_SHARES\"}").text()).containsPattern("\"time\":1[0-9]{9}\\.[0-9]{3}[,}]")
+        .doesNotContain("E9");
   }
 
   @Test
