@@ -13,6 +13,8 @@ import dev.vmesos.api.resources.ResourcesParser;
 import dev.vmesos.api.v1.Protos.AgentInfo;
 import dev.vmesos.master.MasterConfig;
 import dev.vmesos.master.MasterVerticle;
+import dev.vmesos.master.ha.LeaderElection;
+import dev.vmesos.master.security.MasterSecurity;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -158,17 +160,23 @@ final class ExtCluster implements AutoCloseable {
 
   /** Starts a master with these flags (besides --port=0). */
   static ExtCluster start(String... flags) throws Exception {
+    return start(MasterSecurity.none(), null, flags);
+  }
+
+  /** @param election null: a single master, elected at once */
+  static ExtCluster start(MasterSecurity security, LeaderElection election, String... flags) throws Exception {
     String[] args = new String[flags.length + 1];
     System.arraycopy(flags, 0, args, 0, flags.length);
     args[flags.length] = "--port=0";
     MasterConfig config = MasterConfig.fromFlags(Flags.parse(args, Map.of()));
-    return new ExtCluster(config);
+    return new ExtCluster(config, security, election);
   }
 
-  private ExtCluster(MasterConfig config) throws Exception {
+  private ExtCluster(MasterConfig config, MasterSecurity security, LeaderElection election) throws Exception {
     vertx = Vertx.vertx();
     ProtobufCodec.install(vertx.eventBus());
-    verticle = new MasterVerticle(config);
+    verticle = (election == null ? new MasterVerticle(config)
+        : new MasterVerticle(config, election, null)).withSecurity(security);
     vertx.deployVerticle(verticle).await(20, TimeUnit.SECONDS);
     port = verticle.actualPort();
     http = vertx.createHttpClient(new io.vertx.core.http.PoolOptions().setHttp1MaxSize(16));
@@ -192,9 +200,13 @@ final class ExtCluster implements AutoCloseable {
   }
 
   Fw subscribe(String name, String role) throws Exception {
+    return subscribe(name, role, "alice");
+  }
+
+  Fw subscribe(String name, String role, String user) throws Exception {
     Records events = stream("/api/v1/scheduler", Map.of("Content-Type", JSON, "Accept", JSON),
         new JsonObject().put("type", "SUBSCRIBE").put("subscribe", new JsonObject().put("framework_info",
-            new JsonObject().put("user", "alice").put("name", name).put("roles", new JsonArray().add(role))
+            new JsonObject().put("user", user).put("name", name).put("roles", new JsonArray().add(role))
                 .put("capabilities", new JsonArray().add(new JsonObject().put("type", "MULTI_ROLE"))))).encode());
     String id = events.nextOfType("SUBSCRIBED").getJsonObject("subscribed").getJsonObject("framework_id")
         .getString("value");

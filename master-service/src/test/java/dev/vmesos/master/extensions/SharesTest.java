@@ -126,6 +126,7 @@ class SharesTest {
     assertThat(shares.getDouble("interval_seconds")).isEqualTo(0.05);
     assertThat(shares.getInteger("capacity")).isEqualTo(600);
     JsonObject sample = last(shares);
+    System.out.println("the last share sample of a DRF allocation: " + sample.encode());
     assertThat(framework(sample, a.fw.id).getString("name")).isEqualTo("drf-a");
     assertThat(framework(sample, a.fw.id).getString("role")).isEqualTo("a");
     assertThat(framework(sample, b.fw.id).getString("role")).isEqualTo("b");
@@ -151,6 +152,49 @@ class SharesTest {
   }
 
   @Test
+  void theDrfPapersExampleConvergesInTheSamples() throws Exception {
+    // Ghodsi et al.'s example: <9 CPUs, 18 GB>; A's tasks need <1 CPU, 4 GB>, B's <3 CPUs, 1 GB>. Each
+    // framework launches one task per offer (the rest goes back at once), so the allocator's DRF order
+    // decides who grows: A ends with 3 tasks, B with 2, both at a dominant share of 2/3.
+    cluster = ExtCluster.start("--allocation_interval=20ms", "--share_history_interval=20ms");
+    double cpus = 9;
+    double mem = 18 * 1024;
+    cluster.addAgent("cpus:" + cpus + ";mem:" + mem);
+    Fw a = cluster.subscribe("paper-a", "a");
+    Fw b = cluster.subscribe("paper-b", "b");
+    double[][] shapes = {{1, 4 * 1024}, {3, 1024}};
+    Fw[] fws = {a, b};
+    int[] launched = new int[2];
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    JsonObject sample;
+    while (true) {
+      for (int i = 0; i < 2; i++) {
+        for (JsonObject offer : fws[i].offersSoFar()) {
+          if (ExtCluster.scalarOf(offer, "cpus") >= shapes[i][0] && ExtCluster.scalarOf(offer, "mem") >= shapes[i][1]) {
+            fws[i].launch(offer, 1, shapes[i][0], shapes[i][1], 0);
+            launched[i]++;
+          } else {
+            fws[i].decline(offer, 3600);
+          }
+        }
+      }
+      sample = last(cluster.vmesos("GET_SHARES"));
+      double shareA = Math.max(launched[0] * shapes[0][0] / cpus, launched[0] * shapes[0][1] / mem);
+      double shareB = Math.max(launched[1] * shapes[1][0] / cpus, launched[1] * shapes[1][1] / mem);
+      if (launched[0] + launched[1] == 5 && near(framework(sample, a.id), shareA)
+          && near(framework(sample, b.id), shareB)) {
+        break;
+      }
+      assertThat(System.nanoTime()).as("the allocation settles within 20 s; launched %s", java.util.Arrays.toString(launched))
+          .isLessThan(deadline);
+      Thread.sleep(10);
+    }
+    assertThat(launched).containsExactly(3, 2);
+    assertThat(framework(sample, a.id).getDouble("share")).isCloseTo(2.0 / 3, within(1e-9));
+    assertThat(framework(sample, b.id).getDouble("share")).isCloseTo(2.0 / 3, within(1e-9));
+  }
+
+  @Test
   void theHistoryKeepsOnlyItsCapacity() throws Exception {
     cluster = ExtCluster.start("--share_history_interval=20ms", "--share_history_capacity=5");
     JsonObject full = cluster.vmesosUntil("GET_SHARES", s -> s.getJsonArray("samples").size() == 5);
@@ -159,6 +203,9 @@ class SharesTest {
         s -> s.getJsonArray("samples").getJsonObject(0).getDouble("time") > oldest);
     assertThat(later.getJsonArray("samples")).hasSize(5);
     assertThat(later.getInteger("capacity")).isEqualTo(5);
+    // Times go out as plain decimals to the millisecond (not 1.7650000005E9).
+    assertThat(cluster.vmesosRaw("{\"type\":\"GET_SHARES\"}").text()).containsPattern("\"time\":1[0-9]{9}\\.[0-9]{3}[,}]")
+        .doesNotContain("E9");
   }
 
   @Test
