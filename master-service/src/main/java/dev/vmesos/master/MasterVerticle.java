@@ -460,6 +460,10 @@ public final class MasterVerticle extends VerticleBase {
       Term current = term;
       return current == null ? null : current.operator;
     }, httpLimits.maxBodyBytes());
+    dev.vmesos.master.operator.KillTaskEndpoint.mount(router, this::leaderOnly, () -> {
+      Term current = term;
+      return current == null ? null : current.master;
+    }, httpLimits.maxBodyBytes());
     router.route().last().handler(ctx -> Responses.text(ctx.response(), 404, "Not found: " + ctx.request().path()));
     httpGuard = dev.vmesos.api.http.HttpGuard.create(vertx, httpLimits, "master");
     return httpGuard.createServer(tls.apply(new io.vertx.core.http.HttpServerOptions()
