@@ -46,6 +46,8 @@ public final class Cli {
                                                     --credential=FILE), --ca_file=PEM for https masters
              --framework=ID                         for task log/kill: when several frameworks use the task id
              --json                                 machine-readable output
+             --poll_interval=1secs                  how often task log --follow looks for new output
+             --timeout=30secs                       how long task kill waits for the task to end
       """;
 
   /** Flags that take a value, so that {@code --master 127.0.0.1:5050} reads as {@code --master=...}. */
