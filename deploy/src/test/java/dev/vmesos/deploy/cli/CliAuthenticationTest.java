@@ -4,6 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vmesos.api.config.Credentials;
 import dev.vmesos.api.config.Flags;
+import dev.vmesos.api.v1.Protos.CommandInfo;
+import dev.vmesos.api.v1.Protos.FrameworkInfo;
+import dev.vmesos.api.v1.Protos.Offer;
+import dev.vmesos.api.v1.Protos.Resource;
+import dev.vmesos.api.v1.Protos.TaskID;
+import dev.vmesos.api.v1.Protos.TaskInfo;
+import dev.vmesos.api.v1.Protos.TaskState;
+import dev.vmesos.api.v1.Protos.TaskStatus;
+import dev.vmesos.api.v1.Protos.Value;
+import dev.vmesos.api.v1.scheduler.Protos.Event;
+import dev.vmesos.client.Calls;
+import dev.vmesos.client.SchedulerClient;
 import dev.vmesos.cluster.ClusterConfig;
 import dev.vmesos.deploy.LocalCluster;
 import dev.vmesos.master.MasterConfig;
@@ -31,7 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --authenticate_http_readonly}): without credentials it fails with exit code 1 and says which
  * flags to give; with {@code --principal}/{@code --secret}, or {@code VMESOS_PRINCIPAL}/
  * {@code VMESOS_SECRET}, it lists; a wrong secret is refused. The master's kill endpoint is in the
- * read-write realm: 401 without credentials.
+ * read-write realm (401 without credentials) and needs {@code teardown_frameworks} on the framework's
+ * principal: a principal without it gets 403 and the task runs on; one with it kills the task and the
+ * framework receives TASK_KILLED.
  */
 class CliAuthenticationTest {
 
@@ -41,10 +55,12 @@ class CliAuthenticationTest {
   @Test
   void credentialsAreSentWhenGivenAndAskedForWhenMissing() throws Exception {
     Path file = workDir.resolve("credentials");
-    Files.writeString(file, "ops secret\n");
+    Files.writeString(file, "ops secret\nviewer vsecret\n");
     Optional<Credentials> credentials = Optional.of(Credentials.readList("credentials", file.toString()));
     MasterSecurity security = MasterSecurity.fromFlags(Flags.parse(new String[] {
-        "--authenticate_http_readwrite", "--authenticate_http_readonly"}, Map.of()), credentials);
+        "--authenticate_http_readwrite", "--authenticate_http_readonly", "--acls={\"teardown_frameworks\": [{"
+            + "\"principals\": {\"values\": [\"viewer\"]}, \"framework_principals\": {\"type\": \"NONE\"}}]}"},
+        Map.of()), credentials);
     LocalCluster local = LocalCluster.start(ClusterConfig.loopback("vmesos-cli-auth-" + UUID.randomUUID()),
         MasterConfig.defaults().withPort(0), 1, 0, "cpus:1;mem:256;disk:64", workDir.resolve("cluster"), List.of(),
         dev.vmesos.api.config.TlsConfig.disabled(), security).await(90, TimeUnit.SECONDS);
@@ -72,6 +88,42 @@ class CliAuthenticationTest {
       assertThat(wrong.code).isEqualTo(1);
       assertThat(wrong.err).contains("requires authentication");
 
+      // Killing needs teardown_frameworks on the framework's principal: viewer may not, ops may.
+      io.vertx.core.Vertx schedulerNode = io.vertx.core.Vertx.vertx();
+      try {
+        java.util.concurrent.BlockingQueue<Event> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        SchedulerClient scheduler = new SchedulerClient(schedulerNode, "127.0.0.1", local.masterPort(),
+            dev.vmesos.api.http.MediaType.JSON);
+        scheduler.subscribe(FrameworkInfo.newBuilder().setUser("root").setName("owned").setPrincipal("ops").build(),
+            events::add, e -> { }).await(10, TimeUnit.SECONDS);
+        Offer offer = next(events, Event.Type.OFFERS).getOffers().getOffers(0);
+        scheduler.call(Calls.launch(List.of(offer.getId()), List.of(TaskInfo.newBuilder().setName("sleepy")
+            .setTaskId(TaskID.newBuilder().setValue("sleepy")).setAgentId(offer.getAgentId())
+            .addResources(scalar("cpus", 0.1)).addResources(scalar("mem", 32))
+            .setCommand(CommandInfo.newBuilder().setValue("sleep 300")).build()), 0)).await(10, TimeUnit.SECONDS);
+        TaskStatus status;
+        do {
+          status = next(events, Event.Type.UPDATE).getUpdate().getStatus();
+          scheduler.call(Calls.acknowledge(status));
+        } while (status.getState() != TaskState.TASK_RUNNING);
+
+        Run refused = run(Map.of(), "task", "kill", "sleepy", master, "--principal=viewer", "--secret=vsecret");
+        assertThat(refused.code).isEqualTo(1);
+        assertThat(refused.err).contains("refused POST /master/kill_task (403)");
+        assertThat(run(Map.of(), "task", "list", master, "--principal=ops", "--secret=secret").out)
+            .containsPattern("sleepy .* TASK_RUNNING");
+
+        Run killed = run(Map.of(), "task", "kill", "sleepy", master, "--principal=ops", "--secret=secret");
+        assertThat(killed.code).as(killed.err).isZero();
+        do {
+          status = next(events, Event.Type.UPDATE).getUpdate().getStatus();
+          scheduler.call(Calls.acknowledge(status));
+        } while (status.getState() == TaskState.TASK_RUNNING);
+        assertThat(status.getState()).isEqualTo(TaskState.TASK_KILLED);
+      } finally {
+        schedulerNode.close().await(10, TimeUnit.SECONDS);
+      }
+
       HttpResponse<String> kill = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
               URI.create("http://127.0.0.1:" + local.masterPort() + "/master/kill_task"))
           .header("Content-Type", "application/x-www-form-urlencoded")
@@ -83,6 +135,22 @@ class CliAuthenticationTest {
   }
 
   private record Run(int code, String out, String err) {
+  }
+
+  private static Event next(java.util.concurrent.BlockingQueue<Event> events, Event.Type type) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      Event event = events.poll(100, TimeUnit.MILLISECONDS);
+      if (event != null && event.getType() == type) {
+        return event;
+      }
+    }
+    throw new AssertionError("no " + type + " within 30 s");
+  }
+
+  private static Resource scalar(String name, double value) {
+    return Resource.newBuilder().setName(name).setType(Value.Type.SCALAR)
+        .setScalar(Value.Scalar.newBuilder().setValue(value)).build();
   }
 
   private static Run run(Map<String, String> env, String... args) {
