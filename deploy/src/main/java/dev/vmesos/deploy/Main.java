@@ -33,6 +33,8 @@ public final class Main {
                  --target=sink|http://...|jdbc:postgresql://..., --executor=docker|process, --executor-image)
         drf      a DRF demo framework (--master, --framework-name, --task-cpus, --task-memory, --task-seconds=20-40,
                  --executor=docker|process, --executor-image, --run_for)
+        agent list, framework list [--all], task list [--all], task log TASK [--follow] [--stderr], task kill TASK
+                 the operator CLI against a running master (--master=127.0.0.1:5050, --json; vmesos task --help)
         simulate run a DRF or max-min fairness scenario through the allocator, print it step by step
         bench-launch  tasks started per second by one agent and ACCEPT-to-RUNNING latency (./vmesos bench launch)
         bench-failover  leader failover times over 3 master and 2 agent processes (./vmesos bench failover)
@@ -65,6 +67,9 @@ public final class Main {
     if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
       System.out.print(USAGE);
       System.exit(args.length == 0 ? 2 : 0);
+    }
+    if (dev.vmesos.deploy.cli.Cli.isCommand(args)) {
+      System.exit(dev.vmesos.deploy.cli.Cli.run(args, System.getenv(), System.out, System.err));
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     FlagHelp help = switch (args[0]) {

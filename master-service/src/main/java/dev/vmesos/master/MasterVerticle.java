@@ -504,6 +504,10 @@ public final class MasterVerticle extends VerticleBase {
     }, httpLimits.maxBodyBytes());
     extensions = dev.vmesos.master.extensions.VmesosApi.mount(router, vertx, config, this::isLeading, httpLimits.maxBodyBytes());
     dev.vmesos.master.http.WebUi.mount(router, vertx, this::master, this::leaderOnly, tls);
+    dev.vmesos.master.operator.KillTaskEndpoint.mount(router, this::leaderOnly, () -> {
+      Term current = term;
+      return current == null ? null : current.master;
+    }, httpLimits.maxBodyBytes());
     router.route().last().handler(ctx -> Responses.text(ctx.response(), 404, "Not found: " + ctx.request().path()));
     httpGuard = dev.vmesos.api.http.HttpGuard.create(vertx, httpLimits, "master");
     return httpGuard.createServer(tls.apply(new io.vertx.core.http.HttpServerOptions()

@@ -44,8 +44,10 @@ public final class DrfExecutor implements Executor {
       return;
     }
     send(driver, task.getTaskId(), TaskState.TASK_RUNNING, null);
+    System.out.println("task " + task.getTaskId().getValue() + " running for " + millis + " ms");
     running.put(task.getTaskId(), timer.schedule(() -> {
       if (running.remove(task.getTaskId()) != null) {
+        System.out.println("task " + task.getTaskId().getValue() + " finished");
         send(driver, task.getTaskId(), TaskState.TASK_FINISHED, "ran " + millis + " ms");
       }
     }, millis, TimeUnit.MILLISECONDS));
@@ -57,6 +59,7 @@ public final class DrfExecutor implements Executor {
     if (task != null) {
       task.cancel(false);
     }
+    System.out.println("task " + taskId.getValue() + " killed");
     send(driver, taskId, TaskState.TASK_KILLED, "killed by the framework");
   }
 

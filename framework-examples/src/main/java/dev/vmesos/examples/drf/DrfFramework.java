@@ -29,21 +29,31 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The DRF demo framework: it fills every offer with as many tasks of {@code --task-cpus} and
- * {@code --task-memory} as fit, each running {@code --task-seconds} under {@link DrfExecutor}, and
- * prints its dominant share whenever it changes. Several instances with different task shapes show
- * the master's DRF allocator at work: freed resources go to the framework with the lowest share.
- * The cluster's size, needed for the share, comes from the master's {@code /metrics/snapshot}.
+ * The DRF demo framework: it launches one task of {@code --task-cpus} and {@code --task-memory} per
+ * offer, each running {@code --task-seconds} under {@link DrfExecutor}, and prints its dominant share
+ * whenever it changes. Several instances with different task shapes show the master's DRF allocator
+ * at work: the master offers an agent's free resources to the framework with the lowest dominant
+ * share, and because each framework takes only one task of it and hands the rest straight back
+ * (accepted with {@code refuse_seconds=0}), the next task goes to whoever is lowest then. That is
+ * the progressive filling of the DRF paper, one task at a time, and the shares converge; a framework
+ * that filled every offer would take a whole agent at its turn. An offer too small for a task is
+ * declined without a filter ({@link #DECLINE_SECONDS}). The cluster's size, needed for the share,
+ * comes from the master's {@code /metrics/snapshot}.
  */
 public final class DrfFramework implements Scheduler {
 
-  /** Accepted agents stay away this long: what a task frees goes to the other frameworks first. */
-  static final double ACCEPT_REFUSE_SECONDS = 1;
+  /**
+   * What is left of an accepted offer goes back at once ({@code refuse_seconds=0}): the master's next
+   * round, which an accept triggers, offers it to whoever has the lowest share then, this framework
+   * included.
+   */
+  static final double ACCEPT_REFUSE_SECONDS = 0;
   /**
    * Offers too small for one task are declined without a filter: the master re-offers declined
    * resources only at its next batch allocation (1 s), and a framework that stays the lowest share
    * keeps first pick of an agent until enough is free for its task, which is what DRF promises. With a
-   * filter, small tasks of others would take every fragment meanwhile and big tasks would starve.
+   * filter, the small tasks of others took every fragment meanwhile, and every freed resource with
+   * them: in a 30 s demo run C, with the smallest task, ended holding the whole cluster.
    */
   static final double DECLINE_SECONDS = 0;
 
@@ -121,19 +131,17 @@ public final class DrfFramework implements Scheduler {
   public void offers(SchedulerSession s, List<Offer> offers) {
     List<OfferID> decline = new ArrayList<>();
     for (Offer offer : offers) {
-      int fit = config.task().fitIn(Resources.of(offer.getResourcesList()));
-      if (fit == 0) {
+      if (config.task().fitIn(Resources.of(offer.getResourcesList())) == 0) {
         decline.add(offer.getId());
         continue;
       }
-      List<TaskInfo> tasks = new ArrayList<>(fit);
-      for (int i = 0; i < fit; i++) {
-        tasks.add(task(offer));
-      }
-      tasks.forEach(t -> live.put(t.getTaskId().getValue(), Boolean.FALSE));
-      s.launch(offer.getId(), tasks, ACCEPT_REFUSE_SECONDS).onFailure(e -> {
+      // One task per offer: the rest returns to the master, which offers it by share again.
+      TaskInfo task = task(offer);
+      String id = task.getTaskId().getValue();
+      live.put(id, Boolean.FALSE);
+      s.launch(offer.getId(), List.of(task), ACCEPT_REFUSE_SECONDS).onFailure(e -> {
         out.printf("[drf %s] launch on offer %s failed: %s%n", config.name(), offer.getId().getValue(), e.getMessage());
-        tasks.forEach(t -> live.remove(t.getTaskId().getValue()));
+        live.remove(id);
         refresh();
       });
     }

@@ -16,7 +16,7 @@ public enum EndpointKind {
   READONLY(HttpBasic.READONLY_REALM),
   OPEN(null);
 
-  private static final Set<String> READ_WRITE_PATHS = Set.of("/api/v1", "/teardown", "/reserve", "/unreserve",
+  private static final Set<String> READ_WRITE_PATHS = Set.of("/api/v1", "/teardown", "/kill_task", "/reserve", "/unreserve",
       "/quota", "/weights", "/maintenance/schedule", "/machine/down", "/machine/up", "/create-volumes",
       "/destroy-volumes");
   private static final Set<String> READ_ONLY_PATHS = Set.of("/state", "/state.json", "/state-summary", "/flags",

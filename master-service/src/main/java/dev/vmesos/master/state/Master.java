@@ -833,6 +833,17 @@ public final class Master {
     return task == null ? null : task.state();
   }
 
+  /**
+   * vmesos's operator kill ({@code /master/kill_task}): kills a live task as its framework's own KILL
+   * would, so the agent kills it and the framework gets TASK_KILLED. The caller has checked that the
+   * framework and task are known and the task not terminal.
+   */
+  public void killTaskForOperator(String frameworkId, String taskId) {
+    Framework framework = frameworks.get(frameworkId);
+    LOG.info("Operator asked to kill task {} of framework {}", taskId, frameworkId);
+    kill(framework, Call.Kill.newBuilder().setTaskId(TaskID.newBuilder().setValue(taskId)).build());
+  }
+
   /** Operator TEARDOWN: removes a framework as its own TEARDOWN would; false if it is unknown. */
   public boolean teardown(String frameworkId) {
     Framework framework = frameworks.get(frameworkId);
