@@ -6,6 +6,7 @@ import dev.vmesos.agent.AgentConfig;
 import dev.vmesos.agent.AgentVerticle;
 import dev.vmesos.api.config.Flags;
 import dev.vmesos.master.MasterConfig;
+import dev.vmesos.api.http.HttpLimits;
 import dev.vmesos.master.MasterVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -70,12 +71,23 @@ public final class LocalCluster {
                                            int firstAgentPort, String resources, Path workDir,
                                            List<String> agentFlags, dev.vmesos.api.config.TlsConfig tls,
                                            dev.vmesos.master.security.MasterSecurity security) {
+    return start(cluster, masterConfig, agents, firstAgentPort, resources, workDir, agentFlags, tls, security,
+        HttpLimits.defaults());
+  }
+
+  /** Same, the master and the agents bounding HTTP input as {@code httpLimits} says ({@code --http_*}). */
+  public static Future<LocalCluster> start(ClusterConfig cluster, MasterConfig masterConfig, int agents,
+                                           int firstAgentPort, String resources, Path workDir,
+                                           List<String> agentFlags, dev.vmesos.api.config.TlsConfig tls,
+                                           dev.vmesos.master.security.MasterSecurity security,
+                                           HttpLimits httpLimits) {
     return Cluster.start(cluster).compose(vertx -> {
-      MasterVerticle master = new MasterVerticle(masterConfig).withTls(tls).withSecurity(security);
+      MasterVerticle master = new MasterVerticle(masterConfig).withTls(tls).withSecurity(security)
+          .withHttpLimits(httpLimits);
       List<Integer> ports = new ArrayList<>();
       return vertx.deployVerticle(master).compose(id -> {
         return deployAgents(vertx, masterConfig.ip() + ":" + master.actualPort(), agents, firstAgentPort,
-            resources, workDir, agentFlags, ports, tls);
+            resources, workDir, agentFlags, ports, tls, httpLimits);
       }).map(v -> new LocalCluster(vertx, master, ports, workDir, agentFlags))
           .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
     });
@@ -88,12 +100,12 @@ public final class LocalCluster {
   private static Future<String> deployAgents(Vertx vertx, String masters, int count, int firstPort, String resources,
                                              Path workDir, List<String> agentFlags, List<Integer> ports) {
     return deployAgents(vertx, masters, count, firstPort, resources, workDir, agentFlags, ports,
-        dev.vmesos.api.config.TlsConfig.disabled());
+        dev.vmesos.api.config.TlsConfig.disabled(), HttpLimits.defaults());
   }
 
   private static Future<String> deployAgents(Vertx vertx, String masters, int count, int firstPort, String resources,
                                              Path workDir, List<String> agentFlags, List<Integer> ports,
-                                             dev.vmesos.api.config.TlsConfig tls) {
+                                             dev.vmesos.api.config.TlsConfig tls, HttpLimits httpLimits) {
     Future<String> chain = Future.succeededFuture();
     for (int i = 0; i < count; i++) {
       int port = firstPort == 0 ? FreePorts.find() : firstPort + i;
@@ -108,7 +120,8 @@ public final class LocalCluster {
       args.addAll(ownCgroupsRoot(workDir.resolve("agent-" + i), agentFlags));
       args.addAll(agentFlags);
       AgentConfig config = AgentConfig.fromFlags(Flags.parse(args.toArray(String[]::new), Map.of()));
-      chain = chain.compose(v -> vertx.deployVerticle(new AgentVerticle(config).withTls(tls).releaseCgroupRootOnStop()));
+      chain = chain.compose(v -> vertx.deployVerticle(new AgentVerticle(config).withTls(tls).withHttpLimits(httpLimits)
+          .releaseCgroupRootOnStop()));
     }
     return chain;
   }
@@ -123,6 +136,14 @@ public final class LocalCluster {
   public static Future<LocalCluster> startHa(ClusterConfig cluster, MasterConfig masterConfig, int masterCount,
                                              int agents, int firstAgentPort, String resources, Path workDir,
                                              List<String> agentFlags) {
+    return startHa(cluster, masterConfig, masterCount, agents, firstAgentPort, resources, workDir, agentFlags,
+        HttpLimits.defaults());
+  }
+
+  /** Same, the masters and the agents bounding HTTP input as {@code httpLimits} says ({@code --http_*}). */
+  public static Future<LocalCluster> startHa(ClusterConfig cluster, MasterConfig masterConfig, int masterCount,
+                                             int agents, int firstAgentPort, String resources, Path workDir,
+                                             List<String> agentFlags, HttpLimits httpLimits) {
     if (masterCount < 3 || masterCount % 2 == 0) {
       return Future.failedFuture(new dev.vmesos.api.config.FlagException(
           "Flag '--masters': " + masterCount + " masters cannot elect a leader; use 1, or an odd number from 3"));
@@ -147,7 +168,7 @@ public final class LocalCluster {
         synchronized (vertxes) {
           vertxes.add(vertx);
         }
-        MasterVerticle verticle = dev.vmesos.master.MasterMain.verticle(vertx, config);
+        MasterVerticle verticle = dev.vmesos.master.MasterMain.verticle(vertx, config).withHttpLimits(httpLimits);
         synchronized (verticles) {
           verticles.add(verticle);
           pairs.put(verticle, vertx);
@@ -161,7 +182,7 @@ public final class LocalCluster {
         .compose(agentVertx -> {
           List<Integer> ports = new ArrayList<>();
           Future<String> chain = deployAgents(agentVertx, String.join(",", masterAddresses), agents, firstAgentPort,
-              resources, workDir, agentFlags, ports);
+              resources, workDir, agentFlags, ports, dev.vmesos.api.config.TlsConfig.disabled(), httpLimits);
           verticles.sort(java.util.Comparator.comparingInt(MasterVerticle::actualPort));
           return chain.map(x -> {
             LocalCluster local = new LocalCluster(agentVertx, verticles.get(0), ports, workDir, agentFlags);

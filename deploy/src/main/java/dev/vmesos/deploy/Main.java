@@ -57,6 +57,7 @@ public final class Main {
       .build()
       .plus(MasterConfig.HELP)
       .plus(dev.vmesos.master.security.MasterSecurity.HELP)
+      .plus(dev.vmesos.api.http.HttpLimits.HELP)
       .plus(ClusterConfig.HELP);
 
   private Main() {
@@ -111,7 +112,8 @@ public final class Main {
 
   /** {@code vmesos local}'s flags, read once. */
   record LocalOptions(int masters, int agents, String resources, Path workDir, int agentPort, List<String> agentFlags,
-                      MasterConfig master, ClusterConfig cluster, dev.vmesos.master.security.MasterSecurity security) {
+                      MasterConfig master, ClusterConfig cluster, dev.vmesos.master.security.MasterSecurity security,
+                      dev.vmesos.api.http.HttpLimits httpLimits) {
 
     static LocalOptions fromFlags(Flags flags) {
       int masters = flags.integer("masters", 1, 1, 9);
@@ -137,7 +139,8 @@ public final class Main {
         throw new FlagException("Flag '--masters': authentication and --acls are supported with one local master;"
             + " start HA masters with 'vmesos master'");
       }
-      return new LocalOptions(masters, agents, resources, workDir, agentPort, agentFlags, master, cluster, security);
+      return new LocalOptions(masters, agents, resources, workDir, agentPort, agentFlags, master, cluster, security,
+          dev.vmesos.api.http.HttpLimits.fromFlags(flags));
     }
   }
 
@@ -176,7 +179,8 @@ public final class Main {
     if (options.masters() > 1) {
       System.out.printf("vmesos local: starting %d masters and %d agent(s)...%n", options.masters(), agents);
       LocalCluster local = LocalCluster.startHa(options.cluster(), master, options.masters(), agents,
-          options.agentPort(), options.resources(), workDir, options.agentFlags()).await(180, TimeUnit.SECONDS);
+          options.agentPort(), options.resources(), workDir, options.agentFlags(), options.httpLimits())
+          .await(180, TimeUnit.SECONDS);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
           local.close().await(20, TimeUnit.SECONDS);
@@ -199,7 +203,8 @@ public final class Main {
     // Mesos's LIBPROCESS_SSL_* variables: the master serves HTTPS, and the agents reach it over TLS.
     dev.vmesos.api.config.TlsConfig tls = dev.vmesos.api.config.TlsConfig.fromEnv(System.getenv());
     LocalCluster local = LocalCluster.start(options.cluster(), master, agents, options.agentPort(),
-        options.resources(), workDir, options.agentFlags(), tls, options.security()).await(120, TimeUnit.SECONDS);
+        options.resources(), workDir, options.agentFlags(), tls, options.security(), options.httpLimits())
+        .await(120, TimeUnit.SECONDS);
     Cluster.closeOnShutdown(local.vertx());
     // One write: System.out flushes every 128 bytes, and a log line on stderr may land in between when
     // both go to one pipe (scripts and tests wait for this line).
