@@ -29,7 +29,8 @@ public final class MasterMain {
   private static final Logger LOG = LoggerFactory.getLogger(MasterMain.class);
 
   public static final FlagHelp HELP = MasterConfig.HELP.plus(dev.vmesos.master.security.MasterSecurity.HELP)
-      .plus(dev.vmesos.api.http.HttpLimits.HELP).plus(ClusterConfig.HELP);
+      .plus(dev.vmesos.api.http.HttpLimits.HELP).plus(ClusterConfig.HELP)
+      .plus(dev.vmesos.api.logging.LoggingFlags.HELP);
 
   private MasterMain() {
   }
@@ -47,7 +48,9 @@ public final class MasterMain {
     ClusterConfig cluster = ClusterConfig.fromFlags(flags, ClusterConfig.DEFAULT_HOST);
     List<String> ignored = MasterConfig.ignoredFlagsGiven(flags);
     dev.vmesos.api.http.HttpLimits httpLimits = dev.vmesos.api.http.HttpLimits.fromFlags(flags);
+    dev.vmesos.api.logging.LoggingFlags logging = dev.vmesos.api.logging.LoggingFlags.fromFlags(flags);
     flags.rejectUnknown();
+    logging.apply("master");
     dev.vmesos.api.config.TlsConfig tls = dev.vmesos.api.config.TlsConfig.fromEnv(System.getenv());
     checkQuorum(config.ha(), cluster);
     for (String flag : ignored) {

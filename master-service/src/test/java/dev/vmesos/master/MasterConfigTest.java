@@ -104,7 +104,7 @@ class MasterConfigTest {
     assertThat(config.ha().quorum()).isEqualTo(2);
     assertThat(config.ha().masters()).isEqualTo(3);
     assertThat(config.ha().agentReregisterTimeout()).isEqualTo(java.time.Duration.ofSeconds(15));
-    assertThat(MasterConfig.ignoredFlagsGiven(flags)).containsExactly("zk", "log_dir");
+    assertThat(MasterConfig.ignoredFlagsGiven(flags)).containsExactly("zk");
     flags.rejectUnknown();
     Flags unknown = Flags.parse(new String[] {"--no_such_mesos_flag=1"}, Map.of());
     MasterConfig.fromFlags(unknown);

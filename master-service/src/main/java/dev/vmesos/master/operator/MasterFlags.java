@@ -52,6 +52,8 @@ final class MasterFlags {
       new TreeMap<>(allocator.quotas()).forEach((role, quota) -> quotas.put(role, quotaJson(quota)));
       flags.put("quota", quotas.encode());
     }
+    // Logging flags are the process's (--log_dir, --logging_level): what is in force.
+    flags.putAll(dev.vmesos.api.logging.Logging.flags());
     return flags;
   }
 
