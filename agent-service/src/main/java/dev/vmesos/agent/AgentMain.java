@@ -34,7 +34,7 @@ public final class AgentMain {
     flags.rejectUnknown();
     logging.apply("agent");
     dev.vmesos.api.config.TlsConfig tls = dev.vmesos.api.config.TlsConfig.fromEnv(System.getenv());
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = dev.vmesos.cluster.metrics.VertxMetrics.local();
     Cluster.closeOnShutdown(vertx);
     // As Mesos's agent: terminating it leaves the tasks of checkpointing frameworks running, for
     // the agent that restarts on this work_dir to recover.

@@ -150,6 +150,9 @@ public final class AgentOperatorApi {
     if (call.getType() == Call.Type.LIST_FILES && !call.hasListFiles()) {
       return Optional.of("Expecting 'list_files' to be present");
     }
+    if (call.getType() == Call.Type.SET_LOGGING_LEVEL && !call.hasSetLoggingLevel()) {
+      return Optional.of("Expecting 'set_logging_level' to be present");
+    }
     if (call.getType() == Call.Type.READ_FILE && !call.hasReadFile()) {
       return Optional.of("Expecting 'read_file' to be present");
     }
@@ -227,6 +230,21 @@ public final class AgentOperatorApi {
                       .setData(ByteString.copyFrom(chunk.value().data()))).build())
               : Answer.fail(chunk.status(), chunk.error());
         }, false);
+      }
+      case GET_LOGGING_LEVEL -> response.setType(Response.Type.GET_LOGGING_LEVEL)
+          .setGetLoggingLevel(Response.GetLoggingLevel.newBuilder().setLevel(dev.vmesos.api.logging.Logging.verbosity()));
+      case SET_LOGGING_LEVEL -> {
+        Call.SetLoggingLevel set = call.getSetLoggingLevel();
+        if (set.getLevel() < 0) {
+          return Future.succeededFuture(Answer.fail(400, "Invalid level '" + Integer.toUnsignedString(set.getLevel())
+              + "'"));
+        }
+        if (!set.hasDuration() || set.getDuration().getNanoseconds() < 0) {
+          return Future.succeededFuture(Answer.fail(400, "Expecting a non-negative 'set_logging_level.duration'"));
+        }
+        dev.vmesos.api.logging.Logging.setVerbosity(set.getLevel(),
+            java.time.Duration.ofNanos(set.getDuration().getNanoseconds()));
+        return Future.succeededFuture(new Answer(null, 200, ""));
       }
       case UNKNOWN -> {
         return Future.succeededFuture(Answer.fail(501, "Received 'UNKNOWN' call"));
