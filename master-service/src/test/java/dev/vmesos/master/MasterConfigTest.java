@@ -88,6 +88,7 @@ class MasterConfigTest {
       ClusterConfig.fromFlags(flags, ClusterConfig.DEFAULT_HOST);
       MasterConfig.ignoredFlagsGiven(flags);
       dev.vmesos.api.http.HttpLimits.fromFlags(flags);
+      dev.vmesos.api.logging.LoggingFlags.fromFlags(flags);
       read.addAll(flags.namesRead());
     }
     assertThat(MasterMain.HELP.names()).containsExactlyInAnyOrderElementsOf(read);
@@ -105,7 +106,8 @@ class MasterConfigTest {
     assertThat(config.ha().masters()).isEqualTo(3);
     assertThat(config.ha().agentReregisterTimeout()).isEqualTo(java.time.Duration.ofSeconds(15));
     assertThat(MasterConfig.ignoredFlagsGiven(flags)).containsExactly("zk");
-    flags.rejectUnknown();
+    // --log_dir is the logging's (LoggingFlags), no longer ignored.
+    assertThat(flags.namesRead()).doesNotContain("log_dir");
     Flags unknown = Flags.parse(new String[] {"--no_such_mesos_flag=1"}, Map.of());
     MasterConfig.fromFlags(unknown);
     MasterConfig.ignoredFlagsGiven(unknown);

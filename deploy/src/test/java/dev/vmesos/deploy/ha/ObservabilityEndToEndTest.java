@@ -140,6 +140,9 @@ class ObservabilityEndToEndTest extends ProcessClusterTest {
       families.add(family);
     }
     assertThat(families).hasSizeGreaterThan(20);
+    System.out.printf("[obs] %s: %d families, %d samples, %d bytes; vertx families: %s%n", url, families.size(),
+        families.stream().mapToInt(f -> f.getMetrics().size()).sum(), response.body().length(),
+        families.stream().map(MetricFamily::getName).filter(n -> n.startsWith("vertx_")).toList());
     for (MetricFamily family : families) {
       assertThat(family.getName()).matches(METRIC_NAME);
       for (Metric metric : family.getMetrics()) {

@@ -82,11 +82,12 @@ class MasterSecurityTest {
   void endpointsAreClassedAsMesosClassesThem() {
     assertThat(EndpointKind.of("/api/v1/scheduler")).isEqualTo(EndpointKind.SCHEDULER);
     assertThat(EndpointKind.of("/master/api/v1/scheduler")).isEqualTo(EndpointKind.SCHEDULER);
-    for (String path : new String[] {"/api/v1", "/master/api/v1", "/teardown", "/master/weights", "/quota", "/reserve"}) {
+    for (String path : new String[] {"/api/v1", "/master/api/v1", "/teardown", "/master/weights", "/quota", "/reserve",
+        "/logging/toggle"}) {
       assertThat(EndpointKind.of(path)).as(path).isEqualTo(EndpointKind.READWRITE);
     }
     for (String path : new String[] {"/state", "/master/state.json", "/state-summary", "/flags", "/metrics/snapshot",
-        "/master/tasks", "/state/"}) {
+        "/master/tasks", "/state/", "/metrics", "/files/read", "/files/download", "/files/browse"}) {
       assertThat(EndpointKind.of(path)).as(path).isEqualTo(EndpointKind.READONLY);
     }
     for (String path : new String[] {"/health", "/redirect", "/version", "/master/redirect", "/agent-bus/websocket"}) {
