@@ -1,6 +1,8 @@
 package dev.vmesos.agent.api;
 
+import dev.vmesos.agent.http.AgentObservability;
 import dev.vmesos.agent.http.FilesEndpoint;
+import dev.vmesos.cluster.logging.LoggingRoutes;
 import dev.vmesos.agent.http.PostedCalls;
 import dev.vmesos.api.codec.WireCodec;
 import dev.vmesos.api.http.MediaType;
@@ -210,6 +212,15 @@ public final class AgentOperatorApi {
       }
       case LIST_FILES -> {
         String path = call.getListFiles().getPath();
+        if (LoggingRoutes.isVirtual(path, AgentObservability.LOG_PATH)) {
+          return vertx.executeBlocking(() -> {
+            java.util.Optional<java.nio.file.Path> file = LoggingRoutes.resolve(path, AgentObservability.LOG_PATH);
+            return file.isEmpty() ? Answer.fail(404, "No such file or directory: '" + path + "'")
+                : Answer.ok(Response.newBuilder().setType(Response.Type.LIST_FILES).setListFiles(
+                    Response.ListFiles.newBuilder().addFileInfos(LoggingRoutes.fileInfo(file.get(),
+                        AgentObservability.LOG_PATH))).build());
+          }, false);
+        }
         return vertx.executeBlocking(() -> {
           FilesEndpoint.Answer<List<dev.vmesos.api.v1.Protos.FileInfo>> listing = files.listFiles(path);
           return listing.ok()
@@ -222,6 +233,19 @@ public final class AgentOperatorApi {
         Call.ReadFile read = call.getReadFile();
         // No length, or a uint64 beyond Long.MAX_VALUE: as much as the cap (16 pages) allows.
         long wanted = !read.hasLength() || read.getLength() < 0 ? -1 : read.getLength();
+        if (LoggingRoutes.isVirtual(read.getPath(), AgentObservability.LOG_PATH)) {
+          return vertx.executeBlocking(() -> {
+            java.util.Optional<java.nio.file.Path> file = LoggingRoutes.resolve(read.getPath(),
+                AgentObservability.LOG_PATH);
+            if (file.isEmpty()) {
+              return Answer.fail(404, "No such file or directory: '" + read.getPath() + "'");
+            }
+            LoggingRoutes.Chunk chunk = LoggingRoutes.chunk(file.get(), read.getOffset(), wanted);
+            return Answer.ok(Response.newBuilder().setType(Response.Type.READ_FILE)
+                .setReadFile(Response.ReadFile.newBuilder().setSize(chunk.size())
+                    .setData(ByteString.copyFrom(chunk.data()))).build());
+          }, false);
+        }
         return vertx.executeBlocking(() -> {
           FilesEndpoint.Answer<FilesEndpoint.Chunk> chunk = files.chunk(read.getPath(), read.getOffset(), wanted);
           return chunk.ok()

@@ -49,6 +49,37 @@ public final class LoggingRoutes {
     }
   }
 
+  /**
+   * Same, ahead of the router's own {@code /files} routes (the agent's sandboxes), which get every
+   * request for another path.
+   */
+  public static void mountLogFileBefore(Router router, String virtualPath) {
+    mountBefore(router, "/files/read", virtualPath, LoggingRoutes::read);
+    mountBefore(router, "/files/read.json", virtualPath, LoggingRoutes::read);
+    mountBefore(router, "/files/download", virtualPath, LoggingRoutes::download);
+    mountBefore(router, "/files/browse", virtualPath, LoggingRoutes::browse);
+    mountBefore(router, "/files/browse.json", virtualPath, LoggingRoutes::browse);
+  }
+
+  private static void mountBefore(Router router, String path, String virtualPath,
+                                  java.util.function.BiConsumer<RoutingContext, String> handler) {
+    router.get(path).order(-100).handler(ctx -> {
+      if (!isVirtual(ctx.request().getParam("path"), virtualPath)) {
+        ctx.next();
+        return;
+      }
+      ctx.vertx().executeBlocking(() -> {
+        handler.accept(ctx, virtualPath);
+        return null;
+      }, false).onFailure(ctx::fail);
+    });
+  }
+
+  /** Whether {@code path} names the virtual log file {@code virtualPath}. */
+  public static boolean isVirtual(String path, String virtualPath) {
+    return path != null && normalize(path).equals(virtualPath);
+  }
+
   private static void toggle(RoutingContext ctx) {
     String level = ctx.request().getParam("level");
     String duration = ctx.request().getParam("duration");
@@ -109,6 +140,14 @@ public final class LoggingRoutes {
 
   /** Up to {@code length} bytes from {@code offset} ({@code length} < 0: up to {@link #MAX_READ}), and the size. */
   public record Chunk(byte[] data, long size) {
+  }
+
+  /** What LIST_FILES tells of the log file, named by its virtual path. Blocks. */
+  public static dev.vmesos.api.v1.Protos.FileInfo fileInfo(Path file, String virtualPath) throws IOException {
+    return dev.vmesos.api.v1.Protos.FileInfo.newBuilder().setPath(virtualPath).setNlink(1).setSize(Files.size(file))
+        .setMtime(dev.vmesos.api.v1.Protos.TimeInfo.newBuilder().setNanoseconds(
+            Files.getLastModifiedTime(file).toMillis() * 1_000_000L))
+        .setMode(0100644).build();
   }
 
   /** Reads a chunk of {@code file}; an offset past the end reads nothing. Blocks. */

@@ -127,6 +127,17 @@ class ObservabilityEndToEndTest extends ProcessClusterTest {
     assertThat(viaFiles.getLong("offset")).isZero();
     assertThat(viaFiles.getString("data")).hasSizeLessThanOrEqualTo(200).matches(LOG_LINE.pattern() + "(?s).*");
     assertThat(get(master + "/files/read?path=/master/nothing").statusCode()).isEqualTo(404);
+
+    // The agent's as /slave/log, beside its sandboxes' /files.
+    HttpResponse<String> agentRead = call(agent, new JsonObject().put("type", "READ_FILE")
+        .put("read_file", new JsonObject().put("path", "/slave/log").put("offset", 0)));
+    assertThat(agentRead.statusCode()).isEqualTo(200);
+    assertThat(new String(Base64.getDecoder().decode(new JsonObject(agentRead.body()).getJsonObject("read_file")
+        .getString("data")), StandardCharsets.UTF_8).lines().findFirst().orElseThrow()).matches(LOG_LINE);
+    JsonObject agentViaFiles = new JsonObject(get(agent + "/files/read?path=/slave/log&offset=0&length=100").body());
+    assertThat(agentViaFiles.getString("data")).matches(LOG_LINE.pattern() + "(?s).*");
+    assertThat(get(agent + "/files/read?path=" + workDir.resolve("agent-0/no-such-file") + "&offset=0")
+        .statusCode()).isEqualTo(404);
   }
 
   private List<MetricFamily> scrape(String url) throws Exception {

@@ -3,12 +3,10 @@ package dev.vmesos.master.operator;
 import com.google.protobuf.ByteString;
 import dev.vmesos.api.logging.Logging;
 import dev.vmesos.api.v1.Protos.FileInfo;
-import dev.vmesos.api.v1.Protos.TimeInfo;
 import dev.vmesos.api.v1.master.Protos.Call;
 import dev.vmesos.api.v1.master.Protos.Response;
 import dev.vmesos.cluster.logging.LoggingRoutes;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -48,10 +46,7 @@ final class LogCalls {
           return notFound(call.getListFiles().getPath());
         }
         try {
-          FileInfo info = FileInfo.newBuilder().setPath(logPath).setNlink(1).setSize(Files.size(file.get()))
-              .setMtime(TimeInfo.newBuilder().setNanoseconds(
-                  Files.getLastModifiedTime(file.get()).toMillis() * 1_000_000L))
-              .setMode(0100644).build();
+          FileInfo info = LoggingRoutes.fileInfo(file.get(), logPath);
           return OperatorResult.ok(Response.newBuilder().setType(Response.Type.LIST_FILES)
               .setListFiles(Response.ListFiles.newBuilder().addFileInfos(info)).build());
         } catch (IOException e) {
