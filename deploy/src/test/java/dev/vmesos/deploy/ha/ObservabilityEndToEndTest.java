@@ -154,6 +154,8 @@ class ObservabilityEndToEndTest extends ProcessClusterTest {
     System.out.printf("[obs] %s: %d families, %d samples, %d bytes; vertx families: %s%n", url, families.size(),
         families.stream().mapToInt(f -> f.getMetrics().size()).sum(), response.body().length(),
         families.stream().map(MetricFamily::getName).filter(n -> n.startsWith("vertx_")).toList());
+    response.body().lines().filter(l -> l.startsWith("vertx_http_server_requests_total"))
+        .forEach(l -> System.out.println("[obs]   " + l));
     for (MetricFamily family : families) {
       assertThat(family.getName()).matches(METRIC_NAME);
       for (Metric metric : family.getMetrics()) {
