@@ -32,6 +32,9 @@ import java.util.WeakHashMap;
  */
 public final class VertxMetrics {
 
+  /** {@code false} turns Vert.x's own metrics off (for comparing its overhead). */
+  public static final String ENABLED_PROPERTY = "vmesos.vertx_metrics";
+
   /** Registries of the Vert.x instances built by {@link #builder}. */
   private static final Map<Vertx, PrometheusMeterRegistry> REGISTRIES =
       Collections.synchronizedMap(new WeakHashMap<>());
@@ -39,8 +42,15 @@ public final class VertxMetrics {
   private VertxMetrics() {
   }
 
-  /** A Vert.x builder with {@code options} and metrics into a new registry; {@link #remember} the Vert.x it builds. */
+  /**
+   * A Vert.x builder with {@code options} and metrics into a new registry; {@link #remember} the Vert.x
+   * it builds. With {@code -Dvmesos.vertx_metrics=false} Vert.x measures nothing ({@code /metrics} then
+   * has the JVM's and Mesos's metrics only).
+   */
   public static Metered builder(VertxOptions options) {
+    if ("false".equals(System.getProperty(ENABLED_PROPERTY))) {
+      return new Metered(Vertx.builder().with(options), jvmOnlyRegistry());
+    }
     PrometheusMeterRegistry registry = newRegistry();
     options.setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true)
