@@ -2,6 +2,11 @@ package dev.vmesos.deploy.ha;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vmesos.api.http.MediaType;
+import dev.vmesos.api.v1.Protos.FrameworkInfo;
+import dev.vmesos.api.v1.scheduler.Protos.Event;
+import dev.vmesos.client.SchedulerClient;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -16,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.hawkular.agent.prometheus.text.TextPrometheusMetricDataParser;
 import org.hawkular.agent.prometheus.types.Gauge;
@@ -69,6 +75,20 @@ class ObservabilityEndToEndTest extends ProcessClusterTest {
     assertThat(names(masterMetrics)).anyMatch(n -> n.startsWith("vertx_http_server_"))
         .anyMatch(n -> n.startsWith("vertx_eventbus_")).anyMatch(n -> n.startsWith("jvm_memory_"))
         .anyMatch(n -> n.startsWith("process_"));
+    // A framework of role "obs": its role's and its own dominant shares are series labelled by them.
+    vertx = Vertx.vertx();
+    RecordedStream events = new RecordedStream();
+    SchedulerClient scheduler = new SchedulerClient(vertx, "127.0.0.1", cluster.masterPort(leader), MediaType.JSON);
+    scheduler.subscribe(FrameworkInfo.newBuilder().setUser("root").setName("obs").setRole("obs").build(),
+        events::onEvent, events::onClose).await(10, TimeUnit.SECONDS);
+    MasterProcesses.await(Duration.ofSeconds(10), "SUBSCRIBED", () -> events.count(Event.Type.SUBSCRIBED) == 1);
+    String frameworkId = events.events().get(0).event().getSubscribed().getFrameworkId().getValue();
+    MasterProcesses.await(Duration.ofSeconds(10), "the framework's shares in /metrics", () -> {
+      List<MetricFamily> withFramework = scrape(master + "/metrics");
+      return labelled(withFramework, "mesos_allocator_mesos_roles_shares_dominant").contains("role=obs")
+          && labelled(withFramework, "mesos_allocator_mesos_frameworks_shares_dominant")
+              .contains("framework=" + frameworkId);
+    });
     List<MetricFamily> agentMetrics = scrape(agent + "/metrics");
     assertThat(gauge(agentMetrics, "mesos_slave_registered")).isEqualTo(1.0);
     assertThat(names(agentMetrics)).anyMatch(n -> n.startsWith("vertx_http_server_"))
@@ -140,15 +160,19 @@ class ObservabilityEndToEndTest extends ProcessClusterTest {
         .statusCode()).isEqualTo(404);
   }
 
-  private List<MetricFamily> scrape(String url) throws Exception {
+  private List<MetricFamily> scrape(String url) {
     HttpResponse<String> response = get(url);
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
     TextPrometheusMetricDataParser parser = new TextPrometheusMetricDataParser(
         new ByteArrayInputStream(response.body().getBytes(StandardCharsets.UTF_8)));
     List<MetricFamily> families = new ArrayList<>();
-    for (MetricFamily family = parser.parse(); family != null; family = parser.parse()) {
-      families.add(family);
+    try {
+      for (MetricFamily family = parser.parse(); family != null; family = parser.parse()) {
+        families.add(family);
+      }
+    } catch (java.io.IOException e) {
+      throw new AssertionError("parsing " + url + ": " + e, e);
     }
     assertThat(families).hasSizeGreaterThan(20);
     System.out.printf("[obs] %s: %d families, %d samples, %d bytes; vertx families: %s%n", url, families.size(),
@@ -166,6 +190,14 @@ class ObservabilityEndToEndTest extends ProcessClusterTest {
       }
     }
     return families;
+  }
+
+  /** The label sets of a family's samples, each as {@code k=v,k=v}. */
+  private static List<String> labelled(List<MetricFamily> families, String name) {
+    return families.stream().filter(f -> f.getName().equals(name)).flatMap(f -> f.getMetrics().stream())
+        .map(m -> m.getLabels().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+            .sorted().collect(java.util.stream.Collectors.joining(",")))
+        .toList();
   }
 
   private static List<String> names(List<MetricFamily> families) {
