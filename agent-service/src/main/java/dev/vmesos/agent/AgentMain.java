@@ -16,7 +16,7 @@ public final class AgentMain {
 
   /** What {@code --help} prints: the agent's flags and its HTTP server's limits. */
   public static final dev.vmesos.api.config.FlagHelp HELP =
-      AgentConfig.HELP.plus(dev.vmesos.api.http.HttpLimits.HELP);
+      AgentConfig.HELP.plus(dev.vmesos.api.http.HttpLimits.HELP).plus(dev.vmesos.api.logging.LoggingFlags.HELP);
 
   private AgentMain() {
   }
@@ -30,9 +30,11 @@ public final class AgentMain {
     Flags flags = Flags.parse(args, System.getenv());
     AgentConfig config = AgentConfig.fromFlags(flags);
     dev.vmesos.api.http.HttpLimits httpLimits = dev.vmesos.api.http.HttpLimits.fromFlags(flags);
+    dev.vmesos.api.logging.LoggingFlags logging = dev.vmesos.api.logging.LoggingFlags.fromFlags(flags);
     flags.rejectUnknown();
+    logging.apply("agent");
     dev.vmesos.api.config.TlsConfig tls = dev.vmesos.api.config.TlsConfig.fromEnv(System.getenv());
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = dev.vmesos.cluster.metrics.VertxMetrics.local();
     Cluster.closeOnShutdown(vertx);
     // As Mesos's agent: terminating it leaves the tasks of checkpointing frameworks running, for
     // the agent that restarts on this work_dir to recover.

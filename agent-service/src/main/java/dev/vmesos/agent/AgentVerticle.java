@@ -334,6 +334,7 @@ public final class AgentVerticle extends VerticleBase {
         httpLimits.maxBodyBytes());
     dev.vmesos.agent.http.AgentHttpAuthentication.install(router, config.security().authenticateHttpReadonly(),
         config.security().authenticateHttpReadwrite(), config.security().httpCredentials());
+    dev.vmesos.agent.http.AgentObservability.mount(router, vertx, this::metricValues);
     // With LIBPROCESS_SSL_ENABLED every endpoint (executor API, operator API, /state, /files) is HTTPS only.
     httpGuard = dev.vmesos.api.http.HttpGuard.create(vertx, httpLimits, "agent");
     Future<HttpServer> listening = httpGuard.createServer(tls.apply(new io.vertx.core.http.HttpServerOptions()), router)

@@ -74,9 +74,13 @@ class AgentHttpAuthenticationTest {
     assertThat(get("/state", HttpBasic.header("ops", "wrong")).statusCode()).isEqualTo(401);
     assertThat(get("/state", GOOD).statusCode()).isEqualTo(200);
     for (String path : List.of("/flags", "/metrics/snapshot", "/files/browse?path=" + workDir, "/containers",
-        "/monitor/statistics", "/nothing/../state")) {
+        "/monitor/statistics", "/nothing/../state", "/metrics", "/files/read?path=/slave/log&offset=0")) {
       assertThat(get(path, null).statusCode()).as(path).isEqualTo(401);
     }
+    HttpResponse<String> toggle = get("/logging/toggle?level=1&duration=1secs", null);
+    assertThat(toggle.statusCode()).isEqualTo(401);
+    assertThat(toggle.headers().firstValue("WWW-Authenticate")).contains("Basic realm=\"mesos-agent-readwrite\"");
+    assertThat(get("/metrics", GOOD).body()).contains("mesos_slave_registered ");
     assertThat(get("/flags", GOOD).statusCode()).isEqualTo(200);
     assertThat(get("/health", null).statusCode()).as("open, as on Mesos").isEqualTo(200);
 

@@ -44,13 +44,14 @@ public final class Cluster {
         .setHost(cluster.host())
         .setPort(0)
         .setClusterPublicHost(cluster.host()));
-    return Vertx.builder()
-        .with(options)
+    // Metrics (Prometheus /metrics) must be chosen when the Vert.x is made.
+    dev.vmesos.cluster.metrics.VertxMetrics.Metered metered = dev.vmesos.cluster.metrics.VertxMetrics.builder(options);
+    return metered.builder()
         .withClusterManager(new HazelcastClusterManager(hazelcast))
         .buildClustered()
         .map(vertx -> {
           ProtobufCodec.install(vertx.eventBus());
-          return vertx;
+          return metered.remember(vertx);
         });
   }
 

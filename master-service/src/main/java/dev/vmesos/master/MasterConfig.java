@@ -198,10 +198,10 @@ public record MasterConfig(String ip, int port, String hostname, Duration heartb
 
   /**
    * Mesos master flags that tune what vmesos does not have (ZooKeeper, the replicated log's timeouts,
-   * glog's directory): accepted, with one WARN line each saying they are ignored.
+   * glog's buffering): accepted, with one WARN line each saying they are ignored.
    */
   public static final List<String> IGNORED_MESOS_FLAGS = List.of("zk", "zk_session_timeout",
-      "registry_store_timeout", "registry_fetch_timeout", "log_dir", "logbufsecs", "registry_strict",
+      "registry_store_timeout", "registry_fetch_timeout", "logbufsecs", "registry_strict",
       "registry_gc_interval", "initialize_driver_logging", "external_log_file");
 
   public static final int DEFAULT_PORT = 5050;
@@ -265,7 +265,6 @@ public record MasterConfig(String ip, int port, String hostname, Duration heartb
       .flag("registry_fetch_timeout", "DURATION", null, "Accepted and ignored.")
       .flag("registry_strict", "BOOL", null, "Accepted and ignored.")
       .flag("registry_gc_interval", "DURATION", null, "Accepted and ignored.")
-      .flag("log_dir", "PATH", null, "Accepted and ignored: logs go to stderr.")
       .flag("logbufsecs", "SECONDS", null, "Accepted and ignored.")
       .flag("initialize_driver_logging", "BOOL", null, "Accepted and ignored.")
       .flag("external_log_file", "PATH", null, "Accepted and ignored.")

@@ -29,7 +29,8 @@ public final class MasterMain {
   private static final Logger LOG = LoggerFactory.getLogger(MasterMain.class);
 
   public static final FlagHelp HELP = MasterConfig.HELP.plus(dev.vmesos.master.security.MasterSecurity.HELP)
-      .plus(dev.vmesos.api.http.HttpLimits.HELP).plus(MasterConfig.History.HELP).plus(ClusterConfig.HELP);
+      .plus(dev.vmesos.api.http.HttpLimits.HELP).plus(MasterConfig.History.HELP).plus(ClusterConfig.HELP)
+      .plus(dev.vmesos.api.logging.LoggingFlags.HELP);
 
   private MasterMain() {
   }
@@ -48,7 +49,9 @@ public final class MasterMain {
     List<String> ignored = MasterConfig.ignoredFlagsGiven(flags);
     dev.vmesos.api.http.HttpLimits httpLimits = dev.vmesos.api.http.HttpLimits.fromFlags(flags);
     MasterConfig.History history = MasterConfig.History.fromFlags(flags);
+    dev.vmesos.api.logging.LoggingFlags logging = dev.vmesos.api.logging.LoggingFlags.fromFlags(flags);
     flags.rejectUnknown();
+    logging.apply("master");
     java.util.Map<String, String> given = new java.util.TreeMap<>();
     for (String name : HELP.names()) {
       flags.optional(name).ifPresent(value -> given.put(name, value));

@@ -441,6 +441,25 @@ public final class MasterVerticle extends VerticleBase {
     return new DeliveryOptions().addHeader(Addresses.EPOCH_HEADER, Long.toUnsignedString(epoch));
   }
 
+  /** The values of {@code /metrics/snapshot} (for Prometheus's {@code /metrics}). */
+  private java.util.Map<String, Double> mesosMetrics() {
+    Term current = term;
+    if (isLeading() && current != null && current.operator != null) {
+      return current.operator.metrics();
+    }
+    return notLeadingMetrics();
+  }
+
+  /** A master that does not lead has only the agent bus's and its terms' metrics. */
+  private java.util.Map<String, Double> notLeadingMetrics() {
+    java.util.Map<String, Double> metrics = new java.util.HashMap<>();
+    metrics.put("master/elected", 0.0);
+    metrics.put("master/fenced_sends", (double) fencedSends.get());
+    metrics.putAll(bridge.metrics());
+    metrics.put("master/terms", (double) terms.get());
+    return metrics;
+  }
+
   private Future<Void> listenHttp() {
     Router router = RouterFailures.install(Router.router(vertx), "master");
     // Authentication before anything else, so that no endpoint can miss it.
@@ -481,12 +500,8 @@ public final class MasterVerticle extends VerticleBase {
     }
     router.get("/metrics/snapshot").handler(ctx -> {
       if (!isLeading()) {
-        io.vertx.core.json.JsonObject metrics = new io.vertx.core.json.JsonObject()
-            .put("master/elected", 0.0)
-
-            .put("master/fenced_sends", (double) fencedSends.get())
-            .mergeIn(new io.vertx.core.json.JsonObject(new java.util.HashMap<>(bridge.metrics())))
-            .put("master/terms", (double) terms.get());
+        io.vertx.core.json.JsonObject metrics = new io.vertx.core.json.JsonObject(
+            new java.util.HashMap<String, Object>(notLeadingMetrics()));
         ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(metrics.encode());
       } else {
         ctx.next();
@@ -508,6 +523,7 @@ public final class MasterVerticle extends VerticleBase {
       Term current = term;
       return current == null ? null : current.master;
     }, httpLimits.maxBodyBytes());
+    dev.vmesos.master.http.MasterObservability.mount(router, vertx, this::mesosMetrics);
     router.route().last().handler(ctx -> Responses.text(ctx.response(), 404, "Not found: " + ctx.request().path()));
     httpGuard = dev.vmesos.api.http.HttpGuard.create(vertx, httpLimits, "master");
     return httpGuard.createServer(tls.apply(new io.vertx.core.http.HttpServerOptions()

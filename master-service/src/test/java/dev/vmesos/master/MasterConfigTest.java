@@ -89,6 +89,7 @@ class MasterConfigTest {
       MasterConfig.ignoredFlagsGiven(flags);
       dev.vmesos.api.http.HttpLimits.fromFlags(flags);
       MasterConfig.History.fromFlags(flags);
+      dev.vmesos.api.logging.LoggingFlags.fromFlags(flags);
       read.addAll(flags.namesRead());
     }
     assertThat(MasterMain.HELP.names()).containsExactlyInAnyOrderElementsOf(read);
@@ -119,8 +120,9 @@ class MasterConfigTest {
     assertThat(config.ha().quorum()).isEqualTo(2);
     assertThat(config.ha().masters()).isEqualTo(3);
     assertThat(config.ha().agentReregisterTimeout()).isEqualTo(java.time.Duration.ofSeconds(15));
-    assertThat(MasterConfig.ignoredFlagsGiven(flags)).containsExactly("zk", "log_dir");
-    flags.rejectUnknown();
+    assertThat(MasterConfig.ignoredFlagsGiven(flags)).containsExactly("zk");
+    // --log_dir is the logging's (LoggingFlags), no longer ignored.
+    assertThat(flags.namesRead()).doesNotContain("log_dir");
     Flags unknown = Flags.parse(new String[] {"--no_such_mesos_flag=1"}, Map.of());
     MasterConfig.fromFlags(unknown);
     MasterConfig.ignoredFlagsGiven(unknown);

@@ -53,6 +53,8 @@ public final class AgentFlags {
     if (!config.attributes().isEmpty()) {
       flags.put("attributes", attributes(config.attributes()));
     }
+    // Logging flags are the process's (--log_dir, --logging_level): what is in force.
+    flags.putAll(dev.vmesos.api.logging.Logging.flags());
     return flags;
   }
 

@@ -1,6 +1,8 @@
 package dev.vmesos.agent.api;
 
+import dev.vmesos.agent.http.AgentObservability;
 import dev.vmesos.agent.http.FilesEndpoint;
+import dev.vmesos.cluster.logging.LoggingRoutes;
 import dev.vmesos.agent.http.PostedCalls;
 import dev.vmesos.api.codec.WireCodec;
 import dev.vmesos.api.http.MediaType;
@@ -150,6 +152,9 @@ public final class AgentOperatorApi {
     if (call.getType() == Call.Type.LIST_FILES && !call.hasListFiles()) {
       return Optional.of("Expecting 'list_files' to be present");
     }
+    if (call.getType() == Call.Type.SET_LOGGING_LEVEL && !call.hasSetLoggingLevel()) {
+      return Optional.of("Expecting 'set_logging_level' to be present");
+    }
     if (call.getType() == Call.Type.READ_FILE && !call.hasReadFile()) {
       return Optional.of("Expecting 'read_file' to be present");
     }
@@ -207,6 +212,15 @@ public final class AgentOperatorApi {
       }
       case LIST_FILES -> {
         String path = call.getListFiles().getPath();
+        if (LoggingRoutes.isVirtual(path, AgentObservability.LOG_PATH)) {
+          return vertx.executeBlocking(() -> {
+            java.util.Optional<java.nio.file.Path> file = LoggingRoutes.resolve(path, AgentObservability.LOG_PATH);
+            return file.isEmpty() ? Answer.fail(404, "No such file or directory: '" + path + "'")
+                : Answer.ok(Response.newBuilder().setType(Response.Type.LIST_FILES).setListFiles(
+                    Response.ListFiles.newBuilder().addFileInfos(LoggingRoutes.fileInfo(file.get(),
+                        AgentObservability.LOG_PATH))).build());
+          }, false);
+        }
         return vertx.executeBlocking(() -> {
           FilesEndpoint.Answer<List<dev.vmesos.api.v1.Protos.FileInfo>> listing = files.listFiles(path);
           return listing.ok()
@@ -219,6 +233,19 @@ public final class AgentOperatorApi {
         Call.ReadFile read = call.getReadFile();
         // No length, or a uint64 beyond Long.MAX_VALUE: as much as the cap (16 pages) allows.
         long wanted = !read.hasLength() || read.getLength() < 0 ? -1 : read.getLength();
+        if (LoggingRoutes.isVirtual(read.getPath(), AgentObservability.LOG_PATH)) {
+          return vertx.executeBlocking(() -> {
+            java.util.Optional<java.nio.file.Path> file = LoggingRoutes.resolve(read.getPath(),
+                AgentObservability.LOG_PATH);
+            if (file.isEmpty()) {
+              return Answer.fail(404, "No such file or directory: '" + read.getPath() + "'");
+            }
+            LoggingRoutes.Chunk chunk = LoggingRoutes.chunk(file.get(), read.getOffset(), wanted);
+            return Answer.ok(Response.newBuilder().setType(Response.Type.READ_FILE)
+                .setReadFile(Response.ReadFile.newBuilder().setSize(chunk.size())
+                    .setData(ByteString.copyFrom(chunk.data()))).build());
+          }, false);
+        }
         return vertx.executeBlocking(() -> {
           FilesEndpoint.Answer<FilesEndpoint.Chunk> chunk = files.chunk(read.getPath(), read.getOffset(), wanted);
           return chunk.ok()
@@ -227,6 +254,21 @@ public final class AgentOperatorApi {
                       .setData(ByteString.copyFrom(chunk.value().data()))).build())
               : Answer.fail(chunk.status(), chunk.error());
         }, false);
+      }
+      case GET_LOGGING_LEVEL -> response.setType(Response.Type.GET_LOGGING_LEVEL)
+          .setGetLoggingLevel(Response.GetLoggingLevel.newBuilder().setLevel(dev.vmesos.api.logging.Logging.verbosity()));
+      case SET_LOGGING_LEVEL -> {
+        Call.SetLoggingLevel set = call.getSetLoggingLevel();
+        if (set.getLevel() < 0) {
+          return Future.succeededFuture(Answer.fail(400, "Invalid level '" + Integer.toUnsignedString(set.getLevel())
+              + "'"));
+        }
+        if (!set.hasDuration() || set.getDuration().getNanoseconds() < 0) {
+          return Future.succeededFuture(Answer.fail(400, "Expecting a non-negative 'set_logging_level.duration'"));
+        }
+        dev.vmesos.api.logging.Logging.setVerbosity(set.getLevel(),
+            java.time.Duration.ofNanos(set.getDuration().getNanoseconds()));
+        return Future.succeededFuture(new Answer(null, 200, ""));
       }
       case UNKNOWN -> {
         return Future.succeededFuture(Answer.fail(501, "Received 'UNKNOWN' call"));

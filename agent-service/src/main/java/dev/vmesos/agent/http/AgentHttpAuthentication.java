@@ -32,11 +32,11 @@ public final class AgentHttpAuthentication {
   /** The realm that guards {@code path}, or empty for an open one. */
   static Optional<String> realmOf(String path) {
     String p = path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
-    if (p.equals("/api/v1")) {
+    if (p.equals("/api/v1") || p.equals("/logging/toggle")) {
       return Optional.of(READWRITE_REALM);
     }
     if (p.equals("/state") || p.equals("/state.json") || p.equals("/flags") || p.startsWith("/files/")
-        || p.equals("/metrics/snapshot") || p.equals("/containers") || p.startsWith("/monitor/statistics")
+        || p.equals("/metrics/snapshot") || p.equals("/metrics") || p.equals("/containers") || p.startsWith("/monitor/statistics")
         || p.equals("/containerizer/debug")) {
       return Optional.of(READONLY_REALM);
     }

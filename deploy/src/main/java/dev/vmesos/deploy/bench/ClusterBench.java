@@ -121,7 +121,8 @@ public final class ClusterBench {
       return 0;
     }
     // 10,000 agents' connections are not news: only what goes wrong is logged here.
-    System.setProperty("org.slf4j.simpleLogger.log.dev.vmesos.api.bus", "warn");
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.vmesos.api.bus"))
+        .setLevel(ch.qos.logback.classic.Level.WARN);
     Flags flags = Flags.parse(args, Map.of());
     int agents = flags.integer("agents", 1000, 1, 100_000);
     int frameworks = flags.integer("frameworks", 10, 1, 10_000);

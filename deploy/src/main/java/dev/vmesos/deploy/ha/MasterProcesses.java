@@ -167,7 +167,7 @@ public final class MasterProcesses implements AutoCloseable {
         "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
         "-Dhazelcast.wait.seconds.before.join=0", "-Xmx256m"));
     command.addAll(javaOptions);
-    // For a closer look at a run, e.g. -Dvmesos.ha.java_options=-Dorg.slf4j.simpleLogger.log.com.hazelcast=info
+    // Extra JVM options for a run, e.g. -Dvmesos.ha.java_options=-Dvmesos.logging_level=WARNING
     String extra = System.getProperty("vmesos.ha.java_options", "").trim();
     if (!extra.isEmpty()) {
       command.addAll(List.of(extra.split("\\s+")));

@@ -65,6 +65,8 @@ final class MasterFlags {
     flags.put("quorum", Integer.toString(ha.quorum()));
     flags.put("agent_reregister_timeout", duration(ha.agentReregisterTimeout()));
     flags.put("authenticate_agents", Boolean.toString(config.agentAuth().required()));
+    // Logging flags are the process's (--log_dir, --logging_level): what is in force.
+    flags.putAll(dev.vmesos.api.logging.Logging.flags());
     return flags;
   }
 

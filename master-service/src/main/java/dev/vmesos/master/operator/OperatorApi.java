@@ -172,7 +172,8 @@ public final class OperatorApi {
     return stateJson.state();
   }
 
-  Map<String, Double> metrics() {
+  /** What {@code /metrics/snapshot} answers. */
+  public Map<String, Double> metrics() {
     Map<String, Double> metrics = new java.util.HashMap<>(MetricsSnapshot.of(master, counters, streamLimit.drops(),
         clock.millis() / 1000.0 - startTime));
     metrics.putAll(extraMetrics.get());

@@ -88,6 +88,9 @@ final class OperatorCalls {
       case REMOVE_QUOTA -> {
         return removeQuota(call.getRemoveQuota().getRole());
       }
+      case GET_LOGGING_LEVEL, SET_LOGGING_LEVEL, LIST_FILES, READ_FILE -> {
+        return LogCalls.handle(call, dev.vmesos.master.http.MasterObservability.LOG_PATH);
+      }
       case TEARDOWN -> {
         String frameworkId = call.getTeardown().getFrameworkId().getValue();
         return master.teardown(frameworkId) ? OperatorResult.okEmpty()

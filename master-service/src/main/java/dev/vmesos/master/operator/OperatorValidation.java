@@ -30,6 +30,9 @@ final class OperatorValidation {
       case DRAIN_AGENT -> call.hasDrainAgent() ? null : "drain_agent";
       case DEACTIVATE_AGENT -> call.hasDeactivateAgent() ? null : "deactivate_agent";
       case REACTIVATE_AGENT -> call.hasReactivateAgent() ? null : "reactivate_agent";
+      case SET_LOGGING_LEVEL -> call.hasSetLoggingLevel() ? null : "set_logging_level";
+      case LIST_FILES -> call.hasListFiles() ? null : "list_files";
+      case READ_FILE -> call.hasReadFile() ? null : "read_file";
       default -> null;
     };
     return missing == null ? null : OperatorResult.badRequest("Expecting '" + missing + "' to be present");

@@ -18,9 +18,10 @@ public enum EndpointKind {
 
   private static final Set<String> READ_WRITE_PATHS = Set.of("/api/v1", "/teardown", "/kill_task", "/reserve", "/unreserve",
       "/quota", "/weights", "/maintenance/schedule", "/machine/down", "/machine/up", "/create-volumes",
-      "/destroy-volumes");
+      "/destroy-volumes", "/logging/toggle");
   private static final Set<String> READ_ONLY_PATHS = Set.of("/state", "/state.json", "/state-summary", "/flags",
-      "/frameworks", "/slaves", "/tasks", "/roles", "/maintenance/status", "/metrics/snapshot");
+      "/frameworks", "/slaves", "/tasks", "/roles", "/maintenance/status", "/metrics/snapshot",
+      "/metrics", "/files/read", "/files/read.json", "/files/download", "/files/browse", "/files/browse.json");
 
   private final String realm;
 

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * whatever {@code Authorization} header it sends, as in Mesos.
  *
  * <p>It also checks {@code get_endpoints} for {@code /metrics/snapshot}, the master endpoint Mesos
- * authorizes by path.
+ * authorizes by path, and for Prometheus's {@code /metrics} beside it.
  */
 public final class HttpAuthGuard implements Handler<RoutingContext> {
 
@@ -54,7 +54,7 @@ public final class HttpAuthGuard implements Handler<RoutingContext> {
       principal = ((HttpBasic.Authenticated) result).principal();
       context.put(PRINCIPAL, principal);
     }
-    if (path != null && path.equals("/metrics/snapshot")
+    if (path != null && (path.equals("/metrics/snapshot") || path.equals("/metrics"))
         && !security.acls().allows(Acls.Action.GET_ENDPOINTS, principal, path)) {
       LOG.info("403 for GET {} of principal {}: get_endpoints", path, principal);
       Responses.text(context.response(), 403, Acls.Action.GET_ENDPOINTS.refusal(path));

@@ -536,9 +536,18 @@ class OperatorApiTest {
     assertThat(request(HttpMethod.POST, "/api/v1", html, Buffer.buffer("{\"type\":\"GET_HEALTH\"}")).status())
         .isEqualTo(406);
     assertThat(operator("{\"type\":\"UNKNOWN\"}").status()).isEqualTo(501);
-    Reply unsupported = operator("{\"type\":\"GET_LOGGING_LEVEL\"}");
+    Reply unsupported = operator("{\"type\":\"START_MAINTENANCE\"}");
     assertThat(unsupported.status()).isEqualTo(501);
-    assertThat(unsupported.text()).contains("GET_LOGGING_LEVEL");
+    assertThat(unsupported.text()).contains("START_MAINTENANCE");
+    // Logging calls: the verbosity; SET without its message is 400; no --log_dir, so no /master/log (404).
+    assertThat(operator("{\"type\":\"GET_LOGGING_LEVEL\"}").text())
+        .isEqualTo("{\"type\":\"GET_LOGGING_LEVEL\",\"get_logging_level\":{\"level\":0}}");
+    assertThat(operator("{\"type\":\"SET_LOGGING_LEVEL\"}").text()).contains("set_logging_level");
+    assertThat(operator("{\"type\":\"SET_LOGGING_LEVEL\"}").status()).isEqualTo(400);
+    assertThat(operator("{\"type\":\"READ_FILE\",\"read_file\":{\"path\":\"/master/log\",\"offset\":0}}")
+        .status()).isEqualTo(404);
+    assertThat(operator("{\"type\":\"LIST_FILES\",\"list_files\":{\"path\":\"/master/log\"}}").status())
+        .isEqualTo(404);
     assertThat(operator("{\"type\":\"TEARDOWN\",\"teardown\":{\"framework_id\":{\"value\":\"nope\"}}}").status())
         .isEqualTo(400);
 

@@ -82,12 +82,14 @@ class MasterSecurityTest {
   void endpointsAreClassedAsMesosClassesThem() {
     assertThat(EndpointKind.of("/api/v1/scheduler")).isEqualTo(EndpointKind.SCHEDULER);
     assertThat(EndpointKind.of("/master/api/v1/scheduler")).isEqualTo(EndpointKind.SCHEDULER);
-    for (String path : new String[] {"/api/v1", "/master/api/v1", "/teardown", "/master/weights", "/quota", "/reserve"}) {
+    for (String path : new String[] {"/api/v1", "/master/api/v1", "/teardown", "/master/weights", "/quota", "/reserve",
+        "/logging/toggle"}) {
       assertThat(EndpointKind.of(path)).as(path).isEqualTo(EndpointKind.READWRITE);
     }
     for (String path : new String[] {"/state", "/master/state.json", "/state-summary", "/flags", "/metrics/snapshot",
         "/master/tasks", "/state/", "/", "/static/app.js", "/static/lib/uplot/uPlot.iife.min.js",
-        "/agents/a1-S0/files/read", "/agents/a1-S0/state"}) {
+        "/agents/a1-S0/files/read", "/agents/a1-S0/state", "/metrics", "/files/read", "/files/download",
+        "/files/browse"}) {
       assertThat(EndpointKind.of(path)).as(path).isEqualTo(EndpointKind.READONLY);
     }
     for (String path : new String[] {"/health", "/redirect", "/version", "/master/redirect", "/agent-bus/websocket"}) {

@@ -47,7 +47,7 @@ class SecurityAttacksTest {
                            {"principals": {"values": ["mallory"]}, "users": {"values": ["mallory"]}}],
        "view_tasks": [{"principals": {"values": ["ops"]}, "users": {"type": "ANY"}}],
        "view_executors": [{"principals": {"values": ["ops"]}, "users": {"type": "ANY"}}],
-       "get_endpoints": [{"principals": {"values": ["ops"]}, "paths": {"values": ["/metrics/snapshot"]}}]}""";
+       "get_endpoints": [{"principals": {"values": ["ops"]}, "paths": {"values": ["/metrics/snapshot", "/metrics"]}}]}""";
 
   private static final String ALICE = HttpTestClient.basic("alice", "alice-secret");
   private static final String MALLORY = HttpTestClient.basic("mallory", "mallory-secret");
@@ -146,6 +146,9 @@ class SecurityAttacksTest {
     realms.put("/master/../state", "mesos-master-readonly");
     realms.put("/%73tate", "mesos-master-readonly");
     realms.put("/master/./api/v1", "mesos-master-readwrite");
+    realms.put("/metrics", "mesos-master-readonly");
+    realms.put("/files/read?path=/master/log&offset=0", "mesos-master-readonly");
+    realms.put("/logging/toggle?level=1&duration=1secs", "mesos-master-readwrite");
     for (var entry : realms.entrySet()) {
       for (String authorization : java.util.Arrays.asList(null, HttpTestClient.basic("mallory", "guess"),
           HttpTestClient.basic("nobody", "mallory-secret"), "Bearer x")) {
@@ -169,6 +172,13 @@ class SecurityAttacksTest {
     Reply forbidden = http.get("/metrics/snapshot", MALLORY);
     assertThat(forbidden.status()).isEqualTo(403);
     assertThat(forbidden.body()).isEqualTo("Not authorized to get endpoint with path '/metrics/snapshot'");
+    // Prometheus's /metrics beside it: the same realm and the same ACL (by its own path, as Mesos's ACLs go).
+    Reply prometheus = http.get("/metrics", OPS);
+    assertThat(prometheus.status()).isEqualTo(200);
+    assertThat(prometheus.body()).contains("mesos_master_elected ");
+    assertThat(http.get("/metrics", MALLORY).status()).isEqualTo(403);
+    // /logging/toggle answers the verbosity to a read-write principal.
+    assertThat(http.get("/logging/toggle", OPS).status()).isEqualTo(200);
   }
 
   @Test
