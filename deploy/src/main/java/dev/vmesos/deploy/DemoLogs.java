@@ -12,10 +12,10 @@ import java.nio.file.Path;
  * their log lines would land between the rows of its table. {@link #toFile} sends them to
  * {@code <dir>/vmesos.log} until {@link #close}; the executors' output goes to their sandboxes anyway.
  *
- * <p>This is the one place that knows the logging backend. With slf4j-simple (logging to
- * {@code System.err}, looked up at every line) it swaps {@code System.err}; it also sets
- * {@code vmesos.log_dir}, the system property the shared Logback configuration reads, so that with
- * Logback only this method changes.
+ * <p>This is the one place that knows the logging backend: it points the shared Logback
+ * configuration at the file ({@link dev.vmesos.api.logging.Logging#configure}, which also sets
+ * {@code vmesos.log_dir} for whatever the demo starts later), and swaps {@code System.err} so that
+ * what writes to stderr directly lands there too.
  */
 final class DemoLogs implements AutoCloseable {
 
@@ -37,7 +37,8 @@ final class DemoLogs implements AutoCloseable {
     Files.createDirectories(dir);
     Path file = dir.resolve(FILE_NAME).toAbsolutePath();
     PrintStream stream = new PrintStream(new FileOutputStream(file.toFile(), true), true, StandardCharsets.UTF_8);
-    System.setProperty("vmesos.log_dir", dir.toAbsolutePath().toString());
+    dev.vmesos.api.logging.Logging.configure(dir, "vmesos",
+        dev.vmesos.api.logging.Logging.flags().getOrDefault("logging_level", "INFO"));
     PrintStream previous = System.err;
     System.setErr(stream);
     return new DemoLogs(file, previous, stream);
