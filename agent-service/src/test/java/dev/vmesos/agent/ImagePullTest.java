@@ -137,7 +137,8 @@ class ImagePullTest {
   @Test
   void aPullFromARegistryThatNeverAnswersFailsAfterThePullTimeout() throws Exception {
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      List<Socket> held = new ArrayList<>();
+      // The acceptor adds while the test closes them at the end.
+      List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
       Thread acceptor = new Thread(() -> {
         try {
           while (!silent.isClosed()) {
