@@ -87,7 +87,7 @@ class WebUiBrowserTest {
     WebDriver browser = null;
     List<DrfFramework> drf = new ArrayList<>();
     try {
-      awaitCondition("the agent registered", () -> local.master().master() != null
+      Poll.until("the agent registered", () -> local.master().master() != null
           && local.master().master().agents().size() == 1);
       browser = chromium();
       String base = "http://127.0.0.1:" + local.masterPort() + "/";
@@ -107,7 +107,7 @@ class WebUiBrowserTest {
       wait.until(d -> !d.findElements(By.cssSelector("#agents-table tr[data-id='" + firstAgent + "']")).isEmpty());
       // A second agent joins after the page loaded: it appears.
       local.addAgent(RESOURCES).await(30, TimeUnit.SECONDS);
-      awaitCondition("the second agent registered", () -> local.master().master().agents().size() == 2);
+      Poll.until("the second agent registered", () -> local.master().master().agents().size() == 2);
       for (String agentId : local.master().master().agents().keySet()) {
         wait.until(d -> !d.findElements(By.cssSelector("#agents-table tr[data-id='" + agentId + "']")).isEmpty());
       }
@@ -282,7 +282,7 @@ class WebUiBrowserTest {
 
   /** The task writes its file as it starts, maybe after TASK_RUNNING: wait until it holds its line. */
   private void awaitMarkerWritten() throws Exception {
-    awaitCondition("the task wrote ui-marker.txt in its sandbox", () -> {
+    Poll.until("the task wrote ui-marker.txt in its sandbox", () -> {
       try (java.util.stream.Stream<Path> files = Files.walk(workDir)) {
         return files.filter(f -> f.getFileName().toString().equals("ui-marker.txt")).anyMatch(f -> {
           try {
@@ -316,15 +316,5 @@ class WebUiBrowserTest {
 
   private static void screenshot(WebDriver browser, String page) throws Exception {
     Files.write(SCREENSHOTS.resolve(page + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-  }
-
-  private static void awaitCondition(String what, java.util.function.BooleanSupplier condition) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 30 s: " + what);
-      }
-      Thread.sleep(50);
-    }
   }
 }

@@ -111,7 +111,7 @@ class WebUiRelayTest {
       String sandbox = tasks.getJsonObject(0).getString("sandbox");
       assertThat(sandbox).startsWith(workDir.toString());
       String file = sandbox + "/out.txt";
-      awaitCondition(() -> Files.exists(Path.of(file)) && Files.readString(Path.of(file)).contains(marker));
+      Poll.until("the task wrote its marker file", () -> Files.exists(Path.of(file)) && Files.readString(Path.of(file)).contains(marker));
 
       String relay = master + "/agents/" + agentId + "/files/";
       HttpResponse<String> browse = get(http, relay + "browse?path=" + enc(sandbox), auth);
@@ -166,7 +166,8 @@ class WebUiRelayTest {
         MasterConfig.defaults().withPort(0), 1, 0, RESOURCES, workDir, List.of("--isolation=posix/cpu,posix/mem"),
         tls, MasterSecurity.none()).await(90, TimeUnit.SECONDS);
     try {
-      awaitCondition(() -> local.master().master() != null && local.master().master().agents().size() == 1);
+      Poll.until("the agent registered",
+          () -> local.master().master() != null && local.master().master().agents().size() == 1);
       String agentId = local.master().master().agents().keySet().iterator().next();
       HttpClient https = HttpClient.newBuilder()
           .sslContext(dev.vmesos.client.ClientTls.trusting(certs.resolve("ca.pem")).sslContext()).build();
@@ -199,19 +200,5 @@ class WebUiRelayTest {
       request.header("Authorization", authorization);
     }
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private interface Check {
-    boolean holds() throws Exception;
-  }
-
-  private static void awaitCondition(Check condition) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.holds()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 30 s");
-      }
-      Thread.sleep(50);
-    }
   }
 }

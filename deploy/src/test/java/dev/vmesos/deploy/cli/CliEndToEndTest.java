@@ -18,6 +18,7 @@ import dev.vmesos.client.SchedulerClient;
 import dev.vmesos.cluster.ClusterConfig;
 import dev.vmesos.deploy.FreePorts;
 import dev.vmesos.deploy.LocalCluster;
+import dev.vmesos.deploy.Poll;
 import dev.vmesos.master.MasterConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -38,7 +39,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -193,7 +193,7 @@ class CliEndToEndTest {
 
   @Test
   @Order(0)
-  void taskLogReadsTheSandboxAndFollowsTheTaskUntilItEnds() {
+  void taskLogReadsTheSandboxAndFollowsTheTaskUntilItEnds() throws Exception {
     // Started while the talker runs (it sleeps 3 s between its lines): it ends with the task.
     Run followed = cli("task", "log", "talker", "--follow", "--poll_interval=200ms");
     assertThat(followed.code).as(followed.err).isZero();
@@ -214,7 +214,7 @@ class CliEndToEndTest {
 
   @Test
   @Order(5)
-  void taskKillEndsTheTaskAndItsFrameworkSeesTaskKilled() {
+  void taskKillEndsTheTaskAndItsFrameworkSeesTaskKilled() throws Exception {
     Run kill = cli("task", "kill", "sleeper");
     assertThat(kill.code).as(kill.err).isZero();
     assertThat(kill.out).contains("Killed task sleeper of framework " + frameworkId);
@@ -326,18 +326,7 @@ class CliEndToEndTest {
     return List.copyOf(STATES.getOrDefault(taskId, List.of()));
   }
 
-  private static void await(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 30 s: " + what + "; states " + STATES);
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+  private static void await(Poll.Condition condition, String what) throws Exception {
+    Poll.until(() -> what + "; states " + STATES, condition);
   }
 }
