@@ -16,6 +16,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The CLI's HTTP: finds the leading master among {@code --master}'s addresses (its {@code /redirect},
@@ -38,7 +39,10 @@ final class ClusterApi implements AutoCloseable {
     this.masters = List.copyOf(masters);
     this.security = security;
     this.vertx = Vertx.vertx();
-    this.http = vertx.createHttpClient(security.apply(new HttpClientOptions().setConnectTimeout(TIMEOUT_MS)));
+    // One connection per call: a command makes a few calls, and a kept-alive connection the master had
+    // closed meanwhile could leave the next call waiting for the pool (CliEndToEndTest hung so in CI).
+    this.http = vertx.createHttpClient(security.apply(new HttpClientOptions().setConnectTimeout(TIMEOUT_MS)
+        .setKeepAlive(false)));
   }
 
   /** The leading master, found once through the first master that answers. */
@@ -49,7 +53,7 @@ final class ClusterApi implements AutoCloseable {
     List<String> failures = new ArrayList<>();
     for (MasterAddress master : masters) {
       try {
-        leader = LeaderDiscovery.leader(http, master, security).await();
+        leader = LeaderDiscovery.leader(http, master, security).await(2L * TIMEOUT_MS, TimeUnit.MILLISECONDS);
         return leader;
       } catch (Exception e) {
         failures.add(master + ": " + describe(e));
@@ -101,7 +105,7 @@ final class ClusterApi implements AutoCloseable {
   private Answer send(MasterAddress to, HttpMethod method, String uri, String contentType, Buffer body, String who)
       throws CliException {
     RequestOptions options = security.apply(new RequestOptions().setMethod(method).setHost(to.host())
-        .setPort(to.port()).setURI(uri).setTimeout(TIMEOUT_MS), to);
+        .setPort(to.port()).setURI(uri).setConnectTimeout(TIMEOUT_MS).setIdleTimeout(TIMEOUT_MS), to);
     options.putHeader(HttpHeaders.ACCEPT, "application/json");
     if (contentType != null) {
       options.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
@@ -112,7 +116,8 @@ final class ClusterApi implements AutoCloseable {
           .compose(request -> body == null ? request.send() : request.send(body))
           .compose(response -> response.body()
               .map(bytes -> new Answer(response.statusCode(), bytes.toString(StandardCharsets.UTF_8))))
-          .await();
+          // Bounded whatever happens below: a command answers or says why, it never hangs.
+          .await(2L * TIMEOUT_MS, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       throw new CliException("cannot reach " + who + ": " + describe(e));
     }
